@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "miglint",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "miglint", targets: ["miglint"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+  ],
+  targets: [
+    // libpg_query (Debian: libpg-query-dev) as a system library.
+    .systemLibrary(name: "CPgQuery"),
+    .target(name: "MigLintSyntax", dependencies: ["CPgQuery"]),
+    .target(name: "MigLintCore", dependencies: ["MigLintSyntax"]),
+    .target(name: "MigLintRules", dependencies: ["MigLintCore", "MigLintSyntax"]),
+    .target(
+      name: "MigLintWorkspace",
+      dependencies: ["MigLintCore", "MigLintSyntax", .product(name: "TOMLKit", package: "TOMLKit")]),
+    .target(name: "MigLintReporters", dependencies: ["MigLintCore", "MigLintSyntax"]),
+    .executableTarget(
+      name: "miglint",
+      dependencies: [
+        "MigLintSyntax", "MigLintCore", "MigLintRules", "MigLintWorkspace", "MigLintReporters",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+    // Test-only helpers; not part of the shipped product.
+    .target(
+      name: "MigLintTestSupport",
+      dependencies: ["MigLintSyntax", "MigLintCore", "MigLintRules"]),
+    .testTarget(name: "MigLintSyntaxTests", dependencies: ["MigLintSyntax", "MigLintTestSupport"]),
+    .testTarget(name: "MigLintCoreTests", dependencies: ["MigLintCore", "MigLintRules", "MigLintTestSupport"]),
+    .testTarget(name: "MigLintRulesTests", dependencies: ["MigLintRules", "MigLintCore", "MigLintTestSupport"]),
+    .testTarget(name: "MigLintWorkspaceTests", dependencies: ["MigLintWorkspace", "MigLintTestSupport"]),
+    .testTarget(
+      name: "MigLintReportersTests",
+      dependencies: ["MigLintReporters", "MigLintRules", "MigLintTestSupport"]),
+    .testTarget(name: "miglintTests", dependencies: ["miglint", "MigLintTestSupport"]),
+  ]
+)

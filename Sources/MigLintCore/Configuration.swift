@@ -1,0 +1,93 @@
+import MigLintSyntax
+
+/// The lowest severity that makes the run fail (exit code 1).
+package enum FailLevel: String, Sendable, CaseIterable {
+  case error, warning, info, never
+
+  /// True when a finding of `severity` fails the run.
+  package func fails(_ severity: Severity) -> Bool {
+    switch self {
+    case .never: false
+    case .error: severity >= .error
+    case .warning: severity >= .warning
+    case .info: true
+    }
+  }
+}
+
+/// Settings from `miglint.toml` and the command line (command-line values win).
+package struct Configuration: Sendable {
+  /// The file the settings came from, if any.
+  package var path: String?
+  package var pgVersion: PostgresVersion = .default
+  /// Rule ids, aliases, categories, `all` or `default`; nil = the rules enabled by default.
+  package var select: [String]?
+  package var ignore: [String] = []
+  /// Severity per rule id.
+  package var severity: [String: Severity] = [:]
+  package var failOn: FailLevel = .warning
+  /// Globs relative to the configuration file's directory.
+  package var include: [String] = []
+  package var exclude: [String] = []
+  package var requireSuppressionReason = false
+  package var lockTimeoutSetByRunner = false
+
+  package init() {}
+
+  package var ruleOptions: RuleOptions { RuleOptions(lockTimeoutSetByRunner: lockTimeoutSetByRunner) }
+}
+
+/// All rules known to miglint, by id and alias.
+package struct RuleRegistry: Sendable {
+  package let descriptions: [RuleDescription]
+  package let statementRules: [any StatementRule]
+  private let byName: [String: Int]
+
+  package init(statementRules: [any StatementRule], engineRules: [any Rule.Type]) {
+    self.statementRules = statementRules
+    let all = statementRules.map { type(of: $0).description } + engineRules.map { $0.description }
+    descriptions = all.sorted { $0.id < $1.id }
+    var byName: [String: Int] = [:]
+    for (index, description) in descriptions.enumerated() {
+      byName[description.id] = index
+      for alias in description.aliases where byName[alias] == nil { byName[alias] = index }
+    }
+    self.byName = byName
+  }
+
+  /// The description for an id or alias.
+  package func description(for name: String) -> RuleDescription? {
+    byName[name].map { descriptions[$0] }
+  }
+
+  /// The canonical id for an id or alias.
+  package func canonicalID(_ name: String) -> String? { description(for: name)?.id }
+
+  /// Checks a selector (`select`/`ignore` entry): an id, alias, category, `all` or `default`.
+  package func isValidSelector(_ name: String) -> Bool {
+    name == "all" || name == "default" || RuleCategory(rawValue: name) != nil || byName[name] != nil
+  }
+
+  /// Ids of the rules that run under `configuration`.
+  package func enabledIDs(_ configuration: Configuration) -> Set<String> {
+    func matches(_ description: RuleDescription, _ selector: String) -> Bool {
+      selector == "all" || selector == description.category.rawValue || canonicalID(selector) == description.id
+        || (selector == "default" && description.enabledByDefault)
+    }
+    var enabled = Set<String>()
+    for description in descriptions {
+      let selected =
+        configuration.select.map { selectors in selectors.contains { matches(description, $0) } }
+        ?? description.enabledByDefault
+      if selected, !configuration.ignore.contains(where: { matches(description, $0) }) {
+        enabled.insert(description.id)
+      }
+    }
+    return enabled
+  }
+
+  /// The severity of `id` under `configuration`.
+  package func severity(of id: String, _ configuration: Configuration) -> Severity {
+    configuration.severity[id] ?? description(for: id)?.severity ?? .warning
+  }
+}

@@ -1,0 +1,222 @@
+import MigLintSyntax
+
+/// A finding with its rule, severity and positions: what reporters print.
+package struct Diagnostic: Sendable {
+  package var ruleID: String
+  package var severity: Severity
+  package var message: String
+  package var help: String?
+  package var path: String
+  package var range: SourceRange
+  package var start: SourcePosition
+  package var end: SourcePosition
+  package var lock: LockAcquisition?
+  package var fixes: [Fix]
+}
+
+/// The outcome of linting one file.
+package struct FileResult: Sendable {
+  package var path: String
+  /// Nil when the file could not be read as text.
+  package var source: SourceFile?
+  package var diagnostics: [Diagnostic]
+  /// Why the file could not be linted (unreadable, not text, too large).
+  package var inputError: String?
+
+  package init(path: String, source: SourceFile?, diagnostics: [Diagnostic], inputError: String? = nil) {
+    self.path = path
+    self.source = source
+    self.diagnostics = diagnostics
+    self.inputError = inputError
+  }
+}
+
+/// Runs the enabled rules over a file and applies severities and suppressions.
+package struct Linter: Sendable {
+  package let registry: RuleRegistry
+  package let configuration: Configuration
+  package let enabled: Set<String>
+  private let rules: [any StatementRule]
+
+  package init(registry: RuleRegistry, configuration: Configuration) {
+    self.registry = registry
+    self.configuration = configuration
+    let enabled = registry.enabledIDs(configuration)
+    self.enabled = enabled
+    rules = registry.statementRules.filter { enabled.contains(type(of: $0).description.id) }
+  }
+
+  /// Lints one file's text.
+  package func lint(_ source: SourceFile) -> [Diagnostic] {
+    lint(Parser.parse(source))
+  }
+
+  /// Lints a parsed file; output sorted by offset, then rule id.
+  package func lint(_ file: ParsedFile) -> [Diagnostic] {
+    var raw: [(id: String, finding: Finding)] = []
+    for error in file.syntaxErrors {
+      raw.append(
+        (
+          EngineRuleID.syntaxError,
+          Finding(
+            at: SourceRange(start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1))),
+            message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
+            help: "Fix the statement; the rest of the file is still linted"
+          )
+        ))
+    }
+    raw += runStatementRules(file)
+    let suppressions = Suppression.parse(file, registry: registry)
+    raw += invalidSuppressions(suppressions)
+    raw.removeAll { !enabled.contains($0.id) }
+    let kept = applySuppressions(raw, suppressions, file)
+    return kept.map { diagnostic($0.id, $0.finding, file.source) }.sorted {
+      ($0.range.start, $0.ruleID, $0.range.end) < ($1.range.start, $1.ruleID, $1.range.end)
+    }
+  }
+
+  // MARK: - Statement rules
+
+  private func runStatementRules(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
+    var raw: [(id: String, finding: Finding)] = []
+    var catalog = Catalog()
+    var state = MigrationState()
+    for (index, statement) in file.statements.enumerated() {
+      do {
+        let context = StatementContext(
+          file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
+          options: configuration.ruleOptions, index: index)
+        for rule in rules {
+          let id = type(of: rule).description.id
+          for finding in rule.check(statement, in: context) { raw.append((id, finding)) }
+        }
+        advance(&state, past: statement, context: context)
+      }
+      catalog.apply(statement)
+    }
+    return raw
+  }
+
+  /// Updates transaction state, settings and lock history after `statement`.
+  private func advance(_ state: inout MigrationState, past statement: Statement, context: StatementContext) {
+    switch statement.kind {
+    case .transaction(let kind):
+      switch kind {
+      case .begin, .start:
+        if !state.transaction.explicitBlock { state.transaction.beginOffset = statement.range.start }
+        state.transaction.explicitBlock = true
+      case .commit, .rollback, .prepare:
+        state.transaction.explicitBlock = false
+        state.transaction.beginOffset = nil
+      default:
+        break
+      }
+    case .variableSet(let set):
+      if set.isReset { state.settings.remove(set.name) } else { state.settings.insert(set.name) }
+    default:
+      break
+    }
+    let blocking = context.locks(of: statement).contains { lock in
+      (lock.mode.blocksReads || lock.mode.blocksWrites) && context.catalog.isExisting(lock.relation)
+    }
+    if blocking { state.blockingLockTaken = true }
+  }
+
+  // MARK: - Suppressions
+
+  private func invalidSuppressions(_ suppressions: [Suppression]) -> [(id: String, finding: Finding)] {
+    var raw: [(id: String, finding: Finding)] = []
+    let directive = { (s: Suppression) in s.scope == .file ? "miglint-ignore-file" : "miglint-ignore" }
+    for suppression in suppressions {
+      if suppression.entries.isEmpty {
+        raw.append(
+          (
+            EngineRuleID.invalidSuppression,
+            Finding(
+              at: suppression.range, message: "`\(directive(suppression))` names no rule",
+              help: "Name the rule ids to silence: `-- \(directive(suppression)) rule-id -- reason`")
+          ))
+      }
+      for entry in suppression.entries where entry.id == nil {
+        raw.append(
+          (
+            EngineRuleID.invalidSuppression,
+            Finding(
+              at: entry.range, message: "Unknown rule id `\(entry.name)` in a suppression comment",
+              help: "Use an id from `miglint rules`")
+          ))
+      }
+      if configuration.requireSuppressionReason, suppression.reason == nil, !suppression.entries.isEmpty {
+        raw.append(
+          (
+            EngineRuleID.invalidSuppression,
+            Finding(
+              at: suppression.range, message: "Suppression comment gives no reason",
+              help: "Add a reason after ` -- `; `require-suppression-reason` is set")
+          ))
+      }
+    }
+    return raw
+  }
+
+  /// Drops findings covered by suppressions and reports suppression entries that silenced nothing.
+  private func applySuppressions(
+    _ raw: [(id: String, finding: Finding)], _ suppressions: [Suppression], _ file: ParsedFile
+  ) -> [(id: String, finding: Finding)] {
+    // What each next-statement suppression covers: the first statement or rejected piece after it.
+    let targets: [SourceRange] =
+      (file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
+    let covered: [SourceRange?] = suppressions.map { suppression in
+      guard suppression.scope == .nextStatement else { return nil }
+      return targets.first { $0.start >= suppression.range.end }
+    }
+    var used = Set<[Int]>()  // [suppression index, entry index]
+    var kept: [(id: String, finding: Finding)] = []
+    for item in raw {
+      var silenced = false
+      for (index, suppression) in suppressions.enumerated() {
+        guard let entryIndex = suppression.entries.firstIndex(where: { $0.id == item.id }) else { continue }
+        let applies: Bool
+        if suppression.scope == .file {
+          applies = true
+        } else if let target = covered[index] {
+          applies = item.finding.range.start >= target.start && item.finding.range.start <= target.end
+        } else {
+          applies = false
+        }
+        if applies {
+          used.insert([index, entryIndex])
+          silenced = true
+        }
+      }
+      if !silenced { kept.append(item) }
+    }
+    guard enabled.contains(EngineRuleID.unusedSuppression) else { return kept }
+    for (index, suppression) in suppressions.enumerated() {
+      for (entryIndex, entry) in suppression.entries.enumerated() {
+        guard let id = entry.id, enabled.contains(id), !used.contains([index, entryIndex]) else { continue }
+        let fileSuppressed = suppressions.contains { other in
+          other.scope == .file && other.entries.contains { $0.id == EngineRuleID.unusedSuppression }
+        }
+        if fileSuppressed { continue }
+        kept.append(
+          (
+            EngineRuleID.unusedSuppression,
+            Finding(
+              at: entry.range, message: "Suppression of `\(entry.name)` silenced nothing",
+              help: "Remove `\(entry.name)` from the comment",
+              fixes: [])
+          ))
+      }
+    }
+    return kept
+  }
+
+  private func diagnostic(_ id: String, _ finding: Finding, _ source: SourceFile) -> Diagnostic {
+    Diagnostic(
+      ruleID: id, severity: registry.severity(of: id, configuration), message: finding.message,
+      help: finding.help, path: source.path, range: finding.range,
+      start: source.position(of: finding.range.start), end: source.position(of: finding.range.end),
+      lock: finding.lock, fixes: finding.fixes)
+  }
+}

@@ -1,0 +1,156 @@
+import MigLintSyntax
+
+/// A target PostgreSQL version (`15`, `12.4`).
+package struct PostgresVersion: Hashable, Sendable, Comparable, CustomStringConvertible {
+  package static let supported = 9...18
+  package static let `default` = PostgresVersion(major: 15, minor: 0)
+
+  package var major: Int
+  package var minor: Int
+
+  package init(major: Int, minor: Int = 0) {
+    self.major = major
+    self.minor = minor
+  }
+
+  /// Parses `15`, `15.4`, `9.6`; nil for anything else or outside 9.6 … 18.
+  package init?(parsing text: String) {
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), let major = Int(parts[0]) else { return nil }
+    let minor = parts.count == 2 ? Int(parts[1]) : 0
+    guard let minor, minor >= 0 else { return nil }
+    self.init(major: major, minor: minor)
+    guard self >= PostgresVersion(major: 9, minor: 6), major <= 18 else { return nil }
+  }
+
+  package var description: String {
+    major < 10 ? "\(major).\(minor)" : (minor == 0 ? "\(major)" : "\(major).\(minor)")
+  }
+
+  package static func < (lhs: PostgresVersion, rhs: PostgresVersion) -> Bool {
+    (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+  }
+}
+
+/// One replacement of a byte range.
+package struct Edit: Hashable, Sendable {
+  package var range: SourceRange
+  package var replacement: String
+
+  package init(range: SourceRange, replacement: String) {
+    self.range = range
+    self.replacement = replacement
+  }
+
+  package static func insert(_ text: String, at offset: Int) -> Edit {
+    Edit(range: SourceRange(start: offset, end: offset), replacement: text)
+  }
+}
+
+/// A repair a rule offers.
+package struct Fix: Hashable, Sendable {
+  /// Imperative: "Add CONCURRENTLY".
+  package var title: String
+  package var safety: FixSafety
+  package var edits: [Edit]
+
+  package init(title: String, safety: FixSafety, edits: [Edit]) {
+    self.title = title
+    self.safety = safety
+    self.edits = edits
+  }
+}
+
+/// What a rule reports, before the engine gives it a severity and a position.
+package struct Finding: Sendable {
+  package var range: SourceRange
+  /// What and where, one sentence, no trailing period, identifiers in backticks.
+  package var message: String
+  /// What to do, imperative.
+  package var help: String?
+  /// The lock the statement takes, when the hazard is a lock.
+  package var lock: LockAcquisition?
+  package var fixes: [Fix]
+
+  package init(
+    at range: SourceRange, message: String, help: String? = nil, lock: LockAcquisition? = nil,
+    fixes: [Fix] = []
+  ) {
+    self.range = range
+    self.message = message
+    self.help = help
+    self.lock = lock
+    self.fixes = fixes
+  }
+}
+
+/// Transaction state at a statement.
+package struct TransactionState: Sendable, Hashable {
+  /// An explicit `BEGIN` / `START TRANSACTION` is open.
+  package var explicitBlock: Bool = false
+  /// Offset of the `BEGIN` that opened the block.
+  package var beginOffset: Int?
+
+  package var inTransaction: Bool { explicitBlock }
+}
+
+/// Session settings and history seen so far in the migration.
+package struct MigrationState: Sendable {
+  package var transaction = TransactionState()
+  /// Lower-case names of settings assigned so far (`lock_timeout`, `statement_timeout`).
+  package var settings: Set<String> = []
+  /// A statement already took a lock that blocks reads or writes on an existing table.
+  package var blockingLockTaken = false
+}
+
+/// Options that rules read from the configuration.
+package struct RuleOptions: Sendable {
+  /// The migration runner sets `lock_timeout` itself (`lock-timeout-set-by-runner`).
+  package var lockTimeoutSetByRunner = false
+
+  package init(lockTimeoutSetByRunner: Bool = false) {
+    self.lockTimeoutSetByRunner = lockTimeoutSetByRunner
+  }
+}
+
+/// Everything a statement rule may know: computed once per statement by the engine.
+package struct StatementContext: Sendable {
+  package let file: ParsedFile
+  /// The schema model before the statement.
+  package let catalog: Catalog
+  package let state: MigrationState
+  package let pgVersion: PostgresVersion
+  package let options: RuleOptions
+  /// Index of the statement in `file.statements`.
+  package let index: Int
+
+  /// The statements after this one in the migration.
+  package var laterStatements: ArraySlice<Statement> { file.statements[(index + 1)...] }
+
+  /// The locks the statement takes (LockModel), against the model before it.
+  package func locks(of statement: Statement) -> [LockAcquisition] {
+    LockModel.acquisitions(of: statement, catalog: catalog, pgVersion: pgVersion)
+  }
+}
+
+/// A rule's identity and documentation.
+package protocol Rule: Sendable {
+  static var description: RuleDescription { get }
+}
+
+/// A rule that looks at one statement at a time, with the context before it.
+package protocol StatementRule: Rule {
+  init()
+  /// Returns the hazards of `statement`; pure, no I/O.
+  func check(_ statement: Statement, in context: StatementContext) -> [Finding]
+}
+
+/// A rule whose findings the engine itself produces (syntax errors, suppression comments).
+package protocol EngineRule: Rule {}
+
+/// Ids of the rules the engine reports itself.
+package enum EngineRuleID {
+  package static let syntaxError = "syntax-error"
+  package static let unusedSuppression = "unused-suppression"
+  package static let invalidSuppression = "invalid-suppression"
+}

@@ -1,0 +1,138 @@
+import MigLintSyntax
+
+/// How serious a finding is.
+package enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
+  case info, warning, error
+
+  private var rank: Int {
+    switch self {
+    case .info: 0
+    case .warning: 1
+    case .error: 2
+    }
+  }
+
+  package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// The folder and theme of a rule (RULES.md sections).
+package enum RuleCategory: String, Sendable, CaseIterable {
+  case lock, transaction, compat, type, history, syntax
+
+  /// Folder name under `Sources/MigLintRules/`.
+  package var folderName: String {
+    switch self {
+    case .lock: "Lock"
+    case .transaction: "Transaction"
+    case .compat: "Compat"
+    case .type: "Type"
+    case .history: "History"
+    case .syntax: "Meta"
+    }
+  }
+}
+
+/// How safe it is to apply a fix without reading it (CONVENTIONS.md §6).
+package enum FixSafety: String, Sendable, Comparable {
+  /// Meaning-preserving: `--fix` applies it.
+  case safe
+  /// Plausible but can change behaviour: only with `--unsafe-fixes`.
+  case unsafe
+  /// Shown, never applied.
+  case display
+
+  private var rank: Int {
+    switch self {
+    case .safe: 0
+    case .unsafe: 1
+    case .display: 2
+    }
+  }
+
+  package static func < (lhs: FixSafety, rhs: FixSafety) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A SQL example in a rule description; `▶` marks where the diagnostic must start.
+package struct RuleExample: Sendable, ExpressibleByStringLiteral {
+  package static let marker: Character = "▶"
+
+  package var sql: String
+  /// Target PostgreSQL major version for this example (the default when nil).
+  package var pgVersion: Int?
+
+  package init(_ sql: String, pgVersion: Int? = nil) {
+    self.sql = sql
+    self.pgVersion = pgVersion
+  }
+
+  package init(stringLiteral value: String) { self.init(value) }
+
+  /// The SQL without markers, and the byte offsets where markers stood.
+  package var stripped: (sql: String, markers: [Int]) {
+    var text = ""
+    var markers: [Int] = []
+    for character in sql {
+      if character == Self.marker {
+        markers.append(text.utf8.count)
+      } else {
+        text.append(character)
+      }
+    }
+    return (text, markers)
+  }
+}
+
+/// Everything about a rule that is not its code: the single source of its docs and its tests.
+package struct RuleDescription: Sendable {
+  /// The fixed id users write in configs and suppressions.
+  package var id: String
+  /// One line: the hazard, as a sentence without a trailing period.
+  package var summary: String
+  package var category: RuleCategory
+  package var severity: Severity
+  package var enabledByDefault: Bool
+  /// Markdown: "## What it flags", "## Why it is dangerous", "## Safe alternative".
+  package var rationale: String
+  /// Ids of other linters (squawk) that name the same hazard; accepted in configs and suppressions.
+  package var aliases: [String]
+  /// The safety of the fix the rule offers, nil when it offers none.
+  package var fixSafety: FixSafety?
+  /// Markdown describing configuration keys the rule reads, if any.
+  package var options: String?
+  /// Markdown describing how the target PostgreSQL version changes the verdict, if it does.
+  package var versionNotes: String?
+  package var triggering: [RuleExample]
+  package var nonTriggering: [RuleExample]
+
+  package init(
+    id: String, summary: String, category: RuleCategory, severity: Severity,
+    enabledByDefault: Bool = true, aliases: [String] = [], fixSafety: FixSafety? = nil,
+    options: String? = nil, versionNotes: String? = nil, rationale: String,
+    triggering: [RuleExample], nonTriggering: [RuleExample]
+  ) {
+    self.id = id
+    self.summary = summary
+    self.category = category
+    self.severity = severity
+    self.enabledByDefault = enabledByDefault
+    self.aliases = aliases
+    self.fixSafety = fixSafety
+    self.options = options
+    self.versionNotes = versionNotes
+    self.rationale = rationale
+    self.triggering = triggering
+    self.nonTriggering = nonTriggering
+  }
+
+  /// The rule's type name: `create-index-non-concurrently` → `CreateIndexNonConcurrently`.
+  package var typeName: String {
+    id.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+  }
+}
+
+/// Where rule pages live, for links in text output and `helpUri` in SARIF.
+package enum RuleDocumentation {
+  package static let baseURL = "https://github.com/miglint/miglint/blob/main/rules/"
+
+  package static func url(for id: String) -> String { baseURL + id + ".md" }
+}

@@ -1,0 +1,26 @@
+import MigLintCore
+
+/// Every built-in rule. A new rule is added here and nowhere else.
+package enum BuiltinRules {
+  package static let registry = RuleRegistry(
+    statementRules: [
+      // lock
+      CreateIndexNonConcurrently(),
+      DropIndexNonConcurrently(),
+      AddColumnNotNullWithoutDefault(),
+      AddColumnVolatileDefault(),
+      SetNotNull(),
+      ConstraintWithoutNotValid(),
+      AddUniqueConstraint(),
+      AlterColumnType(),
+      MissingLockTimeout(),
+      // transaction
+      ConcurrentlyInTransaction(),
+      // compat
+      DropColumn(),
+      DropTable(),
+      RenameColumn(),
+      RenameTable(),
+    ],
+    engineRules: [SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self])
+}

@@ -1,0 +1,77 @@
+import MigLintCore
+import MigLintSyntax
+
+struct MissingLockTimeout: StatementRule {
+  static let description = RuleDescription(
+    id: "missing-lock-timeout",
+    summary: "A statement waits for a blocking lock with no lock_timeout set",
+    category: .lock,
+    severity: .warning,
+    aliases: ["require-lock-timeout", "require-timeout-settings"],
+    fixSafety: .safe,
+    options: """
+      `lock-timeout-set-by-runner = true` in `miglint.toml` turns the rule off for projects whose
+      migration runner sets `lock_timeout` on its connection.
+      """,
+    rationale: """
+      ## What it flags
+      The first statement of a migration that takes a lock blocking reads or writes on an existing
+      table, when no `SET [LOCAL] lock_timeout` (or `set_config('lock_timeout', …)`) came before it.
+
+      ## Why it is dangerous
+      A lock request waits for every transaction that holds a conflicting lock, and while it
+      waits, every later query on the table queues behind it. A one-millisecond `ALTER TABLE`
+      stuck behind a long report takes the table down for as long as the report runs.
+
+      ## Safe alternative
+      `SET lock_timeout = '5s';` at the start of the migration (or `SET LOCAL` inside its
+      transaction), and retry the migration when it times out.
+      """,
+    triggering: [
+      "▶ALTER TABLE users ADD COLUMN note text;",
+      """
+      SET statement_timeout = '5min';
+      ▶CREATE INDEX users_email_idx ON users (email);
+      ALTER TABLE users DROP COLUMN legacy;
+      """,
+    ],
+    nonTriggering: [
+      """
+      SET lock_timeout = '5s';
+      ALTER TABLE users ADD COLUMN note text;
+      """,
+      """
+      SELECT set_config('lock_timeout', '5s', false);
+      ALTER TABLE users ADD COLUMN note text;
+      """,
+      "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+      """
+      CREATE TABLE teams (id bigint);
+      ALTER TABLE teams ADD COLUMN name text;
+      """,
+    ])
+
+  func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
+    guard !context.options.lockTimeoutSetByRunner, !context.state.settings.contains("lock_timeout"),
+      !context.state.blockingLockTaken
+    else { return [] }
+    let blocking = context.locks(of: statement).filter { lock in
+      (lock.mode.blocksReads || lock.mode.blocksWrites) && context.catalog.isExisting(lock.relation)
+    }
+    guard let lock = blocking.max(by: { $0.mode < $1.mode }) else { return [] }
+    let setting = context.state.transaction.inTransaction ? "SET LOCAL" : "SET"
+    return [
+      Finding(
+        at: statement.range,
+        message:
+          "`\(context.headline(statement))` waits for the \(lock.phrase) with no lock_timeout: while it waits, every query on `\(lock.relation)` queues behind it",
+        help: "Put `\(setting) lock_timeout = '5s';` before the first locking statement and retry the migration when it times out",
+        lock: lock,
+        fixes: [
+          Fix(
+            title: "Set lock_timeout first", safety: .safe,
+            edits: [.insert("\(setting) lock_timeout = '5s';\n", at: statement.range.start)])
+        ])
+    ]
+  }
+}

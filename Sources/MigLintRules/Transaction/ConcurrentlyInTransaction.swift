@@ -1,0 +1,82 @@
+import MigLintCore
+import MigLintSyntax
+
+struct ConcurrentlyInTransaction: StatementRule {
+  static let description = RuleDescription(
+    id: "concurrently-in-transaction",
+    summary: "A statement that cannot run inside a transaction block is inside one",
+    category: .transaction,
+    severity: .error,
+    aliases: ["ban-concurrent-index-creation-in-transaction"],
+    rationale: """
+      ## What it flags
+      `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY`,
+      `DETACH PARTITION … CONCURRENTLY`, `VACUUM`, `CREATE DATABASE` and `ALTER SYSTEM` after a
+      `BEGIN` that has not been committed or rolled back.
+
+      ## Why it is dangerous
+      PostgreSQL refuses them: "cannot run inside a transaction block". The migration fails at
+      deploy time, after the statements before it have run.
+
+      ## Safe alternative
+      Run the statement outside the transaction: after `COMMIT`, or in a migration of its own
+      that the migration tool runs without a transaction.
+      """,
+    triggering: [
+      """
+      BEGIN;
+      ▶CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+      COMMIT;
+      """,
+      """
+      BEGIN;
+      ▶VACUUM users;
+      ▶DROP INDEX CONCURRENTLY old_idx;
+      COMMIT;
+      """,
+    ],
+    nonTriggering: [
+      "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+      """
+      BEGIN;
+      ALTER TABLE users ADD COLUMN note text;
+      COMMIT;
+      CREATE INDEX CONCURRENTLY users_note_idx ON users (note);
+      """,
+      """
+      BEGIN;
+      ANALYZE users;
+      COMMIT;
+      """,
+    ])
+
+  func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
+    guard context.state.transaction.inTransaction, let what = Self.nonTransactional(statement) else { return [] }
+    var opened = "an open transaction block"
+    if let begin = context.state.transaction.beginOffset {
+      opened = "the transaction block opened on line \(context.file.source.position(of: begin).line)"
+    }
+    return [
+      Finding(
+        at: statement.range,
+        message: "`\(what)` cannot run inside a transaction block, and this runs inside \(opened)",
+        help: "Move it after `COMMIT`, or into a migration that runs without a transaction")
+    ]
+  }
+
+  /// The name of what `statement` does when PostgreSQL refuses it inside a transaction block.
+  static func nonTransactional(_ statement: Statement) -> String? {
+    switch statement.kind {
+    case .createIndex(let index) where index.concurrently: return "CREATE INDEX CONCURRENTLY"
+    case .drop(let drop) where drop.concurrently: return "DROP INDEX CONCURRENTLY"
+    case .reindex(let reindex) where reindex.concurrently: return "REINDEX CONCURRENTLY"
+    case .vacuum(let vacuum) where vacuum.isVacuum: return "VACUUM"
+    case .createDatabase: return "CREATE DATABASE"
+    case .alterSystem: return "ALTER SYSTEM"
+    case .alterTable(let alter)
+    where alter.commands.contains { $0.subtype == "DetachPartition" && $0.concurrent }:
+      return "DETACH PARTITION CONCURRENTLY"
+    default: return nil
+    }
+  }
+}

@@ -1,0 +1,306 @@
+/// A one-pass index over the JSON that `pg_query_parse` returns.
+///
+/// Decoding libpg_query's JSON through Foundation costs about ten times the parse itself, so the
+/// typed statement model reads from this tape instead: one array of entries (no allocation per
+/// node), values decoded only when a decoder asks for them. Each container entry knows the index
+/// just past its last descendant, so skipping a subtree is O(1).
+package struct JSONTape {
+  package enum Kind: UInt8 {
+    case object, array, string, number, trueValue, falseValue, null
+  }
+
+  package struct Entry {
+    package var kind: Kind
+    /// For strings and numbers: byte range of the raw text (strings without quotes).
+    package var start: Int32
+    package var end: Int32
+    /// For containers: index of the first entry after the container's subtree.
+    package var next: Int32
+  }
+
+  package let bytes: UnsafeBufferPointer<UInt8>
+  package private(set) var entries: [Entry] = []
+
+  /// Indexes `bytes`, which must stay alive while the tape is used.
+  ///
+  /// - Throws: ``JSONTapeError`` when the text is not well-formed JSON.
+  package init(bytes: UnsafeBufferPointer<UInt8>) throws(JSONTapeError) {
+    self.bytes = bytes
+    entries.reserveCapacity(bytes.count / 8)
+    var position = 0
+    try parseValue(&position)
+  }
+
+  // MARK: - Reading
+
+  package func kind(_ node: Int) -> Kind { entries[node].kind }
+
+  /// Index after `node` and all its descendants.
+  package func after(_ node: Int) -> Int {
+    let entry = entries[node]
+    return entry.kind == .object || entry.kind == .array ? Int(entry.next) : node + 1
+  }
+
+  /// The value of member `key` of object `node`, if present.
+  package func member(_ node: Int?, _ key: StaticString) -> Int? {
+    guard let node, entries[node].kind == .object else { return nil }
+    var index = node + 1
+    let end = Int(entries[node].next)
+    while index < end {
+      if keyEquals(index, key) { return index + 1 }
+      index = after(index + 1)
+    }
+    return nil
+  }
+
+  /// The members of object `node` as (key entry, value entry) pairs.
+  package func members(_ node: Int?) -> [(key: Int, value: Int)] {
+    guard let node, entries[node].kind == .object else { return [] }
+    var result: [(Int, Int)] = []
+    var index = node + 1
+    let end = Int(entries[node].next)
+    while index < end {
+      result.append((index, index + 1))
+      index = after(index + 1)
+    }
+    return result
+  }
+
+  /// Elements of array `node` (empty when absent or not an array).
+  package func elements(_ node: Int?) -> [Int] {
+    guard let node, entries[node].kind == .array else { return [] }
+    var result: [Int] = []
+    var index = node + 1
+    let end = Int(entries[node].next)
+    while index < end {
+      result.append(index)
+      index = after(index)
+    }
+    return result
+  }
+
+  /// For a libpg_query node `{"TypeName": {...}}`: the single key and its value.
+  package func wrapped(_ node: Int?) -> (type: String, value: Int)? {
+    guard let node, entries[node].kind == .object, Int(entries[node].next) > node + 2 else {
+      return nil
+    }
+    return (string(node + 1) ?? "", node + 2)
+  }
+
+  /// True when object `node` is `{"<key>": …}`.
+  package func isWrapped(_ node: Int?, as key: StaticString) -> Bool {
+    guard let node, entries[node].kind == .object, Int(entries[node].next) > node + 2 else {
+      return false
+    }
+    return keyEquals(node + 1, key)
+  }
+
+  package func keyEquals(_ index: Int, _ key: StaticString) -> Bool {
+    let entry = entries[index]
+    let length = Int(entry.end - entry.start)
+    guard length == key.utf8CodeUnitCount else { return false }
+    let keyBytes = key.utf8Start
+    let base = Int(entry.start)
+    for offset in 0..<length where bytes[base + offset] != keyBytes[offset] { return false }
+    return true
+  }
+
+  package func string(_ node: Int?) -> String? {
+    guard let node, entries[node].kind == .string else { return nil }
+    let entry = entries[node]
+    let raw = UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)])
+    if !raw.contains(0x5C) { return String(decoding: raw, as: UTF8.self) }
+    return Self.unescape(raw)
+  }
+
+  package func int(_ node: Int?) -> Int? {
+    guard let node, entries[node].kind == .number else { return nil }
+    let entry = entries[node]
+    var value = 0
+    var negative = false
+    for index in Int(entry.start)..<Int(entry.end) {
+      let byte = bytes[index]
+      if byte == 0x2D {
+        negative = true
+      } else if byte >= 0x30, byte <= 0x39 {
+        value = value &* 10 &+ Int(byte - 0x30)
+      } else {
+        return nil
+      }
+    }
+    return negative ? -value : value
+  }
+
+  package func bool(_ node: Int?) -> Bool { node.map { entries[$0].kind == .trueValue } ?? false }
+
+  // MARK: - Parsing
+
+  private mutating func parseValue(_ position: inout Int) throws(JSONTapeError) {
+    skipWhitespace(&position)
+    guard position < bytes.count else { throw .unexpectedEnd }
+    switch bytes[position] {
+    case 0x7B:  // {
+      let index = entries.count
+      entries.append(Entry(kind: .object, start: Int32(position), end: 0, next: 0))
+      position += 1
+      skipWhitespace(&position)
+      if position < bytes.count, bytes[position] == 0x7D {
+        position += 1
+      } else {
+        while true {
+          skipWhitespace(&position)
+          try parseString(&position)
+          skipWhitespace(&position)
+          try expect(0x3A, &position)
+          try parseValue(&position)
+          skipWhitespace(&position)
+          guard position < bytes.count else { throw .unexpectedEnd }
+          if bytes[position] == 0x2C { position += 1; continue }
+          try expect(0x7D, &position)
+          break
+        }
+      }
+      entries[index].next = Int32(entries.count)
+    case 0x5B:  // [
+      let index = entries.count
+      entries.append(Entry(kind: .array, start: Int32(position), end: 0, next: 0))
+      position += 1
+      skipWhitespace(&position)
+      if position < bytes.count, bytes[position] == 0x5D {
+        position += 1
+      } else {
+        while true {
+          try parseValue(&position)
+          skipWhitespace(&position)
+          guard position < bytes.count else { throw .unexpectedEnd }
+          if bytes[position] == 0x2C { position += 1; continue }
+          try expect(0x5D, &position)
+          break
+        }
+      }
+      entries[index].next = Int32(entries.count)
+    case 0x22:
+      try parseString(&position)
+    case 0x74:
+      try literal("true", .trueValue, &position)
+    case 0x66:
+      try literal("false", .falseValue, &position)
+    case 0x6E:
+      try literal("null", .null, &position)
+    default:
+      let start = position
+      while position < bytes.count {
+        let byte = bytes[position]
+        guard (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E
+          || byte == 0x65 || byte == 0x45
+        else { break }
+        position += 1
+      }
+      guard position > start else { throw .unexpectedByte(offset: start) }
+      entries.append(Entry(kind: .number, start: Int32(start), end: Int32(position), next: 0))
+    }
+  }
+
+  private mutating func parseString(_ position: inout Int) throws(JSONTapeError) {
+    try expect(0x22, &position)
+    let start = position
+    while position < bytes.count {
+      let byte = bytes[position]
+      if byte == 0x5C {
+        position += 2
+      } else if byte == 0x22 {
+        entries.append(Entry(kind: .string, start: Int32(start), end: Int32(position), next: 0))
+        position += 1
+        return
+      } else {
+        position += 1
+      }
+    }
+    throw .unexpectedEnd
+  }
+
+  private mutating func literal(_ word: StaticString, _ kind: Kind, _ position: inout Int)
+    throws(JSONTapeError)
+  {
+    let length = word.utf8CodeUnitCount
+    guard position + length <= bytes.count else { throw .unexpectedEnd }
+    for offset in 0..<length where bytes[position + offset] != word.utf8Start[offset] {
+      throw .unexpectedByte(offset: position + offset)
+    }
+    entries.append(Entry(kind: kind, start: Int32(position), end: Int32(position + length), next: 0))
+    position += length
+  }
+
+  private func skipWhitespace(_ position: inout Int) {
+    while position < bytes.count {
+      let byte = bytes[position]
+      guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+      position += 1
+    }
+  }
+
+  private func expect(_ byte: UInt8, _ position: inout Int) throws(JSONTapeError) {
+    guard position < bytes.count else { throw .unexpectedEnd }
+    guard bytes[position] == byte else { throw .unexpectedByte(offset: position) }
+    position += 1
+  }
+
+  private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+    var out: [UInt8] = []
+    out.reserveCapacity(raw.count)
+    var index = 0
+    var pendingHigh: UInt32?
+    while index < raw.count {
+      let byte = raw[index]
+      guard byte == 0x5C, index + 1 < raw.count else {
+        out.append(byte)
+        index += 1
+        continue
+      }
+      let escape = raw[index + 1]
+      index += 2
+      switch escape {
+      case 0x6E: out.append(0x0A)
+      case 0x74: out.append(0x09)
+      case 0x72: out.append(0x0D)
+      case 0x62: out.append(0x08)
+      case 0x66: out.append(0x0C)
+      case 0x75:
+        var code: UInt32 = 0
+        var digits = 0
+        while digits < 4, index < raw.count, let value = hexValue(raw[index]) {
+          code = code << 4 | value
+          index += 1
+          digits += 1
+        }
+        if (0xD800...0xDBFF).contains(code) {
+          pendingHigh = code
+          continue
+        }
+        if let high = pendingHigh, (0xDC00...0xDFFF).contains(code) {
+          code = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00)
+        }
+        pendingHigh = nil
+        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+      default: out.append(escape)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
+  }
+
+  private static func hexValue(_ byte: UInt8) -> UInt32? {
+    switch byte {
+    case 0x30...0x39: return UInt32(byte - 0x30)
+    case 0x41...0x46: return UInt32(byte - 0x41 + 10)
+    case 0x61...0x66: return UInt32(byte - 0x61 + 10)
+    default: return nil
+    }
+  }
+}
+
+/// The JSON from libpg_query was not well formed (never expected; reported, not trapped).
+package enum JSONTapeError: Error, Equatable {
+  case unexpectedEnd
+  case unexpectedByte(offset: Int)
+}

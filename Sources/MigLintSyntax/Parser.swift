@@ -1,0 +1,201 @@
+/// A statement the PostgreSQL grammar rejected.
+package struct SyntaxError: Hashable, Sendable {
+  /// PostgreSQL's message (`syntax error at or near "SELEC"`).
+  package var message: String
+  /// Byte offset PostgreSQL pointed at.
+  package var location: Int
+  /// The rejected statement, from its first token to its end (without the `;`).
+  package var range: SourceRange
+}
+
+/// A file split into typed statements, syntax errors and comments.
+package struct ParsedFile: Sendable {
+  package let source: SourceFile
+  /// Every token of the file, comments included; empty when the scanner itself failed.
+  package let tokens: [Token]
+  package let statements: [Statement]
+  package let syntaxErrors: [SyntaxError]
+
+  /// The comment tokens, in order.
+  package var comments: [Token] { tokens.filter(\.isComment) }
+
+  /// Text of a token or range.
+  package func text(_ range: SourceRange) -> String { source.text(of: range) }
+
+  /// The first token of `statement` that is keyword `word` (upper case), if any.
+  package func keyword(_ word: String, in statement: Statement) -> Token? {
+    statement.tokens.lazy.map { self.tokens[$0] }.first { token in
+      token.isKeyword && source.text(of: token.range).uppercased() == word
+    }
+  }
+}
+
+/// Parses SQL files with libpg_query, recovering from syntax errors statement by statement.
+package enum Parser {
+  /// Parses a whole file.
+  ///
+  /// The fast path parses the file in one call. When the grammar rejects it, the file is split at
+  /// `;` tokens at parenthesis depth 0 (the scanner knows strings, dollar quotes and comments) and
+  /// each piece is parsed alone: the pieces that fail become ``SyntaxError``s, the rest are linted.
+  package static func parse(_ source: SourceFile) -> ParsedFile {
+    var cString = source.bytes
+    cString.append(0)
+    return cString.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { characters in
+        parse(source, characters.baseAddress!)
+      }
+    }
+  }
+
+  private static func parse(_ source: SourceFile, _ input: UnsafePointer<CChar>) -> ParsedFile {
+    let tokens = PgQuery.scan(input) ?? []
+    let whole = PgQuery.parse(input) { json in
+      decodeStatements(json, source: source, tokens: tokens, base: 0, length: source.bytes.count)
+    }
+    switch whole {
+    case .success(let .some(statements)):
+      return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: [])
+    case .success(.none), .failure:
+      return recover(source, tokens: tokens)
+    }
+  }
+
+  /// Parses each `;`-separated piece alone.
+  private static func recover(_ source: SourceFile, tokens: [Token]) -> ParsedFile {
+    var statements: [Statement] = []
+    var errors: [SyntaxError] = []
+    for piece in pieces(tokens: tokens, length: source.bytes.count) {
+      var cString = Array(source.bytes[piece.start..<piece.end])
+      cString.append(0)
+      let result = cString.withUnsafeBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { characters in
+          PgQuery.parse(characters.baseAddress!) { json in
+            decodeStatements(json, source: source, tokens: tokens, base: piece.start, length: piece.length)
+          }
+        }
+      }
+      switch result {
+      case .success(let .some(parsed)):
+        statements.append(contentsOf: parsed)
+      case .success(.none):
+        errors.append(SyntaxError(message: "libpg_query returned malformed JSON", location: piece.start, range: piece))
+      case .failure(let failure):
+        let offset = byteOffset(ofCharacter: failure.cursorPosition - 1, in: source.bytes, from: piece.start)
+        errors.append(
+          SyntaxError(message: failure.message, location: min(offset, max(piece.start, piece.end - 1)), range: piece))
+      }
+    }
+    return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: errors)
+  }
+
+  /// Byte ranges of the statements between top-level `;` tokens, each from its first non-comment
+  /// token to its last. Without tokens (the scanner failed), the whole file is one piece.
+  package static func pieces(tokens: [Token], length: Int) -> [SourceRange] {
+    guard !tokens.isEmpty else {
+      return length > 0 ? [SourceRange(start: 0, end: length)] : []
+    }
+    var result: [SourceRange] = []
+    var depth = 0
+    var start: Int?
+    var end = 0
+    for token in tokens {
+      if token.isComment { continue }
+      if token.kind == Token.Kind.semicolon, depth == 0 {
+        if let start { result.append(SourceRange(start: start, end: end)) }
+        start = nil
+        continue
+      }
+      if token.kind == Token.Kind.openParen { depth += 1 }
+      if token.kind == Token.Kind.closeParen { depth = max(0, depth - 1) }
+      if start == nil { start = token.start }
+      end = token.end
+    }
+    if let start { result.append(SourceRange(start: start, end: end)) }
+    return result
+  }
+
+  /// Turns libpg_query's JSON for a text at `base` into statements; nil if the JSON is malformed.
+  private static func decodeStatements(
+    _ json: UnsafeBufferPointer<UInt8>, source: SourceFile, tokens: [Token], base: Int, length: Int
+  ) -> [Statement]? {
+    guard let tape = try? JSONTape(bytes: json) else { return nil }
+    let decoder = StatementDecoder(tape: tape, base: base, tokens: tokens)
+    var statements: [Statement] = []
+    for element in tape.elements(tape.member(0, "stmts")) {
+      let location = base + (tape.int(tape.member(element, "stmt_location")) ?? 0)
+      let declaredLength = tape.int(tape.member(element, "stmt_len")) ?? 0
+      let end = declaredLength == 0 ? base + length : location + declaredLength
+      let tokenRange = tokenIndexes(tokens, from: location, to: end)
+      let range: SourceRange
+      if tokenRange.isEmpty {
+        range = SourceRange(start: skipTrivia(source.bytes, from: location, to: end), end: end)
+      } else {
+        range = SourceRange(start: tokens[tokenRange.lowerBound].start, end: tokens[tokenRange.upperBound - 1].end)
+      }
+      guard let stmt = tape.member(element, "stmt") else { continue }
+      statements.append(decoder.decode(stmt, range: range, tokenRange: tokenRange))
+    }
+    return statements
+  }
+
+  /// Indexes of the non-comment-bounded tokens that start in `[from, to)`: the range starts at the
+  /// first non-comment token and ends after the last one.
+  private static func tokenIndexes(_ tokens: [Token], from: Int, to: Int) -> Range<Int> {
+    var low = 0
+    var high = tokens.count
+    while low < high {
+      let mid = (low + high) / 2
+      if tokens[mid].start < from { low = mid + 1 } else { high = mid }
+    }
+    var first = low
+    while first < tokens.count, tokens[first].start < to, tokens[first].isComment { first += 1 }
+    var last = first
+    var index = first
+    while index < tokens.count, tokens[index].start < to {
+      if !tokens[index].isComment, tokens[index].kind != Token.Kind.semicolon { last = index + 1 }
+      index += 1
+    }
+    return first < last ? first..<last : first..<first
+  }
+
+  /// Skips whitespace and comments (nested block comments too); used only when the scanner failed.
+  private static func skipTrivia(_ bytes: [UInt8], from: Int, to: Int) -> Int {
+    var index = from
+    while index < to {
+      let byte = bytes[index]
+      if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0C {
+        index += 1
+      } else if byte == 0x2D, index + 1 < to, bytes[index + 1] == 0x2D {
+        while index < to, bytes[index] != 0x0A { index += 1 }
+      } else if byte == 0x2F, index + 1 < to, bytes[index + 1] == 0x2A {
+        var depth = 0
+        repeat {
+          if bytes[index] == 0x2F, index + 1 < to, bytes[index + 1] == 0x2A {
+            depth += 1
+            index += 2
+          } else if bytes[index] == 0x2A, index + 1 < to, bytes[index + 1] == 0x2F {
+            depth -= 1
+            index += 2
+          } else {
+            index += 1
+          }
+        } while depth > 0 && index < to
+      } else {
+        break
+      }
+    }
+    return min(index, to)
+  }
+
+  /// PostgreSQL's error cursor counts characters; this converts it to a byte offset.
+  private static func byteOffset(ofCharacter character: Int, in bytes: [UInt8], from start: Int) -> Int {
+    var remaining = max(0, character)
+    var index = start
+    while index < bytes.count, remaining > 0 {
+      index += 1
+      while index < bytes.count, bytes[index] & 0xC0 == 0x80 { index += 1 }
+      remaining -= 1
+    }
+    return index
+  }
+}

@@ -1,0 +1,145 @@
+import CPgQuery
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One lexical token from `pg_query_scan`.
+package struct Token: Hashable, Sendable {
+  /// Token numbers from `pg_query/pg_query.proto` (enum `Token`) that miglint looks at.
+  package enum Kind {
+    package static let semicolon: Int32 = 59
+    package static let openParen: Int32 = 40
+    package static let closeParen: Int32 = 41
+    package static let comma: Int32 = 44
+    package static let dot: Int32 = 46
+    package static let identifier: Int32 = 258
+    package static let sqlComment: Int32 = 275
+    package static let cComment: Int32 = 276
+  }
+
+  package var start: Int
+  package var end: Int
+  package var kind: Int32
+  /// 0 = not a keyword; otherwise libpg_query's `KeywordKind`.
+  package var keywordKind: UInt8
+
+  package var range: SourceRange { SourceRange(start: start, end: end) }
+  package var isComment: Bool { kind == Kind.sqlComment || kind == Kind.cComment }
+  package var isKeyword: Bool { keywordKind != 0 }
+}
+
+/// What `pg_query_parse` said about an input that the grammar rejects.
+package struct PgQueryFailure: Error, Sendable {
+  package var message: String
+  /// 1-based character (not byte) position, 0 when PostgreSQL gave none.
+  package var cursorPosition: Int
+}
+
+/// The thin, only layer over libpg_query's C API. Every result is freed before returning.
+package enum PgQuery {
+  /// Grammar version of the linked library, for messages.
+  package static let grammarVersion = "PostgreSQL \(PG_MAJORVERSION)"
+
+  /// Parses NUL-terminated UTF-8 `input` and hands the JSON parse tree to `body`.
+  ///
+  /// - Returns: what `body` returns, or the parser's failure.
+  package static func parse<T>(
+    _ input: UnsafePointer<CChar>, _ body: (UnsafeBufferPointer<UInt8>) -> T
+  ) -> Result<T, PgQueryFailure> {
+    let result = pg_query_parse(input)
+    defer { pg_query_free_parse_result(result) }
+    if let error = result.error {
+      let message = error.pointee.message.map { String(cString: $0) } ?? "syntax error"
+      return .failure(PgQueryFailure(message: message, cursorPosition: Int(error.pointee.cursorpos)))
+    }
+    guard let tree = result.parse_tree else {
+      return .failure(PgQueryFailure(message: "libpg_query returned no parse tree", cursorPosition: 0))
+    }
+    let length = strlen(tree)
+    return tree.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
+      .success(body(UnsafeBufferPointer(start: pointer, count: length)))
+    }
+  }
+
+  /// Lexes NUL-terminated `input`; nil when the scanner fails (e.g. an unterminated string).
+  package static func scan(_ input: UnsafePointer<CChar>) -> [Token]? {
+    let result = pg_query_scan(input)
+    defer { pg_query_free_scan_result(result) }
+    if result.error != nil { return nil }
+    guard let data = result.pbuf.data else { return [] }
+    return data.withMemoryRebound(to: UInt8.self, capacity: Int(result.pbuf.len)) { pointer in
+      decodeScanResult(UnsafeBufferPointer(start: pointer, count: Int(result.pbuf.len)))
+    }
+  }
+
+  // MARK: - Protobuf (ScanResult { int32 version = 1; repeated ScanToken tokens = 2; })
+
+  private static func decodeScanResult(_ buffer: UnsafeBufferPointer<UInt8>) -> [Token] {
+    var tokens: [Token] = []
+    tokens.reserveCapacity(buffer.count / 8)
+    var reader = ProtobufReader(buffer: buffer, position: 0, end: buffer.count)
+    while let (field, wireType) = reader.nextKey() {
+      if field == 2, wireType == 2, let length = reader.varint() {
+        var inner = ProtobufReader(buffer: buffer, position: reader.position, end: reader.position + Int(length))
+        var token = Token(start: 0, end: 0, kind: 0, keywordKind: 0)
+        // ScanToken { int32 start = 1; int32 end = 2; Token token = 3; KeywordKind keyword_kind = 4; }
+        while let (tokenField, tokenWire) = inner.nextKey() {
+          guard tokenWire == 0, let value = inner.varint() else {
+            inner.skip(wireType: tokenWire)
+            continue
+          }
+          switch tokenField {
+          case 1: token.start = Int(value)
+          case 2: token.end = Int(value)
+          case 3: token.kind = Int32(truncatingIfNeeded: value)
+          case 4: token.keywordKind = UInt8(truncatingIfNeeded: value)
+          default: break
+          }
+        }
+        tokens.append(token)
+        reader.position += Int(length)
+      } else {
+        reader.skip(wireType: wireType)
+      }
+    }
+    return tokens
+  }
+}
+
+/// Just enough of the protobuf wire format for `ScanResult`.
+private struct ProtobufReader {
+  let buffer: UnsafeBufferPointer<UInt8>
+  var position: Int
+  let end: Int
+
+  mutating func varint() -> UInt64? {
+    var value: UInt64 = 0
+    var shift: UInt64 = 0
+    while position < end, shift < 64 {
+      let byte = buffer[position]
+      position += 1
+      value |= UInt64(byte & 0x7F) << shift
+      if byte & 0x80 == 0 { return value }
+      shift += 7
+    }
+    return nil
+  }
+
+  mutating func nextKey() -> (field: UInt64, wireType: UInt64)? {
+    guard position < end, let key = varint() else { return nil }
+    return (key >> 3, key & 7)
+  }
+
+  mutating func skip(wireType: UInt64) {
+    switch wireType {
+    case 0: _ = varint()
+    case 1: position += 8
+    case 2: position += Int(varint() ?? 0)
+    case 5: position += 4
+    default: position = end
+    }
+  }
+}

@@ -1,0 +1,216 @@
+/// A half-open range of UTF-8 byte offsets into a ``SourceFile``'s text (after any BOM).
+package struct SourceRange: Hashable, Sendable, Comparable {
+  package var start: Int
+  package var end: Int
+
+  /// Creates a range; `end` is clamped so that it is never before `start`.
+  package init(start: Int, end: Int) {
+    self.start = start
+    self.end = max(start, end)
+  }
+
+  package var length: Int { end - start }
+
+  package func contains(_ offset: Int) -> Bool { offset >= start && offset < end }
+
+  package static func < (lhs: SourceRange, rhs: SourceRange) -> Bool {
+    (lhs.start, lhs.end) < (rhs.start, rhs.end)
+  }
+}
+
+/// A 1-based position for people and editors.
+package struct SourcePosition: Hashable, Sendable {
+  /// 1-based line.
+  package var line: Int
+  /// 1-based column counted in Unicode scalars (what a reader counts as characters).
+  package var column: Int
+  /// 1-based column counted in UTF-16 code units (what LSP clients use).
+  package var utf16Column: Int
+  /// 0-based byte offset into the file as stored on disk (BOM included).
+  package var fileOffset: Int
+}
+
+/// Why a file's bytes cannot be linted as SQL text.
+package enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
+  case nulByte(offset: Int, line: Int, column: Int)
+  case invalidUTF8(offset: Int, line: Int, column: Int)
+  case tooLarge(bytes: Int, limit: Int)
+
+  package var description: String {
+    switch self {
+    case .nulByte(let offset, let line, let column):
+      return "not a text file: NUL byte at byte offset \(offset) (line \(line), column \(column))"
+    case .invalidUTF8(let offset, let line, let column):
+      return "invalid UTF-8 at byte offset \(offset) (line \(line), column \(column))"
+    case .tooLarge(let bytes, let limit):
+      return "file is \(bytes) bytes, above the limit of \(limit) bytes"
+    }
+  }
+}
+
+/// The text of one migration file with a line index for turning byte offsets into positions.
+///
+/// The text is validated UTF-8 without NUL bytes (libpg_query reads a C string, so a NUL would
+/// silently truncate the parse). A leading UTF-8 BOM is stripped; offsets in ``SourceRange`` are
+/// relative to the text after the BOM, and ``position(of:)`` reports file offsets with it.
+package struct SourceFile: Sendable {
+  /// Largest file accepted; bigger inputs are rejected with a message rather than parsed.
+  package static let maximumSize = 64 << 20
+
+  /// The path shown in diagnostics.
+  package let path: String
+  /// UTF-8 bytes of the text (BOM stripped), not NUL-terminated.
+  package let bytes: [UInt8]
+  /// 3 when the file started with a UTF-8 BOM, else 0.
+  package let bomLength: Int
+  /// Byte offset at which each line starts. Line endings are `\n`, `\r\n` and a lone `\r`.
+  package let lineStarts: [Int]
+
+  /// Validates and indexes a file's bytes.
+  ///
+  /// - Parameters:
+  ///   - path: Path shown in diagnostics.
+  ///   - data: The file's bytes as read.
+  /// - Throws: ``InputError`` for NUL bytes, invalid UTF-8 or an oversized file.
+  package init(path: String, data: [UInt8]) throws(InputError) {
+    guard data.count <= Self.maximumSize else {
+      throw .tooLarge(bytes: data.count, limit: Self.maximumSize)
+    }
+    let bom = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let body = bom == 0 ? data : Array(data[bom...])
+    let starts = Self.lineStarts(of: body)
+    if let bad = Self.firstInvalidByte(body) {
+      let position = Self.position(offset: bad.offset, bytes: body, lineStarts: starts, bom: bom)
+      throw bad.isNul
+        ? .nulByte(offset: position.fileOffset, line: position.line, column: position.column)
+        : .invalidUTF8(offset: position.fileOffset, line: position.line, column: position.column)
+    }
+    self.path = path
+    self.bytes = body
+    self.bomLength = bom
+    self.lineStarts = starts
+  }
+
+  /// Convenience for tests and stdin: a file from a Swift string.
+  package init(path: String, text: String) throws(InputError) {
+    try self.init(path: path, data: Array(text.utf8))
+  }
+
+  /// The text as a Swift string.
+  package var text: String { String(decoding: bytes, as: UTF8.self) }
+
+  /// The text of a range.
+  package func text(of range: SourceRange) -> String {
+    let lower = min(max(0, range.start), bytes.count)
+    let upper = min(max(lower, range.end), bytes.count)
+    return String(decoding: bytes[lower..<upper], as: UTF8.self)
+  }
+
+  /// 0-based line index containing `offset`.
+  package func lineIndex(of offset: Int) -> Int {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    return low
+  }
+
+  /// 1-based line and columns of a byte offset.
+  package func position(of offset: Int) -> SourcePosition {
+    Self.position(offset: offset, bytes: bytes, lineStarts: lineStarts, bom: bomLength)
+  }
+
+  /// The text of a 0-based line without its line ending.
+  package func lineText(_ index: Int) -> String {
+    let range = lineRange(index)
+    return String(decoding: bytes[range.start..<range.end], as: UTF8.self)
+  }
+
+  /// Byte range of a 0-based line without its line ending.
+  package func lineRange(_ index: Int) -> SourceRange {
+    let start = lineStarts[index]
+    var end = index + 1 < lineStarts.count ? lineStarts[index + 1] : bytes.count
+    while end > start, bytes[end - 1] == 0x0A || bytes[end - 1] == 0x0D { end -= 1 }
+    return SourceRange(start: start, end: end)
+  }
+
+  // MARK: - Indexing
+
+  private static func lineStarts(of bytes: [UInt8]) -> [Int] {
+    var starts = [0]
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      if byte == 0x0A {
+        starts.append(index + 1)
+      } else if byte == 0x0D {
+        if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
+        starts.append(index + 1)
+      }
+      index += 1
+    }
+    return starts
+  }
+
+  private static func position(offset: Int, bytes: [UInt8], lineStarts: [Int], bom: Int)
+    -> SourcePosition
+  {
+    let clamped = min(max(0, offset), bytes.count)
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
+    }
+    var column = 1
+    var utf16 = 1
+    var index = lineStarts[low]
+    while index < clamped {
+      let byte = bytes[index]
+      if byte & 0xC0 != 0x80 {  // a scalar starts here
+        column += 1
+        utf16 += byte >= 0xF0 ? 2 : 1
+      }
+      index += 1
+    }
+    return SourcePosition(line: low + 1, column: column, utf16Column: utf16, fileOffset: clamped + bom)
+  }
+
+  /// The first NUL byte or invalid UTF-8 sequence, if any.
+  private static func firstInvalidByte(_ bytes: [UInt8]) -> (offset: Int, isNul: Bool)? {
+    var index = 0
+    let count = bytes.count
+    while index < count {
+      let byte = bytes[index]
+      if byte < 0x80 {
+        if byte == 0 { return (index, true) }
+        index += 1
+        continue
+      }
+      let length: Int
+      var minimum: UInt32
+      var scalar: UInt32
+      switch byte {
+      case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
+      case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
+      case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
+      default: return (index, false)
+      }
+      guard index + length <= count else { return (index, false) }
+      for next in 1..<length {
+        let continuation = bytes[index + next]
+        guard continuation & 0xC0 == 0x80 else { return (index, false) }
+        scalar = scalar << 6 | UInt32(continuation & 0x3F)
+      }
+      if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) {
+        return (index, false)
+      }
+      minimum = 0
+      index += length
+    }
+    return nil
+  }
+}

@@ -1,0 +1,254 @@
+/// A schema-qualified name as PostgreSQL resolved its spelling (unquoted names folded to lower case).
+package struct QualifiedName: Hashable, Sendable, CustomStringConvertible {
+  package var schema: String?
+  package var name: String
+
+  package init(schema: String? = nil, name: String) {
+    self.schema = schema
+    self.name = name
+  }
+
+  /// The name as written for messages: `schema.name` or `name`.
+  package var description: String { schema.map { "\($0).\(name)" } ?? name }
+}
+
+/// A type as written: `varchar(20)`, `pg_catalog.int4`, `timestamp(3) with time zone`, `text[]`.
+package struct TypeReference: Hashable, Sendable {
+  /// Name parts, lower case; `pg_catalog` prefixes kept as the parser produced them.
+  package var names: [String]
+  /// Integer type modifiers (`varchar(20)` → `[20]`, `numeric(10,2)` → `[10, 2]`); nil for others.
+  package var modifiers: [Int]
+  /// True when a modifier was not an integer literal.
+  package var hasOtherModifiers: Bool
+  package var arrayDimensions: Int
+  /// Byte offset of the type name in the file.
+  package var location: Int?
+
+  /// The last name part: `int4`, `varchar`, `timestamptz`, `serial`.
+  package var baseName: String { names.last ?? "" }
+
+  /// The type as a reader would write it, for messages: `varchar(20)`, `integer`, `text[]`.
+  package var displayName: String {
+    let readable: [String: String] = [
+      "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+      "float8": "double precision", "bool": "boolean", "bpchar": "char",
+      "timestamp": "timestamp", "timestamptz": "timestamptz",
+    ]
+    var text = readable[baseName] ?? baseName
+    if names.count > 1, names.first != "pg_catalog" { text = names.joined(separator: ".") }
+    if !modifiers.isEmpty { text += "(" + modifiers.map(String.init).joined(separator: ",") + ")" }
+    text += String(repeating: "[]", count: arrayDimensions)
+    return text
+  }
+}
+
+/// What a default or generation expression calls, enough to judge volatility.
+package struct ExpressionSummary: Hashable, Sendable {
+  /// Called function names, lower case, without schema (`now`, `gen_random_uuid`, `nextval`).
+  package var functions: [String]
+  /// True when the expression is a bare `NULL`.
+  package var isNullConstant: Bool
+  /// Columns the expression names (`CHECK (a > 0)` → `["a"]`).
+  package var columns: [String]
+  /// Columns that the expression proves non-null: `c IS NOT NULL`, alone or in an `AND`.
+  package var provesNotNull: [String]
+  package var location: Int?
+
+  package init(
+    functions: [String] = [], isNullConstant: Bool = false, columns: [String] = [],
+    provesNotNull: [String] = [], location: Int? = nil
+  ) {
+    self.functions = functions
+    self.isNullConstant = isNullConstant
+    self.columns = columns
+    self.provesNotNull = provesNotNull
+    self.location = location
+  }
+}
+
+/// A constraint, either in a column definition or at table level.
+package struct ConstraintDefinition: Hashable, Sendable {
+  package enum Kind: String, Sendable {
+    case null, notNull, defaultValue, identity, generated, check, primaryKey, unique, exclusion,
+      foreignKey, other
+  }
+
+  package var kind: Kind
+  package var name: String?
+  /// `NOT VALID` was written.
+  package var notValid: Bool
+  /// `USING INDEX name` for UNIQUE / PRIMARY KEY.
+  package var usingIndex: String?
+  /// Constrained columns (UNIQUE, PRIMARY KEY, FOREIGN KEY referencing side); empty in a column constraint.
+  package var columns: [String]
+  /// FOREIGN KEY: the referenced table and columns.
+  package var referencedTable: QualifiedName?
+  package var referencedColumns: [String]
+  /// CHECK, DEFAULT and GENERATED: what the expression contains.
+  package var expression: ExpressionSummary?
+  /// Byte offset of the constraint (its `CONSTRAINT` keyword, or the first keyword of the clause).
+  package var location: Int?
+}
+
+/// A column in CREATE TABLE or ALTER TABLE … ADD COLUMN.
+package struct ColumnDefinition: Hashable, Sendable {
+  package var name: String
+  package var type: TypeReference?
+  package var constraints: [ConstraintDefinition]
+  package var location: Int?
+
+  package func has(_ kind: ConstraintDefinition.Kind) -> Bool { constraints.contains { $0.kind == kind } }
+  package func constraint(_ kind: ConstraintDefinition.Kind) -> ConstraintDefinition? {
+    constraints.first { $0.kind == kind }
+  }
+  /// The DEFAULT expression, if any.
+  package var defaultExpression: ExpressionSummary? { constraint(.defaultValue)?.expression }
+  /// `serial`, `bigserial` or `smallserial` (and their aliases).
+  package var isSerial: Bool {
+    ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"].contains(type?.baseName ?? "")
+  }
+}
+
+/// CREATE TABLE (also CREATE TABLE … PARTITION OF and CREATE TABLE AS).
+package struct CreateTable: Hashable, Sendable {
+  package var name: QualifiedName
+  package var columns: [ColumnDefinition]
+  package var constraints: [ConstraintDefinition]
+  package var ifNotExists: Bool
+  package var isTemporary: Bool
+}
+
+/// One subcommand of ALTER TABLE (and of ALTER INDEX / VIEW / MATERIALIZED VIEW / …).
+package struct AlterTableCommand: Hashable, Sendable {
+  /// libpg_query's `AlterTableType` without the `AT_` prefix: `AddColumn`, `DropColumn`,
+  /// `AlterColumnType`, `SetNotNull`, `DropNotNull`, `AddConstraint`, `ValidateConstraint`, …
+  package var subtype: String
+  /// Column or constraint name the subcommand is about.
+  package var name: String?
+  package var column: ColumnDefinition?
+  package var constraint: ConstraintDefinition?
+  /// ALTER COLUMN … TYPE: the new type and whether a USING expression was given.
+  package var newType: TypeReference?
+  package var hasUsing: Bool
+  package var cascade: Bool
+  package var missingOk: Bool
+  /// ATTACH / DETACH PARTITION: the partition and the CONCURRENTLY / FINALIZE flags.
+  package var partition: QualifiedName?
+  package var concurrent: Bool
+  /// Source range of this subcommand (from the first token after the table name to its comma).
+  package var range: SourceRange
+}
+
+/// ALTER TABLE and its siblings that share the node (ALTER INDEX, ALTER VIEW, …).
+package struct AlterTable: Hashable, Sendable {
+  /// `OBJECT_TABLE`, `OBJECT_INDEX`, `OBJECT_VIEW`, `OBJECT_MATVIEW`, … without the prefix, lower case.
+  package var objectType: String
+  package var relation: QualifiedName
+  package var missingOk: Bool
+  /// `ALTER TABLE ONLY`.
+  package var only: Bool
+  package var commands: [AlterTableCommand]
+}
+
+/// CREATE INDEX.
+package struct CreateIndex: Hashable, Sendable {
+  package var name: String?
+  package var table: QualifiedName
+  package var unique: Bool
+  package var concurrently: Bool
+  package var ifNotExists: Bool
+  /// `ON ONLY` (a partitioned parent's index, built per partition later).
+  package var only: Bool
+  /// Plain column names in key order; nil entries are expressions.
+  package var columns: [String?]
+  package var hasWhere: Bool
+}
+
+/// DROP of any object kind.
+package struct DropStatement: Hashable, Sendable {
+  /// `OBJECT_TABLE` etc. without the prefix, lower case: `table`, `index`, `view`, `type`, …
+  package var objectType: String
+  package var objects: [QualifiedName]
+  package var missingOk: Bool
+  package var cascade: Bool
+  package var concurrently: Bool
+}
+
+/// ALTER … RENAME.
+package struct RenameStatement: Hashable, Sendable {
+  /// What is renamed: `column`, `table`, `index`, `view`, `tabconstraint`, …
+  package var renameType: String
+  /// For columns: the kind of relation they belong to.
+  package var relationType: String
+  package var relation: QualifiedName?
+  /// The renamed object when it is not the relation (column or constraint), or its old name.
+  package var oldName: String?
+  package var newName: String
+  package var missingOk: Bool
+}
+
+/// BEGIN / COMMIT / ROLLBACK / SAVEPOINT and friends.
+package enum TransactionStatement: String, Hashable, Sendable {
+  case begin, start, commit, rollback, savepoint, release, rollbackTo, prepare, commitPrepared,
+    rollbackPrepared
+}
+
+/// SET / SET LOCAL / RESET, and `SELECT set_config('name', value, is_local)`.
+package struct VariableSet: Hashable, Sendable {
+  package var name: String
+  package var isLocal: Bool
+  package var isReset: Bool
+}
+
+/// CREATE VIEW / CREATE MATERIALIZED VIEW.
+package struct CreateView: Hashable, Sendable {
+  package var name: QualifiedName
+  package var materialized: Bool
+  package var orReplace: Bool
+  /// Tables and views the query reads.
+  package var relations: [QualifiedName]
+}
+
+/// REINDEX.
+package struct Reindex: Hashable, Sendable {
+  /// `index`, `table`, `schema`, `system`, `database`.
+  package var target: String
+  package var name: String?
+  package var concurrently: Bool
+}
+
+/// VACUUM or ANALYZE.
+package struct Vacuum: Hashable, Sendable {
+  /// False for a plain ANALYZE (which may run in a transaction block).
+  package var isVacuum: Bool
+  package var full: Bool
+  package var relations: [QualifiedName]
+}
+
+/// The typed statement model; everything not modelled is `.other` with its node type.
+package enum StatementKind: Hashable, Sendable {
+  case createTable(CreateTable)
+  case alterTable(AlterTable)
+  case createIndex(CreateIndex)
+  case drop(DropStatement)
+  case rename(RenameStatement)
+  case transaction(TransactionStatement)
+  case variableSet(VariableSet)
+  case createView(CreateView)
+  case reindex(Reindex)
+  case vacuum(Vacuum)
+  case createDatabase
+  case alterSystem
+  case other
+}
+
+/// One top-level statement of a file.
+package struct Statement: Hashable, Sendable {
+  package var kind: StatementKind
+  /// libpg_query's node type (`IndexStmt`, `AlterTableStmt`, …).
+  package var nodeType: String
+  /// From the first real token (never a comment before it) to the end, without the `;`.
+  package var range: SourceRange
+  /// Indexes into the file's token array covering ``range``.
+  package var tokens: Range<Int>
+}

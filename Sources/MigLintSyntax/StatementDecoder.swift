@@ -1,0 +1,407 @@
+/// Decodes libpg_query's JSON (through a ``JSONTape``) straight into the typed statement model.
+///
+/// Only what rules reason about is read; any other node stays `.other` with its node type.
+/// libpg_query leaves out defaults (`false`, `0`, empty lists), so an absent member means the default.
+struct StatementDecoder {
+  let tape: JSONTape
+  /// Byte offset of the parsed text in the file: JSON locations are relative to the parsed text.
+  let base: Int
+  let tokens: [Token]
+
+  /// Decodes the value of a top-level `"stmt"` member.
+  func decode(_ stmt: Int, range: SourceRange, tokenRange: Range<Int>) -> Statement {
+    guard let (type, node) = tape.wrapped(stmt) else {
+      return Statement(kind: .other, nodeType: "Unknown", range: range, tokens: tokenRange)
+    }
+    let kind: StatementKind
+    switch type {
+    case "CreateStmt": kind = .createTable(createTable(node))
+    case "CreateTableAsStmt": kind = createTableAs(node)
+    case "AlterTableStmt": kind = .alterTable(alterTable(node, tokenRange: tokenRange))
+    case "IndexStmt": kind = .createIndex(createIndex(node))
+    case "DropStmt": kind = .drop(drop(node))
+    case "RenameStmt": kind = .rename(rename(node))
+    case "TransactionStmt": kind = transaction(node)
+    case "VariableSetStmt": kind = variableSet(node)
+    case "SelectStmt": kind = setConfigCall(node) ?? .other
+    case "ViewStmt": kind = .createView(view(node))
+    case "ReindexStmt": kind = .reindex(reindex(node))
+    case "VacuumStmt": kind = .vacuum(vacuum(node))
+    case "CreatedbStmt": kind = .createDatabase
+    case "AlterSystemStmt": kind = .alterSystem
+    default: kind = .other
+    }
+    return Statement(kind: kind, nodeType: type, range: range, tokens: tokenRange)
+  }
+
+  // MARK: - Statements
+
+  private func createTable(_ node: Int) -> CreateTable {
+    var table = CreateTable(
+      name: rangeVar(tape.member(node, "relation")), columns: [], constraints: [],
+      ifNotExists: tape.bool(tape.member(node, "if_not_exists")),
+      isTemporary: tape.string(tape.member(tape.member(node, "relation"), "relpersistence")) == "t")
+    for element in tape.elements(tape.member(node, "tableElts")) {
+      guard let (type, value) = tape.wrapped(element) else { continue }
+      if type == "ColumnDef" {
+        table.columns.append(columnDefinition(value))
+      } else if type == "Constraint" {
+        table.constraints.append(constraint(value))
+      }
+    }
+    return table
+  }
+
+  private func createTableAs(_ node: Int) -> StatementKind {
+    let into = tape.member(node, "into")
+    let objectType = tape.string(tape.member(node, "objtype")) ?? ""
+    let name = rangeVar(tape.member(into, "rel"))
+    if objectType == "OBJECT_MATVIEW" {
+      return .createView(
+        CreateView(
+          name: name, materialized: true, orReplace: false,
+          relations: relations(in: tape.member(node, "query"))))
+    }
+    return .createTable(
+      CreateTable(
+        name: name, columns: [], constraints: [],
+        ifNotExists: tape.bool(tape.member(node, "if_not_exists")), isTemporary: false))
+  }
+
+  private func alterTable(_ node: Int, tokenRange: Range<Int>) -> AlterTable {
+    let relationNode = tape.member(node, "relation")
+    let commandNodes = tape.elements(tape.member(node, "cmds"))
+    let ranges = subcommandRanges(
+      relationLocation: location(relationNode), count: commandNodes.count, tokenRange: tokenRange)
+    var commands: [AlterTableCommand] = []
+    for (index, element) in commandNodes.enumerated() {
+      guard let command = tape.member(element, "AlterTableCmd") else { continue }
+      commands.append(alterTableCommand(command, range: ranges[index]))
+    }
+    return AlterTable(
+      objectType: objectType(tape.member(node, "objtype")) ?? "table",
+      relation: rangeVar(relationNode), missingOk: tape.bool(tape.member(node, "missing_ok")),
+      only: !tape.bool(tape.member(relationNode, "inh")), commands: commands)
+  }
+
+  private func alterTableCommand(_ node: Int, range: SourceRange) -> AlterTableCommand {
+    var subtype = tape.string(tape.member(node, "subtype")) ?? ""
+    if subtype.hasPrefix("AT_") { subtype.removeFirst(3) }
+    var command = AlterTableCommand(
+      subtype: subtype, name: tape.string(tape.member(node, "name")), column: nil, constraint: nil,
+      newType: nil, hasUsing: false,
+      cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE",
+      missingOk: tape.bool(tape.member(node, "missing_ok")), partition: nil, concurrent: false,
+      range: range)
+    guard let (type, value) = tape.wrapped(tape.member(node, "def")) else { return command }
+    switch type {
+    case "ColumnDef":
+      if subtype == "AlterColumnType" {
+        command.newType = tape.member(value, "typeName").map(typeReference)
+        command.hasUsing = tape.member(value, "raw_default") != nil
+      } else {
+        command.column = columnDefinition(value)
+      }
+    case "Constraint":
+      command.constraint = constraint(value)
+    case "PartitionCmd":
+      command.partition = rangeVar(tape.member(value, "name"))
+      command.concurrent = tape.bool(tape.member(value, "concurrent"))
+    default:
+      break
+    }
+    return command
+  }
+
+  private func createIndex(_ node: Int) -> CreateIndex {
+    let relation = tape.member(node, "relation")
+    let columns: [String?] = tape.elements(tape.member(node, "indexParams")).map { element in
+      tape.string(tape.member(tape.member(element, "IndexElem"), "name"))
+    }
+    return CreateIndex(
+      name: tape.string(tape.member(node, "idxname")), table: rangeVar(relation),
+      unique: tape.bool(tape.member(node, "unique")),
+      concurrently: tape.bool(tape.member(node, "concurrent")),
+      ifNotExists: tape.bool(tape.member(node, "if_not_exists")),
+      only: !tape.bool(tape.member(relation, "inh")), columns: columns,
+      hasWhere: tape.member(node, "whereClause") != nil)
+  }
+
+  private func drop(_ node: Int) -> DropStatement {
+    let objects = tape.elements(tape.member(node, "objects")).compactMap(objectName)
+    return DropStatement(
+      objectType: objectType(tape.member(node, "removeType")) ?? "",
+      objects: objects, missingOk: tape.bool(tape.member(node, "missing_ok")),
+      cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE",
+      concurrently: tape.bool(tape.member(node, "concurrent")))
+  }
+
+  private func rename(_ node: Int) -> RenameStatement {
+    let relation = tape.member(node, "relation")
+    var objectName = relation.map { rangeVar($0) }
+    if objectName == nil, let object = tape.member(node, "object") { objectName = self.objectName(object) }
+    return RenameStatement(
+      renameType: self.objectType(tape.member(node, "renameType")) ?? "",
+      relationType: self.objectType(tape.member(node, "relationType")) ?? "",
+      relation: objectName, oldName: tape.string(tape.member(node, "subname")),
+      newName: tape.string(tape.member(node, "newname")) ?? "",
+      missingOk: tape.bool(tape.member(node, "missing_ok")))
+  }
+
+  private func transaction(_ node: Int) -> StatementKind {
+    let kinds: [String: TransactionStatement] = [
+      "TRANS_STMT_BEGIN": .begin, "TRANS_STMT_START": .start, "TRANS_STMT_COMMIT": .commit,
+      "TRANS_STMT_ROLLBACK": .rollback, "TRANS_STMT_SAVEPOINT": .savepoint,
+      "TRANS_STMT_RELEASE": .release, "TRANS_STMT_ROLLBACK_TO": .rollbackTo,
+      "TRANS_STMT_PREPARE": .prepare, "TRANS_STMT_COMMIT_PREPARED": .commitPrepared,
+      "TRANS_STMT_ROLLBACK_PREPARED": .rollbackPrepared,
+    ]
+    guard let kind = kinds[tape.string(tape.member(node, "kind")) ?? ""] else { return .other }
+    return .transaction(kind)
+  }
+
+  private func variableSet(_ node: Int) -> StatementKind {
+    let kind = tape.string(tape.member(node, "kind")) ?? ""
+    return .variableSet(
+      VariableSet(
+        name: tape.string(tape.member(node, "name")) ?? "",
+        isLocal: tape.bool(tape.member(node, "is_local")),
+        isReset: kind == "VAR_RESET" || kind == "VAR_RESET_ALL"))
+  }
+
+  /// `SELECT set_config('lock_timeout', '2s', true)` sets a variable like SET does.
+  private func setConfigCall(_ node: Int) -> StatementKind? {
+    let targets = tape.elements(tape.member(node, "targetList"))
+    guard targets.count == 1, tape.member(node, "fromClause") == nil,
+      let call = tape.member(tape.member(tape.member(targets[0], "ResTarget"), "val"), "FuncCall"),
+      let name = tape.elements(tape.member(call, "funcname")).last,
+      tape.string(tape.member(tape.member(name, "String"), "sval")) == "set_config"
+    else { return nil }
+    let arguments = tape.elements(tape.member(call, "args"))
+    guard arguments.count == 3,
+      let variable = tape.string(tape.member(tape.member(tape.member(arguments[0], "A_Const"), "sval"), "sval"))
+    else { return nil }
+    let isLocal = tape.bool(tape.member(tape.member(tape.member(arguments[2], "A_Const"), "boolval"), "boolval"))
+    return .variableSet(VariableSet(name: variable.lowercased(), isLocal: isLocal, isReset: false))
+  }
+
+  private func view(_ node: Int) -> CreateView {
+    CreateView(
+      name: rangeVar(tape.member(node, "view")), materialized: false,
+      orReplace: tape.bool(tape.member(node, "replace")),
+      relations: relations(in: tape.member(node, "query")))
+  }
+
+  private func reindex(_ node: Int) -> Reindex {
+    var target = tape.string(tape.member(node, "kind")) ?? ""
+    if target.hasPrefix("REINDEX_OBJECT_") { target.removeFirst("REINDEX_OBJECT_".count) }
+    let relation = tape.member(node, "relation")
+    let concurrently = tape.elements(tape.member(node, "params")).contains { param in
+      tape.string(tape.member(tape.member(param, "DefElem"), "defname")) == "concurrently"
+    }
+    return Reindex(
+      target: target.lowercased(),
+      name: relation.map { rangeVar($0).description } ?? tape.string(tape.member(node, "name")),
+      concurrently: concurrently)
+  }
+
+  private func vacuum(_ node: Int) -> Vacuum {
+    let full = tape.elements(tape.member(node, "options")).contains { option in
+      tape.string(tape.member(tape.member(option, "DefElem"), "defname")) == "full"
+    }
+    let relations = tape.elements(tape.member(node, "rels")).map { element in
+      rangeVar(tape.member(tape.member(element, "VacuumRelation"), "relation"))
+    }
+    return Vacuum(
+      isVacuum: tape.bool(tape.member(node, "is_vacuumcmd")), full: full, relations: relations)
+  }
+
+  // MARK: - Parts
+
+  private func columnDefinition(_ node: Int) -> ColumnDefinition {
+    ColumnDefinition(
+      name: tape.string(tape.member(node, "colname")) ?? "",
+      type: tape.member(node, "typeName").map(typeReference),
+      constraints: tape.elements(tape.member(node, "constraints")).compactMap { element in
+        tape.member(element, "Constraint").map(constraint)
+      },
+      location: location(node))
+  }
+
+  private func constraint(_ node: Int) -> ConstraintDefinition {
+    let kinds: [String: ConstraintDefinition.Kind] = [
+      "CONSTR_NULL": .null, "CONSTR_NOTNULL": .notNull, "CONSTR_DEFAULT": .defaultValue,
+      "CONSTR_IDENTITY": .identity, "CONSTR_GENERATED": .generated, "CONSTR_CHECK": .check,
+      "CONSTR_PRIMARY": .primaryKey, "CONSTR_UNIQUE": .unique, "CONSTR_EXCLUSION": .exclusion,
+      "CONSTR_FOREIGN": .foreignKey,
+    ]
+    let kind = kinds[tape.string(tape.member(node, "contype")) ?? ""] ?? .other
+    let keys = kind == .foreignKey ? tape.member(node, "fk_attrs") : tape.member(node, "keys")
+    return ConstraintDefinition(
+      kind: kind, name: tape.string(tape.member(node, "conname")),
+      notValid: tape.bool(tape.member(node, "skip_validation")),
+      usingIndex: tape.string(tape.member(node, "indexname")),
+      columns: stringList(keys),
+      referencedTable: tape.member(node, "pktable").map { rangeVar($0) },
+      referencedColumns: stringList(tape.member(node, "pk_attrs")),
+      expression: tape.member(node, "raw_expr").map(expressionSummary),
+      location: location(node))
+  }
+
+  package func typeReference(_ node: Int) -> TypeReference {
+    var modifiers: [Int] = []
+    var other = false
+    for modifier in tape.elements(tape.member(node, "typmods")) {
+      if let value = tape.int(tape.member(tape.member(tape.member(modifier, "A_Const"), "ival"), "ival")) {
+        modifiers.append(value)
+      } else if tape.member(modifier, "A_Const") != nil {
+        modifiers.append(0)  // ival 0 is left out of the JSON
+      } else {
+        other = true
+      }
+    }
+    return TypeReference(
+      names: stringList(tape.member(node, "names")), modifiers: modifiers, hasOtherModifiers: other,
+      arrayDimensions: tape.elements(tape.member(node, "arrayBounds")).count,
+      location: location(node))
+  }
+
+  private func expressionSummary(_ node: Int) -> ExpressionSummary {
+    var summary = ExpressionSummary(location: expressionLocation(node))
+    if let constant = tape.member(node, "A_Const"), tape.bool(tape.member(constant, "isnull")) {
+      summary.isNullConstant = true
+    }
+    walk(node) { key, value in
+      if tape.keyEquals(key, "FuncCall"), let name = tape.elements(tape.member(value, "funcname")).last {
+        summary.functions.append((tape.string(tape.member(tape.member(name, "String"), "sval")) ?? "").lowercased())
+      } else if tape.keyEquals(key, "ColumnRef"),
+        let field = tape.elements(tape.member(value, "fields")).last,
+        let column = tape.string(tape.member(tape.member(field, "String"), "sval"))
+      {
+        summary.columns.append(column)
+      }
+    }
+    summary.provesNotNull = notNullProof(node)
+    return summary
+  }
+
+  /// Columns that an expression proves non-null: `c IS NOT NULL`, or an AND with such terms.
+  private func notNullProof(_ node: Int) -> [String] {
+    if let test = tape.member(node, "NullTest") {
+      guard tape.string(tape.member(test, "nulltesttype")) == "IS_NOT_NULL",
+        let fields = tape.member(tape.member(tape.member(test, "arg"), "ColumnRef"), "fields"),
+        tape.elements(fields).count == 1,
+        let column = tape.string(tape.member(tape.member(tape.elements(fields)[0], "String"), "sval"))
+      else { return [] }
+      return [column]
+    }
+    if let bool = tape.member(node, "BoolExpr"), tape.string(tape.member(bool, "boolop")) == "AND_EXPR" {
+      return tape.elements(tape.member(bool, "args")).flatMap(notNullProof)
+    }
+    return []
+  }
+
+  /// Tables and views a query reads (every RangeVar in it).
+  private func relations(in node: Int?) -> [QualifiedName] {
+    guard let node else { return [] }
+    var result: [QualifiedName] = []
+    walk(node) { key, value in
+      if tape.keyEquals(key, "RangeVar") {
+        let name = rangeVar(value)
+        if !result.contains(name) { result.append(name) }
+      }
+    }
+    return result
+  }
+
+  /// Calls `visit` for every object member in the subtree of `node`.
+  private func walk(_ node: Int, _ visit: (_ key: Int, _ value: Int) -> Void) {
+    switch tape.kind(node) {
+    case .object:
+      for (key, value) in tape.members(node) {
+        visit(key, value)
+        walk(value, visit)
+      }
+    case .array:
+      for element in tape.elements(node) { walk(element, visit) }
+    default:
+      break
+    }
+  }
+
+  private func rangeVar(_ node: Int?) -> QualifiedName {
+    QualifiedName(
+      schema: tape.string(tape.member(node, "schemaname")),
+      name: tape.string(tape.member(node, "relname")) ?? "")
+  }
+
+  /// Name of an object in DROP / RENAME: a `List` of strings, a `String`, a `TypeName`, or a function.
+  private func objectName(_ node: Int) -> QualifiedName? {
+    guard let (type, value) = tape.wrapped(node) else { return nil }
+    let parts: [String]
+    switch type {
+    case "List": parts = stringList(tape.member(value, "items"))
+    case "String": parts = [tape.string(tape.member(value, "sval")) ?? ""]
+    case "TypeName": parts = stringList(tape.member(value, "names"))
+    case "ObjectWithArgs": parts = stringList(tape.member(value, "objname"))
+    default: return nil
+    }
+    guard let name = parts.last else { return nil }
+    return QualifiedName(schema: parts.count > 1 ? parts[parts.count - 2] : nil, name: name)
+  }
+
+  private func stringList(_ node: Int?) -> [String] {
+    tape.elements(node).compactMap { tape.string(tape.member(tape.member($0, "String"), "sval")) }
+  }
+
+  private func objectType(_ node: Int?) -> String? {
+    guard var value = tape.string(node) else { return nil }
+    if value.hasPrefix("OBJECT_") { value.removeFirst(7) }
+    return value.lowercased()
+  }
+
+  private func location(_ node: Int?) -> Int? {
+    tape.int(tape.member(node, "location")).map { $0 + base }
+  }
+
+  private func expressionLocation(_ node: Int) -> Int? {
+    guard let (_, value) = tape.wrapped(node) else { return nil }
+    return location(value)
+  }
+
+  // MARK: - Token ranges
+
+  /// Splits an ALTER TABLE's tokens after the table name at top-level commas, one range per command.
+  private func subcommandRanges(relationLocation: Int?, count: Int, tokenRange: Range<Int>) -> [SourceRange] {
+    let whole = tokenRange.isEmpty
+      ? SourceRange(start: 0, end: 0)
+      : SourceRange(start: tokens[tokenRange.lowerBound].start, end: tokens[tokenRange.upperBound - 1].end)
+    let fallback = Array(repeating: whole, count: count)
+    guard let relationLocation, count > 0,
+      var index = tokenRange.first(where: { tokens[$0].start >= relationLocation })
+    else { return fallback }
+    // Skip the qualified name: name ( . name )*
+    while index + 2 < tokenRange.upperBound, tokens[index + 1].kind == Token.Kind.dot { index += 2 }
+    index += 1
+    var ranges: [SourceRange] = []
+    var depth = 0
+    var start: Int?
+    var end = 0
+    while index < tokenRange.upperBound {
+      let token = tokens[index]
+      index += 1
+      if token.isComment { continue }
+      if token.kind == Token.Kind.openParen { depth += 1 }
+      if token.kind == Token.Kind.closeParen { depth -= 1 }
+      if token.kind == Token.Kind.comma, depth == 0 {
+        if let start { ranges.append(SourceRange(start: start, end: end)) }
+        start = nil
+        continue
+      }
+      if start == nil { start = token.start }
+      end = token.end
+    }
+    if let start { ranges.append(SourceRange(start: start, end: end)) }
+    return ranges.count == count ? ranges : fallback
+  }
+}
