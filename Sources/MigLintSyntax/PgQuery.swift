@@ -85,7 +85,7 @@ package enum PgQuery {
       if field == 2, wireType == 2, let length = reader.varint() {
         var inner = ProtobufReader(buffer: buffer, position: reader.position, end: reader.position + Int(length))
         var token = Token(start: 0, end: 0, kind: 0, keywordKind: 0)
-        // ScanToken { int32 start = 1; int32 end = 2; Token token = 3; KeywordKind keyword_kind = 4; }
+        // ScanToken { int32 start = 1; int32 end = 2; Token token = 4; KeywordKind keyword_kind = 5; }
         while let (tokenField, tokenWire) = inner.nextKey() {
           guard tokenWire == 0, let value = inner.varint() else {
             inner.skip(wireType: tokenWire)
@@ -94,8 +94,8 @@ package enum PgQuery {
           switch tokenField {
           case 1: token.start = Int(value)
           case 2: token.end = Int(value)
-          case 3: token.kind = Int32(truncatingIfNeeded: value)
-          case 4: token.keywordKind = UInt8(truncatingIfNeeded: value)
+          case 4: token.kind = Int32(truncatingIfNeeded: value)
+          case 5: token.keywordKind = UInt8(truncatingIfNeeded: value)
           default: break
           }
         }

@@ -1,0 +1,84 @@
+import MigLintCore
+import MigLintSyntax
+
+/// The versioned JSON format documented in README ("JSON output").
+package struct JSONReporter: Sendable {
+  package static let formatVersion = 1
+
+  package init() {}
+
+  package func render(_ report: Report) -> String {
+    let value: JSONValue = .object([
+      ("version", .int(Self.formatVersion)),
+      (
+        "tool",
+        .object([
+          ("name", .string(Report.toolName)), ("version", .string(report.toolVersion)),
+          ("pgVersion", .string(report.configuration.pgVersion.description)),
+        ])
+      ),
+      (
+        "summary",
+        .object([
+          ("files", .int(report.results.count)), ("errors", .int(report.count(.error))),
+          ("warnings", .int(report.count(.warning))), ("infos", .int(report.count(.info))),
+          ("unreadableFiles", .int(report.inputErrors.count)), ("exitCode", .int(Int(report.exitCode))),
+        ])
+      ),
+      ("files", .array(report.results.map { .string($0.path) })),
+      ("diagnostics", .array(report.diagnostics.map(Self.diagnostic))),
+      (
+        "errors",
+        .array(report.inputErrors.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })
+      ),
+    ])
+    return value.rendered() + "\n"
+  }
+
+  static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+    let bom = diagnostic.start.fileOffset - diagnostic.range.start
+    return .object([
+      ("rule", .string(diagnostic.ruleID)),
+      ("severity", .string(diagnostic.severity.rawValue)),
+      ("message", .string(diagnostic.message)),
+      ("help", diagnostic.help.map(JSONValue.string) ?? .null),
+      ("path", .string(diagnostic.path)),
+      ("line", .int(diagnostic.start.line)),
+      ("column", .int(diagnostic.start.column)),
+      ("endLine", .int(diagnostic.end.line)),
+      ("endColumn", .int(diagnostic.end.column)),
+      ("startOffset", .int(diagnostic.start.fileOffset)),
+      ("endOffset", .int(diagnostic.end.fileOffset)),
+      ("utf16Column", .int(diagnostic.start.utf16Column)),
+      ("utf16EndColumn", .int(diagnostic.end.utf16Column)),
+      (
+        "lock",
+        diagnostic.lock.map { lock in
+          .object([
+            ("mode", .string(lock.mode.name)), ("relation", .string(lock.relation.description)),
+            ("blocks", .string(lock.mode.blockedDescription)),
+          ])
+        } ?? .null
+      ),
+      (
+        "fixes",
+        .array(
+          diagnostic.fixes.map { fix in
+            .object([
+              ("title", .string(fix.title)), ("safety", .string(fix.safety.rawValue)),
+              (
+                "edits",
+                .array(
+                  fix.edits.map { edit in
+                    .object([
+                      ("startOffset", .int(edit.range.start + bom)), ("endOffset", .int(edit.range.end + bom)),
+                      ("replacement", .string(edit.replacement)),
+                    ])
+                  })
+              ),
+            ])
+          })
+      ),
+    ])
+  }
+}

@@ -1,0 +1,125 @@
+import MigLintCore
+import TOMLKit
+
+/// Finds and reads `miglint.toml` / `.miglint.toml`.
+package enum ConfigurationLoader {
+  package static let fileNames = ["miglint.toml", ".miglint.toml"]
+
+  /// Every key the file may contain, in the order README documents them.
+  package static let keys = [
+    "pg-version", "select", "ignore", "severity", "fail-on", "include", "exclude",
+    "require-suppression-reason", "lock-timeout-set-by-runner",
+  ]
+
+  /// The nearest configuration file from `directory` upward, if any.
+  package static func find(from directory: String) -> String? {
+    var current = directory
+    while true {
+      for name in fileNames {
+        let candidate = FileSystem.join(current, name)
+        if FileSystem.kind(candidate) == .file { return candidate }
+      }
+      let parent = FileSystem.parent(of: current)
+      if parent.isEmpty || parent == current { return nil }
+      current = parent
+    }
+  }
+
+  /// Reads a configuration file.
+  ///
+  /// - Throws: ``WorkspaceError`` naming the file and the key for TOML syntax errors, unknown
+  ///   keys, values of the wrong type and unknown rule ids.
+  package static func load(_ path: String, registry: RuleRegistry) throws(WorkspaceError) -> Configuration {
+    let bytes = try FileSystem.read(path)
+    guard let text = String(validating: bytes, as: UTF8.self) else {
+      throw WorkspaceError(path, "not valid UTF-8")
+    }
+    return try parse(text, path: path, registry: registry)
+  }
+
+  /// Parses configuration text; `path` is used in messages.
+  package static func parse(_ text: String, path: String, registry: RuleRegistry) throws(WorkspaceError)
+    -> Configuration
+  {
+    let table: TOMLTable
+    do {
+      table = try TOMLTable(string: text)
+    } catch let error as TOMLParseError {
+      throw WorkspaceError(
+        "\(path):\(error.source.begin.line):\(error.source.begin.column)", "invalid TOML: \(error.description)")
+    } catch {
+      throw WorkspaceError(path, "invalid TOML")
+    }
+    var configuration = Configuration()
+    configuration.path = path
+    for key in table.keys.sorted() {
+      guard let value = table[key] else { continue }
+      let subject = "\(path): `\(key)`"
+      switch key {
+      case "pg-version":
+        let text = value.string ?? value.int.map(String.init) ?? value.double.map { String($0) }
+        guard let text, let version = PostgresVersion(parsing: text) else {
+          throw WorkspaceError(subject, "expected a PostgreSQL version from 9.6 to 18, like \"15\" or \"12.4\"")
+        }
+        configuration.pgVersion = version
+      case "select":
+        configuration.select = try selectors(value, subject, registry)
+      case "ignore":
+        configuration.ignore = try selectors(value, subject, registry)
+      case "severity":
+        guard let severities = value.table else {
+          throw WorkspaceError(subject, "expected a table of rule id = \"error\" | \"warning\" | \"info\"")
+        }
+        for rule in severities.keys.sorted() {
+          guard let id = registry.canonicalID(rule) else {
+            throw WorkspaceError("\(path): `severity.\(rule)`", "unknown rule id (see `miglint rules`)")
+          }
+          guard let name = severities[rule]?.string, let severity = Severity(rawValue: name) else {
+            throw WorkspaceError("\(path): `severity.\(rule)`", "expected \"error\", \"warning\" or \"info\"")
+          }
+          configuration.severity[id] = severity
+        }
+      case "fail-on":
+        guard let name = value.string, let level = FailLevel(rawValue: name) else {
+          throw WorkspaceError(subject, "expected \"error\", \"warning\", \"info\" or \"never\"")
+        }
+        configuration.failOn = level
+      case "include":
+        configuration.include = try strings(value, subject)
+      case "exclude":
+        configuration.exclude = try strings(value, subject)
+      case "require-suppression-reason":
+        guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
+        configuration.requireSuppressionReason = flag
+      case "lock-timeout-set-by-runner":
+        guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
+        configuration.lockTimeoutSetByRunner = flag
+      default:
+        throw WorkspaceError(subject, "unknown key (known keys: \(keys.joined(separator: ", ")))")
+      }
+    }
+    return configuration
+  }
+
+  private static func strings(_ value: any TOMLValueConvertible, _ subject: String) throws(WorkspaceError)
+    -> [String]
+  {
+    guard let array = value.array else { throw WorkspaceError(subject, "expected an array of strings") }
+    var result: [String] = []
+    for element in array {
+      guard let text = element.string else { throw WorkspaceError(subject, "expected an array of strings") }
+      result.append(text)
+    }
+    return result
+  }
+
+  private static func selectors(
+    _ value: any TOMLValueConvertible, _ subject: String, _ registry: RuleRegistry
+  ) throws(WorkspaceError) -> [String] {
+    let names = try strings(value, subject)
+    for name in names where !registry.isValidSelector(name) {
+      throw WorkspaceError(subject, "unknown rule id or category `\(name)` (see `miglint rules`)")
+    }
+    return names
+  }
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+  import Glibc
+  private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+  import Darwin
+  private let systemRead = Darwin.read
+#endif
+
+/// A problem with the paths, files or configuration miglint was given (exit code 2).
+package struct WorkspaceError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The file, key or path the message is about.
+  package var subject: String
+  package var message: String
+
+  package init(_ subject: String, _ message: String) {
+    self.subject = subject
+    self.message = message
+  }
+
+  package var description: String { "\(subject): \(message)" }
+}
+
+/// Plain POSIX file access: fast, and no Foundation needed.
+package enum FileSystem {
+  package enum Kind { case file, directory, other }
+
+  package static func kind(_ path: String) -> Kind? {
+    var info = stat()
+    guard stat(path, &info) == 0 else { return nil }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: return .file
+    case S_IFDIR: return .directory
+    default: return .other
+    }
+  }
+
+  /// Reads a whole file.
+  ///
+  /// - Throws: ``WorkspaceError`` naming the path and the system's reason.
+  package static func read(_ path: String) throws(WorkspaceError) -> [UInt8] {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw WorkspaceError(path, "cannot read: \(lastError())") }
+    defer { close(descriptor) }
+    var bytes: [UInt8] = []
+    var info = stat()
+    if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+      throw WorkspaceError(path, "cannot read: is a directory")
+    }
+    let chunk = 1 << 16
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, chunk) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw WorkspaceError(path, "cannot read: \(lastError())")
+      }
+      if count == 0 { break }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+    return bytes
+  }
+
+  /// Reads standard input to the end.
+  package static func readStandardInput() throws(WorkspaceError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    let chunk = 1 << 16
+    var buffer = [UInt8](repeating: 0, count: chunk)
+    while true {
+      let count = buffer.withUnsafeMutableBytes { systemRead(0, $0.baseAddress, chunk) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw WorkspaceError("<stdin>", "cannot read: \(lastError())")
+      }
+      if count == 0 { break }
+      bytes.append(contentsOf: buffer[0..<count])
+    }
+    return bytes
+  }
+
+  /// Writes a file atomically: a temporary file in the same directory, then rename(2).
+  ///
+  /// An existing file keeps its permission bits.
+  package static func writeAtomically(_ bytes: [UInt8], to path: String) throws(WorkspaceError) {
+    let directory = parent(of: path)
+    var template = Array((directory == "" ? "." : directory).utf8) + Array("/.miglint-XXXXXX".utf8) + [0]
+    let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { mkstemp($0.baseAddress!) }
+    }
+    guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: \(lastError())") }
+    let temporary = String(decoding: template.dropLast(), as: UTF8.self)
+    var info = stat()
+    let mode: mode_t = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
+    fchmod(descriptor, mode)
+    var written = 0
+    while written < bytes.count {
+      let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        let reason = lastError()
+        close(descriptor)
+        unlink(temporary)
+        throw WorkspaceError(path, "cannot write: \(reason)")
+      }
+      written += count
+    }
+    guard fsync(descriptor) == 0, close(descriptor) == 0, rename(temporary, path) == 0 else {
+      let reason = lastError()
+      unlink(temporary)
+      throw WorkspaceError(path, "cannot write: \(reason)")
+    }
+  }
+
+  /// Entries of a directory, sorted, without `.` and `..`.
+  package static func entries(_ directory: String) throws(WorkspaceError) -> [(name: String, kind: Kind)] {
+    guard let handle = opendir(directory) else { throw WorkspaceError(directory, "cannot list: \(lastError())") }
+    defer { closedir(handle) }
+    var result: [(String, Kind)] = []
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name == "." || name == ".." { continue }
+      let full = join(directory, name)
+      var kind: Kind
+      switch Int32(entry.pointee.d_type) {
+      case Int32(DT_REG): kind = .file
+      case Int32(DT_DIR): kind = .directory
+      default: kind = Self.kind(full) ?? .other  // symlinks and unknown types: follow
+      }
+      // A symlink to a directory is not descended into (it could loop).
+      if Int32(entry.pointee.d_type) == Int32(DT_LNK), kind == .directory { kind = .other }
+      result.append((name, kind))
+    }
+    return result.sorted { $0.0 < $1.0 }
+  }
+
+  package static func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    guard getcwd(&buffer, buffer.count) != nil else { return "." }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  package static func join(_ directory: String, _ name: String) -> String {
+    if directory.isEmpty || directory == "." { return name }
+    return directory.hasSuffix("/") ? directory + name : directory + "/" + name
+  }
+
+  package static func parent(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "" }
+    return slash == path.startIndex ? "/" : String(path[..<slash])
+  }
+
+  private static func lastError() -> String { String(cString: strerror(errno)) }
+}

@@ -1,0 +1,167 @@
+import ArgumentParser
+import MigLintCore
+import MigLintReporters
+import MigLintRules
+import MigLintSyntax
+import MigLintWorkspace
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+extension OutputFormat: ExpressibleByArgument {}
+extension FailLevel: ExpressibleByArgument {}
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Lint migration files (the default command).")
+
+  @Argument(help: "Files, directories (every *.sql below) or globs; '-' reads standard input.")
+  var paths: [String] = []
+
+  @Option(help: "Output format: text, json or sarif.")
+  var format: OutputFormat = .text
+
+  @Option(name: [.short, .long], help: "Write the report to this file (atomically) instead of standard output.")
+  var output: String?
+
+  @Option(help: "Configuration file (default: miglint.toml or .miglint.toml, from the working directory upward).")
+  var config: String?
+
+  @Flag(help: "Ignore any configuration file.")
+  var noConfig = false
+
+  @Option(help: "Target PostgreSQL version, 9.6 to 18 (default 15).")
+  var pgVersion: String?
+
+  @Option(help: "Lowest severity that fails the run: error, warning, info or never (default warning).")
+  var failOn: FailLevel?
+
+  @Option(help: "Rules to run: ids, aliases, categories, 'default' or 'all' (comma-separated; replaces the config's select).")
+  var select: [String] = []
+
+  @Option(help: "Rules to skip: ids, aliases or categories (comma-separated; added to the config's ignore).")
+  var ignore: [String] = []
+
+  @Option(help: "Files linted in parallel (default: the number of cores).")
+  var jobs: Int?
+
+  @Option(help: "Name shown for standard input ('-'); default <stdin>.")
+  var stdinFilename: String?
+
+  func validate() throws {
+    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+  }
+
+  func run() throws {
+    let registry = BuiltinRules.registry
+    let configuration: Configuration
+    do {
+      configuration = try resolveConfiguration(registry)
+    } catch {
+      printError("miglint: \(error.description)")
+      throw ExitCode(Exit.usage)
+    }
+    let inputs: [Input]
+    do {
+      inputs = try resolveInputs(configuration)
+    } catch {
+      printError("miglint: \(error.description)")
+      throw ExitCode(Exit.usage)
+    }
+    let linter = Linter(registry: registry, configuration: configuration)
+    let results = Runner.lint(inputs, linter: linter, jobs: jobs ?? System.coreCount)
+    let failed = results.contains { result in
+      result.diagnostics.contains { configuration.failOn.fails($0.severity) }
+    }
+    let exitCode: Int32 =
+      results.contains { $0.inputError != nil } ? Exit.usage : (failed ? Exit.findings : Exit.clean)
+    let report = Report(
+      toolVersion: toolVersion, results: results, registry: registry, configuration: configuration,
+      exitCode: exitCode)
+    let color = output == nil && format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil
+    let text = format.render(report, color: color)
+    if let output {
+      do {
+        try FileSystem.writeAtomically(Array(text.utf8), to: output)
+      } catch {
+        printError("miglint: \(error.description)")
+        throw ExitCode(Exit.usage)
+      }
+    } else {
+      writeText(text, to: 1)
+    }
+    if format != .text {
+      for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
+    }
+    throw ExitCode(exitCode)
+  }
+
+  /// The configuration file's settings with command-line options on top.
+  private func resolveConfiguration(_ registry: RuleRegistry) throws(WorkspaceError) -> Configuration {
+    var configuration = Configuration()
+    if let config {
+      guard FileSystem.kind(config) == .file else { throw WorkspaceError(config, "configuration file not found") }
+      configuration = try ConfigurationLoader.load(config, registry: registry)
+    } else if !noConfig, let found = ConfigurationLoader.find(from: FileSystem.currentDirectory()) {
+      configuration = try ConfigurationLoader.load(found, registry: registry)
+    }
+    if let pgVersion {
+      guard let version = PostgresVersion(parsing: pgVersion) else {
+        throw WorkspaceError("--pg-version", "expected a PostgreSQL version from 9.6 to 18, like 15 or 12.4; got `\(pgVersion)`")
+      }
+      configuration.pgVersion = version
+    }
+    if let failOn { configuration.failOn = failOn }
+    let selected = Self.split(select)
+    let ignored = Self.split(ignore)
+    for (flag, names) in [("--select", selected), ("--ignore", ignored)] {
+      for name in names where !registry.isValidSelector(name) {
+        throw WorkspaceError(flag, "unknown rule id or category `\(name)` (see `miglint rules`)")
+      }
+    }
+    if !selected.isEmpty { configuration.select = selected }
+    configuration.ignore += ignored
+    return configuration
+  }
+
+  /// Paths from the command line, or the configuration's `include` globs.
+  private func resolveInputs(_ configuration: Configuration) throws(WorkspaceError) -> [Input] {
+    let base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
+    let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
+    var arguments = paths
+    if arguments.isEmpty {
+      guard !configuration.include.isEmpty else {
+        throw WorkspaceError("miglint", "no paths given: name files, directories or globs, or set `include` in miglint.toml")
+      }
+      arguments = configuration.include.map { FileSystem.join(base, $0) }
+    }
+    var inputs: [Input] = []
+    var files: [String] = []
+    func flush() throws(WorkspaceError) {
+      inputs += try FileDiscovery.expand(files, exclude: exclude).map(Input.file)
+      files = []
+    }
+    for argument in arguments {
+      if argument == "-" {
+        try flush()
+        inputs.append(.standardInput(name: stdinFilename ?? "<stdin>", bytes: try FileSystem.readStandardInput()))
+      } else {
+        files.append(argument)
+      }
+    }
+    try flush()
+    return inputs
+  }
+
+  /// `--select a,b --select c` → `[a, b, c]`.
+  private static func split(_ values: [String]) -> [String] {
+    values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
+  }
+}
+
+enum System {
+  static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}

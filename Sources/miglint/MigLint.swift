@@ -1,0 +1,55 @@
+import ArgumentParser
+import MigLintCore
+import MigLintReporters
+import MigLintRules
+import MigLintSyntax
+import MigLintWorkspace
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The version printed by `--version` and recorded in JSON and SARIF output.
+let toolVersion = "0.1.0"
+
+/// Exit codes: 0 clean, 1 findings at or above `--fail-on`, 2 usage, configuration or I/O error.
+enum Exit {
+  static let clean: Int32 = 0
+  static let findings: Int32 = 1
+  static let usage: Int32 = 2
+}
+
+@main
+struct MigLint: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "miglint",
+    abstract: "Static safety analysis for PostgreSQL migrations.",
+    discussion: """
+      Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, configuration or I/O error.
+      """,
+    version: toolVersion,
+    subcommands: [Check.self, Rules.self, Explain.self],
+    defaultSubcommand: Check.self)
+
+  /// Runs the command line with our exit codes (ArgumentParser's usage errors would exit 64).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+      terminate(Exit.clean)
+    } catch let code as ExitCode {
+      terminate(code.rawValue)
+    } catch {
+      let status = exitCode(for: error)
+      if status == .success {
+        print(fullMessage(for: error))
+        terminate(Exit.clean)
+      }
+      let message = fullMessage(for: error)
+      printError(message.isEmpty ? "\(error)" : message)
+      terminate(Exit.usage)
+    }
+  }
+}
