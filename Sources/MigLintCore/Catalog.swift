@@ -91,7 +91,9 @@ package struct Catalog: Sendable {
       tables[Self.key(create.name)] = table
     case .alterTable(let alter):
       let key = Self.key(alter.relation)
-      guard var table = tables[key] else { return }
+      // A table the model does not know exists already (baseline): start an incomplete entry so
+      // that what this migration adds to it is known.
+      var table = tables[key] ?? Table(name: alter.relation, columns: [], checks: [], isNew: false)
       for command in alter.commands { apply(command, to: &table) }
       tables[key] = table
     case .createIndex(let index):

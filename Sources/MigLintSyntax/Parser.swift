@@ -1,5 +1,5 @@
 /// A statement the PostgreSQL grammar rejected.
-package struct SyntaxError: Hashable, Sendable {
+package struct SyntaxError: Error, Hashable, Sendable {
   /// PostgreSQL's message (`syntax error at or near "SELEC"`).
   package var message: String
   /// Byte offset PostgreSQL pointed at.
@@ -65,34 +65,59 @@ package enum Parser {
     var statements: [Statement] = []
     var errors: [SyntaxError] = []
     for piece in pieces(tokens: tokens, length: source.bytes.count) {
-      var cString = Array(source.bytes[piece.start..<piece.end])
-      cString.append(0)
-      let result = cString.withUnsafeBufferPointer { buffer in
-        buffer.withMemoryRebound(to: CChar.self) { characters in
-          PgQuery.parse(characters.baseAddress!) { json in
-            decodeStatements(json, source: source, tokens: tokens, base: piece.start, length: piece.length)
+      switch parsePiece(piece, source, tokens) {
+      case .success(let parsed):
+        statements += parsed
+      case .failure(let error):
+        // An unbalanced `(` hides the `;` after it: split at every `;` and try each part, so that
+        // the statements after the broken one are still linted.
+        let parts = pieces(tokens: tokens, length: source.bytes.count, within: piece, ignoringDepth: true)
+        guard parts.count > 1 else {
+          errors.append(error)
+          continue
+        }
+        for part in parts {
+          switch parsePiece(part, source, tokens) {
+          case .success(let parsed): statements += parsed
+          case .failure(let error): errors.append(error)
           }
         }
-      }
-      switch result {
-      case .success(let .some(parsed)):
-        statements.append(contentsOf: parsed)
-      case .success(.none):
-        errors.append(SyntaxError(message: "libpg_query returned malformed JSON", location: piece.start, range: piece))
-      case .failure(let failure):
-        let offset = byteOffset(ofCharacter: failure.cursorPosition - 1, in: source.bytes, from: piece.start)
-        errors.append(
-          SyntaxError(message: failure.message, location: min(offset, max(piece.start, piece.end - 1)), range: piece))
       }
     }
     return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: errors)
   }
 
+  private static func parsePiece(_ piece: SourceRange, _ source: SourceFile, _ tokens: [Token])
+    -> Result<[Statement], SyntaxError>
+  {
+    var cString = Array(source.bytes[piece.start..<piece.end])
+    cString.append(0)
+    let result = cString.withUnsafeBufferPointer { buffer in
+      buffer.withMemoryRebound(to: CChar.self) { characters in
+        PgQuery.parse(characters.baseAddress!) { json in
+          decodeStatements(json, source: source, tokens: tokens, base: piece.start, length: piece.length)
+        }
+      }
+    }
+    switch result {
+    case .success(let .some(parsed)):
+      return .success(parsed)
+    case .success(.none):
+      return .failure(SyntaxError(message: "libpg_query returned malformed JSON", location: piece.start, range: piece))
+    case .failure(let failure):
+      let offset = byteOffset(ofCharacter: failure.cursorPosition - 1, in: source.bytes, from: piece.start)
+      return .failure(
+        SyntaxError(message: failure.message, location: min(offset, max(piece.start, piece.end - 1)), range: piece))
+    }
+  }
+
   /// Byte ranges of the statements between top-level `;` tokens, each from its first non-comment
-  /// token to its last. Without tokens (the scanner failed), the whole file is one piece.
-  package static func pieces(tokens: [Token], length: Int) -> [SourceRange] {
+  /// token to its `;` (or its last token). Without tokens (the scanner failed), the whole file is one piece.
+  package static func pieces(
+    tokens: [Token], length: Int, within bounds: SourceRange? = nil, ignoringDepth: Bool = false
+  ) -> [SourceRange] {
     guard !tokens.isEmpty else {
-      return length > 0 ? [SourceRange(start: 0, end: length)] : []
+      return length > 0 ? [bounds ?? SourceRange(start: 0, end: length)] : []
     }
     var result: [SourceRange] = []
     var depth = 0
@@ -100,8 +125,10 @@ package enum Parser {
     var end = 0
     for token in tokens {
       if token.isComment { continue }
-      if token.kind == Token.Kind.semicolon, depth == 0 {
-        if let start { result.append(SourceRange(start: start, end: end)) }
+      if let bounds, token.start < bounds.start || token.end > bounds.end { continue }
+      if token.kind == Token.Kind.semicolon, depth == 0 || ignoringDepth {
+        // The `;` belongs to the piece: an error "at or near ;" then points at it.
+        if let start { result.append(SourceRange(start: start, end: token.end)) }
         start = nil
         continue
       }

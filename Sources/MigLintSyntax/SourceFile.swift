@@ -28,6 +28,13 @@ package struct SourcePosition: Hashable, Sendable {
   package var utf16Column: Int
   /// 0-based byte offset into the file as stored on disk (BOM included).
   package var fileOffset: Int
+
+  package init(line: Int, column: Int, utf16Column: Int, fileOffset: Int) {
+    self.line = line
+    self.column = column
+    self.utf16Column = utf16Column
+    self.fileOffset = fileOffset
+  }
 }
 
 /// Why a file's bytes cannot be linted as SQL text.

@@ -24,6 +24,17 @@ package struct TypeReference: Hashable, Sendable {
   /// Byte offset of the type name in the file.
   package var location: Int?
 
+  package init(
+    names: [String], modifiers: [Int] = [], hasOtherModifiers: Bool = false, arrayDimensions: Int = 0,
+    location: Int? = nil
+  ) {
+    self.names = names
+    self.modifiers = modifiers
+    self.hasOtherModifiers = hasOtherModifiers
+    self.arrayDimensions = arrayDimensions
+    self.location = location
+  }
+
   /// The last name part: `int4`, `varchar`, `timestamptz`, `serial`.
   package var baseName: String { names.last ?? "" }
 
@@ -198,6 +209,12 @@ package struct VariableSet: Hashable, Sendable {
   package var name: String
   package var isLocal: Bool
   package var isReset: Bool
+
+  package init(name: String, isLocal: Bool, isReset: Bool) {
+    self.name = name
+    self.isLocal = isLocal
+    self.isReset = isReset
+  }
 }
 
 /// CREATE VIEW / CREATE MATERIALIZED VIEW.

@@ -89,8 +89,9 @@ struct ConstraintWithoutNotValid: StatementRule {
         Fix(
           title: "Add NOT VALID and validate in a separate statement", safety: .unsafe,
           edits: [
-            .insert(" NOT VALID", at: command.range.end),
-            .insert(";\nALTER TABLE \(alter.relation) VALIDATE CONSTRAINT \(constraintName)", at: statement.range.end),
+            .insert(
+              " NOT VALID;\nALTER TABLE \(alter.relation) VALIDATE CONSTRAINT \(constraintName)",
+              at: command.range.end)
           ]))
     }
     return Finding(

@@ -1,0 +1,109 @@
+import MigLintCore
+import MigLintRules
+import MigLintSyntax
+import MigLintTestSupport
+import Testing
+
+@Suite struct LockModeTests {
+  @Test func conflictMatrixIsSymmetricAndMatchesPostgreSQL() {
+    for a in LockMode.allCases {
+      for b in LockMode.allCases { #expect(a.conflicts(with: b) == b.conflicts(with: a), "\(a.name) / \(b.name)") }
+    }
+    #expect(LockMode.accessExclusive.blocksReads)
+    #expect(!LockMode.share.blocksReads && LockMode.share.blocksWrites)
+    #expect(LockMode.shareRowExclusive.blocksWrites)
+    #expect(!LockMode.shareUpdateExclusive.blocksWrites)
+    #expect(LockMode.shareUpdateExclusive.conflicts(with: .shareUpdateExclusive))
+    #expect(!LockMode.rowExclusive.conflicts(with: .rowExclusive))
+  }
+}
+
+@Suite struct TypeChangeTests {
+  func type(_ name: String, _ modifiers: [Int] = []) -> TypeReference {
+    TypeReference(names: ["pg_catalog", name], modifiers: modifiers, hasOtherModifiers: false, arrayDimensions: 0)
+  }
+
+  @Test func binaryCoercibleChangesDoNotRewrite() {
+    let pg15 = PostgresVersion(major: 15)
+    #expect(TypeChange.verdict(from: type("varchar", [20]), to: type("varchar", [40]), pgVersion: pg15) == .noRewrite)
+    #expect(TypeChange.verdict(from: type("varchar", [20]), to: type("varchar"), pgVersion: pg15) == .noRewrite)
+    #expect(TypeChange.verdict(from: type("varchar", [20]), to: type("text"), pgVersion: pg15) == .noRewrite)
+    #expect(TypeChange.verdict(from: type("numeric", [10, 2]), to: type("numeric", [12, 2]), pgVersion: pg15) == .noRewrite)
+    #expect(TypeChange.verdict(from: type("timestamp", [3]), to: type("timestamp"), pgVersion: pg15) == .noRewrite)
+    #expect(TypeChange.verdict(from: type("cidr"), to: type("inet"), pgVersion: pg15) == .noRewrite)
+    #expect(TypeChange.verdict(from: type("timestamp"), to: type("timestamptz"), pgVersion: pg15) == .noRewriteIfUTC)
+  }
+
+  @Test func otherChangesRewrite() {
+    let pg15 = PostgresVersion(major: 15)
+    #expect(TypeChange.verdict(from: type("int4"), to: type("int8"), pgVersion: pg15) == .rewrite)
+    #expect(TypeChange.verdict(from: type("varchar", [40]), to: type("varchar", [20]), pgVersion: pg15) == .rewrite)
+    #expect(TypeChange.verdict(from: type("text"), to: type("varchar", [20]), pgVersion: pg15) == .rewrite)
+    #expect(TypeChange.verdict(from: type("numeric", [10, 2]), to: type("numeric", [12, 3]), pgVersion: pg15) == .rewrite)
+    #expect(TypeChange.verdict(from: type("timestamp"), to: type("timestamp", [3]), pgVersion: pg15) == .rewrite)
+    #expect(TypeChange.verdict(from: type("timestamp"), to: type("timestamptz"), pgVersion: PostgresVersion(major: 11)) == .rewrite)
+  }
+
+  @Test func aKnownWideningInTheSameMigrationIsQuietAndANarrowingIsNot() {
+    // The table is new here, so use the catalog through a baseline-style sequence on an unknown table.
+    let widening = TestLint.lint(
+      "ALTER TABLE t ADD COLUMN n varchar(10);\nALTER TABLE t ALTER COLUMN n TYPE varchar(20);", select: ["alter-column-type"])
+    #expect(widening.isEmpty)
+    let narrowing = TestLint.lint(
+      "ALTER TABLE t ADD COLUMN n varchar(10);\nALTER TABLE t ALTER COLUMN n TYPE varchar(5);", select: ["alter-column-type"])
+    #expect(narrowing.count == 1)
+  }
+}
+
+@Suite struct VersionAndConfigurationTests {
+  @Test func parsesSupportedVersionsOnly() {
+    #expect(PostgresVersion(parsing: "15") == PostgresVersion(major: 15))
+    #expect(PostgresVersion(parsing: "12.4") == PostgresVersion(major: 12, minor: 4))
+    #expect(PostgresVersion(parsing: "9.6") == PostgresVersion(major: 9, minor: 6))
+    for bad in ["9.5", "19", "", "fifteen", "15.", "-1", "15.1.2"] { #expect(PostgresVersion(parsing: bad) == nil, "\(bad)") }
+  }
+
+  @Test func selectIgnoreAndCategories() {
+    let registry = BuiltinRules.registry
+    var configuration = Configuration()
+    #expect(registry.enabledIDs(configuration).contains("drop-table"))
+    configuration.ignore = ["compat"]
+    #expect(!registry.enabledIDs(configuration).contains("drop-table"))
+    configuration.select = ["ban-drop-table"]  // squawk's id
+    configuration.ignore = []
+    #expect(registry.enabledIDs(configuration) == ["drop-table"])
+    configuration.select = ["all"]
+    #expect(registry.enabledIDs(configuration).count == registry.descriptions.count)
+  }
+
+  @Test func severityOverridesAndFailLevels() {
+    let diagnostics = TestLint.lint("DROP TABLE users;", select: ["drop-table"]) { $0.severity["drop-table"] = .info }
+    #expect(diagnostics.map(\.severity) == [.info])
+    #expect(!FailLevel.warning.fails(.info) && FailLevel.warning.fails(.warning) && FailLevel.info.fails(.info))
+    #expect(!FailLevel.never.fails(.error) && !FailLevel.error.fails(.warning))
+  }
+}
+
+@Suite struct SuppressionTests {
+  @Test func fileSuppressionsAliasesAndReasons() {
+    let sql = "-- miglint-ignore-file drop-table, renaming-column -- legacy cleanup\nDROP TABLE a;\nALTER TABLE b RENAME COLUMN c TO d;\nDROP TABLE e;"
+    #expect(TestLint.lint(sql, select: ["drop-table", "rename-column", "unused-suppression"]).isEmpty)
+  }
+
+  @Test func aNextStatementSuppressionCoversOnlyTheNextStatement() {
+    let sql = "-- miglint-ignore drop-table\nDROP TABLE a;\nDROP TABLE b;"
+    let found = TestLint.lint(sql, select: ["drop-table"])
+    #expect(found.map(\.start.line) == [3])
+  }
+
+  @Test func reasonsCanBeRequired() {
+    let sql = "-- miglint-ignore drop-table\nDROP TABLE a;"
+    let found = TestLint.lint(sql, select: ["drop-table", "invalid-suppression"]) { $0.requireSuppressionReason = true }
+    #expect(found.map(\.ruleID) == ["invalid-suppression"])
+  }
+
+  @Test func lookalikeCommentsAreNotSuppressions() {
+    let sql = "-- miglint-ignored drop-table\n-- see miglint-ignore drop-table\nDROP TABLE a;"
+    #expect(TestLint.lint(sql, select: ["drop-table", "invalid-suppression"]).map(\.ruleID) == ["drop-table"])
+  }
+}

@@ -1,0 +1,112 @@
+import MigLintCore
+import MigLintRules
+import MigLintSyntax
+import MigLintTestSupport
+import Testing
+
+/// Runs every rule's examples (CONVENTIONS.md §3) and the checks every rule must pass.
+@Suite struct RuleExampleTests {
+  static let rules = BuiltinRules.registry.descriptions
+  static let metaRules: Set<String> = [EngineRuleID.unusedSuppression, EngineRuleID.invalidSuppression]
+
+  /// Lints with the default rules plus the rule under test; returns that rule's findings.
+  static func findings(_ rule: RuleDescription, _ sql: String, pgVersion: Int?) -> [Diagnostic] {
+    TestLint.lint(sql, select: ["default", rule.id], pgVersion: pgVersion).filter { $0.ruleID == rule.id }
+  }
+
+  @Test(arguments: rules)
+  func triggeringExamplesFireAtTheirMarkers(_ rule: RuleDescription) {
+    #expect(!rule.triggering.isEmpty, "\(rule.id) has no triggering example")
+    for example in rule.triggering {
+      let (sql, markers) = example.stripped
+      #expect(!markers.isEmpty, "\(rule.id): triggering example without ▶ marker:\n\(example.sql)")
+      let starts = Self.findings(rule, sql, pgVersion: example.pgVersion).map(\.range.start)
+      #expect(starts.sorted() == markers.sorted(), "\(rule.id) on:\n\(example.sql)")
+    }
+  }
+
+  @Test(arguments: rules)
+  func nonTriggeringExamplesStayQuiet(_ rule: RuleDescription) {
+    #expect(!rule.nonTriggering.isEmpty, "\(rule.id) has no non-triggering example")
+    for example in rule.nonTriggering {
+      let found = Self.findings(rule, example.stripped.sql, pgVersion: example.pgVersion)
+      #expect(found.isEmpty, "\(rule.id) fired on:\n\(example.sql)\n\(found.map(\.message))")
+    }
+  }
+
+  @Test(arguments: rules.filter { !metaRules.contains($0.id) })
+  func aSuppressionCommentSilencesIt(_ rule: RuleDescription) throws {
+    for example in rule.triggering {
+      let (sql, markers) = example.stripped
+      let parsed = Parser.parse(try SourceFile(path: "t.sql", text: sql))
+      // Put the comment on its own line before each statement (or rejected statement) with a marker.
+      let targets = parsed.statements.map(\.range) + parsed.syntaxErrors.map(\.range)
+      let starts = Set(markers.compactMap { marker in targets.first { $0.start <= marker && marker <= $0.end }?.start })
+      var bytes = Array(sql.utf8)
+      for start in starts.sorted(by: >) {
+        bytes.insert(contentsOf: Array("-- miglint-ignore \(rule.id) -- reviewed\n".utf8), at: start)
+      }
+      let suppressed = String(decoding: bytes, as: UTF8.self)
+      let all = TestLint.lint(suppressed, select: ["default", rule.id], pgVersion: example.pgVersion)
+      #expect(!all.contains { $0.ruleID == rule.id }, "\(rule.id) not silenced in:\n\(suppressed)")
+      #expect(!all.contains { $0.ruleID == EngineRuleID.unusedSuppression }, "suppression unused in:\n\(suppressed)")
+    }
+  }
+
+  @Test(arguments: rules.filter { !metaRules.contains($0.id) })
+  func theSameSQLInACommentOrStringDoesNotFire(_ rule: RuleDescription) {
+    for example in rule.triggering {
+      let sql = example.stripped.sql
+      let commented = "/*\n\(sql.replacing("*/", with: "* /"))\n*/\nSELECT 1;\n"
+      #expect(Self.findings(rule, commented, pgVersion: example.pgVersion).isEmpty, "\(rule.id) in a comment")
+      let quoted = "SELECT $quoted$\(sql)$quoted$;\n"
+      #expect(Self.findings(rule, quoted, pgVersion: example.pgVersion).isEmpty, "\(rule.id) in a string")
+    }
+  }
+
+  @Test(arguments: rules)
+  func positionsSurviveAMultibytePrefix(_ rule: RuleDescription) {
+    let prefix = "-- Überprüfung 🚀 データ\n"
+    for example in rule.triggering {
+      let (sql, markers) = example.stripped
+      let found = Self.findings(rule, prefix + sql, pgVersion: example.pgVersion)
+      #expect(found.map(\.range.start).sorted() == markers.map { $0 + prefix.utf8.count }.sorted(), "\(rule.id)")
+      for diagnostic in found {
+        // The line after the prefix, and a column counted in characters, not bytes.
+        let before = sql.utf8.prefix(diagnostic.range.start - prefix.utf8.count)
+        let lastLine = String(decoding: before, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+        #expect(diagnostic.start.line == String(decoding: before, as: UTF8.self).filter { $0 == "\n" }.count + 2)
+        #expect(diagnostic.start.column == lastLine.unicodeScalars.count + 1)
+      }
+    }
+  }
+
+  @Test(arguments: rules.filter { $0.fixSafety != nil })
+  func fixesApplyParseAndRemoveTheFinding(_ rule: RuleDescription) throws {
+    var applied = 0
+    for example in rule.triggering {
+      let sql = example.stripped.sql
+      let before = Self.findings(rule, sql, pgVersion: example.pgVersion)
+      for diagnostic in before {
+        for fix in diagnostic.fixes {
+          #expect(fix.safety == rule.fixSafety, "\(rule.id): fix safety differs from the description")
+          var bytes = Array(sql.utf8)
+          for edit in fix.edits.sorted(by: { $0.range.start > $1.range.start }) {
+            bytes.replaceSubrange(edit.range.start..<edit.range.end, with: Array(edit.replacement.utf8))
+          }
+          let fixed = String(decoding: bytes, as: UTF8.self)
+          let parsed = Parser.parse(try SourceFile(path: "t.sql", text: fixed))
+          #expect(parsed.syntaxErrors.isEmpty, "\(rule.id): fixed SQL does not parse:\n\(fixed)")
+          let after = Self.findings(rule, fixed, pgVersion: example.pgVersion)
+          #expect(after.count < before.count, "\(rule.id): finding remains after fix:\n\(fixed)")
+          applied += 1
+        }
+      }
+    }
+    #expect(applied > 0, "\(rule.id) declares a fix but no triggering example produces one")
+  }
+}
+
+extension RuleDescription: CustomTestStringConvertible {
+  public var testDescription: String { id }
+}

@@ -1,0 +1,49 @@
+import MigLintSyntax
+import Testing
+
+@Suite struct SourceFileTests {
+  @Test func positionsCountCharactersAndUTF16Units() throws {
+    let source = try SourceFile(path: "a.sql", text: "SELECT 'é🚀', x;\nSELECT 2;")
+    let x = Array(source.bytes).firstIndex(of: UInt8(ascii: "x"))!
+    let position = source.position(of: x)
+    #expect(position.line == 1)
+    #expect(position.column == 14)  // S E L E C T _ ' é 🚀 ' , _ x
+    #expect(position.utf16Column == 15)  // the rocket is two UTF-16 units
+    #expect(source.position(of: source.lineStarts[1]).line == 2)
+  }
+
+  @Test func crlfAndLoneCarriageReturnsEndLines() throws {
+    let source = try SourceFile(path: "a.sql", text: "SELECT 1;\r\nSELECT 2;\rSELECT 3;\n")
+    #expect(source.lineStarts == [0, 11, 21, 31])
+    #expect(source.lineText(0) == "SELECT 1;")
+    #expect(source.position(of: 11) == SourcePosition(line: 2, column: 1, utf16Column: 1, fileOffset: 11))
+  }
+
+  @Test func aBOMIsStrippedButFileOffsetsCountIt() throws {
+    let source = try SourceFile(path: "a.sql", data: [0xEF, 0xBB, 0xBF] + Array("SELECT 1;".utf8))
+    #expect(source.bomLength == 3)
+    #expect(source.text == "SELECT 1;")
+    #expect(source.position(of: 0) == SourcePosition(line: 1, column: 1, utf16Column: 1, fileOffset: 3))
+  }
+
+  @Test func nulBytesAreRejectedWithTheirOffset() {
+    #expect(throws: InputError.nulByte(offset: 12, line: 2, column: 3)) {
+      try SourceFile(path: "a.sql", data: Array("SELECT 1;\nSE".utf8) + [0] + Array("LECT".utf8))
+    }
+  }
+
+  @Test func invalidUTF8IsRejectedWithItsOffset() {
+    #expect(throws: InputError.invalidUTF8(offset: 8, line: 1, column: 9)) {
+      try SourceFile(path: "a.sql", data: Array("SELECT '".utf8) + [0xC3, 0x28] + Array("';".utf8))
+    }
+    // Overlong encodings and surrogates are not UTF-8 either.
+    #expect(throws: InputError.self) { try SourceFile(path: "a.sql", data: [0xC0, 0xAF]) }
+    #expect(throws: InputError.self) { try SourceFile(path: "a.sql", data: [0xED, 0xA0, 0x80]) }
+  }
+
+  @Test func oversizedFilesAreRejected() {
+    #expect(throws: InputError.tooLarge(bytes: SourceFile.maximumSize + 1, limit: SourceFile.maximumSize)) {
+      try SourceFile(path: "big.sql", data: [UInt8](repeating: 0x20, count: SourceFile.maximumSize + 1))
+    }
+  }
+}
