@@ -4,15 +4,19 @@ package enum FileDiscovery {
   ///
   /// A directory contributes every `*.sql` file below it (hidden directories skipped, symlinked
   /// directories not followed); a glob contributes the files it matches; a file is taken as is.
-  /// Files matching an `exclude` glob are left out.
+  /// Files matching an `exclude` glob are left out; globs are matched against absolute paths
+  /// (relative paths are taken from `currentDirectory`).
   ///
   /// - Throws: ``WorkspaceError`` for a path that does not exist or a directory that cannot be listed.
-  package static func expand(_ arguments: [String], exclude: [Glob] = []) throws(WorkspaceError) -> [String] {
+  package static func expand(
+    _ arguments: [String], exclude: [Glob] = [], currentDirectory: String = FileSystem.currentDirectory()
+  ) throws(WorkspaceError) -> [String] {
     var seen = Set<String>()
     var result: [String] = []
     func add(_ path: String) {
       let normalized = normalize(path)
-      guard !exclude.contains(where: { $0.matches(normalized) }), seen.insert(normalized).inserted else { return }
+      let absolute = normalized.hasPrefix("/") ? normalized : FileSystem.join(currentDirectory, normalized)
+      guard !exclude.contains(where: { $0.matches(absolute) }), seen.insert(normalized).inserted else { return }
       result.append(normalized)
     }
     for argument in arguments {

@@ -145,6 +145,12 @@ package enum FileSystem {
     return directory.hasSuffix("/") ? directory + name : directory + "/" + name
   }
 
+  /// `path` relative to `directory` when it lies below it, else `path` unchanged.
+  package static func relative(_ path: String, to directory: String) -> String {
+    let prefix = directory.hasSuffix("/") ? directory : directory + "/"
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+  }
+
   package static func parent(of path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return "" }
     return slash == path.startIndex ? "/" : String(path[..<slash])

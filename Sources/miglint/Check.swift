@@ -129,19 +129,21 @@ struct Check: ParsableCommand {
 
   /// Paths from the command line, or the configuration's `include` globs.
   private func resolveInputs(_ configuration: Configuration) throws(WorkspaceError) -> [Input] {
-    let base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
+    let cwd = FileSystem.currentDirectory()
+    var base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
+    if !base.hasPrefix("/") { base = FileSystem.join(cwd, base) }
     let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
     var arguments = paths
     if arguments.isEmpty {
       guard !configuration.include.isEmpty else {
         throw WorkspaceError("miglint", "no paths given: name files, directories or globs, or set `include` in miglint.toml")
       }
-      arguments = configuration.include.map { FileSystem.join(base, $0) }
+      arguments = configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
     }
     var inputs: [Input] = []
     var files: [String] = []
     func flush() throws(WorkspaceError) {
-      inputs += try FileDiscovery.expand(files, exclude: exclude).map(Input.file)
+      inputs += try FileDiscovery.expand(files, exclude: exclude, currentDirectory: cwd).map(Input.file)
       files = []
     }
     for argument in arguments {

@@ -55,7 +55,7 @@ struct AddColumnVolatileDefault: StatementRule {
       let volatile = Volatility.volatileCalls(in: expression)
       let reason: String
       if !context.pg(atLeast: 11) {
-        reason = "a default (before PostgreSQL 11 any non-null default rewrites the table)"
+        reason = "a non-null default on PostgreSQL \(context.pgVersion) (before 11 any such default)"
       } else if let first = volatile.first {
         reason = "volatile default `\(first)()`"
       } else {

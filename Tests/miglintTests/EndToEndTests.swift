@@ -1,0 +1,172 @@
+import Foundation
+import MigLintTestSupport
+import Testing
+
+/// Runs the built `miglint` binary and checks its output and exit code.
+enum CLI {
+  /// The binary SwiftPM built next to the test bundle.
+  static var binary: String {
+    let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    var directory = bundle
+    for _ in 0..<4 {
+      let candidate = directory.appendingPathComponent("miglint").path
+      if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      directory = directory.deletingLastPathComponent()
+    }
+    return TestLint.repositoryRoot + "/.build/debug/miglint"
+  }
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  static func run(
+    _ arguments: [String], in directory: String = TestLint.repositoryRoot, stdin: String? = nil,
+    environment: [String: String] = [:]
+  ) throws -> Result {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    process.arguments = arguments
+    process.currentDirectoryURL = URL(fileURLWithPath: directory)
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe()
+    let err = Pipe()
+    let input = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+    try input.fileHandleForWriting.close()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}
+
+@Suite struct FixtureTests {
+  static let fixtures: [String] = {
+    let root = TestLint.repositoryRoot + "/fixtures"
+    return ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted()
+  }()
+
+  /// Golden files; `MIGLINT_RECORD=1 swift test` rewrites them. A missing golden fails.
+  @Test(arguments: fixtures)
+  func outputMatchesGoldens(_ fixture: String) throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/" + fixture
+    let record = ProcessInfo.processInfo.environment["MIGLINT_RECORD"] == "1"
+    var exitCodes = Set<Int32>()
+    for (format, golden) in [("text", "expected.txt"), ("json", "expected.json"), ("sarif", "expected.sarif")] {
+      let result = try CLI.run(["migrations", "--format", format], in: directory)
+      exitCodes.insert(result.status)
+      let path = directory + "/" + golden
+      if record {
+        try result.stdout.write(toFile: path, atomically: true, encoding: .utf8)
+        continue
+      }
+      let expected = try String(contentsOfFile: path, encoding: .utf8)
+      #expect(result.stdout == expected, "\(fixture)/\(golden) differs; re-record with MIGLINT_RECORD=1 if intended")
+    }
+    // Every format ends with the same exit code, and the JSON golden records it.
+    #expect(exitCodes.count == 1)
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/expected.json")))
+    let summary = (json as? [String: Any])?["summary"] as? [String: Any]
+    #expect((summary?["exitCode"] as? Int).map(Int32.init) == exitCodes.first)
+  }
+}
+
+@Suite struct CommandLineTests {
+  @Test func exitCodesFollowFailOn() throws {
+    let fixture = TestLint.repositoryRoot + "/fixtures/golang-migrate-basic"
+    #expect(try CLI.run(["migrations"], in: fixture).status == 1)
+    #expect(try CLI.run(["migrations", "--fail-on", "never"], in: fixture).status == 0)
+    #expect(try CLI.run(["migrations", "--fail-on", "error"], in: fixture).status == 1)
+    #expect(try CLI.run(["migrations", "--fail-on", "error", "--ignore", "add-column-not-null-without-default"], in: fixture).status == 0)
+    #expect(try CLI.run([TestLint.repositoryRoot + "/fixtures/clean/migrations"]).status == 0)
+  }
+
+  @Test func usageAndConfigurationErrorsExitWithTwoAndNameTheProblem() throws {
+    let cases: [([String], String)] = [
+      (["--format", "yaml", "x.sql"], "yaml"),
+      (["--select", "drop-tabel", "fixtures/clean"], "drop-tabel"),
+      (["--pg-version", "8.4", "fixtures/clean"], "--pg-version"),
+      (["does/not/exist.sql"], "does/not/exist.sql"),
+      (["--config", "nope.toml", "fixtures/clean"], "nope.toml"),
+      ([], "no paths given"),
+      (["--jobs", "0", "fixtures/clean"], "--jobs"),
+    ]
+    for (arguments, mention) in cases {
+      let result = try CLI.run(arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.contains(mention), "\(arguments): \(result.stderr)")
+    }
+  }
+
+  @Test func badConfigurationFilesNameTheKey() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("miglint-config-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    try "SELECT 1;\n".write(to: directory.appendingPathComponent("a.sql"), atomically: true, encoding: .utf8)
+    let cases: [(String, String)] = [
+      ("colour = true\n", "`colour`"),
+      ("fail-on = \"sometimes\"\n", "`fail-on`"),
+      ("select = [\"drop-tabel\"]\n", "drop-tabel"),
+      ("[severity]\ndrop-table = \"fatal\"\n", "severity.drop-table"),
+      ("pg-version = \"19\"\n", "`pg-version`"),
+      ("select = [\n", "miglint.toml:"),
+    ]
+    for (text, mention) in cases {
+      try text.write(to: directory.appendingPathComponent("miglint.toml"), atomically: true, encoding: .utf8)
+      let result = try CLI.run(["a.sql"], in: directory.path)
+      #expect(result.status == 2, "\(text)")
+      #expect(result.stderr.contains(mention) && result.stderr.contains("miglint.toml"), "\(text): \(result.stderr)")
+    }
+  }
+
+  @Test func standardInputUsesTheGivenName() throws {
+    let result = try CLI.run(["-", "--stdin-filename", "db/001.sql", "--format", "json"], stdin: "DROP TABLE users;\n")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("\"path\": \"db/001.sql\""))
+  }
+
+  @Test func outputFileIsWrittenAndStdoutStaysEmpty() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("miglint-\(UUID().uuidString).sarif").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let result = try CLI.run(["fixtures/golang-migrate-basic/migrations", "--format", "sarif", "--output", path])
+    #expect(result.status == 1)
+    #expect(result.stdout.isEmpty)
+    #expect(try String(contentsOfFile: path, encoding: .utf8).contains("\"version\": \"2.1.0\""))
+  }
+
+  @Test func rulesAndExplain() throws {
+    let rules = try CLI.run(["rules", "--format", "json"])
+    #expect(rules.status == 0)
+    let list = try JSONSerialization.jsonObject(with: Data(rules.stdout.utf8)) as? [[String: Any]]
+    #expect(list?.contains { $0["id"] as? String == "create-index-non-concurrently" } == true)
+    let explain = try CLI.run(["explain", "ban-drop-table"])
+    #expect(explain.status == 0 && explain.stdout.hasPrefix("# `drop-table`"))
+    #expect(try CLI.run(["explain", "nope"]).status == 2)
+    #expect(try CLI.run(["--version"]).stdout.hasPrefix("0."))
+  }
+
+  @Test func parallelRunsGiveTheSameOutputAsSerialOnes() throws {
+    let arguments = ["fixtures", "--format", "json", "--fail-on", "never"]
+    let serial = try CLI.run(arguments + ["--jobs", "1"])
+    let parallel = try CLI.run(arguments + ["--jobs", "8"])
+    #expect(serial.stdout == parallel.stdout)
+    #expect(!serial.stdout.isEmpty)
+  }
+
+  @Test func noColorUnlessATerminal() throws {
+    let result = try CLI.run(["fixtures/golang-migrate-basic/migrations"], environment: ["NO_COLOR": "1"])
+    #expect(!result.stdout.contains("\u{1B}["))
+  }
+}
