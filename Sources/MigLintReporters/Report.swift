@@ -49,11 +49,17 @@ package enum OutputFormat: String, Sendable, CaseIterable {
 extension String {
   /// The text with control characters from the input shown as escapes, never printed raw.
   package var escapingControlCharacters: String {
+    // Fast path: most text has no control character (C0 but tab, DEL, or C1 as 0xC2 0x80…0x9F).
+    var previous: UInt8 = 0
+    let clean = utf8.allSatisfy { byte in
+      defer { previous = byte }
+      return (byte >= 0x20 || byte == 0x09) && byte != 0x7F && !(previous == 0xC2 && byte >= 0x80 && byte <= 0x9F)
+    }
+    if clean { return self }
     var out = ""
     for scalar in unicodeScalars {
       if scalar.value < 0x20 && scalar != "\t" || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) {
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u{" + hex + "}"
+        out += "\\u{" + String(scalar.value, radix: 16) + "}"
       } else {
         out.unicodeScalars.append(scalar)
       }

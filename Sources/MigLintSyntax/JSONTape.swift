@@ -9,14 +9,27 @@ package struct JSONTape {
     case object, array, string, number, trueValue, falseValue, null
   }
 
+  /// 8 bytes: the tape has about one entry per five bytes of JSON, so its size is the memory cost.
   package struct Entry {
-    package var kind: Kind
-    /// For strings and numbers: byte range of the raw text (strings without quotes).
-    package var start: Int32
-    package var end: Int32
-    /// For containers: index of the first entry after the container's subtree.
-    package var next: Int32
+    /// Kind in the top 3 bits, start offset in the rest (JSON up to 512 MiB).
+    private var packed: UInt32
+    /// Strings and numbers: end offset of the raw text (strings without quotes).
+    /// Containers: index of the first entry after the container's subtree.
+    package var endOrNext: UInt32
+
+    init(kind: Kind, start: Int, endOrNext: Int) {
+      packed = UInt32(kind.rawValue) << 29 | UInt32(truncatingIfNeeded: start)
+      self.endOrNext = UInt32(truncatingIfNeeded: endOrNext)
+    }
+
+    package var kind: Kind { Kind(rawValue: UInt8(packed >> 29)) ?? .null }
+    package var start: Int { Int(packed & 0x1FFF_FFFF) }
+    package var end: Int { Int(endOrNext) }
+    package var next: Int { Int(endOrNext) }
   }
+
+  /// Largest JSON the packed entries can address.
+  package static let maximumSize = 1 << 29
 
   package let bytes: UnsafeBufferPointer<UInt8>
   package private(set) var entries: [Entry] = []
@@ -26,7 +39,8 @@ package struct JSONTape {
   /// - Throws: ``JSONTapeError`` when the text is not well-formed JSON.
   package init(bytes: UnsafeBufferPointer<UInt8>) throws(JSONTapeError) {
     self.bytes = bytes
-    entries.reserveCapacity(bytes.count / 8)
+    guard bytes.count < Self.maximumSize else { throw .tooLarge }
+    entries.reserveCapacity(bytes.count / 6)
     var position = 0
     try parseValue(&position)
   }
@@ -38,14 +52,14 @@ package struct JSONTape {
   /// Index after `node` and all its descendants.
   package func after(_ node: Int) -> Int {
     let entry = entries[node]
-    return entry.kind == .object || entry.kind == .array ? Int(entry.next) : node + 1
+    return entry.kind == .object || entry.kind == .array ? entry.next : node + 1
   }
 
   /// The value of member `key` of object `node`, if present.
   package func member(_ node: Int?, _ key: StaticString) -> Int? {
     guard let node, entries[node].kind == .object else { return nil }
     var index = node + 1
-    let end = Int(entries[node].next)
+    let end = entries[node].next
     while index < end {
       if keyEquals(index, key) { return index + 1 }
       index = after(index + 1)
@@ -58,7 +72,7 @@ package struct JSONTape {
     guard let node, entries[node].kind == .object else { return [] }
     var result: [(Int, Int)] = []
     var index = node + 1
-    let end = Int(entries[node].next)
+    let end = entries[node].next
     while index < end {
       result.append((index, index + 1))
       index = after(index + 1)
@@ -71,7 +85,7 @@ package struct JSONTape {
     guard let node, entries[node].kind == .array else { return [] }
     var result: [Int] = []
     var index = node + 1
-    let end = Int(entries[node].next)
+    let end = entries[node].next
     while index < end {
       result.append(index)
       index = after(index)
@@ -81,7 +95,7 @@ package struct JSONTape {
 
   /// For a libpg_query node `{"TypeName": {...}}`: the single key and its value.
   package func wrapped(_ node: Int?) -> (type: String, value: Int)? {
-    guard let node, entries[node].kind == .object, Int(entries[node].next) > node + 2 else {
+    guard let node, entries[node].kind == .object, entries[node].next > node + 2 else {
       return nil
     }
     return (string(node + 1) ?? "", node + 2)
@@ -89,7 +103,7 @@ package struct JSONTape {
 
   /// True when object `node` is `{"<key>": …}`.
   package func isWrapped(_ node: Int?, as key: StaticString) -> Bool {
-    guard let node, entries[node].kind == .object, Int(entries[node].next) > node + 2 else {
+    guard let node, entries[node].kind == .object, entries[node].next > node + 2 else {
       return false
     }
     return keyEquals(node + 1, key)
@@ -97,10 +111,10 @@ package struct JSONTape {
 
   package func keyEquals(_ index: Int, _ key: StaticString) -> Bool {
     let entry = entries[index]
-    let length = Int(entry.end - entry.start)
+    let length = entry.end - entry.start
     guard length == key.utf8CodeUnitCount else { return false }
     let keyBytes = key.utf8Start
-    let base = Int(entry.start)
+    let base = entry.start
     for offset in 0..<length where bytes[base + offset] != keyBytes[offset] { return false }
     return true
   }
@@ -108,7 +122,7 @@ package struct JSONTape {
   package func string(_ node: Int?) -> String? {
     guard let node, entries[node].kind == .string else { return nil }
     let entry = entries[node]
-    let raw = UnsafeBufferPointer(rebasing: bytes[Int(entry.start)..<Int(entry.end)])
+    let raw = UnsafeBufferPointer(rebasing: bytes[entry.start..<entry.end])
     if !raw.contains(0x5C) { return String(decoding: raw, as: UTF8.self) }
     return Self.unescape(raw)
   }
@@ -118,7 +132,7 @@ package struct JSONTape {
     let entry = entries[node]
     var value = 0
     var negative = false
-    for index in Int(entry.start)..<Int(entry.end) {
+    for index in entry.start..<entry.end {
       let byte = bytes[index]
       if byte == 0x2D {
         negative = true
@@ -141,7 +155,7 @@ package struct JSONTape {
     switch bytes[position] {
     case 0x7B:  // {
       let index = entries.count
-      entries.append(Entry(kind: .object, start: Int32(position), end: 0, next: 0))
+      entries.append(Entry(kind: .object, start: position, endOrNext: 0))
       position += 1
       skipWhitespace(&position)
       if position < bytes.count, bytes[position] == 0x7D {
@@ -160,10 +174,10 @@ package struct JSONTape {
           break
         }
       }
-      entries[index].next = Int32(entries.count)
+      entries[index].endOrNext = UInt32(entries.count)
     case 0x5B:  // [
       let index = entries.count
-      entries.append(Entry(kind: .array, start: Int32(position), end: 0, next: 0))
+      entries.append(Entry(kind: .array, start: position, endOrNext: 0))
       position += 1
       skipWhitespace(&position)
       if position < bytes.count, bytes[position] == 0x5D {
@@ -178,7 +192,7 @@ package struct JSONTape {
           break
         }
       }
-      entries[index].next = Int32(entries.count)
+      entries[index].endOrNext = UInt32(entries.count)
     case 0x22:
       try parseString(&position)
     case 0x74:
@@ -197,7 +211,7 @@ package struct JSONTape {
         position += 1
       }
       guard position > start else { throw .unexpectedByte(offset: start) }
-      entries.append(Entry(kind: .number, start: Int32(start), end: Int32(position), next: 0))
+      entries.append(Entry(kind: .number, start: start, endOrNext: position))
     }
   }
 
@@ -209,7 +223,7 @@ package struct JSONTape {
       if byte == 0x5C {
         position += 2
       } else if byte == 0x22 {
-        entries.append(Entry(kind: .string, start: Int32(start), end: Int32(position), next: 0))
+        entries.append(Entry(kind: .string, start: start, endOrNext: position))
         position += 1
         return
       } else {
@@ -227,7 +241,7 @@ package struct JSONTape {
     for offset in 0..<length where bytes[position + offset] != word.utf8Start[offset] {
       throw .unexpectedByte(offset: position + offset)
     }
-    entries.append(Entry(kind: kind, start: Int32(position), end: Int32(position + length), next: 0))
+    entries.append(Entry(kind: kind, start: position, endOrNext: position + length))
     position += length
   }
 
@@ -301,6 +315,7 @@ package struct JSONTape {
 
 /// The JSON from libpg_query was not well formed (never expected; reported, not trapped).
 package enum JSONTapeError: Error, Equatable {
+  case tooLarge
   case unexpectedEnd
   case unexpectedByte(offset: Int)
 }

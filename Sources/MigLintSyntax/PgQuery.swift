@@ -20,11 +20,28 @@ package struct Token: Hashable, Sendable {
     package static let cComment: Int32 = 276
   }
 
-  package var start: Int
-  package var end: Int
+  // 12 bytes a token: a big file has hundreds of thousands.
+  private var start32: Int32
+  private var end32: Int32
   package var kind: Int32
   /// 0 = not a keyword; otherwise libpg_query's `KeywordKind`.
   package var keywordKind: UInt8
+
+  package init(start: Int, end: Int, kind: Int32, keywordKind: UInt8) {
+    start32 = Int32(truncatingIfNeeded: start)
+    end32 = Int32(truncatingIfNeeded: end)
+    self.kind = kind
+    self.keywordKind = keywordKind
+  }
+
+  package var start: Int {
+    get { Int(start32) }
+    set { start32 = Int32(truncatingIfNeeded: newValue) }
+  }
+  package var end: Int {
+    get { Int(end32) }
+    set { end32 = Int32(truncatingIfNeeded: newValue) }
+  }
 
   package var range: SourceRange { SourceRange(start: start, end: end) }
   package var isComment: Bool { kind == Kind.sqlComment || kind == Kind.cComment }

@@ -41,40 +41,45 @@ package enum FileSystem {
     let descriptor = open(path, O_RDONLY)
     guard descriptor >= 0 else { throw WorkspaceError(path, "cannot read: \(lastError())") }
     defer { close(descriptor) }
-    var bytes: [UInt8] = []
     var info = stat()
-    if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
-      throw WorkspaceError(path, "cannot read: is a directory")
-    }
-    let chunk = 1 << 16
-    var buffer = [UInt8](repeating: 0, count: chunk)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, chunk) }
+    guard fstat(descriptor, &info) == 0 else { throw WorkspaceError(path, "cannot read: \(lastError())") }
+    if info.st_mode & S_IFMT == S_IFDIR { throw WorkspaceError(path, "cannot read: is a directory") }
+    // One allocation of the reported size, then read on until EOF in case the file grew.
+    var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
+    var filled = 0
+    while filled < bytes.count {
+      let count = bytes.withUnsafeMutableBytes { buffer in
+        systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+      }
       if count < 0 {
         if errno == EINTR { continue }
         throw WorkspaceError(path, "cannot read: \(lastError())")
       }
       if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<count])
+      filled += count
     }
+    bytes.removeLast(bytes.count - filled)
+    if filled == Int(info.st_size) { bytes += try readToEnd(descriptor, path) }
     return bytes
+  }
+
+  private static func readToEnd(_ descriptor: Int32, _ path: String) throws(WorkspaceError) -> [UInt8] {
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 4096)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw WorkspaceError(path, "cannot read: \(lastError())")
+      }
+      if count == 0 { return bytes }
+      bytes += chunk[0..<count]
+    }
   }
 
   /// Reads standard input to the end.
   package static func readStandardInput() throws(WorkspaceError) -> [UInt8] {
-    var bytes: [UInt8] = []
-    let chunk = 1 << 16
-    var buffer = [UInt8](repeating: 0, count: chunk)
-    while true {
-      let count = buffer.withUnsafeMutableBytes { systemRead(0, $0.baseAddress, chunk) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        throw WorkspaceError("<stdin>", "cannot read: \(lastError())")
-      }
-      if count == 0 { break }
-      bytes.append(contentsOf: buffer[0..<count])
-    }
-    return bytes
+    try readToEnd(0, "<stdin>")
   }
 
   /// Writes a file atomically: a temporary file in the same directory, then rename(2).

@@ -36,7 +36,13 @@ struct MigLint: ParsableCommand {
   /// Runs the command line with our exit codes (ArgumentParser's usage errors would exit 64).
   static func main() {
     do {
-      var command = try parseAsRoot()
+      var arguments = Array(CommandLine.arguments.dropFirst())
+      let paths = Check.takePaths(from: &arguments)
+      var command = try parseAsRoot(arguments)
+      if var check = command as? Check, !paths.isEmpty {
+        check.paths += paths
+        command = check
+      }
       try command.run()
       terminate(Exit.clean)
     } catch let code as ExitCode {

@@ -170,3 +170,31 @@ enum CLI {
     #expect(!result.stdout.contains("\u{1B}["))
   }
 }
+
+@Suite struct ArgumentTests {
+  /// `Check.takePaths` must know every option that takes a value, or it would take the value for a path.
+  @Test func pathExtractionKnowsEveryOptionWithAValue() throws {
+    let help = try CLI.run(["check", "--help"]).stdout
+    var documented = Set<String>()
+    for line in help.split(separator: "\n") {
+      let words = line.split(separator: " ").map(String.init)
+      guard let value = words.firstIndex(where: { $0.hasPrefix("<") }), value > 0 else { continue }
+      for word in words[..<value] where word.hasPrefix("-") { documented.insert(word.trimmingCharacters(in: [","])) }
+    }
+    #expect(!documented.isEmpty)
+    let source = try String(contentsOfFile: TestLint.repositoryRoot + "/Sources/miglint/Check.swift", encoding: .utf8)
+    for option in documented { #expect(source.contains("\"\(option)\""), "\(option) missing from optionsWithValues") }
+  }
+
+  @Test func pathsMayComeBeforeAndAfterOptions() throws {
+    let result = try CLI.run([
+      "fixtures/clean/migrations/0001_safe.sql", "--format", "json", "fixtures/clean/migrations/0002_concurrent_index.sql",
+      "--", "--odd-name.sql",
+    ])
+    #expect(result.status == 2)  // --odd-name.sql does not exist, and is taken as a path
+    #expect(result.stderr.contains("--odd-name.sql"))
+    let ok = try CLI.run(["check", "fixtures/clean/migrations", "--format", "json"])
+    #expect(ok.status == 0)
+    #expect(ok.stdout.contains("0002_concurrent_index.sql"))
+  }
+}
