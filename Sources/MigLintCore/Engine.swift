@@ -59,7 +59,8 @@ package struct Linter: Sendable {
         (
           EngineRuleID.syntaxError,
           Finding(
-            at: SourceRange(start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1))),
+            at: SourceRange(
+              start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1))),
             message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
             help: "Fix the statement; the rest of the file is still linted"
           )

@@ -46,13 +46,16 @@ package enum LockMode: Int, Sendable, CaseIterable, Comparable {
   /// `INSERT`/`UPDATE`/`DELETE` take ROW EXCLUSIVE: a mode that conflicts with it blocks writes.
   package var blocksWrites: Bool { conflicts(with: .rowExclusive) }
 
-  /// What the lock stops, for messages.
-  package var blockedDescription: String {
-    if blocksReads { return "blocks reads and writes" }
-    if blocksWrites { return "blocks writes" }
-    if self == .shareUpdateExclusive { return "blocks other schema changes and VACUUM" }
-    return "blocks little"
+  /// What the lock stops: "reads and writes", "writes", …
+  package var blocked: String {
+    if blocksReads { return "reads and writes" }
+    if blocksWrites { return "writes" }
+    if self == .shareUpdateExclusive { return "other schema changes and VACUUM" }
+    return "only stronger locks"
   }
+
+  /// "blocks reads and writes", for messages.
+  package var blockedDescription: String { "blocks " + blocked }
 
   package static func < (lhs: LockMode, rhs: LockMode) -> Bool { lhs.rawValue < rhs.rawValue }
 }
@@ -103,14 +106,17 @@ package enum LockModel {
     case .alterTable(let alter):
       for command in alter.commands {
         take(mode(of: command, objectType: alter.objectType, pgVersion: pgVersion), alter.relation)
-        if let referenced = command.constraint?.referencedTable ?? command.column?.constraint(.foreignKey)?.referencedTable {
+        if let referenced = command.constraint?.referencedTable
+          ?? command.column?.constraint(.foreignKey)?.referencedTable
+        {
           take(.shareRowExclusive, referenced)
         }
       }
     case .rename(let rename):
       guard let relation = rename.relation else { break }
       // Renaming an index takes SHARE UPDATE EXCLUSIVE from PostgreSQL 12 on.
-      let mode: LockMode = rename.renameType == "index" && pgVersion.major >= 12 ? .shareUpdateExclusive : .accessExclusive
+      let mode: LockMode =
+        rename.renameType == "index" && pgVersion.major >= 12 ? .shareUpdateExclusive : .accessExclusive
       if ["table", "column", "index", "view", "matview", "tabconstraint", "trigger"].contains(rename.renameType) {
         take(mode, relation)
       }

@@ -74,7 +74,9 @@ package struct Suppression: Sendable {
       while cursor < idsEnd, comment[cursor] != 0x20, comment[cursor] != 0x09, comment[cursor] != 0x2C { cursor += 1 }
       let name = String(decoding: comment[nameStart..<cursor], as: UTF8.self)
       entries.append(
-        Entry(name: name, id: registry.canonicalID(name), range: SourceRange(start: start + nameStart, end: start + cursor)))
+        Entry(
+          name: name, id: registry.canonicalID(name), range: SourceRange(start: start + nameStart, end: start + cursor))
+      )
     }
     return Suppression(
       scope: scope, entries: entries, reason: reason,

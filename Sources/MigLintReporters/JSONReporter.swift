@@ -56,7 +56,7 @@ package struct JSONReporter: Sendable {
         diagnostic.lock.map { lock in
           .object([
             ("mode", .string(lock.mode.name)), ("relation", .string(lock.relation.description)),
-            ("blocks", .string(lock.mode.blockedDescription)),
+            ("blocks", .string(lock.mode.blocked)),
           ])
         } ?? .null
       ),

@@ -36,7 +36,8 @@ package struct TextReporter: Sendable {
     let width = max(1, displayed(source, from: line.start, to: endOnLine).count - before)
     out += paint("\(gutter) |", .blue) + "\n"
     out += paint("\(number) |", .blue) + " \(shown)\n"
-    out += paint("\(gutter) |", .blue) + " " + String(repeating: " ", count: before)
+    out +=
+      paint("\(gutter) |", .blue) + " " + String(repeating: " ", count: before)
       + paint(String(repeating: "^", count: width), style) + "\n"
     if let help = diagnostic.help { out += paint("\(gutter) = help:", .bold) + " \(help.escapingControlCharacters)\n" }
     out += paint("\(gutter) = see:", .bold) + " \(RuleDocumentation.url(for: diagnostic.ruleID))\n"

@@ -205,8 +205,9 @@ package struct JSONTape {
       let start = position
       while position < bytes.count {
         let byte = bytes[position]
-        guard (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E
-          || byte == 0x65 || byte == 0x45
+        guard
+          (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E
+            || byte == 0x65 || byte == 0x45
         else { break }
         position += 1
       }

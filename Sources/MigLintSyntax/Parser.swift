@@ -38,12 +38,15 @@ package enum Parser {
   /// `;` tokens at parenthesis depth 0 (the scanner knows strings, dollar quotes and comments) and
   /// each piece is parsed alone: the pieces that fail become ``SyntaxError``s, the rest are linted.
   package static func parse(_ source: SourceFile) -> ParsedFile {
-    var cString = source.bytes
+    withCString(source.bytes[...]) { parse(source, $0) }
+  }
+
+  /// Calls `body` with `bytes` as a NUL-terminated C string (the bytes hold no NUL: SourceFile checks).
+  private static func withCString<T>(_ bytes: ArraySlice<UInt8>, _ body: (UnsafePointer<CChar>) -> T) -> T {
+    var cString = Array(bytes)
     cString.append(0)
-    return cString.withUnsafeBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { characters in
-        parse(source, characters.baseAddress!)
-      }
+    return cString.withUnsafeBytes { raw in
+      body((raw.baseAddress ?? UnsafeRawPointer(("" as StaticString).utf8Start)).assumingMemoryBound(to: CChar.self))
     }
   }
 
@@ -90,13 +93,9 @@ package enum Parser {
   private static func parsePiece(_ piece: SourceRange, _ source: SourceFile, _ tokens: [Token])
     -> Result<[Statement], SyntaxError>
   {
-    var cString = Array(source.bytes[piece.start..<piece.end])
-    cString.append(0)
-    let result = cString.withUnsafeBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { characters in
-        PgQuery.parse(characters.baseAddress!) { json in
-          decodeStatements(json, source: source, tokens: tokens, base: piece.start, length: piece.length)
-        }
+    let result = withCString(source.bytes[piece.start..<piece.end]) { input in
+      PgQuery.parse(input) { json in
+        decodeStatements(json, source: source, tokens: tokens, base: piece.start, length: piece.length)
       }
     }
     switch result {

@@ -373,7 +373,8 @@ struct StatementDecoder {
 
   /// Splits an ALTER TABLE's tokens after the table name at top-level commas, one range per command.
   private func subcommandRanges(relationLocation: Int?, count: Int, tokenRange: Range<Int>) -> [SourceRange] {
-    let whole = tokenRange.isEmpty
+    let whole =
+      tokenRange.isEmpty
       ? SourceRange(start: 0, end: 0)
       : SourceRange(start: tokens[tokenRange.lowerBound].start, end: tokens[tokenRange.upperBound - 1].end)
     let fallback = Array(repeating: whole, count: count)

@@ -49,7 +49,8 @@ package enum FileSystem {
     var filled = 0
     while filled < bytes.count {
       let count = bytes.withUnsafeMutableBytes { buffer in
-        systemRead(descriptor, buffer.baseAddress! + filled, buffer.count - filled)
+        guard let base = buffer.baseAddress else { return 0 }
+        return systemRead(descriptor, base + filled, buffer.count - filled)
       }
       if count < 0 {
         if errno == EINTR { continue }
@@ -89,7 +90,7 @@ package enum FileSystem {
     let directory = parent(of: path)
     var template = Array((directory == "" ? "." : directory).utf8) + Array("/.miglint-XXXXXX".utf8) + [0]
     let descriptor = template.withUnsafeMutableBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { mkstemp($0.baseAddress!) }
+      buffer.withMemoryRebound(to: CChar.self) { characters in characters.baseAddress.map { mkstemp($0) } ?? -1 }
     }
     guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: \(lastError())") }
     let temporary = String(decoding: template.dropLast(), as: UTF8.self)

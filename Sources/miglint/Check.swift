@@ -39,7 +39,8 @@ struct Check: ParsableCommand {
   @Option(help: "Lowest severity that fails the run: error, warning, info or never (default warning).")
   var failOn: FailLevel?
 
-  @Option(help: "Rules to run: ids, aliases, categories, 'default' or 'all' (comma-separated; replaces the config's select).")
+  @Option(
+    help: "Rules to run: ids, aliases, categories, 'default' or 'all' (comma-separated; replaces the config's select).")
   var select: [String] = []
 
   @Option(help: "Rules to skip: ids, aliases or categories (comma-separated; added to the config's ignore).")
@@ -110,7 +111,8 @@ struct Check: ParsableCommand {
     }
     if let pgVersion {
       guard let version = PostgresVersion(parsing: pgVersion) else {
-        throw WorkspaceError("--pg-version", "expected a PostgreSQL version from 9.6 to 18, like 15 or 12.4; got `\(pgVersion)`")
+        throw WorkspaceError(
+          "--pg-version", "expected a PostgreSQL version from 9.6 to 18, like 15 or 12.4; got `\(pgVersion)`")
       }
       configuration.pgVersion = version
     }
@@ -136,7 +138,8 @@ struct Check: ParsableCommand {
     var arguments = paths
     if arguments.isEmpty {
       guard !configuration.include.isEmpty else {
-        throw WorkspaceError("miglint", "no paths given: name files, directories or globs, or set `include` in miglint.toml")
+        throw WorkspaceError(
+          "miglint", "no paths given: name files, directories or globs, or set `include` in miglint.toml")
       }
       arguments = configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
     }

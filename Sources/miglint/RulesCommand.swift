@@ -53,7 +53,9 @@ struct Rules: ParsableCommand {
       for description in registry.descriptions {
         let padding = String(repeating: " ", count: width - description.id.count)
         let state = description.enabledByDefault ? "" : " (off by default)"
-        print("\(description.id)\(padding)  \(description.severity.rawValue.padding(7)) \(description.category.rawValue.padding(11)) \(description.summary)\(state)")
+        print(
+          "\(description.id)\(padding)  \(description.severity.rawValue.padding(7)) \(description.category.rawValue.padding(11)) \(description.summary)\(state)"
+        )
       }
     }
   }

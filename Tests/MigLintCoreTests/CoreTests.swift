@@ -28,7 +28,8 @@ import Testing
     #expect(TypeChange.verdict(from: type("varchar", [20]), to: type("varchar", [40]), pgVersion: pg15) == .noRewrite)
     #expect(TypeChange.verdict(from: type("varchar", [20]), to: type("varchar"), pgVersion: pg15) == .noRewrite)
     #expect(TypeChange.verdict(from: type("varchar", [20]), to: type("text"), pgVersion: pg15) == .noRewrite)
-    #expect(TypeChange.verdict(from: type("numeric", [10, 2]), to: type("numeric", [12, 2]), pgVersion: pg15) == .noRewrite)
+    #expect(
+      TypeChange.verdict(from: type("numeric", [10, 2]), to: type("numeric", [12, 2]), pgVersion: pg15) == .noRewrite)
     #expect(TypeChange.verdict(from: type("timestamp", [3]), to: type("timestamp"), pgVersion: pg15) == .noRewrite)
     #expect(TypeChange.verdict(from: type("cidr"), to: type("inet"), pgVersion: pg15) == .noRewrite)
     #expect(TypeChange.verdict(from: type("timestamp"), to: type("timestamptz"), pgVersion: pg15) == .noRewriteIfUTC)
@@ -39,18 +40,23 @@ import Testing
     #expect(TypeChange.verdict(from: type("int4"), to: type("int8"), pgVersion: pg15) == .rewrite)
     #expect(TypeChange.verdict(from: type("varchar", [40]), to: type("varchar", [20]), pgVersion: pg15) == .rewrite)
     #expect(TypeChange.verdict(from: type("text"), to: type("varchar", [20]), pgVersion: pg15) == .rewrite)
-    #expect(TypeChange.verdict(from: type("numeric", [10, 2]), to: type("numeric", [12, 3]), pgVersion: pg15) == .rewrite)
+    #expect(
+      TypeChange.verdict(from: type("numeric", [10, 2]), to: type("numeric", [12, 3]), pgVersion: pg15) == .rewrite)
     #expect(TypeChange.verdict(from: type("timestamp"), to: type("timestamp", [3]), pgVersion: pg15) == .rewrite)
-    #expect(TypeChange.verdict(from: type("timestamp"), to: type("timestamptz"), pgVersion: PostgresVersion(major: 11)) == .rewrite)
+    #expect(
+      TypeChange.verdict(from: type("timestamp"), to: type("timestamptz"), pgVersion: PostgresVersion(major: 11))
+        == .rewrite)
   }
 
   @Test func aKnownWideningInTheSameMigrationIsQuietAndANarrowingIsNot() {
     // The table is new here, so use the catalog through a baseline-style sequence on an unknown table.
     let widening = TestLint.lint(
-      "ALTER TABLE t ADD COLUMN n varchar(10);\nALTER TABLE t ALTER COLUMN n TYPE varchar(20);", select: ["alter-column-type"])
+      "ALTER TABLE t ADD COLUMN n varchar(10);\nALTER TABLE t ALTER COLUMN n TYPE varchar(20);",
+      select: ["alter-column-type"])
     #expect(widening.isEmpty)
     let narrowing = TestLint.lint(
-      "ALTER TABLE t ADD COLUMN n varchar(10);\nALTER TABLE t ALTER COLUMN n TYPE varchar(5);", select: ["alter-column-type"])
+      "ALTER TABLE t ADD COLUMN n varchar(10);\nALTER TABLE t ALTER COLUMN n TYPE varchar(5);",
+      select: ["alter-column-type"])
     #expect(narrowing.count == 1)
   }
 }
@@ -60,7 +66,9 @@ import Testing
     #expect(PostgresVersion(parsing: "15") == PostgresVersion(major: 15))
     #expect(PostgresVersion(parsing: "12.4") == PostgresVersion(major: 12, minor: 4))
     #expect(PostgresVersion(parsing: "9.6") == PostgresVersion(major: 9, minor: 6))
-    for bad in ["9.5", "19", "", "fifteen", "15.", "-1", "15.1.2"] { #expect(PostgresVersion(parsing: bad) == nil, "\(bad)") }
+    for bad in ["9.5", "19", "", "fifteen", "15.", "-1", "15.1.2"] {
+      #expect(PostgresVersion(parsing: bad) == nil, "\(bad)")
+    }
   }
 
   @Test func selectIgnoreAndCategories() {
@@ -86,7 +94,8 @@ import Testing
 
 @Suite struct SuppressionTests {
   @Test func fileSuppressionsAliasesAndReasons() {
-    let sql = "-- miglint-ignore-file drop-table, renaming-column -- legacy cleanup\nDROP TABLE a;\nALTER TABLE b RENAME COLUMN c TO d;\nDROP TABLE e;"
+    let sql =
+      "-- miglint-ignore-file drop-table, renaming-column -- legacy cleanup\nDROP TABLE a;\nALTER TABLE b RENAME COLUMN c TO d;\nDROP TABLE e;"
     #expect(TestLint.lint(sql, select: ["drop-table", "rename-column", "unused-suppression"]).isEmpty)
   }
 

@@ -21,7 +21,8 @@ import Testing
   @Test func everyStatementRuleLivesInItsCategoryFolder() throws {
     for rule in registry.statementRules {
       let description = type(of: rule).description
-      let path = "\(TestLint.repositoryRoot)/Sources/MigLintRules/\(description.category.folderName)/\(description.typeName).swift"
+      let path =
+        "\(TestLint.repositoryRoot)/Sources/MigLintRules/\(description.category.folderName)/\(description.typeName).swift"
       #expect(try readText(path).contains("id: \"\(description.id)\""), "\(description.id) is not in \(path)")
       #expect(String(describing: type(of: rule)) == description.typeName)
     }

@@ -74,7 +74,8 @@ import Testing
       for diagnostic in found {
         // The line after the prefix, and a column counted in characters, not bytes.
         let before = sql.utf8.prefix(diagnostic.range.start - prefix.utf8.count)
-        let lastLine = String(decoding: before, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
+        let lastLine =
+          String(decoding: before, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).last ?? ""
         #expect(diagnostic.start.line == String(decoding: before, as: UTF8.self).filter { $0 == "\n" }.count + 2)
         #expect(diagnostic.start.column == lastLine.unicodeScalars.count + 1)
       }

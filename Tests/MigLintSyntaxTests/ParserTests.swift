@@ -41,7 +41,8 @@ import Testing
   }
 
   @Test func oneSyntaxErrorDoesNotHideTheOtherStatements() throws {
-    let file = try parse("CREATE TABLE a (id int);\nSELEC 1;\nALTER TABLE a ADD COLUMN b int;\nCREATE TABLE (;\nDROP TABLE a;")
+    let file = try parse(
+      "CREATE TABLE a (id int);\nSELEC 1;\nALTER TABLE a ADD COLUMN b int;\nCREATE TABLE (;\nDROP TABLE a;")
     #expect(file.statements.map(\.nodeType) == ["CreateStmt", "AlterTableStmt", "DropStmt"])
     #expect(file.syntaxErrors.count == 2)
     #expect(file.syntaxErrors[0].message == "syntax error at or near \"SELEC\"")

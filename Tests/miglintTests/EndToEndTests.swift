@@ -77,7 +77,8 @@ enum CLI {
     }
     // Every format ends with the same exit code, and the JSON golden records it.
     #expect(exitCodes.count == 1)
-    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/expected.json")))
+    let json = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: URL(fileURLWithPath: directory + "/expected.json")))
     let summary = (json as? [String: Any])?["summary"] as? [String: Any]
     #expect((summary?["exitCode"] as? Int).map(Int32.init) == exitCodes.first)
   }
@@ -89,7 +90,9 @@ enum CLI {
     #expect(try CLI.run(["migrations"], in: fixture).status == 1)
     #expect(try CLI.run(["migrations", "--fail-on", "never"], in: fixture).status == 0)
     #expect(try CLI.run(["migrations", "--fail-on", "error"], in: fixture).status == 1)
-    #expect(try CLI.run(["migrations", "--fail-on", "error", "--ignore", "add-column-not-null-without-default"], in: fixture).status == 0)
+    #expect(
+      try CLI.run(["migrations", "--fail-on", "error", "--ignore", "add-column-not-null-without-default"], in: fixture)
+        .status == 0)
     #expect(try CLI.run([TestLint.repositoryRoot + "/fixtures/clean/migrations"]).status == 0)
   }
 
@@ -188,7 +191,8 @@ enum CLI {
 
   @Test func pathsMayComeBeforeAndAfterOptions() throws {
     let result = try CLI.run([
-      "fixtures/clean/migrations/0001_safe.sql", "--format", "json", "fixtures/clean/migrations/0002_concurrent_index.sql",
+      "fixtures/clean/migrations/0001_safe.sql", "--format", "json",
+      "fixtures/clean/migrations/0002_concurrent_index.sql",
       "--", "--odd-name.sql",
     ])
     #expect(result.status == 2)  // --odd-name.sql does not exist, and is taken as a path

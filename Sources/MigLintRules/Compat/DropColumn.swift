@@ -47,7 +47,8 @@ struct DropColumn: StatementRule {
         at: SourceRange(
           start: context.identifier(column, in: command.range)?.start ?? command.range.start,
           end: command.range.end),
-        message: "Dropping column \(alter.relation.column(column)) breaks running code that still uses it, and its data is lost",
+        message:
+          "Dropping column \(alter.relation.column(column)) breaks running code that still uses it, and its data is lost",
         help: "Deploy code that no longer reads or writes `\(column)` first, then drop the column in a later release",
         lock: LockAcquisition(.accessExclusive, on: alter.relation))
     }

@@ -81,7 +81,8 @@ struct ConstraintWithoutNotValid: StatementRule {
         "Adding CHECK constraint \(name)on `\(alter.relation)` without NOT VALID scans the table under an ACCESS EXCLUSIVE lock that blocks reads and writes"
       lock = LockAcquisition(.accessExclusive, on: alter.relation)
     }
-    let validate = constraint.name.map { "`ALTER TABLE \(alter.relation) VALIDATE CONSTRAINT \($0)`" } ?? "VALIDATE CONSTRAINT"
+    let validate =
+      constraint.name.map { "`ALTER TABLE \(alter.relation) VALIDATE CONSTRAINT \($0)`" } ?? "VALIDATE CONSTRAINT"
     var fixes: [Fix] = []
     // One subcommand with a named constraint: append NOT VALID and a VALIDATE statement after it.
     if let constraintName = constraint.name, alter.commands.count == 1 {

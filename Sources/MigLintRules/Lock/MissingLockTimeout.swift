@@ -65,7 +65,8 @@ struct MissingLockTimeout: StatementRule {
         at: statement.range,
         message:
           "`\(context.headline(statement))` waits for the \(lock.phrase) with no lock_timeout: while it waits, every query on `\(lock.relation)` queues behind it",
-        help: "Put `\(setting) lock_timeout = '5s';` before the first locking statement and retry the migration when it times out",
+        help:
+          "Put `\(setting) lock_timeout = '5s';` before the first locking statement and retry the migration when it times out",
         lock: lock,
         fixes: [
           Fix(
