@@ -1,0 +1,111 @@
+import Foundation
+import MigLintCore
+import MigLintRules
+import MigLintWorkspace
+import Testing
+
+@Suite struct GlobTests {
+  @Test func segmentsAndDoubleStars() {
+    #expect(Glob("db/*.sql").matches("db/001.sql"))
+    #expect(!Glob("db/*.sql").matches("db/sub/001.sql"))
+    #expect(Glob("db/**/*.sql").matches("db/001.sql"))
+    #expect(Glob("db/**/*.sql").matches("db/a/b/001.sql"))
+    #expect(Glob("**/generated/**").matches("/abs/path/generated/x/y.sql"))
+    #expect(Glob("db/00?_*.sql").matches("./db/001_init.sql"))
+    #expect(Glob("db/[0-9]*.sql").matches("db/7.sql") && !Glob("db/[0-9]*.sql").matches("db/x.sql"))
+    #expect(Glob("db/**/x/*.sql").staticPrefix == "db")
+  }
+}
+
+@Suite struct FileDiscoveryTests {
+  func makeTree() throws -> URL {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("miglint-tree-\(UUID().uuidString)")
+    for path in ["m/002_b.sql", "m/001_a.sql", "m/sub/003_c.SQL", "m/notes.txt", "m/.hidden/004.sql", "m/gen/005.sql"] {
+      let url = root.appendingPathComponent(path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try "SELECT 1;".write(to: url, atomically: true, encoding: .utf8)
+    }
+    return root
+  }
+
+  @Test func directoriesGlobsAndExcludes() throws {
+    let root = try makeTree()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let base = root.path
+    let files = try FileDiscovery.expand([base + "/m"], currentDirectory: base)
+    #expect(
+      files.map { String($0.dropFirst(base.count + 1)) } == [
+        "m/001_a.sql", "m/002_b.sql", "m/gen/005.sql", "m/sub/003_c.SQL",
+      ])
+    let excluded = try FileDiscovery.expand([base + "/m"], exclude: [Glob(base + "/m/gen/**")], currentDirectory: base)
+    #expect(excluded.count == 3)
+    let globbed = try FileDiscovery.expand([base + "/m/*.sql"], currentDirectory: base)
+    #expect(globbed.count == 2)
+    // A file named twice is linted once.
+    #expect(try FileDiscovery.expand([base + "/m/001_a.sql", base + "/m"], currentDirectory: base).count == 4)
+    #expect(throws: WorkspaceError.self) { try FileDiscovery.expand([base + "/missing.sql"], currentDirectory: base) }
+    #expect(throws: WorkspaceError.self) { try FileDiscovery.expand([base + "/m/*.nothing"], currentDirectory: base) }
+  }
+
+  @Test func atomicWritesKeepPermissionsAndLeaveNoTemporaryFile() throws {
+    let root = try makeTree()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let path = root.appendingPathComponent("m/001_a.sql").path
+    try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+    try FileSystem.writeAtomically(Array("SELECT 2;\n".utf8), to: path)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == "SELECT 2;\n")
+    let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+    #expect(permissions == 0o640)
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("m").path)
+    #expect(!leftovers.contains { $0.hasPrefix(".miglint-") })
+  }
+}
+
+@Suite struct ConfigurationLoaderTests {
+  let registry = BuiltinRules.registry
+
+  @Test func readsEveryKey() throws {
+    let text = """
+      pg-version = 12.4
+      select = ["default", "ban-drop-table"]
+      ignore = ["compat"]
+      fail-on = "error"
+      include = ["db/**/*.sql"]
+      exclude = ["db/old/**"]
+      require-suppression-reason = true
+      lock-timeout-set-by-runner = true
+
+      [severity]
+      renaming-column = "info"
+      """
+    let configuration = try ConfigurationLoader.parse(text, path: "miglint.toml", registry: registry)
+    #expect(configuration.pgVersion == PostgresVersion(major: 12, minor: 4))
+    #expect(configuration.select == ["default", "ban-drop-table"])
+    #expect(configuration.ignore == ["compat"])
+    #expect(configuration.failOn == .error)
+    #expect(configuration.include == ["db/**/*.sql"] && configuration.exclude == ["db/old/**"])
+    #expect(configuration.requireSuppressionReason && configuration.lockTimeoutSetByRunner)
+    #expect(configuration.severity == ["rename-column": .info])
+    #expect(Set(ConfigurationLoader.keys).count == 9)
+  }
+
+  @Test(arguments: [
+    ("unknown = 1", "`unknown`"),
+    ("select = \"drop-table\"", "`select`"),
+    ("ignore = [\"no-such-rule\"]", "no-such-rule"),
+    ("pg-version = \"9.5\"", "`pg-version`"),
+    ("fail-on = 3", "`fail-on`"),
+    ("require-suppression-reason = \"yes\"", "`require-suppression-reason`"),
+    ("[severity]\nno-such-rule = \"error\"", "severity.no-such-rule"),
+    ("a = [", "invalid TOML"),
+  ])
+  func errorsNameTheKey(_ text: String, _ mention: String) {
+    do {
+      _ = try ConfigurationLoader.parse(text, path: "cfg/miglint.toml", registry: registry)
+      Issue.record("accepted: \(text)")
+    } catch {
+      #expect(error.description.contains("cfg/miglint.toml"), "\(error)")
+      #expect(error.description.contains(mention), "\(error)")
+    }
+  }
+}
