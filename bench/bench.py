@@ -14,6 +14,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -87,6 +88,22 @@ def generate(file_count):
     open(marker, "w").close()
 
 
+def find_squawk():
+    """The squawk binary itself: a pyenv or virtualenv shim on PATH would add its own start-up."""
+    installed = os.path.join(sysconfig.get_path("scripts"), "squawk")
+    if os.path.exists(installed):
+        return installed
+    found = shutil.which("squawk")
+    if found:
+        with open(found, "rb") as handle:
+            if handle.read(2) == b"#!":
+                try:
+                    return subprocess.check_output(["pyenv", "which", "squawk"], text=True).strip()
+                except (OSError, subprocess.CalledProcessError):
+                    pass
+    return found
+
+
 def measure(command):
     """Wall time and peak RSS (KiB) of one run; output discarded."""
     start = time.perf_counter()
@@ -114,7 +131,7 @@ def main():
         subprocess.check_call(["cc", "-O2", "-o", raw, os.path.join(BENCH, "rawparse.c"), "-lpg_query"])
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} not found: build it with `swift build -c release --static-swift-stdlib`")
-    squawk = shutil.which("squawk")
+    squawk = find_squawk()
 
     tools = {
         "raw parse": lambda files: [raw] + files,
@@ -123,6 +140,8 @@ def main():
     if squawk:
         tools["squawk"] = lambda files: [squawk] + files
 
+    if squawk:
+        print(f"squawk: {squawk}")
     print(f"corpus: {len(many)} files, {corpus_bytes / 1e6:.2f} MB; big file: {os.path.getsize(big[0]) / 1e6:.2f} MB; "
           f"{args.rounds} rounds, tools run alternately")
     if not squawk:
