@@ -26,6 +26,10 @@ package struct Catalog: Sendable {
     package var checks: [Check]
     /// Created by the migration being linted.
     package var isNew: Bool
+    /// Column lists of the primary key, unique constraints and indexes known on the table.
+    package var keys: [[String?]] = []
+    /// Constraints added by the migration being linted.
+    package var newConstraints: Set<String> = []
 
     package func column(_ name: String) -> Column? { columns.first { $0.name == name } }
   }
@@ -34,12 +38,14 @@ package struct Catalog: Sendable {
     package var name: QualifiedName
     package var table: QualifiedName
     package var isNew: Bool
+    package var columns: [String?] = []
   }
 
   package private(set) var tables: [String: Table] = [:]
   package private(set) var indexes: [String: Index] = [:]
-  /// Views and materialized views created by the migration being linted.
-  package private(set) var newViews: Set<String> = []
+  /// Objects other than tables and indexes created by the migration being linted, as
+  /// "<kind>:<schema>.<name>" (kinds: view, matview, function, type, sequence, schema, extension, domain).
+  package private(set) var newObjects: Set<String> = []
 
   package init() {}
 
@@ -69,7 +75,21 @@ package struct Catalog: Sendable {
   package func index(_ name: QualifiedName) -> Index? { indexes[Self.key(name)] }
   package func tableOfIndex(_ name: QualifiedName) -> QualifiedName? { index(name)?.table }
 
-  package func isNewView(_ name: QualifiedName) -> Bool { newViews.contains(Self.key(name)) }
+  /// True when an object of `kind` named `name` was created by the migration being linted.
+  package func isNewObject(_ kind: String, _ name: QualifiedName) -> Bool {
+    let key = kind == "schema" || kind == "extension" ? name.name : Self.key(name)
+    return newObjects.contains(kind + ":" + key)
+  }
+
+  package func isNewView(_ name: QualifiedName) -> Bool { isNewObject("view", name) || isNewObject("matview", name) }
+
+  /// True when the leading columns of some known key or index of `table` are `columns`.
+  package func hasIndex(on table: QualifiedName, leading columns: [String]) -> Bool {
+    guard let known = self.table(table) else { return false }
+    return known.keys.contains { key in
+      key.count >= columns.count && zip(key, columns).allSatisfy { $0 == $1 }
+    }
+  }
 
   // MARK: - Replay
 
@@ -87,6 +107,12 @@ package struct Catalog: Sendable {
       for constraint in create.constraints where constraint.kind == .primaryKey {
         for column in constraint.columns { setNotNull(&table, column) }
       }
+      for constraint in create.constraints where constraint.kind == .primaryKey || constraint.kind == .unique {
+        table.keys.append(constraint.columns)
+      }
+      for column in create.columns where column.has(.primaryKey) || column.has(.unique) {
+        table.keys.append([column.name])
+      }
       if create.ifNotExists, tables[Self.key(create.name)] != nil { return }
       tables[Self.key(create.name)] = table
     case .alterTable(let alter):
@@ -97,33 +123,46 @@ package struct Catalog: Sendable {
       for command in alter.commands { apply(command, to: &table) }
       tables[key] = table
     case .createIndex(let index):
+      let tableKey = Self.key(index.table)
+      var table = tables[tableKey] ?? Table(name: index.table, columns: [], checks: [], isNew: false)
+      table.keys.append(index.columns)
+      tables[tableKey] = table
       guard let name = index.name else { return }
       let qualified = QualifiedName(schema: index.table.schema, name: name)
-      indexes[Self.key(qualified)] = Index(name: qualified, table: index.table, isNew: true)
+      indexes[Self.key(qualified)] = Index(name: qualified, table: index.table, isNew: true, columns: index.columns)
     case .drop(let drop):
       for object in drop.objects {
         switch drop.objectType {
         case "table": tables[Self.key(object)] = nil
         case "index": indexes[Self.key(object)] = nil
-        case "view", "matview": newViews.remove(Self.key(object))
-        default: break
+        default: newObjects.remove(drop.objectType + ":" + Self.key(object))
         }
       }
     case .rename(let rename):
       applyRename(rename)
     case .createView(let view):
-      newViews.insert(Self.key(view.name))
+      newObjects.insert((view.materialized ? "matview:" : "view:") + Self.key(view.name))
+    case .function(let function):
+      if let name = function.name { newObjects.insert("function:" + Self.key(name)) }
+    case .enumChange(let change) where change.isCreate:
+      newObjects.insert("type:" + Self.key(change.name))
+    case .domainChange(let change) where change.isCreate:
+      newObjects.insert("domain:" + Self.key(change.name))
+    case .createObject(let object):
+      let key = object.objectType == "schema" || object.objectType == "extension" ? object.name.name : Self.key(object.name)
+      newObjects.insert(object.objectType + ":" + key)
     default:
       break
     }
   }
 
-  private mutating func apply(_ command: AlterTableCommand, to table: inout Table) {
+  private func apply(_ command: AlterTableCommand, to table: inout Table) {
     switch command.subtype {
     case "AddColumn", "AddColumnRecurse":
       guard let column = command.column, table.column(column.name) == nil else { return }
       table.columns.append(Self.column(column, isNew: true))
       table.checks += column.constraints.compactMap(Self.check)
+      if column.has(.primaryKey) || column.has(.unique) { table.keys.append([column.name]) }
     case "DropColumn":
       guard let name = command.name else { return }
       table.columns.removeAll { $0.name == name }
@@ -137,6 +176,14 @@ package struct Catalog: Sendable {
         table.columns[index].notNull = false
       }
     case "AddConstraint", "AddConstraintRecurse":
+      if let name = command.constraint?.name { table.newConstraints.insert(name) }
+      if let constraint = command.constraint, constraint.kind == .primaryKey || constraint.kind == .unique {
+        if let index = constraint.usingIndex.flatMap({ self.index(QualifiedName(schema: table.name.schema, name: $0)) }) {
+          table.keys.append(index.columns)
+        } else {
+          table.keys.append(constraint.columns)
+        }
+      }
       if let constraint = command.constraint, let check = Self.check(constraint) { table.checks.append(check) }
       if let constraint = command.constraint, constraint.kind == .primaryKey {
         for column in constraint.columns { setNotNull(&table, column) }

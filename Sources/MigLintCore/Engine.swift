@@ -100,27 +100,51 @@ package struct Linter: Sendable {
 
   /// Updates transaction state, settings and lock history after `statement`.
   private func advance(_ state: inout MigrationState, past statement: Statement, context: StatementContext) {
+    let catalog = context.catalog
+    for lock in context.locks(of: statement) where catalog.isExisting(lock.relation) {
+      let key = Catalog.key(lock.relation)
+      let held = HeldLock(mode: lock.mode, relation: lock.relation, offset: statement.range.start)
+      if let existing = state.transaction.locks[key], existing.mode >= lock.mode { continue }
+      state.transaction.locks[key] = held
+      if lock.mode == .accessExclusive, state.transaction.firstAccessExclusive == nil {
+        state.transaction.firstAccessExclusive = held
+      }
+      if lock.mode.blocksReads || lock.mode.blocksWrites { state.blockingLockTaken = true }
+    }
     switch statement.kind {
     case .transaction(let kind):
       switch kind {
       case .begin, .start:
-        if !state.transaction.explicitBlock { state.transaction.beginOffset = statement.range.start }
+        if !state.transaction.explicitBlock {
+          state.transaction.end()
+          state.transaction.beginOffset = statement.range.start
+        }
         state.transaction.explicitBlock = true
       case .commit, .rollback, .prepare:
-        state.transaction.explicitBlock = false
-        state.transaction.beginOffset = nil
+        state.transaction.end()
       default:
         break
       }
     case .variableSet(let set):
       if set.isReset { state.settings.remove(set.name) } else { state.settings.insert(set.name) }
+    case .alterTable(let alter):
+      state.transaction.alteredTables.insert(Catalog.key(alter.relation))
+      for command in alter.commands {
+        if let constraint = command.constraint, constraint.notValid, let name = constraint.name {
+          state.transaction.notValidConstraints.insert(Catalog.key(alter.relation) + "/" + name)
+        }
+      }
+    case .createIndex(let index):
+      state.transaction.alteredTables.insert(Catalog.key(index.table))
+    case .rename(let rename):
+      if let relation = rename.relation { state.transaction.alteredTables.insert(Catalog.key(relation)) }
+    case .enumChange(let change) where !change.isCreate && change.renamedFrom == nil:
+      state.transaction.addedEnumValues += change.values
     default:
       break
     }
-    let blocking = context.locks(of: statement).contains { lock in
-      (lock.mode.blocksReads || lock.mode.blocksWrites) && context.catalog.isExisting(lock.relation)
-    }
-    if blocking { state.blockingLockTaken = true }
+    // Outside an explicit block the statement was its own transaction: nothing stays held.
+    if !state.transaction.explicitBlock { state.transaction.end() }
   }
 
   // MARK: - Suppressions
@@ -215,7 +239,8 @@ package struct Linter: Sendable {
 
   private func diagnostic(_ id: String, _ finding: Finding, _ source: SourceFile) -> Diagnostic {
     Diagnostic(
-      ruleID: id, severity: registry.severity(of: id, configuration), message: finding.message,
+      ruleID: id, severity: configuration.severity[id] ?? finding.severity ?? registry.severity(of: id, configuration),
+      message: finding.message,
       help: finding.help, path: source.path, range: finding.range,
       start: source.position(of: finding.range.start), end: source.position(of: finding.range.end),
       lock: finding.lock, fixes: finding.fixes)

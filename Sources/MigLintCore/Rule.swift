@@ -71,27 +71,55 @@ package struct Finding: Sendable {
   /// The lock the statement takes, when the hazard is a lock.
   package var lock: LockAcquisition?
   package var fixes: [Fix]
+  /// Set only by rules whose RULES.md severity depends on the target version
+  /// (`add-enum-value-in-transaction`); a severity from the configuration still wins.
+  package var severity: Severity?
 
   package init(
     at range: SourceRange, message: String, help: String? = nil, lock: LockAcquisition? = nil,
-    fixes: [Fix] = []
+    fixes: [Fix] = [], severity: Severity? = nil
   ) {
     self.range = range
     self.message = message
     self.help = help
     self.lock = lock
     self.fixes = fixes
+    self.severity = severity
   }
 }
 
-/// Transaction state at a statement.
-package struct TransactionState: Sendable, Hashable {
+/// A lock the current transaction holds.
+package struct HeldLock: Sendable, Hashable {
+  package var mode: LockMode
+  package var relation: QualifiedName
+  /// Where the statement that took it starts.
+  package var offset: Int
+}
+
+/// Transaction state at a statement. Outside an explicit block every statement is its own
+/// transaction, so the transaction-scoped parts hold only what the current statement did.
+package struct TransactionState: Sendable {
   /// An explicit `BEGIN` / `START TRANSACTION` is open.
   package var explicitBlock: Bool = false
   /// Offset of the `BEGIN` that opened the block.
   package var beginOffset: Int?
+  /// Locks held on existing relations, by catalog key.
+  package var locks: [String: HeldLock] = [:]
+  /// The first ACCESS EXCLUSIVE lock taken on an existing relation in this transaction.
+  package var firstAccessExclusive: HeldLock?
+  /// Tables (catalog keys) changed by DDL in this transaction.
+  package var alteredTables: Set<String> = []
+  /// Constraints added `NOT VALID` in this transaction: "<table key>/<constraint name>".
+  package var notValidConstraints: Set<String> = []
+  /// Enum values added with `ALTER TYPE … ADD VALUE` in this transaction.
+  package var addedEnumValues: [String] = []
 
   package var inTransaction: Bool { explicitBlock }
+
+  /// Forgets what the finished transaction held.
+  package mutating func end() {
+    self = TransactionState()
+  }
 }
 
 /// Session settings and history seen so far in the migration.
@@ -99,7 +127,7 @@ package struct MigrationState: Sendable {
   package var transaction = TransactionState()
   /// Lower-case names of settings assigned so far (`lock_timeout`, `statement_timeout`).
   package var settings: Set<String> = []
-  /// A statement already took a lock that blocks reads or writes on an existing table.
+  /// Statements before this one that took a lock blocking reads or writes on an existing table.
   package var blockingLockTaken = false
 }
 
@@ -126,6 +154,18 @@ package struct StatementContext: Sendable {
 
   /// The statements after this one in the migration.
   package var laterStatements: ArraySlice<Statement> { file.statements[(index + 1)...] }
+
+  /// The statements after this one up to the end of the current transaction (its COMMIT or
+  /// ROLLBACK); outside an explicit block, none.
+  package var laterStatementsInTransaction: ArraySlice<Statement> {
+    guard state.transaction.inTransaction else { return [] }
+    let later = laterStatements
+    let end = later.firstIndex { statement in
+      guard case .transaction(let kind) = statement.kind else { return false }
+      return [.commit, .rollback, .prepare].contains(kind)
+    }
+    return later[..<(end ?? later.endIndex)]
+  }
 
   /// The locks the statement takes (LockModel), against the model before it.
   package func locks(of statement: Statement) -> [LockAcquisition] {

@@ -16,6 +16,7 @@ package struct Token: Hashable, Sendable {
     package static let comma: Int32 = 44
     package static let dot: Int32 = 46
     package static let identifier: Int32 = 258
+    package static let stringConstant: Int32 = 261
     package static let sqlComment: Int32 = 275
     package static let cComment: Int32 = 276
   }

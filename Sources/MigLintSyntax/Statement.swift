@@ -242,6 +242,80 @@ package struct Vacuum: Hashable, Sendable {
   package var relations: [QualifiedName]
 }
 
+/// TRUNCATE.
+package struct Truncate: Hashable, Sendable {
+  package var relations: [QualifiedName]
+  package var cascade: Bool
+}
+
+/// LOCK TABLE.
+package struct LockTable: Hashable, Sendable {
+  package var relations: [QualifiedName]
+  /// PostgreSQL's lock mode number: 1 = ACCESS SHARE … 8 = ACCESS EXCLUSIVE.
+  package var mode: Int
+}
+
+/// UPDATE, DELETE or INSERT on one table.
+package struct DataChange: Hashable, Sendable {
+  package enum Kind: String, Hashable, Sendable { case update, delete, insert }
+
+  package var kind: Kind
+  package var table: QualifiedName
+  package var hasWhere: Bool
+  /// UPDATE: assigned columns in order (repeats kept); INSERT: the column list.
+  package var columns: [String]
+  /// Byte offset of each entry of `columns`.
+  package var columnLocations: [Int]
+}
+
+/// CREATE TYPE … AS ENUM and ALTER TYPE … ADD VALUE / RENAME VALUE.
+package struct EnumChange: Hashable, Sendable {
+  package var name: QualifiedName
+  /// CREATE: the values; ALTER … ADD VALUE: the new value.
+  package var values: [String]
+  /// ALTER … RENAME VALUE: the old value.
+  package var renamedFrom: String?
+  package var isCreate: Bool
+}
+
+/// CREATE DOMAIN / ALTER DOMAIN.
+package struct DomainChange: Hashable, Sendable {
+  package var name: QualifiedName
+  package var isCreate: Bool
+  /// CREATE: has CHECK or NOT NULL; ALTER: the subcommand adds a constraint or SET NOT NULL.
+  package var addsConstraint: Bool
+  package var notValid: Bool
+}
+
+/// CREATE FUNCTION / PROCEDURE, and DO blocks.
+package struct FunctionBody: Hashable, Sendable {
+  package var name: QualifiedName?
+  package var language: String
+  /// The body as written (dollar-quoted or string text), if given inline.
+  package var body: String?
+  /// Byte offset of the body's string literal in the file (its opening quote).
+  package var bodyLocation: Int?
+  package var orReplace: Bool
+}
+
+/// CREATE SCHEMA / SEQUENCE / EXTENSION / TRIGGER / POLICY and other creations that rules only
+/// need the name and IF NOT EXISTS of.
+package struct CreateObject: Hashable, Sendable {
+  /// `schema`, `sequence`, `extension`, `trigger`, `policy`, `type`, …
+  package var objectType: String
+  package var name: QualifiedName
+  /// The table it is on (triggers, policies).
+  package var table: QualifiedName?
+  package var ifNotExists: Bool
+}
+
+/// ALTER … SET SCHEMA.
+package struct SetSchema: Hashable, Sendable {
+  package var objectType: String
+  package var object: QualifiedName?
+  package var newSchema: String
+}
+
 /// The typed statement model; everything not modelled is `.other` with its node type.
 package enum StatementKind: Hashable, Sendable {
   case createTable(CreateTable)
@@ -256,6 +330,19 @@ package enum StatementKind: Hashable, Sendable {
   case vacuum(Vacuum)
   case createDatabase
   case alterSystem
+  case truncate(Truncate)
+  case lockTable(LockTable)
+  /// CLUSTER (nil: every previously clustered table).
+  case cluster(QualifiedName?)
+  case refreshMaterializedView(name: QualifiedName, concurrently: Bool)
+  case dataChange(DataChange)
+  case enumChange(EnumChange)
+  case domainChange(DomainChange)
+  case function(FunctionBody)
+  case doBlock(FunctionBody)
+  case createObject(CreateObject)
+  case setSchema(SetSchema)
+  case dropDatabase(String)
   case other
 }
 

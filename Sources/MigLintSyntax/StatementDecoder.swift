@@ -29,6 +29,83 @@ struct StatementDecoder {
     case "VacuumStmt": kind = .vacuum(vacuum(node))
     case "CreatedbStmt": kind = .createDatabase
     case "AlterSystemStmt": kind = .alterSystem
+    case "TruncateStmt":
+      kind = .truncate(
+        Truncate(
+          relations: tape.elements(tape.member(node, "relations")).map { rangeVar(tape.member($0, "RangeVar")) },
+          cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE"))
+    case "LockStmt":
+      kind = .lockTable(
+        LockTable(
+          relations: tape.elements(tape.member(node, "relations")).map { rangeVar(tape.member($0, "RangeVar")) },
+          mode: tape.int(tape.member(node, "mode")) ?? 8))
+    case "ClusterStmt": kind = .cluster(tape.member(node, "relation").map { rangeVar($0) })
+    case "RefreshMatViewStmt":
+      kind = .refreshMaterializedView(
+        name: rangeVar(tape.member(node, "relation")), concurrently: tape.bool(tape.member(node, "concurrent")))
+    case "UpdateStmt": kind = .dataChange(dataChange(node, .update))
+    case "DeleteStmt": kind = .dataChange(dataChange(node, .delete))
+    case "InsertStmt": kind = .dataChange(dataChange(node, .insert))
+    case "CreateEnumStmt":
+      kind = .enumChange(
+        EnumChange(
+          name: qualified(stringList(tape.member(node, "typeName"))), values: stringList(tape.member(node, "vals")),
+          renamedFrom: nil, isCreate: true))
+    case "AlterEnumStmt":
+      kind = .enumChange(
+        EnumChange(
+          name: qualified(stringList(tape.member(node, "typeName"))),
+          values: tape.string(tape.member(node, "newVal")).map { [$0] } ?? [],
+          renamedFrom: tape.string(tape.member(node, "oldVal")), isCreate: false))
+    case "CreateDomainStmt":
+      let constraints = tape.elements(tape.member(node, "constraints")).compactMap {
+        tape.member($0, "Constraint").map(constraint)
+      }
+      kind = .domainChange(
+        DomainChange(
+          name: qualified(stringList(tape.member(node, "domainname"))), isCreate: true,
+          addsConstraint: constraints.contains { $0.kind == .check || $0.kind == .notNull }, notValid: false))
+    case "AlterDomainStmt":
+      let subtype = tape.string(tape.member(node, "subtype")) ?? ""
+      let added = tape.member(tape.member(node, "def"), "Constraint").map(constraint)
+      kind = .domainChange(
+        DomainChange(
+          name: qualified(stringList(tape.member(node, "typeName"))), isCreate: false,
+          addsConstraint: subtype == "C" || subtype == "O", notValid: added?.notValid ?? false))
+    case "CreateFunctionStmt": kind = .function(function(node))
+    case "DoStmt": kind = .doBlock(doBlock(node))
+    case "CreateSchemaStmt":
+      kind = .createObject(
+        CreateObject(
+          objectType: "schema", name: QualifiedName(name: tape.string(tape.member(node, "schemaname")) ?? ""),
+          table: nil, ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
+    case "CreateSeqStmt":
+      kind = .createObject(
+        CreateObject(
+          objectType: "sequence", name: rangeVar(tape.member(node, "sequence")), table: nil,
+          ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
+    case "CreateExtensionStmt":
+      kind = .createObject(
+        CreateObject(
+          objectType: "extension", name: QualifiedName(name: tape.string(tape.member(node, "extname")) ?? ""),
+          table: nil, ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
+    case "CreateTrigStmt":
+      kind = .createObject(
+        CreateObject(
+          objectType: "trigger", name: QualifiedName(name: tape.string(tape.member(node, "trigname")) ?? ""),
+          table: rangeVar(tape.member(node, "relation")), ifNotExists: tape.bool(tape.member(node, "replace"))))
+    case "CreatePolicyStmt":
+      kind = .createObject(
+        CreateObject(
+          objectType: "policy", name: QualifiedName(name: tape.string(tape.member(node, "policy_name")) ?? ""),
+          table: rangeVar(tape.member(node, "table")), ifNotExists: false))
+    case "AlterObjectSchemaStmt":
+      let object = tape.member(node, "relation").map { rangeVar($0) } ?? tape.member(node, "object").flatMap(objectName)
+      kind = .setSchema(
+        SetSchema(
+          objectType: objectType(tape.member(node, "objectType")) ?? "", object: object,
+          newSchema: tape.string(tape.member(node, "newschema")) ?? ""))
+    case "DropdbStmt": kind = .dropDatabase(tape.string(tape.member(node, "dbname")) ?? "")
     default: kind = .other
     }
     return Statement(kind: kind, nodeType: type, range: range, tokens: tokenRange)
@@ -214,6 +291,79 @@ struct StatementDecoder {
     }
     return Vacuum(
       isVacuum: tape.bool(tape.member(node, "is_vacuumcmd")), full: full, relations: relations)
+  }
+
+  private func dataChange(_ node: Int, _ kind: DataChange.Kind) -> DataChange {
+    let targets = tape.elements(tape.member(node, kind == .insert ? "cols" : "targetList"))
+    var columns: [String] = []
+    var locations: [Int] = []
+    for target in targets {
+      let resTarget = tape.member(target, "ResTarget")
+      guard let name = tape.string(tape.member(resTarget, "name")) else { continue }
+      columns.append(name)
+      locations.append(location(resTarget) ?? base)
+    }
+    return DataChange(
+      kind: kind, table: rangeVar(tape.member(node, "relation")),
+      hasWhere: tape.member(node, "whereClause") != nil, columns: columns, columnLocations: locations)
+  }
+
+  private func function(_ node: Int) -> FunctionBody {
+    var body = FunctionBody(
+      name: qualified(stringList(tape.member(node, "funcname"))), language: "sql", body: nil, bodyLocation: nil,
+      orReplace: tape.bool(tape.member(node, "replace")))
+    for option in tape.elements(tape.member(node, "options")) {
+      let element = tape.member(option, "DefElem")
+      switch tape.string(tape.member(element, "defname")) {
+      case "language":
+        body.language = (tape.string(tape.member(tape.member(tape.member(element, "arg"), "String"), "sval")) ?? "sql")
+          .lowercased()
+      case "as":
+        let items = tape.elements(tape.member(tape.member(tape.member(element, "arg"), "List"), "items"))
+        // One item is the body; two are a C function's object file and symbol.
+        if items.count == 1 {
+          body.body = tape.string(tape.member(tape.member(items[0], "String"), "sval"))
+          body.bodyLocation = stringLiteral(after: location(element))
+        }
+      default:
+        break
+      }
+    }
+    return body
+  }
+
+  private func doBlock(_ node: Int) -> FunctionBody {
+    var body = FunctionBody(name: nil, language: "plpgsql", body: nil, bodyLocation: nil, orReplace: false)
+    for argument in tape.elements(tape.member(node, "args")) {
+      let element = tape.member(argument, "DefElem")
+      switch tape.string(tape.member(element, "defname")) {
+      case "language":
+        body.language = (tape.string(tape.member(tape.member(tape.member(element, "arg"), "String"), "sval")) ?? "")
+          .lowercased()
+      case "as":
+        body.body = tape.string(tape.member(tape.member(tape.member(element, "arg"), "String"), "sval"))
+        body.bodyLocation = stringLiteral(after: location(element))
+      default:
+        break
+      }
+    }
+    return body
+  }
+
+  /// The first string-literal token at or after `offset` (SCONST: quoted or dollar-quoted).
+  private func stringLiteral(after offset: Int?) -> Int? {
+    guard let offset else { return nil }
+    var low = 0
+    var high = tokens.count
+    while low < high {
+      let mid = (low + high) / 2
+      if tokens[mid].start < offset { low = mid + 1 } else { high = mid }
+    }
+    return tokens[low...].first { $0.kind == Token.Kind.stringConstant }?.start
+  }
+
+  private func qualified(_ parts: [String]) -> QualifiedName {
+    QualifiedName(schema: parts.count > 1 ? parts[parts.count - 2] : nil, name: parts.last ?? "")
   }
 
   // MARK: - Parts
