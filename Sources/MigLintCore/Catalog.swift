@@ -149,7 +149,8 @@ package struct Catalog: Sendable {
     case .domainChange(let change) where change.isCreate:
       newObjects.insert("domain:" + Self.key(change.name))
     case .createObject(let object):
-      let key = object.objectType == "schema" || object.objectType == "extension" ? object.name.name : Self.key(object.name)
+      let key =
+        object.objectType == "schema" || object.objectType == "extension" ? object.name.name : Self.key(object.name)
       newObjects.insert(object.objectType + ":" + key)
     default:
       break
@@ -178,7 +179,8 @@ package struct Catalog: Sendable {
     case "AddConstraint", "AddConstraintRecurse":
       if let name = command.constraint?.name { table.newConstraints.insert(name) }
       if let constraint = command.constraint, constraint.kind == .primaryKey || constraint.kind == .unique {
-        if let index = constraint.usingIndex.flatMap({ self.index(QualifiedName(schema: table.name.schema, name: $0)) }) {
+        if let index = constraint.usingIndex.flatMap({ self.index(QualifiedName(schema: table.name.schema, name: $0)) })
+        {
           table.keys.append(index.columns)
         } else {
           table.keys.append(constraint.columns)

@@ -101,6 +101,11 @@ package struct Linter: Sendable {
   /// Updates transaction state, settings and lock history after `statement`.
   private func advance(_ state: inout MigrationState, past statement: Statement, context: StatementContext) {
     let catalog = context.catalog
+    if let held = state.transaction.firstAccessExclusive, held.offset != statement.range.start,
+      !statement.isTransactionControlOrSetting
+    {
+      state.transaction.statementsAfterAccessExclusive += 1
+    }
     for lock in context.locks(of: statement) where catalog.isExisting(lock.relation) {
       let key = Catalog.key(lock.relation)
       let held = HeldLock(mode: lock.mode, relation: lock.relation, offset: statement.range.start)

@@ -129,6 +129,24 @@ package enum LockModel {
       for relation in vacuum.relations where vacuum.isVacuum {
         take(vacuum.full ? .accessExclusive : .shareUpdateExclusive, relation)
       }
+    case .truncate(let truncate):
+      for relation in truncate.relations { take(.accessExclusive, relation) }
+    case .lockTable(let lock):
+      let mode = LockMode(rawValue: lock.mode - 1) ?? .accessExclusive
+      for relation in lock.relations { take(mode, relation) }
+    case .cluster(let relation):
+      if let relation { take(.accessExclusive, relation) }
+    case .refreshMaterializedView(let name, let concurrently):
+      take(concurrently ? .exclusive : .accessExclusive, name)
+    case .dataChange(let change):
+      take(.rowExclusive, change.table)
+    case .createObject(let object):
+      // CREATE TRIGGER takes SHARE ROW EXCLUSIVE on its table.
+      if object.objectType == "trigger", let table = object.table { take(.shareRowExclusive, table) }
+    case .setSchema(let change):
+      if let object = change.object, ["table", "view", "matview", "sequence"].contains(change.objectType) {
+        take(.accessExclusive, object)
+      }
     default:
       break
     }

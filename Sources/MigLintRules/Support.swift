@@ -44,6 +44,19 @@ extension StatementContext {
     return nil
   }
 
+  /// The range of the token that starts at `offset`, or one byte.
+  func tokenRange(at offset: Int) -> SourceRange {
+    let tokens = file.tokens
+    var low = 0
+    var high = tokens.count
+    while low < high {
+      let mid = (low + high) / 2
+      if tokens[mid].start < offset { low = mid + 1 } else { high = mid }
+    }
+    if low < tokens.count, tokens[low].start == offset { return tokens[low].range }
+    return SourceRange(start: offset, end: offset + 1)
+  }
+
   /// True when the target version is at least `major`.
   func pg(atLeast major: Int) -> Bool { pgVersion.major >= major }
 }

@@ -355,4 +355,12 @@ package struct Statement: Hashable, Sendable {
   package var range: SourceRange
   /// Indexes into the file's token array covering ``range``.
   package var tokens: Range<Int>
+
+  /// BEGIN/COMMIT/SAVEPOINT/… and SET/RESET: statements that do no work on tables.
+  package var isTransactionControlOrSetting: Bool {
+    switch kind {
+    case .transaction, .variableSet: true
+    default: nodeType == "VariableShowStmt"
+    }
+  }
 }

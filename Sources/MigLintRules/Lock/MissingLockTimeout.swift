@@ -52,26 +52,44 @@ struct MissingLockTimeout: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard !context.options.lockTimeoutSetByRunner, !context.state.settings.contains("lock_timeout"),
-      !context.state.blockingLockTaken
-    else { return [] }
+    guard !context.options.lockTimeoutSetByRunner else { return [] }
+    return TimeoutSetting.lock.check(statement, context)
+  }
+}
+
+/// The shared logic of missing-lock-timeout and missing-statement-timeout: the first statement of
+/// the migration that blocks reads or writes on an existing table, with the setting not yet made.
+enum TimeoutSetting: String {
+  case lock = "lock_timeout"
+  case statement = "statement_timeout"
+
+  func check(_ statement: Statement, _ context: StatementContext) -> [Finding] {
+    guard !context.state.settings.contains(rawValue), !context.state.blockingLockTaken else { return [] }
     let blocking = context.locks(of: statement).filter { lock in
       (lock.mode.blocksReads || lock.mode.blocksWrites) && context.catalog.isExisting(lock.relation)
     }
     guard let lock = blocking.max(by: { $0.mode < $1.mode }) else { return [] }
     let setting = context.state.transaction.inTransaction ? "SET LOCAL" : "SET"
+    let value = self == .lock ? "'5s'" : "'15min'"
+    let message: String
+    switch self {
+    case .lock:
+      message =
+        "`\(context.headline(statement))` waits for the \(lock.phrase) with no lock_timeout: while it waits, every query on `\(lock.relation)` queues behind it"
+    case .statement:
+      message =
+        "`\(context.headline(statement))` takes the \(lock.phrase) with no statement_timeout: nothing bounds how long it holds it"
+    }
     return [
       Finding(
-        at: statement.range,
-        message:
-          "`\(context.headline(statement))` waits for the \(lock.phrase) with no lock_timeout: while it waits, every query on `\(lock.relation)` queues behind it",
-        help:
-          "Put `\(setting) lock_timeout = '5s';` before the first locking statement and retry the migration when it times out",
+        at: statement.range, message: message,
+        help: "Put `\(setting) \(rawValue) = \(value);` before the first locking statement"
+          + (self == .lock ? " and retry the migration when it times out" : ""),
         lock: lock,
         fixes: [
           Fix(
-            title: "Set lock_timeout first", safety: .safe,
-            edits: [.insert("\(setting) lock_timeout = '5s';\n", at: statement.range.start)])
+            title: "Set \(rawValue) first", safety: .safe,
+            edits: [.insert("\(setting) \(rawValue) = \(value);\n", at: statement.range.start)])
         ])
     ]
   }
