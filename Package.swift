@@ -30,7 +30,7 @@ let package = Package(
     // Test-only helpers; not part of the shipped product.
     .target(
       name: "MigLintTestSupport",
-      dependencies: ["MigLintSyntax", "MigLintCore", "MigLintRules"]),
+      dependencies: ["MigLintSyntax", "MigLintCore", "MigLintRules", "MigLintWorkspace"]),
     .testTarget(name: "MigLintSyntaxTests", dependencies: ["MigLintSyntax", "MigLintTestSupport"]),
     .testTarget(name: "MigLintCoreTests", dependencies: ["MigLintCore", "MigLintRules", "MigLintTestSupport"]),
     .testTarget(name: "MigLintRulesTests", dependencies: ["MigLintRules", "MigLintCore", "MigLintTestSupport"]),

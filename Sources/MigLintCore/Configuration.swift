@@ -31,10 +31,14 @@ package struct Configuration: Sendable {
   package var exclude: [String] = []
   package var requireSuppressionReason = false
   package var lockTimeoutSetByRunner = false
+  /// Statement kinds `forbidden-statement` reports (StatementKindNames).
+  package var forbid: [String] = []
 
   package init() {}
 
-  package var ruleOptions: RuleOptions { RuleOptions(lockTimeoutSetByRunner: lockTimeoutSetByRunner) }
+  package var ruleOptions: RuleOptions {
+    RuleOptions(lockTimeoutSetByRunner: lockTimeoutSetByRunner, forbid: Set(forbid), selectors: select ?? [])
+  }
 }
 
 /// All rules known to miglint, by id and alias.

@@ -137,9 +137,15 @@ package struct MigrationState: Sendable {
 package struct RuleOptions: Sendable {
   /// The migration runner sets `lock_timeout` itself (`lock-timeout-set-by-runner`).
   package var lockTimeoutSetByRunner = false
+  /// Statement kinds that `forbidden-statement` reports (`forbid`).
+  package var forbid: Set<String> = []
+  /// The configuration's `select` entries (squawk's `ban-*` aliases imply kinds to forbid).
+  package var selectors: [String] = []
 
-  package init(lockTimeoutSetByRunner: Bool = false) {
+  package init(lockTimeoutSetByRunner: Bool = false, forbid: Set<String> = [], selectors: [String] = []) {
     self.lockTimeoutSetByRunner = lockTimeoutSetByRunner
+    self.forbid = forbid
+    self.selectors = selectors
   }
 }
 

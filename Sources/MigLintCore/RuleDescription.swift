@@ -59,10 +59,13 @@ package struct RuleExample: Sendable, ExpressibleByStringLiteral {
   package var sql: String
   /// Target PostgreSQL major version for this example (the default when nil).
   package var pgVersion: Int?
+  /// `miglint.toml` text the example runs with, if it needs settings.
+  package var configuration: String?
 
-  package init(_ sql: String, pgVersion: Int? = nil) {
+  package init(_ sql: String, pgVersion: Int? = nil, configuration: String? = nil) {
     self.sql = sql
     self.pgVersion = pgVersion
+    self.configuration = configuration
   }
 
   package init(stringLiteral value: String) { self.init(value) }

@@ -39,6 +39,14 @@ package enum BuiltinRules {
       DropTable(),
       RenameColumn(),
       RenameTable(),
+      DropObject(),
+      DropDatabase(),
+      CascadeDrop(),
+      TruncateTable(),
+      RenameObject(),
+      DropNotNull(),
+      DomainCheckConstraint(),
+      ForbiddenStatement(),
     ],
     engineRules: [SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self])
 }

@@ -48,8 +48,11 @@ package enum RuleDocs {
   }
 
   private static func codeBlock(_ example: RuleExample) -> String {
-    let version = example.pgVersion.map { "With `--pg-version \($0)`:\n\n" } ?? ""
-    return version + "```sql\n\(example.sql.trimmingTrailingNewlines)\n```\n\n"
+    var text = example.pgVersion.map { "With `--pg-version \($0)`:\n\n" } ?? ""
+    if let configuration = example.configuration {
+      text += "With `miglint.toml`:\n\n```toml\n\(configuration.trimmingTrailingNewlines)\n```\n\n"
+    }
+    return text + "```sql\n\(example.sql.trimmingTrailingNewlines)\n```\n\n"
   }
 }
 

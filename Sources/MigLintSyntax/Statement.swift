@@ -143,6 +143,8 @@ package struct AlterTableCommand: Hashable, Sendable {
   package var hasUsing: Bool
   package var cascade: Bool
   package var missingOk: Bool
+  /// `ALTER COLUMN … SET DEFAULT expr`: the expression (nil for DROP DEFAULT).
+  package var defaultExpression: ExpressionSummary?
   /// ATTACH / DETACH PARTITION: the partition and the CONCURRENTLY / FINALIZE flags.
   package var partition: QualifiedName?
   package var concurrent: Bool
@@ -355,6 +357,8 @@ package struct Statement: Hashable, Sendable {
   package var range: SourceRange
   /// Indexes into the file's token array covering ``range``.
   package var tokens: Range<Int>
+  /// For `GrantStmt`: true for GRANT, false for REVOKE.
+  package var isGrant: Bool = false
 
   /// BEGIN/COMMIT/SAVEPOINT/… and SET/RESET: statements that do no work on tables.
   package var isTransactionControlOrSetting: Bool {

@@ -108,7 +108,9 @@ struct StatementDecoder {
     case "DropdbStmt": kind = .dropDatabase(tape.string(tape.member(node, "dbname")) ?? "")
     default: kind = .other
     }
-    return Statement(kind: kind, nodeType: type, range: range, tokens: tokenRange)
+    var statement = Statement(kind: kind, nodeType: type, range: range, tokens: tokenRange)
+    if type == "GrantStmt" { statement.isGrant = tape.bool(tape.member(node, "is_grant")) }
+    return statement
   }
 
   // MARK: - Statements
@@ -168,8 +170,12 @@ struct StatementDecoder {
       subtype: subtype, name: tape.string(tape.member(node, "name")), column: nil, constraint: nil,
       newType: nil, hasUsing: false,
       cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE",
-      missingOk: tape.bool(tape.member(node, "missing_ok")), partition: nil, concurrent: false,
-      range: range)
+      missingOk: tape.bool(tape.member(node, "missing_ok")), defaultExpression: nil, partition: nil,
+      concurrent: false, range: range)
+    if subtype == "ColumnDefault", let expression = tape.member(node, "def") {
+      command.defaultExpression = expressionSummary(expression)
+      return command
+    }
     guard let (type, value) = tape.wrapped(tape.member(node, "def")) else { return command }
     switch type {
     case "ColumnDef":

@@ -1,6 +1,7 @@
 import MigLintCore
 import MigLintRules
 import MigLintSyntax
+import MigLintWorkspace
 
 /// Helpers shared by the test targets.
 package enum TestLint {
@@ -16,6 +17,19 @@ package enum TestLint {
     let linter = Linter(registry: BuiltinRules.registry, configuration: configuration)
     guard let source = try? SourceFile(path: path, text: sql) else { return [] }
     return linter.lint(source)
+  }
+
+  /// Lints a rule example with its target version and configuration, plus the selected rules.
+  package static func lint(_ example: RuleExample, sql: String, select: [String]) -> [Diagnostic] {
+    lint(sql, pgVersion: example.pgVersion) { configuration in
+      if let text = example.configuration,
+        let parsed = try? ConfigurationLoader.parse(text, path: "example.toml", registry: BuiltinRules.registry)
+      {
+        configuration = parsed
+        if let version = example.pgVersion { configuration.pgVersion = PostgresVersion(major: version) }
+      }
+      configuration.select = (configuration.select ?? []) + select
+    }
   }
 
   /// The repository root, from this file's location.

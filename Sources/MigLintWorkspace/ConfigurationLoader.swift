@@ -8,7 +8,7 @@ package enum ConfigurationLoader {
   /// Every key the file may contain, in the order README documents them.
   package static let keys = [
     "pg-version", "select", "ignore", "severity", "fail-on", "include", "exclude",
-    "require-suppression-reason", "lock-timeout-set-by-runner",
+    "require-suppression-reason", "lock-timeout-set-by-runner", "forbid",
   ]
 
   /// The nearest configuration file from `directory` upward, if any.
@@ -91,6 +91,11 @@ package enum ConfigurationLoader {
       case "require-suppression-reason":
         guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
         configuration.requireSuppressionReason = flag
+      case "forbid":
+        configuration.forbid = try strings(value, subject)
+        for kind in configuration.forbid where !StatementKindNames.names.contains(kind) {
+          throw WorkspaceError(subject, "unknown statement kind `\(kind)` (see `miglint explain forbidden-statement`)")
+        }
       case "lock-timeout-set-by-runner":
         guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
         configuration.lockTimeoutSetByRunner = flag

@@ -46,6 +46,9 @@ struct Check: ParsableCommand {
   @Option(help: "Rules to skip: ids, aliases or categories (comma-separated; added to the config's ignore).")
   var ignore: [String] = []
 
+  @Option(help: "Statement kinds forbidden-statement reports (comma-separated; added to the config's forbid).")
+  var forbid: [String] = []
+
   @Option(help: "Files linted in parallel (default: the number of cores).")
   var jobs: Int?
 
@@ -126,6 +129,12 @@ struct Check: ParsableCommand {
     }
     if !selected.isEmpty { configuration.select = selected }
     configuration.ignore += ignored
+    for kind in Self.split(forbid) {
+      guard StatementKindNames.names.contains(kind) else {
+        throw WorkspaceError("--forbid", "unknown statement kind `\(kind)` (see `miglint explain forbidden-statement`)")
+      }
+      configuration.forbid.append(kind)
+    }
     return configuration
   }
 
@@ -163,7 +172,7 @@ struct Check: ParsableCommand {
 
   /// Options of `check` that take a value (kept in step with the declarations above by a test).
   static let optionsWithValues: Set<String> = [
-    "--format", "--output", "-o", "--config", "--pg-version", "--fail-on", "--select", "--ignore", "--jobs",
+    "--format", "--output", "-o", "--config", "--pg-version", "--fail-on", "--select", "--ignore", "--forbid", "--jobs",
     "--stdin-filename",
   ]
 

@@ -51,7 +51,7 @@ import Testing
     }
     for description in registry.descriptions {
       for example in description.triggering {
-        for diagnostic in TestLint.lint(example.stripped.sql, select: [description.id], pgVersion: example.pgVersion) {
+        for diagnostic in TestLint.lint(example, sql: example.stripped.sql, select: [description.id]) {
           #expect(!diagnostic.message.hasSuffix("."), "\(description.id): message ends with a period")
           #expect(diagnostic.help != nil, "\(description.id): no help")
         }

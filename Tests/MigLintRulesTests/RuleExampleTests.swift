@@ -10,8 +10,12 @@ import Testing
   static let metaRules: Set<String> = [EngineRuleID.unusedSuppression, EngineRuleID.invalidSuppression]
 
   /// Lints with the default rules plus the rule under test; returns that rule's findings.
-  static func findings(_ rule: RuleDescription, _ sql: String, pgVersion: Int?) -> [Diagnostic] {
-    TestLint.lint(sql, select: ["default", rule.id], pgVersion: pgVersion).filter { $0.ruleID == rule.id }
+  static func findings(_ rule: RuleDescription, _ sql: String, _ example: RuleExample) -> [Diagnostic] {
+    all(rule, sql, example).filter { $0.ruleID == rule.id }
+  }
+
+  static func all(_ rule: RuleDescription, _ sql: String, _ example: RuleExample) -> [Diagnostic] {
+    TestLint.lint(example, sql: sql, select: ["default", rule.id])
   }
 
   @Test(arguments: rules)
@@ -20,7 +24,7 @@ import Testing
     for example in rule.triggering {
       let (sql, markers) = example.stripped
       #expect(!markers.isEmpty, "\(rule.id): triggering example without ▶ marker:\n\(example.sql)")
-      let starts = Self.findings(rule, sql, pgVersion: example.pgVersion).map(\.range.start)
+      let starts = Self.findings(rule, sql, example).map(\.range.start)
       #expect(starts.sorted() == markers.sorted(), "\(rule.id) on:\n\(example.sql)")
     }
   }
@@ -29,7 +33,7 @@ import Testing
   func nonTriggeringExamplesStayQuiet(_ rule: RuleDescription) {
     #expect(!rule.nonTriggering.isEmpty, "\(rule.id) has no non-triggering example")
     for example in rule.nonTriggering {
-      let found = Self.findings(rule, example.stripped.sql, pgVersion: example.pgVersion)
+      let found = Self.findings(rule, example.stripped.sql, example)
       #expect(found.isEmpty, "\(rule.id) fired on:\n\(example.sql)\n\(found.map(\.message))")
     }
   }
@@ -47,7 +51,7 @@ import Testing
         bytes.insert(contentsOf: Array("-- miglint-ignore \(rule.id) -- reviewed\n".utf8), at: start)
       }
       let suppressed = String(decoding: bytes, as: UTF8.self)
-      let all = TestLint.lint(suppressed, select: ["default", rule.id], pgVersion: example.pgVersion)
+      let all = Self.all(rule, suppressed, example)
       #expect(!all.contains { $0.ruleID == rule.id }, "\(rule.id) not silenced in:\n\(suppressed)")
       #expect(!all.contains { $0.ruleID == EngineRuleID.unusedSuppression }, "suppression unused in:\n\(suppressed)")
     }
@@ -58,9 +62,9 @@ import Testing
     for example in rule.triggering {
       let sql = example.stripped.sql
       let commented = "/*\n\(sql.replacing("*/", with: "* /"))\n*/\nSELECT 1;\n"
-      #expect(Self.findings(rule, commented, pgVersion: example.pgVersion).isEmpty, "\(rule.id) in a comment")
+      #expect(Self.findings(rule, commented, example).isEmpty, "\(rule.id) in a comment")
       let quoted = "SELECT $quoted$\(sql)$quoted$;\n"
-      #expect(Self.findings(rule, quoted, pgVersion: example.pgVersion).isEmpty, "\(rule.id) in a string")
+      #expect(Self.findings(rule, quoted, example).isEmpty, "\(rule.id) in a string")
     }
   }
 
@@ -69,7 +73,7 @@ import Testing
     let prefix = "-- Überprüfung 🚀 データ\n"
     for example in rule.triggering {
       let (sql, markers) = example.stripped
-      let found = Self.findings(rule, prefix + sql, pgVersion: example.pgVersion)
+      let found = Self.findings(rule, prefix + sql, example)
       #expect(found.map(\.range.start).sorted() == markers.map { $0 + prefix.utf8.count }.sorted(), "\(rule.id)")
       for diagnostic in found {
         // The line after the prefix, and a column counted in characters, not bytes.
@@ -87,7 +91,7 @@ import Testing
     var applied = 0
     for example in rule.triggering {
       let sql = example.stripped.sql
-      let before = Self.findings(rule, sql, pgVersion: example.pgVersion)
+      let before = Self.findings(rule, sql, example)
       for diagnostic in before {
         for fix in diagnostic.fixes {
           #expect(fix.safety == rule.fixSafety, "\(rule.id): fix safety differs from the description")
@@ -98,7 +102,7 @@ import Testing
           let fixed = String(decoding: bytes, as: UTF8.self)
           let parsed = Parser.parse(try SourceFile(path: "t.sql", text: fixed))
           #expect(parsed.syntaxErrors.isEmpty, "\(rule.id): fixed SQL does not parse:\n\(fixed)")
-          let after = Self.findings(rule, fixed, pgVersion: example.pgVersion)
+          let after = Self.findings(rule, fixed, example)
           #expect(after.count < before.count, "\(rule.id): finding remains after fix:\n\(fixed)")
           applied += 1
         }

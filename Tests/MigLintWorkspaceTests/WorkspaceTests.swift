@@ -74,6 +74,7 @@ import Testing
       exclude = ["db/old/**"]
       require-suppression-reason = true
       lock-timeout-set-by-runner = true
+      forbid = ["revoke", "alter-system"]
 
       [severity]
       renaming-column = "info"
@@ -86,7 +87,8 @@ import Testing
     #expect(configuration.include == ["db/**/*.sql"] && configuration.exclude == ["db/old/**"])
     #expect(configuration.requireSuppressionReason && configuration.lockTimeoutSetByRunner)
     #expect(configuration.severity == ["rename-column": .info])
-    #expect(Set(ConfigurationLoader.keys).count == 9)
+    #expect(configuration.forbid == ["revoke", "alter-system"])
+    #expect(Set(ConfigurationLoader.keys).count == 10)
   }
 
   @Test(arguments: [
@@ -97,6 +99,7 @@ import Testing
     ("fail-on = 3", "`fail-on`"),
     ("require-suppression-reason = \"yes\"", "`require-suppression-reason`"),
     ("[severity]\nno-such-rule = \"error\"", "severity.no-such-rule"),
+    ("forbid = [\"revokes\"]", "revokes"),
     ("a = [", "invalid TOML"),
   ])
   func errorsNameTheKey(_ text: String, _ mention: String) {

@@ -1,0 +1,95 @@
+import MigLintSyntax
+
+/// Names of statement kinds for the `forbid` setting of `forbidden-statement`.
+package enum StatementKindNames {
+  /// Every name `forbid` accepts, with what it matches.
+  package static let all: [(name: String, meaning: String)] = [
+    ("add-column", "ALTER TABLE … ADD COLUMN"),
+    ("alter-column-type", "ALTER TABLE … ALTER COLUMN … TYPE"),
+    ("alter-system", "ALTER SYSTEM"),
+    ("alter-table", "any ALTER TABLE"),
+    ("cluster", "CLUSTER"),
+    ("comment", "COMMENT ON"),
+    ("copy", "COPY"),
+    ("create-extension", "CREATE EXTENSION"),
+    ("create-function", "CREATE FUNCTION / PROCEDURE"),
+    ("create-index", "CREATE INDEX"),
+    ("create-policy", "CREATE POLICY"),
+    ("create-role", "CREATE ROLE / USER / GROUP"),
+    ("create-schema", "CREATE SCHEMA"),
+    ("create-table", "CREATE TABLE"),
+    ("create-trigger", "CREATE TRIGGER"),
+    ("create-view", "CREATE VIEW / MATERIALIZED VIEW"),
+    ("delete", "DELETE"),
+    ("do", "DO blocks"),
+    ("drop", "any DROP"),
+    ("drop-column", "ALTER TABLE … DROP COLUMN"),
+    ("drop-index", "DROP INDEX"),
+    ("drop-role", "DROP ROLE / USER / GROUP"),
+    ("drop-table", "DROP TABLE"),
+    ("grant", "GRANT"),
+    ("insert", "INSERT"),
+    ("lock-table", "LOCK TABLE"),
+    ("owner", "ALTER … OWNER TO"),
+    ("reindex", "REINDEX"),
+    ("revoke", "REVOKE"),
+    ("security-label", "SECURITY LABEL"),
+    ("truncate", "TRUNCATE"),
+    ("update", "UPDATE"),
+    ("vacuum", "VACUUM / ANALYZE"),
+  ]
+
+  package static let names = Set(all.map(\.name))
+
+  /// The kind names that describe `statement` (an ALTER TABLE … ADD COLUMN is both
+  /// `alter-table` and `add-column`).
+  package static func names(of statement: Statement) -> [String] {
+    switch statement.kind {
+    case .createTable: return ["create-table"]
+    case .alterTable(let alter):
+      var names = alter.objectType == "table" ? ["alter-table"] : []
+      if alter.commands.contains(where: { $0.subtype == "AddColumn" }) { names.append("add-column") }
+      if alter.commands.contains(where: { $0.subtype == "DropColumn" }) { names.append("drop-column") }
+      if alter.commands.contains(where: { $0.subtype == "AlterColumnType" }) { names.append("alter-column-type") }
+      return names
+    case .createIndex: return ["create-index"]
+    case .drop(let drop):
+      var names = ["drop"]
+      if drop.objectType == "table" { names.append("drop-table") }
+      if drop.objectType == "index" { names.append("drop-index") }
+      if drop.objectType == "policy" { names.append("drop-policy") }
+      return names
+    case .createView: return ["create-view"]
+    case .reindex: return ["reindex"]
+    case .vacuum: return ["vacuum"]
+    case .alterSystem: return ["alter-system"]
+    case .truncate: return ["truncate"]
+    case .lockTable: return ["lock-table"]
+    case .cluster: return ["cluster"]
+    case .dataChange(let change): return [change.kind.rawValue]
+    case .function: return ["create-function"]
+    case .doBlock: return ["do"]
+    case .createObject(let object):
+      switch object.objectType {
+      case "schema": return ["create-schema"]
+      case "extension": return ["create-extension"]
+      case "trigger": return ["create-trigger"]
+      case "policy": return ["create-policy"]
+      default: return []
+      }
+    case .dropDatabase: return ["drop"]
+    default:
+      break
+    }
+    switch statement.nodeType {
+    case "GrantStmt": return [statement.isGrant ? "grant" : "revoke"]
+    case "CreateRoleStmt": return ["create-role"]
+    case "DropRoleStmt": return ["drop-role"]
+    case "CopyStmt": return ["copy"]
+    case "CommentStmt": return ["comment"]
+    case "AlterOwnerStmt": return ["owner"]
+    case "SecLabelStmt": return ["security-label"]
+    default: return []
+    }
+  }
+}
