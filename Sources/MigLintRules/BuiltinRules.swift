@@ -47,6 +47,17 @@ package enum BuiltinRules {
       DropNotNull(),
       DomainCheckConstraint(),
       ForbiddenStatement(),
+      // type
+      IntPrimaryKey(),
+      SerialColumn(),
+      VarcharLength(),
+      TimestampWithoutTimeZone(),
+      CharColumn(),
+      JsonColumn(),
+      IdentifierTooLong(),
+      NonIdempotentStatement(),
+      DuplicateColumnAssignment(),
+      UnqualifiedTable(),
     ],
     engineRules: [SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self])
 }

@@ -57,6 +57,84 @@ extension StatementContext {
     return SourceRange(start: offset, end: offset + 1)
   }
 
+  /// The source range of a type as written (`timestamp(3) without time zone`, `varchar(20)[]`,
+  /// `pg_catalog.int4`), from the type's location through its modifiers and array brackets.
+  func typeRange(_ type: TypeReference) -> SourceRange? {
+    guard let location = type.location else { return nil }
+    let tokens = file.tokens
+    var index = tokens.firstIndex { $0.start >= location } ?? tokens.count
+    guard index < tokens.count, tokens[index].start == location else { return nil }
+    var end = tokens[index].end
+    index += 1
+    let words: Set<String> = ["WITHOUT", "WITH", "TIME", "ZONE", "VARYING", "PRECISION", "ARRAY"]
+    while index < tokens.count {
+      let token = tokens[index]
+      let text = file.text(token.range)
+      if token.kind == Token.Kind.openParen || text == "[" {
+        // Modifiers or array bounds: through the matching close.
+        let close = text == "[" ? "]" : ")"
+        var depth = 0
+        while index < tokens.count {
+          let inner = file.text(tokens[index].range)
+          if inner == text { depth += 1 }
+          if inner == close { depth -= 1 }
+          end = tokens[index].end
+          index += 1
+          if depth == 0 { break }
+        }
+        continue
+      }
+      if token.kind == Token.Kind.dot, index + 1 < tokens.count {
+        end = tokens[index + 1].end
+        index += 2
+        continue
+      }
+      // `WITH` only continues a type as `WITH TIME ZONE`.
+      if text.uppercased() == "WITH", index + 1 < tokens.count,
+        file.text(tokens[index + 1].range).uppercased() != "TIME"
+      {
+        break
+      }
+      guard token.isKeyword, words.contains(text.uppercased()) else { break }
+      end = token.end
+      index += 1
+    }
+    return SourceRange(start: location, end: end)
+  }
+
+  /// A fix replacing the written type with `replacement`.
+  func replaceTypeFix(_ type: TypeReference, with replacement: String, title: String) -> [Fix] {
+    guard let range = typeRange(type) else { return [] }
+    return [Fix(title: title, safety: .unsafe, edits: [Edit(range: range, replacement: replacement)])]
+  }
+
+  /// Column definitions a statement introduces, with their table: CREATE TABLE and ADD COLUMN.
+  func definedColumns(_ statement: Statement) -> [(table: QualifiedName, column: ColumnDefinition)] {
+    switch statement.kind {
+    case .createTable(let create):
+      return create.columns.map { (create.name, $0) }
+    case .alterTable(let alter):
+      return alter.commands.compactMap { command in
+        command.subtype == "AddColumn" ? command.column.map { (alter.relation, $0) } : nil
+      }
+    default:
+      return []
+    }
+  }
+
+  /// Types a statement writes for columns: definitions plus `ALTER COLUMN … TYPE`.
+  func writtenTypes(_ statement: Statement) -> [(table: QualifiedName, column: String, type: TypeReference)] {
+    var result = definedColumns(statement).compactMap { item in
+      item.column.type.map { (item.table, item.column.name, $0) }
+    }
+    if case .alterTable(let alter) = statement.kind {
+      for command in alter.commands where command.subtype == "AlterColumnType" {
+        if let type = command.newType, let name = command.name { result.append((alter.relation, name, type)) }
+      }
+    }
+    return result
+  }
+
   /// True when the target version is at least `major`.
   func pg(atLeast major: Int) -> Bool { pgVersion.major >= major }
 }

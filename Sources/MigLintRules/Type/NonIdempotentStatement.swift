@@ -1,0 +1,125 @@
+import MigLintCore
+import MigLintSyntax
+
+struct NonIdempotentStatement: StatementRule {
+  static let description = RuleDescription(
+    id: "non-idempotent-statement",
+    summary: "CREATE without IF NOT EXISTS or DROP without IF EXISTS outside a transaction",
+    category: .type,
+    severity: .info,
+    aliases: ["prefer-robust-stmts"],
+    fixSafety: .safe,
+    rationale: """
+      ## What it flags
+      Outside a transaction block: `CREATE TABLE`, `INDEX`, `SCHEMA`, `SEQUENCE` or `EXTENSION`
+      without `IF NOT EXISTS`; `DROP …` without `IF EXISTS`; `ADD COLUMN` without `IF NOT EXISTS`;
+      `DROP COLUMN` / `DROP CONSTRAINT` without `IF EXISTS`.
+
+      ## Why it is dangerous
+      A migration that runs without a transaction (needed for `CONCURRENTLY`) and fails half way
+      leaves some statements applied. Re-running it then fails on the first statement that already
+      took effect, and someone has to repair the database by hand.
+
+      ## Safe alternative
+      Write each statement so that running it twice is harmless: `IF NOT EXISTS` / `IF EXISTS`.
+      """,
+    triggering: [
+      "▶CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+      "▶DROP INDEX CONCURRENTLY users_old_idx;",
+      "ALTER TABLE users ▶ADD COLUMN note text;",
+    ],
+    nonTriggering: [
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);",
+      "DROP TABLE IF EXISTS old_sessions;",
+      """
+      BEGIN;
+      CREATE TABLE teams (id bigint);
+      COMMIT;
+      """,
+    ])
+
+  /// DROP object kinds and the keyword after which IF EXISTS goes.
+  static let dropKeywords: [String: String] = [
+    "table": "TABLE", "index": "INDEX", "view": "VIEW", "matview": "VIEW", "sequence": "SEQUENCE",
+    "schema": "SCHEMA", "extension": "EXTENSION", "type": "TYPE", "domain": "DOMAIN", "function": "FUNCTION",
+    "procedure": "PROCEDURE", "trigger": "TRIGGER", "policy": "POLICY",
+  ]
+
+  func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
+    guard !context.state.transaction.inTransaction else { return [] }
+    let headline = context.headline(statement)
+    func finding(_ range: SourceRange, _ message: String, insert text: String, after keyword: Token?) -> Finding {
+      Finding(
+        at: range, message: message,
+        help: "Add `\(text.trimmingSpaces)` so that a re-run after a partial failure succeeds",
+        fixes: keyword.map {
+          [Fix(title: "Add \(text.trimmingSpaces)", safety: .safe, edits: [.insert(text, at: $0.end)])]
+        } ?? [])
+    }
+    switch statement.kind {
+    case .createTable(let create) where !create.ifNotExists && !create.isTemporary:
+      return [
+        finding(
+          statement.range, "`\(headline)` fails if `\(create.name)` exists", insert: " IF NOT EXISTS",
+          after: context.file.keyword("TABLE", in: statement))
+      ]
+    case .createIndex(let index) where !index.ifNotExists && index.name != nil:
+      let keyword =
+        index.concurrently
+        ? context.file.keyword("CONCURRENTLY", in: statement) : context.file.keyword("INDEX", in: statement)
+      return [
+        finding(
+          statement.range, "`\(headline)` fails if index `\(index.name ?? "")` exists", insert: " IF NOT EXISTS",
+          after: keyword)
+      ]
+    case .createObject(let object)
+    where !object.ifNotExists && ["schema", "sequence", "extension"].contains(object.objectType):
+      return [
+        finding(
+          statement.range, "`\(headline)` fails if \(object.objectType) `\(object.name)` exists",
+          insert: " IF NOT EXISTS",
+          after: context.file.keyword(object.objectType.uppercased(), in: statement))
+      ]
+    case .drop(let drop) where !drop.missingOk:
+      guard let word = Self.dropKeywords[drop.objectType] else { return [] }
+      let keyword =
+        drop.concurrently
+        ? context.file.keyword("CONCURRENTLY", in: statement) : context.file.keyword(word, in: statement)
+      return [
+        finding(
+          statement.range, "`\(headline)` fails if the object is already gone", insert: " IF EXISTS", after: keyword)
+      ]
+    case .alterTable(let alter):
+      return alter.commands.compactMap { command in
+        let keyword = firstKeywords(command.range, context)
+        switch command.subtype {
+        case "AddColumn" where !command.missingOk:
+          return finding(
+            command.range, "`ADD COLUMN \(command.column?.name ?? "")` fails if the column exists",
+            insert: " IF NOT EXISTS", after: keyword)
+        case "DropColumn" where !command.missingOk:
+          return finding(
+            command.range, "`DROP COLUMN \(command.name ?? "")` fails if the column is already gone",
+            insert: " IF EXISTS", after: keyword)
+        case "DropConstraint" where !command.missingOk:
+          return finding(
+            command.range, "`DROP CONSTRAINT \(command.name ?? "")` fails if the constraint is already gone",
+            insert: " IF EXISTS", after: keyword)
+        default:
+          return nil
+        }
+      }
+    default:
+      return []
+    }
+  }
+
+  /// `ADD`/`DROP` and an optional `COLUMN`/`CONSTRAINT` at the start of a subcommand: the last of them.
+  private func firstKeywords(_ range: SourceRange, _ context: StatementContext) -> Token? {
+    let tokens = context.file.tokens
+    guard let first = tokens.firstIndex(where: { $0.start >= range.start }), first < tokens.count else { return nil }
+    let next = first + 1 < tokens.count ? tokens[first + 1] : nil
+    if let next, ["COLUMN", "CONSTRAINT"].contains(context.file.text(next.range).uppercased()) { return next }
+    return tokens[first]
+  }
+}
