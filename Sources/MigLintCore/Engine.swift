@@ -66,14 +66,71 @@ package struct Linter: Sendable {
           )
         ))
     }
+    raw += skippedText(file)
     raw += runStatementRules(file)
     let suppressions = Suppression.parse(file, registry: registry)
     raw += invalidSuppressions(suppressions)
     raw.removeAll { !enabled.contains($0.id) }
     let kept = applySuppressions(raw, suppressions, file)
-    return kept.map { diagnostic($0.id, $0.finding, file.source) }.sorted {
+    return kept.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }.sorted {
       ($0.range.start, $0.ruleID, $0.range.end) < ($1.range.start, $1.ruleID, $1.range.end)
     }
+  }
+
+  // MARK: - Text that is not SQL
+
+  /// psql-only lines (one finding each) and template placeholders (one finding a file).
+  private func skippedText(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
+    var raw: [(id: String, finding: Finding)] = []
+    for region in file.skipped {
+      switch region.kind {
+      case .psqlMetaCommand:
+        let command = file.text(region.range).trimmingSpaces.split(separator: " ").first.map(String.init) ?? "\\"
+        raw.append(
+          (
+            EngineRuleID.psqlMetaCommand,
+            Finding(
+              at: region.range, message: "psql meta-command `\(command)` is not SQL and was skipped",
+              help: "Keep psql-only commands out of migrations that other runners execute")
+          ))
+      case .copyData:
+        raw.append(
+          (
+            EngineRuleID.psqlMetaCommand,
+            Finding(
+              at: region.range, message: "`COPY … FROM stdin` data was skipped",
+              help: "Load data outside the migration, or with INSERT statements")
+          ))
+      case .psqlVariable:
+        raw.append(
+          (
+            EngineRuleID.psqlMetaCommand,
+            Finding(
+              at: region.range, message: "psql variable `\(file.text(region.range))` was linted as a plain name",
+              help: "Only psql expands it; other runners send it as written")
+          ))
+      case .templatePlaceholder:
+        break
+      }
+    }
+    if let first = file.skipped.first(where: { $0.kind == .templatePlaceholder }) {
+      let count = file.skipped.filter { $0.kind == .templatePlaceholder }.count
+      let unparsed = file.templatedErrors.count
+      let detail =
+        unparsed == 0
+        ? "linted with each placeholder read as a name"
+        : "\(unparsed) statement\(unparsed == 1 ? "" : "s") with placeholders could not be parsed and \(unparsed == 1 ? "was" : "were") skipped"
+      raw.append(
+        (
+          EngineRuleID.templatedSQL,
+          Finding(
+            at: first.range,
+            message:
+              "File has \(count) template placeholder\(count == 1 ? "" : "s") (`\(file.text(first.range))`): \(detail)",
+            help: "Lint the rendered SQL for a full check")
+        ))
+    }
+    return raw
   }
 
   // MARK: - Statement rules
@@ -240,6 +297,17 @@ package struct Linter: Sendable {
       }
     }
     return kept
+  }
+
+  /// Messages name objects as parsed; put template placeholders back as written.
+  private func restoringPlaceholders(_ finding: Finding, _ file: ParsedFile) -> Finding {
+    guard !file.substitutions.isEmpty else { return finding }
+    var restored = finding
+    for (name, original) in file.substitutions {
+      restored.message = restored.message.replacing(name, with: original)
+      restored.help = restored.help?.replacing(name, with: original)
+    }
+    return restored
   }
 
   private func diagnostic(_ id: String, _ finding: Finding, _ source: SourceFile) -> Diagnostic {

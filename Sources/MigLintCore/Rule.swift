@@ -201,4 +201,6 @@ package enum EngineRuleID {
   package static let syntaxError = "syntax-error"
   package static let unusedSuppression = "unused-suppression"
   package static let invalidSuppression = "invalid-suppression"
+  package static let templatedSQL = "templated-sql"
+  package static let psqlMetaCommand = "psql-meta-command"
 }

@@ -59,5 +59,7 @@ package enum BuiltinRules {
       DuplicateColumnAssignment(),
       UnqualifiedTable(),
     ],
-    engineRules: [SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self])
+    engineRules: [
+      SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self, TemplatedSQL.self, PsqlMetaCommand.self,
+    ])
 }

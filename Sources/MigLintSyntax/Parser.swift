@@ -15,6 +15,12 @@ package struct ParsedFile: Sendable {
   package let tokens: [Token]
   package let statements: [Statement]
   package let syntaxErrors: [SyntaxError]
+  /// psql-only text and template placeholders set aside before parsing.
+  package var skipped: [SkippedRegion] = []
+  /// Statements with template placeholders that still did not parse (not syntax errors).
+  package var templatedErrors: [SyntaxError] = []
+  /// Identifier substituted for each placeholder → the placeholder as written.
+  package var substitutions: [String: String] = [:]
 
   /// The comment tokens, in order.
   package var comments: [Token] { tokens.filter(\.isComment) }
@@ -38,7 +44,24 @@ package enum Parser {
   /// `;` tokens at parenthesis depth 0 (the scanner knows strings, dollar quotes and comments) and
   /// each piece is parsed alone: the pieces that fail become ``SyntaxError``s, the rest are linted.
   package static func parse(_ source: SourceFile) -> ParsedFile {
-    withCString(source.bytes[...]) { parse(source, $0) }
+    guard let preprocessed = Preprocessor.run(source.bytes) else {
+      return withCString(source.bytes[...]) { parse(source, source.bytes, $0) }
+    }
+    var file = withCString(preprocessed.bytes[...]) { parse(source, preprocessed.bytes, $0) }
+    file.skipped = preprocessed.skipped
+    file.substitutions = preprocessed.substitutions
+    // A statement with a placeholder that does not parse is the template's, not a syntax error.
+    let placeholders = preprocessed.skipped.filter { $0.kind == .templatePlaceholder }.map(\.range)
+    let templated = file.syntaxErrors.filter { error in
+      placeholders.contains { $0.start < error.range.end && error.range.start < $0.end }
+    }
+    if !templated.isEmpty {
+      file = ParsedFile(
+        source: file.source, tokens: file.tokens, statements: file.statements,
+        syntaxErrors: file.syntaxErrors.filter { !templated.contains($0) }, skipped: file.skipped,
+        templatedErrors: templated, substitutions: file.substitutions)
+    }
+    return file
   }
 
   /// Calls `body` with `bytes` as a NUL-terminated C string (the bytes hold no NUL: SourceFile checks).
@@ -50,37 +73,38 @@ package enum Parser {
     }
   }
 
-  private static func parse(_ source: SourceFile, _ input: UnsafePointer<CChar>) -> ParsedFile {
+  /// Parses `bytes` (the file's text, or its preprocessed copy of the same length).
+  private static func parse(_ source: SourceFile, _ bytes: [UInt8], _ input: UnsafePointer<CChar>) -> ParsedFile {
     let tokens = PgQuery.scan(input) ?? []
     let whole = PgQuery.parse(input) { json in
-      decodeStatements(json, source: source, tokens: tokens, base: 0, length: source.bytes.count)
+      decodeStatements(json, bytes: bytes, tokens: tokens, base: 0, length: bytes.count)
     }
     switch whole {
     case .success(let .some(statements)):
       return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: [])
     case .success(.none), .failure:
-      return recover(source, tokens: tokens)
+      return recover(source, bytes, tokens: tokens)
     }
   }
 
   /// Parses each `;`-separated piece alone.
-  private static func recover(_ source: SourceFile, tokens: [Token]) -> ParsedFile {
+  private static func recover(_ source: SourceFile, _ bytes: [UInt8], tokens: [Token]) -> ParsedFile {
     var statements: [Statement] = []
     var errors: [SyntaxError] = []
-    for piece in pieces(tokens: tokens, length: source.bytes.count) {
-      switch parsePiece(piece, source, tokens) {
+    for piece in pieces(tokens: tokens, length: bytes.count) {
+      switch parsePiece(piece, bytes, tokens) {
       case .success(let parsed):
         statements += parsed
       case .failure(let error):
         // An unbalanced `(` hides the `;` after it: split at every `;` and try each part, so that
         // the statements after the broken one are still linted.
-        let parts = pieces(tokens: tokens, length: source.bytes.count, within: piece, ignoringDepth: true)
+        let parts = pieces(tokens: tokens, length: bytes.count, within: piece, ignoringDepth: true)
         guard parts.count > 1 else {
           errors.append(error)
           continue
         }
         for part in parts {
-          switch parsePiece(part, source, tokens) {
+          switch parsePiece(part, bytes, tokens) {
           case .success(let parsed): statements += parsed
           case .failure(let error): errors.append(error)
           }
@@ -90,12 +114,12 @@ package enum Parser {
     return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: errors)
   }
 
-  private static func parsePiece(_ piece: SourceRange, _ source: SourceFile, _ tokens: [Token])
+  private static func parsePiece(_ piece: SourceRange, _ bytes: [UInt8], _ tokens: [Token])
     -> Result<[Statement], SyntaxError>
   {
-    let result = withCString(source.bytes[piece.start..<piece.end]) { input in
+    let result = withCString(bytes[piece.start..<piece.end]) { input in
       PgQuery.parse(input) { json in
-        decodeStatements(json, source: source, tokens: tokens, base: piece.start, length: piece.length)
+        decodeStatements(json, bytes: bytes, tokens: tokens, base: piece.start, length: piece.length)
       }
     }
     switch result {
@@ -104,7 +128,7 @@ package enum Parser {
     case .success(.none):
       return .failure(SyntaxError(message: "libpg_query returned malformed JSON", location: piece.start, range: piece))
     case .failure(let failure):
-      let offset = byteOffset(ofCharacter: failure.cursorPosition - 1, in: source.bytes, from: piece.start)
+      let offset = byteOffset(ofCharacter: failure.cursorPosition - 1, in: bytes, from: piece.start)
       return .failure(
         SyntaxError(message: failure.message, location: min(offset, max(piece.start, piece.end - 1)), range: piece))
     }
@@ -142,7 +166,7 @@ package enum Parser {
 
   /// Turns libpg_query's JSON for a text at `base` into statements; nil if the JSON is malformed.
   private static func decodeStatements(
-    _ json: UnsafeBufferPointer<UInt8>, source: SourceFile, tokens: [Token], base: Int, length: Int
+    _ json: UnsafeBufferPointer<UInt8>, bytes: [UInt8], tokens: [Token], base: Int, length: Int
   ) -> [Statement]? {
     guard let tape = try? JSONTape(bytes: json) else { return nil }
     let decoder = StatementDecoder(tape: tape, base: base, tokens: tokens)
@@ -154,7 +178,7 @@ package enum Parser {
       let tokenRange = tokenIndexes(tokens, from: location, to: end)
       let range: SourceRange
       if tokenRange.isEmpty {
-        range = SourceRange(start: skipTrivia(source.bytes, from: location, to: end), end: end)
+        range = SourceRange(start: skipTrivia(bytes, from: location, to: end), end: end)
       } else {
         range = SourceRange(start: tokens[tokenRange.lowerBound].start, end: tokens[tokenRange.upperBound - 1].end)
       }

@@ -15,6 +15,7 @@ package struct Token: Hashable, Sendable {
     package static let closeParen: Int32 = 41
     package static let comma: Int32 = 44
     package static let dot: Int32 = 46
+    package static let colon: Int32 = 58
     package static let identifier: Int32 = 258
     package static let stringConstant: Int32 = 261
     package static let sqlComment: Int32 = 275

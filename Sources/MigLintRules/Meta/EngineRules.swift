@@ -107,3 +107,76 @@ struct InvalidSuppression: EngineRule {
       """
     ])
 }
+
+struct TemplatedSQL: EngineRule {
+  static let description = RuleDescription(
+    id: EngineRuleID.templatedSQL,
+    summary: "A file with template placeholders that cannot be parsed as written",
+    category: .syntax,
+    severity: .info,
+    rationale: """
+      ## What it flags
+      A file with template placeholders, `{{ … }}` or `${…}` (Flyway, Liquibase, dbt and
+      home-grown templating). Reported once a file. Each placeholder is read as a name of the same
+      length, so `CREATE INDEX ON {{ schema }}.users (…)` is still linted; a statement that still
+      does not parse (`{{ if … }}` blocks) is skipped, not reported as a syntax error.
+
+      ## Why it is dangerous
+      miglint lints what is written, not what the template renders: a statement it could not
+      parse has not been checked at all.
+
+      ## Safe alternative
+      Lint the rendered SQL as well when the template engine can produce it.
+      """,
+    triggering: [
+      "CREATE INDEX users_email_idx ON ▶${schema}.users (email);",
+      """
+      ▶{{ if .Partitioned }}
+      CREATE TABLE events (id bigint) PARTITION BY RANGE (id);
+      {{ end }}
+      """,
+    ],
+    nonTriggering: [
+      "INSERT INTO settings (payload) VALUES ('{\"a\": {\"b\": 1}}');",
+      "SELECT '${not a placeholder' AS text;",
+    ])
+}
+
+struct PsqlMetaCommand: EngineRule {
+  static let description = RuleDescription(
+    id: EngineRuleID.psqlMetaCommand,
+    summary: "psql-only commands and data that were skipped",
+    category: .syntax,
+    severity: .info,
+    rationale: """
+      ## What it flags
+      Lines that only psql understands: meta-commands (`\\set`, `\\connect`, `\\i`, …), the
+      data lines of `COPY … FROM stdin` up to `\\.`, and psql variables (`:'name'`, `:"name"`,
+      and `:name` in files with meta-commands). They are skipped (variables are read as plain
+      names) and the rest of the file is linted.
+
+      ## Why it is dangerous
+      A migration runner other than psql sends these lines to the server, which rejects them;
+      and miglint cannot check what it skipped.
+
+      ## Safe alternative
+      Keep psql-only syntax out of migrations that a runner executes, or run them with psql only.
+      """,
+    triggering: [
+      """
+      ▶\\set ON_ERROR_STOP on
+      CREATE TABLE notes (id bigint);
+      """,
+      """
+      COPY countries (code, name) FROM stdin;
+      ▶de\tGermany
+      fr\tFrance
+      \\.
+      """,
+      "SELECT * FROM users WHERE name = ▶:'name';",
+    ],
+    nonTriggering: [
+      "SELECT '{\"a\":\"b\"}'::jsonb, now()::date, ARRAY[1,2,3];",
+      "SELECT E'a\\\\b';",
+    ])
+}
