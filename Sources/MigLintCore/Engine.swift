@@ -139,20 +139,71 @@ package struct Linter: Sendable {
     var raw: [(id: String, finding: Finding)] = []
     var catalog = Catalog()
     var state = MigrationState()
-    for (index, statement) in file.statements.enumerated() {
-      do {
-        let context = StatementContext(
-          file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
-          options: configuration.ruleOptions, index: index)
-        for rule in rules {
-          let id = type(of: rule).description.id
-          for finding in rule.check(statement, in: context) { raw.append((id, finding)) }
-        }
-        advance(&state, past: statement, context: context)
+    for index in file.statements.indices {
+      run(file, index, &catalog, &state, into: &raw)
+      if let embedded = Parser.embedded(in: file.statements[index], of: file) {
+        lintEmbedded(embedded, of: file.statements[index], &catalog, &state, into: &raw)
       }
-      catalog.apply(statement)
     }
     return raw
+  }
+
+  /// Runs the rules on one statement, then moves state and schema model past it.
+  private func run(
+    _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState,
+    applying: Bool = true, into raw: inout [(id: String, finding: Finding)]
+  ) {
+    let statement = file.statements[index]
+    do {
+      let context = StatementContext(
+        file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
+        options: configuration.ruleOptions, index: index)
+      for rule in rules {
+        let id = type(of: rule).description.id
+        for finding in rule.check(statement, in: context) { raw.append((id, finding)) }
+      }
+      advance(&state, past: statement, context: context)
+    }
+    if applying { catalog.apply(statement) }
+  }
+
+  /// Lints the statements of a DO block (run now, in one transaction) or of a PL/pgSQL function
+  /// body (run when called: linted, but the schema model does not change).
+  private func lintEmbedded(
+    _ embedded: EmbeddedSQL, of statement: Statement, _ catalog: inout Catalog, _ state: inout MigrationState,
+    into raw: inout [(id: String, finding: Finding)]
+  ) {
+    let isBlock: Bool
+    if case .doBlock = statement.kind { isBlock = true } else { isBlock = false }
+    var innerState = state
+    var innerCatalog = catalog
+    if !innerState.transaction.explicitBlock {
+      innerState.transaction.implicit =
+        isBlock
+        ? "a DO block, which runs as one transaction" : "a function body, which runs in its caller's transaction"
+    }
+    for fragment in embedded.fragments {
+      for index in fragment.statements.indices {
+        run(fragment, index, &innerCatalog, &innerState, applying: isBlock, into: &raw)
+      }
+    }
+    if let first = embedded.dynamicDDL.first {
+      let count = embedded.dynamicDDL.count
+      raw.append(
+        (
+          EngineRuleID.dynamicSQL,
+          Finding(
+            at: first,
+            message:
+              "\(count) `EXECUTE` statement\(count == 1 ? "" : "s") in this \(isBlock ? "DO block" : "function") build\(count == 1 ? "s" : "") DDL at run time, which miglint cannot analyse",
+            help: "Review the generated statements by hand, or write them as plain SQL")
+        ))
+    }
+    if isBlock {
+      catalog = innerCatalog
+      state.settings.formUnion(innerState.settings)
+      state.blockingLockTaken = state.blockingLockTaken || innerState.blockingLockTaken
+    }
   }
 
   /// Updates transaction state, settings and lock history after `statement`.
@@ -205,8 +256,8 @@ package struct Linter: Sendable {
     default:
       break
     }
-    // Outside an explicit block the statement was its own transaction: nothing stays held.
-    if !state.transaction.explicitBlock { state.transaction.end() }
+    // Outside a transaction the statement was its own: nothing stays held.
+    if !state.transaction.inTransaction { state.transaction.end() }
   }
 
   // MARK: - Suppressions

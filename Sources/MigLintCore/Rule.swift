@@ -115,12 +115,23 @@ package struct TransactionState: Sendable {
   package var notValidConstraints: Set<String> = []
   /// Enum values added with `ALTER TYPE … ADD VALUE` in this transaction.
   package var addedEnumValues: [String] = []
+  /// A transaction the statement runs in without a BEGIN, and why ("a DO block, which runs as one
+  /// transaction").
+  package var implicit: String?
 
-  package var inTransaction: Bool { explicitBlock }
+  package var inTransaction: Bool { explicitBlock || implicit != nil }
 
-  /// Forgets what the finished transaction held.
+  /// "the transaction block opened on line 4", "a DO block, which runs as one transaction".
+  package func describe(in source: SourceFile) -> String {
+    if explicitBlock, let beginOffset {
+      return "the transaction block opened on line \(source.position(of: beginOffset).line)"
+    }
+    return implicit ?? "an open transaction block"
+  }
+
+  /// Forgets what the finished transaction held (an implicit transaction's reason stays).
   package mutating func end() {
-    self = TransactionState()
+    self = TransactionState(implicit: implicit)
   }
 }
 
@@ -203,4 +214,5 @@ package enum EngineRuleID {
   package static let invalidSuppression = "invalid-suppression"
   package static let templatedSQL = "templated-sql"
   package static let psqlMetaCommand = "psql-meta-command"
+  package static let dynamicSQL = "dynamic-sql"
 }

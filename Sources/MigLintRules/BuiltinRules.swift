@@ -61,5 +61,6 @@ package enum BuiltinRules {
     ],
     engineRules: [
       SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self, TemplatedSQL.self, PsqlMetaCommand.self,
+      DynamicSQL.self,
     ])
 }

@@ -164,6 +164,13 @@ package enum Parser {
     return result
   }
 
+  /// `decodeStatements` for `Embedded.swift`.
+  static func decodeFragment(
+    _ json: UnsafeBufferPointer<UInt8>, bytes: [UInt8], tokens: [Token], base: Int, length: Int
+  ) -> [Statement]? {
+    decodeStatements(json, bytes: bytes, tokens: tokens, base: base, length: length)
+  }
+
   /// Turns libpg_query's JSON for a text at `base` into statements; nil if the JSON is malformed.
   private static func decodeStatements(
     _ json: UnsafeBufferPointer<UInt8>, bytes: [UInt8], tokens: [Token], base: Int, length: Int

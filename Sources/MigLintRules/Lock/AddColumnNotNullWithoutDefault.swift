@@ -26,6 +26,15 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
     triggering: [
       "ALTER TABLE users ADD COLUMN ▶tenant_id bigint NOT NULL;",
       "ALTER TABLE users ADD COLUMN note text, ADD COLUMN ▶kind text NOT NULL;",
+      """
+      DO $migration$
+      BEGIN
+        IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attname = 'tenant_id') THEN
+          ALTER TABLE users ADD COLUMN ▶tenant_id bigint NOT NULL;
+        END IF;
+      END
+      $migration$;
+      """,
     ],
     nonTriggering: [
       "ALTER TABLE users ADD COLUMN kind text NOT NULL DEFAULT 'member';",

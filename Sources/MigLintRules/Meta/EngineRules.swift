@@ -180,3 +180,42 @@ struct PsqlMetaCommand: EngineRule {
       "SELECT E'a\\\\b';",
     ])
 }
+
+struct DynamicSQL: EngineRule {
+  static let description = RuleDescription(
+    id: EngineRuleID.dynamicSQL,
+    summary: "DDL built at run time in a DO block or function, which cannot be analysed",
+    category: .syntax,
+    severity: .info,
+    rationale: """
+      ## What it flags
+      `EXECUTE` of a string built at run time, inside a `DO` block or a PL/pgSQL function, when the
+      expression contains DDL keywords (`ALTER`, `CREATE`, `DROP`, `TRUNCATE`, …). Reported once a
+      block. The block's plain SQL statements are linted like top-level ones.
+
+      ## Why it is dangerous
+      The statement only exists when the block runs: every hazard this linter knows can hide in
+      it, unchecked.
+
+      ## Safe alternative
+      Write the statements as plain SQL where possible, or review the generated ones by hand.
+      """,
+    triggering: [
+      """
+      DO $$
+      BEGIN
+        EXECUTE ▶'ALTER TABLE ' || quote_ident('events_' || to_char(now(), 'YYYY')) || ' ADD COLUMN note text';
+      END
+      $$;
+      """
+    ],
+    nonTriggering: [
+      """
+      DO $$
+      BEGIN
+        EXECUTE 'SELECT 1';
+      END
+      $$;
+      """
+    ])
+}

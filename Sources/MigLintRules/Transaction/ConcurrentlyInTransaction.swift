@@ -12,7 +12,8 @@ struct ConcurrentlyInTransaction: StatementRule {
       ## What it flags
       `CREATE INDEX CONCURRENTLY`, `DROP INDEX CONCURRENTLY`, `REINDEX … CONCURRENTLY`,
       `DETACH PARTITION … CONCURRENTLY`, `VACUUM`, `CREATE DATABASE` and `ALTER SYSTEM` after a
-      `BEGIN` that has not been committed or rolled back.
+      `BEGIN` that has not been committed or rolled back, or inside a `DO` block or a PL/pgSQL
+      function (which always run inside a transaction).
 
       ## Why it is dangerous
       PostgreSQL refuses them: "cannot run inside a transaction block". The migration fails at
@@ -34,9 +35,19 @@ struct ConcurrentlyInTransaction: StatementRule {
       ▶DROP INDEX CONCURRENTLY old_idx;
       COMMIT;
       """,
+      """
+      DO $$
+      BEGIN
+        ▶CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+      END
+      $$;
+      """,
     ],
     nonTriggering: [
       "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+      """
+      CREATE FUNCTION add_note() RETURNS void LANGUAGE sql AS $$ SELECT 1 $$;
+      """,
       """
       BEGIN;
       ALTER TABLE users ADD COLUMN note text;
@@ -52,10 +63,7 @@ struct ConcurrentlyInTransaction: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard context.state.transaction.inTransaction, let what = Self.nonTransactional(statement) else { return [] }
-    var opened = "an open transaction block"
-    if let begin = context.state.transaction.beginOffset {
-      opened = "the transaction block opened on line \(context.file.source.position(of: begin).line)"
-    }
+    let opened = context.state.transaction.describe(in: context.file.source)
     return [
       Finding(
         at: statement.range,

@@ -44,7 +44,7 @@ struct TransactionNesting: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .transaction(let kind) = statement.kind, kind == .begin || kind == .start,
-      context.state.transaction.inTransaction
+      context.state.transaction.explicitBlock
     else { return [] }
     let line = context.state.transaction.beginOffset.map { context.file.source.position(of: $0).line }
     return [

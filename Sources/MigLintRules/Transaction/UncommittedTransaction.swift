@@ -43,7 +43,7 @@ struct UncommittedTransaction: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .transaction(let kind) = statement.kind, kind == .begin || kind == .start,
-      !context.state.transaction.inTransaction
+      !context.state.transaction.explicitBlock
     else { return [] }
     let closed = context.laterStatements.contains { later in
       guard case .transaction(let kind) = later.kind else { return false }

@@ -1,0 +1,145 @@
+import CPgQuery
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// SQL inside a `DO` block or a `LANGUAGE plpgsql` function body, located in the file.
+package struct EmbeddedSQL: Sendable {
+  /// Each embedded statement parsed in place: offsets are the file's.
+  package var fragments: [ParsedFile]
+  /// `EXECUTE` of a string built at run time that contains DDL keywords: not analysed.
+  package var dynamicDDL: [SourceRange]
+}
+
+extension Parser {
+  /// The SQL statements inside `statement` when it is a DO block or a PL/pgSQL function with a
+  /// dollar-quoted body; nil otherwise (or when PL/pgSQL cannot parse the body).
+  package static func embedded(in statement: Statement, of file: ParsedFile) -> EmbeddedSQL? {
+    let body: FunctionBody
+    switch statement.kind {
+    case .doBlock(let block): body = block
+    case .function(let function): body = function
+    default: return nil
+    }
+    guard body.language == "plpgsql", let literal = body.bodyLocation, literal < file.source.bytes.count,
+      file.source.bytes[literal] == 0x24,  // only dollar-quoted bodies keep the text as written
+      let tagEnd = file.source.bytes[(literal + 1)...].firstIndex(of: 0x24)
+    else { return nil }
+    let bodyStart = tagEnd + 1
+    let tag = Array(file.source.bytes[literal...tagEnd])
+    let bodyEnd = find(tag, in: file.source.bytes, from: bodyStart) ?? statement.range.end
+    // PL/pgSQL parses the whole statement.
+    var text = Array(file.source.bytes[statement.range.start..<statement.range.end])
+    text.append(0)
+    let queries: [(text: String, line: Int, dynamic: Bool)] = text.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return [] }
+      let result = pg_query_parse_plpgsql(base.assumingMemoryBound(to: CChar.self))
+      defer { pg_query_free_plpgsql_parse_result(result) }
+      guard result.error == nil, let json = result.plpgsql_funcs else { return [] }
+      let length = strlen(json)
+      return json.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
+        guard let tape = try? JSONTape(bytes: UnsafeBufferPointer(start: pointer, count: length)) else { return [] }
+        var found: [(String, Int, Bool)] = []
+        collectQueries(tape, 0, into: &found)
+        return found
+      }
+    }
+    guard !queries.isEmpty else { return nil }
+    var embedded = EmbeddedSQL(fragments: [], dynamicDDL: [])
+    let bytes = file.source.bytes
+    var searchFrom = bodyStart
+    for query in queries {
+      // `lineno` counts lines of the body from the line of its opening quote.
+      var lineStart = bodyStart
+      var line = 1
+      while line < query.line, let newline = bytes[lineStart..<bodyEnd].firstIndex(of: 0x0A) {
+        lineStart = newline + 1
+        line += 1
+      }
+      let needle = Array(query.text.utf8)
+      guard !needle.isEmpty,
+        let start = find(needle, in: bytes, from: max(lineStart, searchFrom), before: bodyEnd)
+          ?? find(needle, in: bytes, from: bodyStart, before: bodyEnd)
+      else { continue }
+      let range = SourceRange(start: start, end: start + needle.count)
+      searchFrom = range.end
+      if query.dynamic {
+        let upper = query.text.uppercased()
+        let ddl = [
+          "ALTER ", "CREATE ", "DROP ", "TRUNCATE", "REINDEX", "VACUUM", "CLUSTER", "LOCK ", "GRANT ", "REVOKE ",
+        ]
+        if ddl.contains(where: upper.contains) { embedded.dynamicDDL.append(range) }
+      } else {
+        embedded.fragments.append(parseFragment(file.source, range))
+      }
+    }
+    return embedded
+  }
+
+  /// Parses the text of `range` in place: statements and tokens carry the file's offsets.
+  package static func parseFragment(_ source: SourceFile, _ range: SourceRange) -> ParsedFile {
+    var text = Array(source.bytes[range.start..<range.end])
+    text.append(0)
+    return text.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else {
+        return ParsedFile(source: source, tokens: [], statements: [], syntaxErrors: [])
+      }
+      let input = base.assumingMemoryBound(to: CChar.self)
+      let tokens = (PgQuery.scan(input) ?? []).map { token in
+        var shifted = token
+        shifted.start += range.start
+        shifted.end += range.start
+        return shifted
+      }
+      let parsed = PgQuery.parse(input) { json in
+        decodeFragment(json, bytes: source.bytes, tokens: tokens, base: range.start, length: range.length)
+      }
+      switch parsed {
+      case .success(let .some(statements)):
+        return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: [])
+      case .success(.none), .failure:
+        let message: String
+        if case .failure(let failure) = parsed { message = failure.message } else { message = "malformed parse tree" }
+        return ParsedFile(
+          source: source, tokens: tokens, statements: [],
+          syntaxErrors: [SyntaxError(message: message, location: range.start, range: range)])
+      }
+    }
+  }
+
+  /// Every `PLpgSQL_stmt_execsql` query and `PLpgSQL_stmt_dynexecute` expression, in order.
+  private static func collectQueries(_ tape: JSONTape, _ node: Int, into found: inout [(String, Int, Bool)]) {
+    switch tape.kind(node) {
+    case .object:
+      for (key, value) in tape.members(node) {
+        if tape.keyEquals(key, "PLpgSQL_stmt_execsql") || tape.keyEquals(key, "PLpgSQL_stmt_dynexecute") {
+          let dynamic = tape.keyEquals(key, "PLpgSQL_stmt_dynexecute")
+          let expression = tape.member(tape.member(value, dynamic ? "query" : "sqlstmt"), "PLpgSQL_expr")
+          if let query = tape.string(tape.member(expression, "query")) {
+            found.append((query, tape.int(tape.member(value, "lineno")) ?? 1, dynamic))
+          }
+          continue
+        }
+        collectQueries(tape, value, into: &found)
+      }
+    case .array:
+      for element in tape.elements(node) { collectQueries(tape, element, into: &found) }
+    default:
+      break
+    }
+  }
+
+  private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int, before end: Int? = nil) -> Int? {
+    let limit = min(end ?? bytes.count, bytes.count)
+    guard !needle.isEmpty, start >= 0 else { return nil }
+    var index = start
+    while index + needle.count <= limit {
+      if bytes[index] == needle[0], bytes[index..<index + needle.count].elementsEqual(needle) { return index }
+      index += 1
+    }
+    return nil
+  }
+}
