@@ -157,6 +157,7 @@ package enum LockModel {
   package static func mode(of command: AlterTableCommand, objectType: String, pgVersion: PostgresVersion) -> LockMode {
     switch command.subtype {
     case "ValidateConstraint", "SetStatistics", "ClusterOn", "DropCluster", "SetOptions", "ResetOptions",
+      "SetRelOptions", "ResetRelOptions",
       "AttachPartition":
       return .shareUpdateExclusive
     case "DetachPartition":

@@ -1,0 +1,151 @@
+import MigLintCore
+import MigLintRules
+import MigLintSyntax
+import MigLintTestSupport
+import Testing
+
+/// The lock model and the rules' rewrite claims, checked against a real PostgreSQL 15: each
+/// statement runs in a transaction on tables with rows; `pg_locks` of the backend and
+/// `pg_class.relfilenode` before and after (a change means a rewrite) are compared with what
+/// miglint predicts; then the transaction rolls back.
+@Suite(.serialized, .enabled(if: PostgresServer.unavailableReason == nil, "\(PostgresServer.unavailableReason ?? "")"))
+struct LockModelServerTests {
+  static let setup = """
+    CREATE TABLE r (id bigint PRIMARY KEY);
+    INSERT INTO r SELECT g FROM generate_series(1, 200) g;
+    CREATE TABLE t (id bigint PRIMARY KEY, a int NOT NULL, v varchar(20), n numeric(10,2), ts timestamp, c text, j jsonb);
+    INSERT INTO t SELECT g, g, 'v' || g, g, now(), 'c' || g, '{}' FROM generate_series(1, 200) g;
+    CREATE INDEX t_a_idx ON t (a);
+    ALTER TABLE t ADD CONSTRAINT t_pre_check CHECK (a > -100) NOT VALID;
+    CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
+    CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    """
+
+  /// Statements and whether PostgreSQL rewrites `t` (RULES.md, "Lock facts").
+  static let cases: [(sql: String, rewrites: Bool)] = [
+    ("CREATE INDEX t_c_idx ON t (c)", false),
+    ("CREATE INDEX t_c_idx ON ONLY t (c)", false),
+    ("DROP INDEX t_a_idx", false),
+    ("ALTER TABLE t ADD COLUMN x int", false),
+    ("ALTER TABLE t ADD COLUMN x int DEFAULT 5", false),
+    ("ALTER TABLE t ADD COLUMN x timestamptz DEFAULT now()", false),
+    ("ALTER TABLE t ADD COLUMN x jsonb DEFAULT '{}'::jsonb", false),
+    ("ALTER TABLE t ADD COLUMN x uuid DEFAULT gen_random_uuid()", true),
+    ("ALTER TABLE t ADD COLUMN x float8 DEFAULT random()", true),
+    ("ALTER TABLE t ADD COLUMN x timestamptz DEFAULT clock_timestamp()", true),
+    ("ALTER TABLE t ADD COLUMN x bigserial", true),
+    ("ALTER TABLE t ADD COLUMN x bigint GENERATED ALWAYS AS IDENTITY", true),
+    ("ALTER TABLE t ADD COLUMN x int GENERATED ALWAYS AS (a * 2) STORED", true),
+    ("ALTER TABLE t ALTER COLUMN v SET NOT NULL", false),
+    ("ALTER TABLE t ALTER COLUMN a DROP NOT NULL", false),
+    ("ALTER TABLE t ALTER COLUMN c SET DEFAULT 'x'", false),
+    ("ALTER TABLE t DROP COLUMN c", false),
+    ("ALTER TABLE t RENAME COLUMN c TO d", false),
+    ("ALTER TABLE t RENAME TO t2", false),
+    ("ALTER TABLE t ADD CONSTRAINT t_check CHECK (a > -1)", false),
+    ("ALTER TABLE t ADD CONSTRAINT t_check CHECK (a > -1) NOT VALID", false),
+    ("ALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a) REFERENCES r (id)", false),
+    ("ALTER TABLE t ADD CONSTRAINT t_fk FOREIGN KEY (a) REFERENCES r (id) NOT VALID", false),
+    ("ALTER TABLE t ADD COLUMN rid bigint REFERENCES r (id)", false),
+    ("ALTER TABLE t ADD CONSTRAINT t_c_key UNIQUE (c)", false),
+    ("ALTER TABLE t VALIDATE CONSTRAINT t_pre_check", false),
+    ("ALTER TABLE t ALTER COLUMN a SET STATISTICS 200", false),
+    ("ALTER TABLE t SET (fillfactor = 70)", false),
+    ("ALTER TABLE t ALTER COLUMN v TYPE varchar(40)", false),
+    ("ALTER TABLE t ALTER COLUMN v TYPE text", false),
+    ("ALTER TABLE t ALTER COLUMN n TYPE numeric(12,2)", false),
+    ("ALTER TABLE t ALTER COLUMN n TYPE numeric", false),
+    ("ALTER TABLE t ALTER COLUMN v TYPE varchar(10)", true),
+    ("ALTER TABLE t ALTER COLUMN a TYPE bigint", true),
+    ("ALTER TABLE t ALTER COLUMN n TYPE numeric(12,3)", true),
+    ("ALTER TABLE t ALTER COLUMN c TYPE varchar(50)", true),
+    ("ALTER TABLE t ALTER COLUMN ts TYPE timestamp(3)", true),
+    ("ALTER TABLE t SET UNLOGGED", true),
+    ("TRUNCATE t CASCADE", true),
+    ("CLUSTER t USING t_pkey", true),
+    ("REINDEX TABLE t", false),
+    ("LOCK TABLE t IN SHARE MODE", false),
+    ("LOCK TABLE t", false),
+    ("CREATE TRIGGER t_touch BEFORE UPDATE ON t FOR EACH ROW EXECUTE FUNCTION touch()", false),
+    ("UPDATE t SET a = a + 1 WHERE id < 10", false),
+    ("REFRESH MATERIALIZED VIEW mv", false),
+  ]
+
+  static let modes: [String: LockMode] = [
+    "AccessShareLock": .accessShare, "RowShareLock": .rowShare, "RowExclusiveLock": .rowExclusive,
+    "ShareUpdateExclusiveLock": .shareUpdateExclusive, "ShareLock": .share,
+    "ShareRowExclusiveLock": .shareRowExclusive, "ExclusiveLock": .exclusive,
+    "AccessExclusiveLock": .accessExclusive,
+  ]
+
+  @Test func lockModelAndRewritesMatchTheServer() throws {
+    let server = try PostgresServer()
+    try server.psql(Self.setup)
+    let setupFile = Parser.parse(try SourceFile(path: "setup.sql", text: Self.setup))
+    var catalog = Catalog()
+    for statement in setupFile.statements { catalog.apply(statement) }
+    let relations = ["t", "r", "mv"]
+    for (sql, rewrites) in Self.cases {
+      let output = try #require(
+        try? server.psql(
+          """
+          SET TimeZone = 'UTC';
+          BEGIN;
+          SELECT 'before:' || relfilenode FROM pg_class WHERE relname = 't';
+          \(sql);
+          SELECT 'lock:' || c.relname || ':' || l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+            WHERE l.pid = pg_backend_pid() AND l.locktype = 'relation' AND c.relname IN ('t', 't2', 'r', 'mv');
+          SELECT 'after:' || relfilenode FROM pg_class WHERE relname IN ('t', 't2') AND relkind = 'r';
+          ROLLBACK;
+          """), "\(sql) failed on the server")
+      var observed: [String: LockMode] = [:]
+      var before = "", after = ""
+      for line in output.split(separator: "\n").map(String.init) {
+        if line.hasPrefix("before:") { before = String(line.dropFirst(7)) }
+        if line.hasPrefix("after:") { after = String(line.dropFirst(6)) }
+        if line.hasPrefix("lock:") {
+          let parts = line.split(separator: ":").map(String.init)
+          guard parts.count == 3, let mode = Self.modes[parts[2]] else { continue }
+          let relation = parts[1] == "t2" ? "t" : parts[1]  // `RENAME TO t2` renames t in place
+          observed[relation] = max(observed[relation] ?? .accessShare, mode)
+        }
+      }
+      // The lock model's prediction for the same statement.
+      let parsed = Parser.parse(try SourceFile(path: "case.sql", text: sql + ";"))
+      let statement = try #require(parsed.statements.first, "\(sql) did not parse")
+      var predicted: [String: LockMode] = [:]
+      for lock in LockModel.acquisitions(of: statement, catalog: catalog, pgVersion: .default) {
+        predicted[lock.relation.name] = max(predicted[lock.relation.name] ?? .accessShare, lock.mode)
+      }
+      for relation in relations {
+        let seen = observed[relation].flatMap { $0 > .rowShare ? $0 : nil }
+        let expected = predicted[relation].flatMap { $0 > .rowShare ? $0 : nil }
+        #expect(
+          seen == expected,
+          "\(sql): \(relation) took \(seen?.name ?? "nothing"), model says \(expected?.name ?? "nothing")")
+      }
+      // The rules claim a rewrite exactly when the server rewrote the table.
+      #expect((before != after) == rewrites, "\(sql): relfilenode \(before) → \(after)")
+      #expect(
+        claimsRewrite(sql, statement, catalog) == rewrites, "\(sql): miglint's rewrite verdict differs from the server")
+    }
+  }
+
+  /// Whether miglint says `sql` rewrites `t`: the type-change verdict from the old type the
+  /// model knows, else the rules that report a rewrite.
+  private func claimsRewrite(_ sql: String, _ statement: Statement, _ catalog: Catalog) -> Bool {
+    if case .alterTable(let alter) = statement.kind {
+      for command in alter.commands where command.subtype == "AlterColumnType" {
+        guard let name = command.name, let old = catalog.table(alter.relation)?.column(name)?.type,
+          let new = command.newType
+        else { return true }
+        return TypeChange.verdict(from: old, to: new, pgVersion: .default) != .noRewrite
+      }
+    }
+    let rewriting = [
+      "add-column-volatile-default", "add-column-serial", "add-column-generated-stored", "full-table-rewrite",
+      "truncate-table",
+    ]
+    return TestLint.lint(sql + ";", select: rewriting).contains { rewriting.contains($0.ruleID) }
+  }
+}
