@@ -36,14 +36,15 @@ package struct Linter: Sendable {
   package let registry: RuleRegistry
   package let configuration: Configuration
   package let enabled: Set<String>
-  private let rules: [any StatementRule]
+  /// Enabled statement rules with their ids (reading `description` copies the whole struct).
+  private let rules: [(id: String, rule: any StatementRule)]
 
   package init(registry: RuleRegistry, configuration: Configuration) {
     self.registry = registry
     self.configuration = configuration
     let enabled = registry.enabledIDs(configuration)
     self.enabled = enabled
-    rules = registry.statementRules.filter { enabled.contains(type(of: $0).description.id) }
+    rules = registry.statementRules.map { (type(of: $0).description.id, $0) }.filter { enabled.contains($0.id) }
   }
 
   /// Lints one file's text.
@@ -158,8 +159,7 @@ package struct Linter: Sendable {
       let context = StatementContext(
         file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
         options: configuration.ruleOptions, index: index)
-      for rule in rules {
-        let id = type(of: rule).description.id
+      for (id, rule) in rules {
         for finding in rule.check(statement, in: context) { raw.append((id, finding)) }
       }
       advance(&state, past: statement, context: context)

@@ -19,26 +19,21 @@ package enum LockMode: Int, Sendable, CaseIterable, Comparable {
     }
   }
 
-  /// PostgreSQL's conflict matrix ("Conflicting Lock Modes" in the documentation).
+  /// PostgreSQL's conflict matrix ("Conflicting Lock Modes" in the documentation), one bit per
+  /// mode in `rawValue` order; a table because rules ask on every statement.
+  private static let conflictMasks: [UInt8] = [
+    0b1000_0000,  // ACCESS SHARE: ACCESS EXCLUSIVE
+    0b1100_0000,  // ROW SHARE: EXCLUSIVE, ACCESS EXCLUSIVE
+    0b1111_0000,  // ROW EXCLUSIVE: SHARE and stronger
+    0b1111_1000,  // SHARE UPDATE EXCLUSIVE: itself and stronger
+    0b1110_1100,  // SHARE: ROW EXCLUSIVE, SHARE UPDATE EXCLUSIVE, SHARE ROW EXCLUSIVE and stronger
+    0b1111_1100,  // SHARE ROW EXCLUSIVE: ROW EXCLUSIVE and stronger
+    0b1111_1110,  // EXCLUSIVE: all but ACCESS SHARE
+    0b1111_1111,  // ACCESS EXCLUSIVE: all
+  ]
+
   package func conflicts(with other: LockMode) -> Bool {
-    let table: [LockMode: Set<LockMode>] = [
-      .accessShare: [.accessExclusive],
-      .rowShare: [.exclusive, .accessExclusive],
-      .rowExclusive: [.share, .shareRowExclusive, .exclusive, .accessExclusive],
-      .shareUpdateExclusive: [
-        .shareUpdateExclusive, .share, .shareRowExclusive, .exclusive, .accessExclusive,
-      ],
-      .share: [.rowExclusive, .shareUpdateExclusive, .shareRowExclusive, .exclusive, .accessExclusive],
-      .shareRowExclusive: [
-        .rowExclusive, .shareUpdateExclusive, .share, .shareRowExclusive, .exclusive, .accessExclusive,
-      ],
-      .exclusive: [
-        .rowShare, .rowExclusive, .shareUpdateExclusive, .share, .shareRowExclusive, .exclusive,
-        .accessExclusive,
-      ],
-      .accessExclusive: Set(LockMode.allCases),
-    ]
-    return table[self]?.contains(other) ?? false
+    Self.conflictMasks[rawValue] & (1 << UInt8(other.rawValue)) != 0
   }
 
   /// `SELECT` takes ACCESS SHARE: a mode that conflicts with it blocks reads.

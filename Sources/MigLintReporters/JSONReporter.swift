@@ -8,6 +8,7 @@ package struct JSONReporter: Sendable {
   package init() {}
 
   package func render(_ report: Report) -> String {
+    let counts = report.counts
     let value: JSONValue = .object([
       ("version", .int(Self.formatVersion)),
       (
@@ -20,8 +21,8 @@ package struct JSONReporter: Sendable {
       (
         "summary",
         .object([
-          ("files", .int(report.results.count)), ("errors", .int(report.count(.error))),
-          ("warnings", .int(report.count(.warning))), ("infos", .int(report.count(.info))),
+          ("files", .int(report.results.count)), ("errors", .int(counts[.error, default: 0])),
+          ("warnings", .int(counts[.warning, default: 0])), ("infos", .int(counts[.info, default: 0])),
           ("unreadableFiles", .int(report.inputErrors.count)), ("exitCode", .int(Int(report.exitCode))),
         ])
       ),

@@ -25,7 +25,16 @@ package struct Report: Sendable {
 
   package var diagnostics: [Diagnostic] { results.flatMap(\.diagnostics) }
 
-  package func count(_ severity: Severity) -> Int { diagnostics.filter { $0.severity == severity }.count }
+  /// Findings per severity, in one pass.
+  package var counts: [Severity: Int] {
+    var counts: [Severity: Int] = [:]
+    for result in results {
+      for diagnostic in result.diagnostics { counts[diagnostic.severity, default: 0] += 1 }
+    }
+    return counts
+  }
+
+  package func count(_ severity: Severity) -> Int { counts[severity, default: 0] }
 
   package var inputErrors: [(path: String, message: String)] {
     results.compactMap { result in result.inputError.map { (result.path, $0) } }

@@ -46,13 +46,15 @@ package struct TextReporter: Sendable {
 
   /// Source text as shown: tabs as four spaces, control characters escaped.
   private func displayed(_ source: SourceFile, from start: Int, to end: Int) -> String {
-    source.text(of: SourceRange(start: start, end: end)).replacing("\t", with: "    ").escapingControlCharacters
+    let text = source.text(of: SourceRange(start: start, end: end))
+    return (text.utf8.contains(0x09) ? text.replacing("\t", with: "    ") : text).escapingControlCharacters
   }
 
   private func summary(_ report: Report) -> String {
-    let errors = report.count(.error)
-    let warnings = report.count(.warning)
-    let infos = report.count(.info)
+    let counts = report.counts
+    let errors = counts[.error, default: 0]
+    let warnings = counts[.warning, default: 0]
+    let infos = counts[.info, default: 0]
     let total = errors + warnings + infos
     let files = report.results.count
     let checked = "\(files) file\(files == 1 ? "" : "s") checked"

@@ -30,13 +30,7 @@ extension StatementContext {
   /// The first token in `range` that spells identifier `name` (unquoted or quoted).
   func identifier(_ name: String, in range: SourceRange) -> Token? {
     let tokens = file.tokens
-    var low = 0
-    var high = tokens.count
-    while low < high {
-      let mid = (low + high) / 2
-      if tokens[mid].start < range.start { low = mid + 1 } else { high = mid }
-    }
-    for token in tokens[low...] {
+    for token in tokens[tokens.firstIndex(startingAtOrAfter: range.start)...] {
       guard token.start < range.end else { break }
       let text = file.text(token.range)
       if text == "\"\(name)\"" || (!token.isComment && text.lowercased() == name) { return token }
@@ -47,13 +41,8 @@ extension StatementContext {
   /// The range of the token that starts at `offset`, or one byte.
   func tokenRange(at offset: Int) -> SourceRange {
     let tokens = file.tokens
-    var low = 0
-    var high = tokens.count
-    while low < high {
-      let mid = (low + high) / 2
-      if tokens[mid].start < offset { low = mid + 1 } else { high = mid }
-    }
-    if low < tokens.count, tokens[low].start == offset { return tokens[low].range }
+    let index = tokens.firstIndex(startingAtOrAfter: offset)
+    if index < tokens.count, tokens[index].start == offset { return tokens[index].range }
     return SourceRange(start: offset, end: offset + 1)
   }
 
@@ -62,7 +51,7 @@ extension StatementContext {
   func typeRange(_ type: TypeReference) -> SourceRange? {
     guard let location = type.location else { return nil }
     let tokens = file.tokens
-    var index = tokens.firstIndex { $0.start >= location } ?? tokens.count
+    var index = tokens.firstIndex(startingAtOrAfter: location)
     guard index < tokens.count, tokens[index].start == location else { return nil }
     var end = tokens[index].end
     index += 1

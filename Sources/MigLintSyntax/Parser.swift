@@ -198,13 +198,7 @@ package enum Parser {
   /// Indexes of the non-comment-bounded tokens that start in `[from, to)`: the range starts at the
   /// first non-comment token and ends after the last one.
   private static func tokenIndexes(_ tokens: [Token], from: Int, to: Int) -> Range<Int> {
-    var low = 0
-    var high = tokens.count
-    while low < high {
-      let mid = (low + high) / 2
-      if tokens[mid].start < from { low = mid + 1 } else { high = mid }
-    }
-    var first = low
+    var first = tokens.firstIndex(startingAtOrAfter: from)
     while first < tokens.count, tokens[first].start < to, tokens[first].isComment { first += 1 }
     var last = first
     var index = first

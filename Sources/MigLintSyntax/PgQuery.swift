@@ -50,6 +50,19 @@ package struct Token: Hashable, Sendable {
   package var isKeyword: Bool { keywordKind != 0 }
 }
 
+extension Array where Element == Token {
+  /// Index of the first token that starts at or after `offset` (binary search; tokens are sorted).
+  package func firstIndex(startingAtOrAfter offset: Int) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let mid = (low + high) / 2
+      if self[mid].start < offset { low = mid + 1 } else { high = mid }
+    }
+    return low
+  }
+}
+
 /// What `pg_query_parse` said about an input that the grammar rejects.
 package struct PgQueryFailure: Error, Sendable {
   package var message: String

@@ -114,7 +114,9 @@ package struct SourceFile: Sendable {
   }
 
   /// 0-based line index containing `offset`.
-  package func lineIndex(of offset: Int) -> Int {
+  package func lineIndex(of offset: Int) -> Int { Self.lineIndex(of: offset, in: lineStarts) }
+
+  private static func lineIndex(of offset: Int, in lineStarts: [Int]) -> Int {
     var low = 0
     var high = lineStarts.count - 1
     while low < high {
@@ -166,12 +168,7 @@ package struct SourceFile: Sendable {
     -> SourcePosition
   {
     let clamped = min(max(0, offset), bytes.count)
-    var low = 0
-    var high = lineStarts.count - 1
-    while low < high {
-      let mid = (low + high + 1) / 2
-      if lineStarts[mid] <= clamped { low = mid } else { high = mid - 1 }
-    }
+    let low = lineIndex(of: clamped, in: lineStarts)
     var column = 1
     var utf16 = 1
     var index = lineStarts[low]

@@ -359,13 +359,7 @@ struct StatementDecoder {
   /// The first string-literal token at or after `offset` (SCONST: quoted or dollar-quoted).
   private func stringLiteral(after offset: Int?) -> Int? {
     guard let offset else { return nil }
-    var low = 0
-    var high = tokens.count
-    while low < high {
-      let mid = (low + high) / 2
-      if tokens[mid].start < offset { low = mid + 1 } else { high = mid }
-    }
-    return tokens[low...].first { $0.kind == Token.Kind.stringConstant }?.start
+    return tokens[tokens.firstIndex(startingAtOrAfter: offset)...].first { $0.kind == Token.Kind.stringConstant }?.start
   }
 
   private func qualified(_ parts: [String]) -> QualifiedName {

@@ -117,7 +117,8 @@ struct NonIdempotentStatement: StatementRule {
   /// `ADD`/`DROP` and an optional `COLUMN`/`CONSTRAINT` at the start of a subcommand: the last of them.
   private func firstKeywords(_ range: SourceRange, _ context: StatementContext) -> Token? {
     let tokens = context.file.tokens
-    guard let first = tokens.firstIndex(where: { $0.start >= range.start }), first < tokens.count else { return nil }
+    let first = tokens.firstIndex(startingAtOrAfter: range.start)
+    guard first < tokens.count else { return nil }
     let next = first + 1 < tokens.count ? tokens[first + 1] : nil
     if let next, ["COLUMN", "CONSTRAINT"].contains(context.file.text(next.range).uppercased()) { return next }
     return tokens[first]
