@@ -66,25 +66,11 @@ package final class PostgresServer: @unchecked Sendable {
   /// Runs a program that exits (psql, chown); throws with its output when it fails.
   @discardableResult
   package static func shell(_ arguments: [String], input: String? = nil) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
-    process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
-    let output = Pipe()
-    let errors = Pipe()
-    let stdin = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    process.standardInput = stdin
-    try process.run()
-    if let input { stdin.fileHandleForWriting.write(Data(input.utf8)) }
-    try stdin.fileHandleForWriting.close()
-    let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw ServerError(description: "\(arguments.joined(separator: " ")) failed: \(err)\(out)")
+    let result = try TestProcess.run(arguments[0], Array(arguments.dropFirst()), stdin: input)
+    guard result.status == 0 else {
+      throw ServerError(description: "\(arguments.joined(separator: " ")) failed: \(result.stderr)\(result.stdout)")
     }
-    return out
+    return result.stdout
   }
 }
 

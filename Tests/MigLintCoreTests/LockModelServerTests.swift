@@ -80,7 +80,7 @@ struct LockModelServerTests {
 
   @Test func lockModelAndRewritesMatchTheServer() throws {
     let server = try PostgresServer()
-    try server.psql(Self.setup)
+    _ = try server.psql(Self.setup)
     let setupFile = Parser.parse(try SourceFile(path: "setup.sql", text: Self.setup))
     var catalog = Catalog()
     for statement in setupFile.statements { catalog.apply(statement) }
