@@ -155,6 +155,8 @@ package struct Linter: Sendable {
     applying: Bool = true, into raw: inout [(id: String, finding: Finding)]
   ) {
     let statement = file.statements[index]
+    // The scope ends the context before the catalog changes, so the model is mutated in place
+    // instead of copied (the context holds a reference to it).
     do {
       let context = StatementContext(
         file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
@@ -214,7 +216,7 @@ package struct Linter: Sendable {
     {
       state.transaction.statementsAfterAccessExclusive += 1
     }
-    for lock in context.locks(of: statement) where catalog.isExisting(lock.relation) {
+    for lock in context.locks where catalog.isExisting(lock.relation) {
       let key = Catalog.key(lock.relation)
       let held = HeldLock(mode: lock.mode, relation: lock.relation, offset: statement.range.start)
       if let existing = state.transaction.locks[key], existing.mode >= lock.mode { continue }
@@ -222,7 +224,7 @@ package struct Linter: Sendable {
       if lock.mode == .accessExclusive, state.transaction.firstAccessExclusive == nil {
         state.transaction.firstAccessExclusive = held
       }
-      if lock.mode.blocksReads || lock.mode.blocksWrites { state.blockingLockTaken = true }
+      if lock.mode.blocksReadsOrWrites { state.blockingLockTaken = true }
     }
     switch statement.kind {
     case .transaction(let kind):
@@ -330,13 +332,13 @@ package struct Linter: Sendable {
       if !silenced { kept.append(item) }
     }
     guard enabled.contains(EngineRuleID.unusedSuppression) else { return kept }
+    let unusedSilenced = suppressions.contains { other in
+      other.scope == .file && other.entries.contains { $0.id == EngineRuleID.unusedSuppression }
+    }
+    guard !unusedSilenced else { return kept }
     for (index, suppression) in suppressions.enumerated() {
       for (entryIndex, entry) in suppression.entries.enumerated() {
         guard let id = entry.id, enabled.contains(id), !used.contains([index, entryIndex]) else { continue }
-        let fileSuppressed = suppressions.contains { other in
-          other.scope == .file && other.entries.contains { $0.id == EngineRuleID.unusedSuppression }
-        }
-        if fileSuppressed { continue }
         kept.append(
           (
             EngineRuleID.unusedSuppression,

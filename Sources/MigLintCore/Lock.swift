@@ -41,6 +41,9 @@ package enum LockMode: Int, Sendable, CaseIterable, Comparable {
   /// `INSERT`/`UPDATE`/`DELETE` take ROW EXCLUSIVE: a mode that conflicts with it blocks writes.
   package var blocksWrites: Bool { conflicts(with: .rowExclusive) }
 
+  /// The lock stops normal traffic: the hazard lock rules are about.
+  package var blocksReadsOrWrites: Bool { blocksReads || blocksWrites }
+
   /// What the lock stops: "reads and writes", "writes", …
   package var blocked: String {
     if blocksReads { return "reads and writes" }

@@ -170,6 +170,21 @@ package struct StatementContext: Sendable {
   package let options: RuleOptions
   /// Index of the statement in `file.statements`.
   package let index: Int
+  /// The locks the statement takes (LockModel), against the model before it; computed once.
+  package let locks: [LockAcquisition]
+
+  package init(
+    file: ParsedFile, catalog: Catalog, state: MigrationState, pgVersion: PostgresVersion, options: RuleOptions,
+    index: Int
+  ) {
+    self.file = file
+    self.catalog = catalog
+    self.state = state
+    self.pgVersion = pgVersion
+    self.options = options
+    self.index = index
+    locks = LockModel.acquisitions(of: file.statements[index], catalog: catalog, pgVersion: pgVersion)
+  }
 
   /// The statements after this one in the migration.
   package var laterStatements: ArraySlice<Statement> { file.statements[(index + 1)...] }
@@ -186,10 +201,6 @@ package struct StatementContext: Sendable {
     return later[..<(end ?? later.endIndex)]
   }
 
-  /// The locks the statement takes (LockModel), against the model before it.
-  package func locks(of statement: Statement) -> [LockAcquisition] {
-    LockModel.acquisitions(of: statement, catalog: catalog, pgVersion: pgVersion)
-  }
 }
 
 /// A rule's identity and documentation.

@@ -87,13 +87,3 @@ package struct Suppression: Sendable {
     while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
   }
 }
-
-extension String {
-  /// The string without leading and trailing spaces and tabs.
-  package var trimmingSpaces: String {
-    var slice = Substring(self)
-    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
-    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
-    return String(slice)
-  }
-}

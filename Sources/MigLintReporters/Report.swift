@@ -34,8 +34,6 @@ package struct Report: Sendable {
     return counts
   }
 
-  package func count(_ severity: Severity) -> Int { counts[severity, default: 0] }
-
   package var inputErrors: [(path: String, message: String)] {
     results.compactMap { result in result.inputError.map { (result.path, $0) } }
   }

@@ -30,7 +30,7 @@ extension Parser {
     else { return nil }
     let bodyStart = tagEnd + 1
     let tag = Array(file.source.bytes[literal...tagEnd])
-    let bodyEnd = find(tag, in: file.source.bytes, from: bodyStart) ?? statement.range.end
+    let bodyEnd = file.source.bytes.firstIndex(of: tag, from: bodyStart) ?? statement.range.end
     // PL/pgSQL parses the whole statement.
     var text = Array(file.source.bytes[statement.range.start..<statement.range.end])
     text.append(0)
@@ -61,8 +61,8 @@ extension Parser {
       }
       let needle = Array(query.text.utf8)
       guard !needle.isEmpty,
-        let start = find(needle, in: bytes, from: max(lineStart, searchFrom), before: bodyEnd)
-          ?? find(needle, in: bytes, from: bodyStart, before: bodyEnd)
+        let start = bytes.firstIndex(of: needle, from: max(lineStart, searchFrom), before: bodyEnd)
+          ?? bytes.firstIndex(of: needle, from: bodyStart, before: bodyEnd)
       else { continue }
       let range = SourceRange(start: start, end: start + needle.count)
       searchFrom = range.end
@@ -132,14 +132,4 @@ extension Parser {
     }
   }
 
-  private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int, before end: Int? = nil) -> Int? {
-    let limit = min(end ?? bytes.count, bytes.count)
-    guard !needle.isEmpty, start >= 0 else { return nil }
-    var index = start
-    while index + needle.count <= limit {
-      if bytes[index] == needle[0], bytes[index..<index + needle.count].elementsEqual(needle) { return index }
-      index += 1
-    }
-    return nil
-  }
 }

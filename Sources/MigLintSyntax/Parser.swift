@@ -44,7 +44,7 @@ package enum Parser {
   /// `;` tokens at parenthesis depth 0 (the scanner knows strings, dollar quotes and comments) and
   /// each piece is parsed alone: the pieces that fail become ``SyntaxError``s, the rest are linted.
   package static func parse(_ source: SourceFile) -> ParsedFile {
-    guard let preprocessed = Preprocessor.run(source.bytes) else {
+    guard let preprocessed = Preprocessor.run(source) else {
       return withCString(source.bytes[...]) { parse(source, source.bytes, $0) }
     }
     var file = withCString(preprocessed.bytes[...]) { parse(source, preprocessed.bytes, $0) }

@@ -63,6 +63,20 @@ extension Array where Element == Token {
   }
 }
 
+extension Array where Element == UInt8 {
+  /// Offset of the first occurrence of `needle` that starts in `from..<` and ends by `end`.
+  package func firstIndex(of needle: [UInt8], from start: Int, before end: Int? = nil) -> Int? {
+    let limit = Swift.min(end ?? count, count)
+    guard let first = needle.first, start >= 0 else { return nil }
+    var index = start
+    while index + needle.count <= limit {
+      if self[index] == first, self[index..<index + needle.count].elementsEqual(needle) { return index }
+      index += 1
+    }
+    return nil
+  }
+}
+
 /// What `pg_query_parse` said about an input that the grammar rejects.
 package struct PgQueryFailure: Error, Sendable {
   package var message: String

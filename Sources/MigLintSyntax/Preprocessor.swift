@@ -19,14 +19,15 @@ package struct SkippedRegion: Hashable, Sendable {
 /// COPY data become spaces, placeholders become identifiers of the same length.
 package enum Preprocessor {
   /// The text to parse and what was set aside; nil when the text needs no change (the usual case).
-  package static func run(_ bytes: [UInt8]) -> (
+  package static func run(_ source: SourceFile) -> (
     bytes: [UInt8], skipped: [SkippedRegion], substitutions: [String: String]
   )? {
+    let bytes = source.bytes
     guard bytes.contains(0x5C) || bytes.contains(0x7B) || bytes.contains(0x3A) else { return nil }
     var output = bytes
     var skipped: [SkippedRegion] = []
     var substitutions: [String: String] = [:]
-    let lines = lineRanges(bytes)
+    let lines = source.lineStarts.indices.map(source.lineRange)
     var hasMetaCommands = false
     var lexer = Lexer()
     /// Bytes inside comments: placeholders there are left alone.
@@ -44,7 +45,8 @@ package enum Preprocessor {
         continue
       }
       let copyStarts = lexer.isCode && isCopyFromStdin(trimmed)
-      lexer.advance(over: bytes, line.start..<min(bytes.count, line.end + 1), marking: &commented)
+      let next = lineIndex + 1 < lines.count ? source.lineStarts[lineIndex + 1] : bytes.count
+      lexer.advance(over: bytes, line.start..<next, marking: &commented)
       if copyStarts {
         // Data follows on the next lines up to a line holding only `\.`.
         var end = lineIndex + 1
@@ -68,8 +70,8 @@ package enum Preprocessor {
       let next = output[index + 1]
       if (byte == 0x7B && next == 0x7B) || (byte == 0x24 && next == 0x7B), !commented[index] {
         let close: [UInt8] = byte == 0x7B ? [0x7D, 0x7D] : [0x7D]
-        if let end = find(
-          close, in: output, from: index + 2, before: byte == 0x24 ? lineEnd(output, index) : output.count)
+        if let end = output.firstIndex(
+          of: close, from: index + 2, before: byte == 0x24 ? lineEnd(output, index) : output.count)
         {
           let range = SourceRange(start: index, end: end + close.count)
           let original = String(decoding: bytes[range.start..<range.end], as: UTF8.self)
@@ -200,19 +202,6 @@ package enum Preprocessor {
     }
   }
 
-  private static func lineRanges(_ bytes: [UInt8]) -> [SourceRange] {
-    var result: [SourceRange] = []
-    var start = 0
-    for (index, byte) in bytes.enumerated() where byte == 0x0A {
-      var end = index
-      if end > start, bytes[end - 1] == 0x0D { end -= 1 }
-      result.append(SourceRange(start: start, end: end))
-      start = index + 1
-    }
-    if start < bytes.count { result.append(SourceRange(start: start, end: bytes.count)) }
-    return result
-  }
-
   private static func blank(_ bytes: inout [UInt8], _ range: SourceRange) {
     for index in range.start..<range.end where bytes[index] != 0x0A && bytes[index] != 0x0D { bytes[index] = 0x20 }
   }
@@ -220,21 +209,11 @@ package enum Preprocessor {
   /// `COPY … FROM stdin …;` on one line.
   private static func isCopyFromStdin(_ line: ArraySlice<UInt8>) -> Bool {
     let text = String(decoding: line, as: UTF8.self).uppercased()
-    return text.hasPrefix("COPY ") && text.contains("FROM STDIN") && text.trimmingTrailingSpaces.hasSuffix(";")
+    return text.hasPrefix("COPY ") && text.contains("FROM STDIN") && text.trimmingSpaces.hasSuffix(";")
   }
 
   private static func isEndOfCopy(_ line: ArraySlice<UInt8>) -> Bool {
-    Array(line.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }.reversed())
-      == [0x5C, 0x2E]
-  }
-
-  private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int, before end: Int) -> Int? {
-    var index = start
-    while index + needle.count <= end {
-      if bytes[index] == needle[0], needle.count == 1 || bytes[index + 1] == needle[1] { return index }
-      index += 1
-    }
-    return nil
+    String(decoding: line, as: UTF8.self).trimmingSpaces == "\\."
   }
 
   private static func lineEnd(_ bytes: [UInt8], _ index: Int) -> Int {
@@ -252,13 +231,5 @@ package enum Preprocessor {
     var name = "_t\(counter)"
     if name.utf8.count > length { name = String(repeating: "_", count: length) }
     return name + String(repeating: "_", count: max(0, length - name.utf8.count))
-  }
-}
-
-extension String {
-  fileprivate var trimmingTrailingSpaces: String {
-    var text = self
-    while let last = text.last, last == " " || last == "\t" || last == "\r" { text.removeLast() }
-    return text
   }
 }

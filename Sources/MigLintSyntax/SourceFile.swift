@@ -114,8 +114,6 @@ package struct SourceFile: Sendable {
   }
 
   /// 0-based line index containing `offset`.
-  package func lineIndex(of offset: Int) -> Int { Self.lineIndex(of: offset, in: lineStarts) }
-
   private static func lineIndex(of offset: Int, in lineStarts: [Int]) -> Int {
     var low = 0
     var high = lineStarts.count - 1
@@ -216,5 +214,15 @@ package struct SourceFile: Sendable {
       index += length
     }
     return nil
+  }
+}
+
+extension String {
+  /// The string without leading and trailing spaces and tabs.
+  package var trimmingSpaces: String {
+    var slice = Substring(self)
+    while let first = slice.first, first == " " || first == "\t" { slice.removeFirst() }
+    while let last = slice.last, last == " " || last == "\t" { slice.removeLast() }
+    return String(slice)
   }
 }

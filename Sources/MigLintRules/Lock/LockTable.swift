@@ -30,7 +30,7 @@ struct LockTable: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .lockTable(let lock) = statement.kind,
-      let mode = LockMode(rawValue: lock.mode - 1), mode.blocksReads || mode.blocksWrites,
+      let mode = LockMode(rawValue: lock.mode - 1), mode.blocksReadsOrWrites,
       let first = lock.relations.first
     else { return [] }
     let names = lock.relations.map { "`\($0)`" }.joined(separator: ", ")

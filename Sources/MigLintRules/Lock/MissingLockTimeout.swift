@@ -65,8 +65,8 @@ enum TimeoutSetting: String {
 
   func check(_ statement: Statement, _ context: StatementContext) -> [Finding] {
     guard !context.state.settings.contains(rawValue), !context.state.blockingLockTaken else { return [] }
-    let blocking = context.locks(of: statement).filter { lock in
-      (lock.mode.blocksReads || lock.mode.blocksWrites) && context.catalog.isExisting(lock.relation)
+    let blocking = context.locks.filter { lock in
+      lock.mode.blocksReadsOrWrites && context.catalog.isExisting(lock.relation)
     }
     guard let lock = blocking.max(by: { $0.mode < $1.mode }) else { return [] }
     let setting = context.state.transaction.inTransaction ? "SET LOCAL" : "SET"
