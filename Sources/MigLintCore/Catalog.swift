@@ -1,6 +1,24 @@
 import MigLintSyntax
 
-/// The schema model: what exists before each statement, replayed statement by statement.
+/// Where and when the replay created an object.
+package struct Origin: Hashable, Sendable {
+  package var path: String
+  package var line: Int
+  /// Replay step: 2 × the migration's index, plus 1 for its down scripts.
+  package var stamp: Int
+
+  package init(path: String, line: Int, stamp: Int) {
+    self.path = path
+    self.line = line
+    self.stamp = stamp
+  }
+
+  /// `003_views.up.sql:4`
+  package var location: String { "\(path):\(line)" }
+}
+
+/// The schema model: what exists before each statement, replayed statement by statement over
+/// every migration of a directory.
 ///
 /// Replay is tolerant: a statement about an object the model does not know changes nothing and
 /// fails nothing (histories often start from a baseline dump). An object the model does not know
@@ -10,42 +28,86 @@ package struct Catalog: Sendable {
     package var name: String
     package var type: TypeReference?
     package var notNull: Bool
-    /// Added by the migration being linted (nobody can depend on it yet).
-    package var isNew: Bool
+    /// Nil when the model only knows the column from a statement that used it.
+    package var origin: Origin?
   }
 
-  package struct Check: Sendable, Hashable {
-    package var name: String?
-    package var provesNotNull: [String]
+  package struct Constraint: Sendable, Hashable {
+    /// As written, or the name PostgreSQL generates (`users_pkey`, `orders_user_id_fkey`).
+    package var name: String
+    package var kind: ConstraintDefinition.Kind
+    /// Constrained columns; for a CHECK, the columns its expression names.
+    package var columns: [String]
+    package var referencedTable: QualifiedName?
+    package var referencedColumns: [String]
     package var validated: Bool
+    /// CHECK: columns the expression proves non-null.
+    package var provesNotNull: [String]
+    package var origin: Origin?
   }
 
   package struct Table: Sendable {
     package var name: QualifiedName
     package var columns: [Column]
-    package var checks: [Check]
-    /// Created by the migration being linted.
-    package var isNew: Bool
-    /// Column lists of the primary key, unique constraints and indexes known on the table.
-    package var keys: [[String?]] = []
-    /// Constraints added by the migration being linted.
-    package var newConstraints: Set<String> = []
+    package var constraints: [Constraint] = []
+    /// Nil when the model only knows the table from ALTERs (it predates the history).
+    package var origin: Origin?
 
     package func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+    package func constraint(_ name: String) -> Constraint? { constraints.first { $0.name == name } }
+    package var checks: [Constraint] { constraints.filter { $0.kind == .check } }
+    /// Column lists of the primary key and unique constraints.
+    package var keys: [[String?]] {
+      constraints.filter { $0.kind == .primaryKey || $0.kind == .unique }.map { $0.columns.map(Optional.some) }
+    }
   }
 
   package struct Index: Sendable, Hashable {
     package var name: QualifiedName
     package var table: QualifiedName
-    package var isNew: Bool
+    /// Plain column names in key order; nil entries are expressions.
     package var columns: [String?] = []
+    package var origin: Origin?
+  }
+
+  package struct View: Sendable, Hashable {
+    package var name: QualifiedName
+    package var materialized: Bool
+    /// Catalog keys of the tables and views it reads.
+    package var relations: [String]
+    /// Columns it reads, as "<table key>/<column>".
+    package var columns: Set<String>
+    /// Tables it reads with `*`, and the replay step then (it reads the columns that existed).
+    package var allColumnsOf: [String]
+    package var origin: Origin
+
+    package var kindName: String { materialized ? "materialized view" : "view" }
+  }
+
+  /// Other objects: sequence, type, domain, function, trigger, policy, schema, extension.
+  package struct Object: Sendable, Hashable {
+    package var kind: String
+    package var name: QualifiedName
+    /// The table it is on (trigger, policy).
+    package var table: QualifiedName?
+    /// Columns it names (policy expressions, trigger `UPDATE OF`).
+    package var columns: [String] = []
+    /// Lower-case words of a function body (to find the tables and columns it names).
+    package var words: Set<String> = []
+    package var origin: Origin
   }
 
   package private(set) var tables: [String: Table] = [:]
   package private(set) var indexes: [String: Index] = [:]
-  /// Objects other than tables and indexes created by the migration being linted, as
-  /// "<kind>:<schema>.<name>" (kinds: view, matview, function, type, sequence, schema, extension, domain).
-  package private(set) var newObjects: Set<String> = []
+  package private(set) var views: [String: View] = [:]
+  /// By "<kind>:<key>" (schemas and extensions by bare name).
+  package private(set) var objects: [String: Object] = [:]
+  /// Objects whose origin stamp is at least this are new: created in the migration being linted
+  /// or in a pending one, so nothing running can depend on them yet.
+  package var newSince = 0
+  /// The origin given to objects the next applied statement creates.
+  package var origin = Origin(path: "", line: 1, stamp: 0)
+  private var journal: Journal?
 
   package init() {}
 
@@ -58,13 +120,18 @@ package struct Catalog: Sendable {
 
   package func table(_ name: QualifiedName) -> Table? { tables[Self.key(name)] }
 
-  /// True unless the table was created by the migration being linted.
-  package func isExisting(_ name: QualifiedName) -> Bool { !(table(name)?.isNew ?? false) }
+  package func isNew(_ origin: Origin?) -> Bool { origin.map { $0.stamp >= newSince } ?? false }
 
-  /// True unless the table or the column was added by the migration being linted.
+  /// True when the table was created by the migration being linted or a pending one.
+  package func isNewTable(_ name: QualifiedName) -> Bool { isNew(table(name)?.origin) }
+
+  /// True unless the table was created by the migration being linted or a pending one.
+  package func isExisting(_ name: QualifiedName) -> Bool { !isNewTable(name) }
+
+  /// True unless the table or the column was added by the migration being linted or a pending one.
   package func isExistingColumn(_ column: String, of table: QualifiedName) -> Bool {
     guard let known = self.table(table) else { return true }
-    return !known.isNew && !(known.column(column)?.isNew ?? false)
+    return !isNew(known.origin) && !isNew(known.column(column)?.origin)
   }
 
   /// A validated CHECK on `table` that proves `column` is not null.
@@ -72,132 +139,214 @@ package struct Catalog: Sendable {
     self.table(table)?.checks.contains { $0.validated && $0.provesNotNull.contains(column) } ?? false
   }
 
-  package func index(_ name: QualifiedName) -> Index? { indexes[Self.key(name)] }
-  package func tableOfIndex(_ name: QualifiedName) -> QualifiedName? { index(name)?.table }
-
-  /// True when an object of `kind` named `name` was created by the migration being linted.
-  package func isNewObject(_ kind: String, _ name: QualifiedName) -> Bool {
-    let key = kind == "schema" || kind == "extension" ? name.name : Self.key(name)
-    return newObjects.contains(kind + ":" + key)
+  package func isNewConstraint(_ name: String, on table: QualifiedName) -> Bool {
+    isNew(self.table(table)?.constraint(name)?.origin)
   }
 
-  package func isNewView(_ name: QualifiedName) -> Bool { isNewObject("view", name) || isNewObject("matview", name) }
+  package func index(_ name: QualifiedName) -> Index? { indexes[Self.key(name)] }
+  package func tableOfIndex(_ name: QualifiedName) -> QualifiedName? { index(name)?.table }
+  package func isNewIndex(_ name: QualifiedName) -> Bool { isNew(index(name)?.origin) }
+
+  /// True when an object of `kind` named `name` was created by the migration being linted or a
+  /// pending one (kinds: view, matview, function, type, sequence, schema, extension, domain, …).
+  package func isNewObject(_ kind: String, _ name: QualifiedName) -> Bool {
+    if kind == "view" || kind == "matview" { return isNew(views[Self.key(name)]?.origin) }
+    if kind == "trigger" || kind == "policy" {
+      return objects.contains { $0.key.hasPrefix(kind + ":" + name.name + "@") && isNew($0.value.origin) }
+    }
+    return isNew(objects[Self.objectKey(kind, name)]?.origin)
+  }
+
+  package func isNewView(_ name: QualifiedName) -> Bool { isNewObject("view", name) }
 
   /// True when the leading columns of some known key or index of `table` are `columns`.
   package func hasIndex(on table: QualifiedName, leading columns: [String]) -> Bool {
-    guard let known = self.table(table) else { return false }
-    return known.keys.contains { key in
-      key.count >= columns.count && zip(key, columns).allSatisfy { $0 == $1 }
+    let key = Self.key(table)
+    let indexKeys = indexes.values.filter { Self.key($0.table) == key }.map(\.columns)
+    return ((self.table(table)?.keys ?? []) + indexKeys).contains { candidate in
+      candidate.count >= columns.count && zip(candidate, columns).allSatisfy { $0 == $1 }
     }
+  }
+
+  private static func objectKey(_ kind: String, _ name: QualifiedName, on table: QualifiedName? = nil) -> String {
+    // Triggers and policies are named per table.
+    if let table { return kind + ":" + name.name + "@" + key(table) }
+    return kind + ":" + (kind == "schema" || kind == "extension" ? name.name : key(name))
   }
 
   // MARK: - Replay
 
-  /// Applies the effect of `statement` to the model.
+  /// Applies the effect of `statement` to the model; new objects get ``origin``.
   package mutating func apply(_ statement: Statement) {
     switch statement.kind {
     case .createTable(let create):
-      var table = Table(name: create.name, columns: [], checks: [], isNew: true)
-      for column in create.columns { table.columns.append(Self.column(column, isNew: true)) }
-      table.checks += create.constraints.compactMap(Self.check)
-      for column in create.columns {
-        table.checks += column.constraints.compactMap(Self.check)
-        if column.has(.primaryKey) { setNotNull(&table, column.name) }
-      }
-      for constraint in create.constraints where constraint.kind == .primaryKey {
-        for column in constraint.columns { setNotNull(&table, column) }
-      }
-      for constraint in create.constraints where constraint.kind == .primaryKey || constraint.kind == .unique {
-        table.keys.append(constraint.columns)
-      }
-      for column in create.columns where column.has(.primaryKey) || column.has(.unique) {
-        table.keys.append([column.name])
-      }
-      if create.ifNotExists, tables[Self.key(create.name)] != nil { return }
-      tables[Self.key(create.name)] = table
+      if create.ifNotExists, table(create.name) != nil { return }
+      var table = Table(name: create.name, columns: [], origin: origin)
+      for column in create.columns { addColumn(column, to: &table) }
+      for constraint in create.constraints { addConstraint(constraint, to: &table) }
+      setTable(Self.key(create.name), table)
     case .alterTable(let alter):
-      let key = Self.key(alter.relation)
-      // A table the model does not know exists already (baseline): start an incomplete entry so
-      // that what this migration adds to it is known.
-      var table = tables[key] ?? Table(name: alter.relation, columns: [], checks: [], isNew: false)
-      for command in alter.commands { apply(command, to: &table) }
-      tables[key] = table
+      alterTable(alter)
     case .createIndex(let index):
-      let tableKey = Self.key(index.table)
-      var table = tables[tableKey] ?? Table(name: index.table, columns: [], checks: [], isNew: false)
-      table.keys.append(index.columns)
-      tables[tableKey] = table
-      guard let name = index.name else { return }
+      let name = index.name ?? Self.generatedIndexName(index)
       let qualified = QualifiedName(schema: index.table.schema, name: name)
-      indexes[Self.key(qualified)] = Index(name: qualified, table: index.table, isNew: true, columns: index.columns)
+      if index.ifNotExists, indexes[Self.key(qualified)] != nil { return }
+      setIndex(Self.key(qualified), Index(name: qualified, table: index.table, columns: index.columns, origin: origin))
     case .drop(let drop):
-      for object in drop.objects {
-        switch drop.objectType {
-        case "table": tables[Self.key(object)] = nil
-        case "index": indexes[Self.key(object)] = nil
-        default: newObjects.remove(drop.objectType + ":" + Self.key(object))
-        }
-      }
+      for object in drop.objects { applyDrop(drop.objectType, object, cascade: drop.cascade) }
     case .rename(let rename):
       applyRename(rename)
     case .createView(let view):
-      newObjects.insert((view.materialized ? "matview:" : "view:") + Self.key(view.name))
+      createView(view)
     case .function(let function):
-      if let name = function.name { newObjects.insert("function:" + Self.key(name)) }
+      guard let name = function.name else { return }
+      let words = Self.words(function.body ?? "")
+      setObject(
+        Self.objectKey("function", name), Object(kind: "function", name: name, words: words, origin: origin))
     case .enumChange(let change) where change.isCreate:
-      newObjects.insert("type:" + Self.key(change.name))
+      setObject(Self.objectKey("type", change.name), Object(kind: "type", name: change.name, origin: origin))
     case .domainChange(let change) where change.isCreate:
-      newObjects.insert("domain:" + Self.key(change.name))
-    case .createObject(let object):
-      let key =
-        object.objectType == "schema" || object.objectType == "extension" ? object.name.name : Self.key(object.name)
-      newObjects.insert(object.objectType + ":" + key)
+      setObject(Self.objectKey("domain", change.name), Object(kind: "domain", name: change.name, origin: origin))
+    case .createObject(let created):
+      let scoped = Self.objectKey(created.objectType, created.name, on: created.table)
+      if created.ifNotExists, created.objectType != "trigger", objects[scoped] != nil { return }
+      setObject(
+        scoped,
+        Object(
+          kind: created.objectType, name: created.name, table: created.table, columns: created.columns,
+          words: created.function.map { [$0.name] } ?? [], origin: origin))
     default:
       break
     }
   }
 
-  private func apply(_ command: AlterTableCommand, to table: inout Table) {
-    switch command.subtype {
-    case "AddColumn", "AddColumnRecurse":
-      guard let column = command.column, table.column(column.name) == nil else { return }
-      table.columns.append(Self.column(column, isNew: true))
-      table.checks += column.constraints.compactMap(Self.check)
-      if column.has(.primaryKey) || column.has(.unique) { table.keys.append([column.name]) }
-    case "DropColumn":
-      guard let name = command.name else { return }
-      table.columns.removeAll { $0.name == name }
-    case "AlterColumnType":
-      guard let name = command.name, let index = table.columns.firstIndex(where: { $0.name == name }) else { return }
-      table.columns[index].type = command.newType
-    case "SetNotNull":
-      if let name = command.name { setNotNull(&table, name) }
-    case "DropNotNull":
-      if let name = command.name, let index = table.columns.firstIndex(where: { $0.name == name }) {
-        table.columns[index].notNull = false
+  private mutating func alterTable(_ alter: AlterTable) {
+    guard alter.objectType == "table" else { return }
+    let key = Self.key(alter.relation)
+    // A table the model does not know predates the history: start an entry without origin so
+    // that what the migrations add to it is known.
+    var table = tables[key] ?? Table(name: alter.relation, columns: [], origin: nil)
+    for command in alter.commands {
+      switch command.subtype {
+      case "AddColumn", "AddColumnRecurse":
+        guard let column = command.column, table.column(column.name) == nil else { continue }
+        addColumn(column, to: &table)
+      case "DropColumn":
+        guard let name = command.name else { continue }
+        table.columns.removeAll { $0.name == name }
+        table.constraints.removeAll { $0.columns.contains(name) }
+        dropColumnDependents(table: key, column: name, cascade: command.cascade)
+      case "AlterColumnType":
+        guard let name = command.name, let index = table.columns.firstIndex(where: { $0.name == name }) else {
+          continue
+        }
+        table.columns[index].type = command.newType
+      case "SetNotNull":
+        if let name = command.name { setNotNull(&table, name) }
+      case "DropNotNull":
+        if let name = command.name, let index = table.columns.firstIndex(where: { $0.name == name }) {
+          table.columns[index].notNull = false
+        }
+      case "AddConstraint", "AddConstraintRecurse":
+        if let constraint = command.constraint { addConstraint(constraint, to: &table) }
+      case "ValidateConstraint", "ValidateConstraintRecurse":
+        for index in table.constraints.indices where table.constraints[index].name == command.name {
+          table.constraints[index].validated = true
+        }
+      case "DropConstraint", "DropConstraintRecurse":
+        table.constraints.removeAll { $0.name == command.name }
+      default:
+        break
       }
-    case "AddConstraint", "AddConstraintRecurse":
-      if let name = command.constraint?.name { table.newConstraints.insert(name) }
-      if let constraint = command.constraint, constraint.kind == .primaryKey || constraint.kind == .unique {
-        if let index = constraint.usingIndex.flatMap({ self.index(QualifiedName(schema: table.name.schema, name: $0)) })
-        {
-          table.keys.append(index.columns)
+    }
+    setTable(key, table)
+  }
+
+  private mutating func createView(_ view: CreateView) {
+    let key = Self.key(view.name)
+    var columns = Set<String>()
+    var allColumnsOf: [String] = []
+    let relationKeys = view.query.relations.map(Self.key)
+    for reference in view.query.columns {
+      if let qualifier = reference.qualifier {
+        guard let relation = view.query.aliases[qualifier] else { continue }
+        if reference.name == "*" {
+          allColumnsOf.append(Self.key(relation))
         } else {
-          table.keys.append(constraint.columns)
+          columns.insert(Self.key(relation) + "/" + reference.name)
+        }
+      } else if reference.name == "*" {
+        allColumnsOf += relationKeys
+      } else if relationKeys.count == 1 {
+        columns.insert(relationKeys[0] + "/" + reference.name)
+      } else {
+        // Unqualified with several relations: the ones the model knows to have the column.
+        for relation in relationKeys where tables[relation]?.column(reference.name) != nil {
+          columns.insert(relation + "/" + reference.name)
         }
       }
-      if let constraint = command.constraint, let check = Self.check(constraint) { table.checks.append(check) }
-      if let constraint = command.constraint, constraint.kind == .primaryKey {
-        for column in constraint.columns { setNotNull(&table, column) }
+    }
+    setView(
+      key,
+      View(
+        name: view.name, materialized: view.materialized, relations: relationKeys, columns: columns,
+        allColumnsOf: allColumnsOf, origin: origin))
+  }
+
+  private mutating func applyDrop(_ objectType: String, _ object: QualifiedName, cascade: Bool) {
+    let key = Self.key(object)
+    switch objectType {
+    case "table":
+      guard tables[key] != nil else { return }
+      setTable(key, nil)
+      for (indexKey, index) in indexes where Self.key(index.table) == key { setIndex(indexKey, nil) }
+      for (objectKey, other) in objects where other.table.map(Self.key) == key { setObject(objectKey, nil) }
+      if cascade {
+        for (viewKey, view) in views where view.relations.contains(key) { setView(viewKey, nil) }
+        for (otherKey, var other) in tables where other.constraints.contains(where: { references($0, key) }) {
+          other.constraints.removeAll { references($0, key) }
+          setTable(otherKey, other)
+        }
       }
-    case "ValidateConstraint", "ValidateConstraintRecurse":
-      for index in table.checks.indices where table.checks[index].name == command.name {
-        table.checks[index].validated = true
+    case "index":
+      setIndex(key, nil)
+    case "view", "matview":
+      setView(key, nil)
+      if cascade {
+        for (viewKey, view) in views where view.relations.contains(key) { setView(viewKey, nil) }
       }
-    case "DropConstraint", "DropConstraintRecurse":
-      table.checks.removeAll { $0.name != nil && $0.name == command.name }
+    case "trigger", "policy":
+      // DROP TRIGGER name ON table: the parser gives the table as the name's qualifier.
+      for (objectKey, other) in objects where objectKey.hasPrefix(objectType + ":" + object.name + "@") {
+        if let table = object.schema, other.table?.name != table { continue }
+        setObject(objectKey, nil)
+      }
     default:
-      break
+      let kind = objectType == "procedure" || objectType == "routine" ? "function" : objectType
+      setObject(Self.objectKey(kind, object), nil)
+    }
+  }
+
+  private func references(_ constraint: Constraint, _ tableKey: String) -> Bool {
+    constraint.kind == .foreignKey && constraint.referencedTable.map(Self.key) == tableKey
+  }
+
+  /// Indexes that include the column go with it; with CASCADE, views, foreign keys and policies too.
+  private mutating func dropColumnDependents(table key: String, column: String, cascade: Bool) {
+    for (indexKey, index) in indexes where Self.key(index.table) == key && index.columns.contains(column) {
+      setIndex(indexKey, nil)
+    }
+    guard cascade else { return }
+    for dependent in dependents(ofColumn: column, inTable: key) {
+      switch dependent.kind {
+      case .view(let viewKey): setView(viewKey, nil)
+      case .constraint(let tableKey, let name):
+        guard var other = tables[tableKey] else { continue }
+        other.constraints.removeAll { $0.name == name }
+        setTable(tableKey, other)
+      case .object(let objectKey): setObject(objectKey, nil)
+      case .index, .function: break
+      }
     }
   }
 
@@ -206,38 +355,326 @@ package struct Catalog: Sendable {
     let key = Self.key(relation)
     switch rename.renameType {
     case "table":
-      guard var table = tables.removeValue(forKey: key) else { return }
+      guard var table = tables[key] else { return }
+      setTable(key, nil)
       table.name = QualifiedName(schema: relation.schema, name: rename.newName)
-      tables[Self.key(table.name)] = table
+      let newKey = Self.key(table.name)
+      setTable(newKey, table)
+      // PostgreSQL follows the rename by OID: indexes, views and foreign keys keep pointing at it.
+      for (indexKey, var index) in indexes where Self.key(index.table) == key {
+        index.table = table.name
+        setIndex(indexKey, index)
+      }
+      for (viewKey, var view) in views where view.relations.contains(key) {
+        view.relations = view.relations.map { $0 == key ? newKey : $0 }
+        view.allColumnsOf = view.allColumnsOf.map { $0 == key ? newKey : $0 }
+        view.columns = Set(view.columns.map { $0.hasPrefix(key + "/") ? newKey + $0.dropFirst(key.count) : $0 })
+        setView(viewKey, view)
+      }
+      for (otherKey, var other) in tables where other.constraints.contains(where: { references($0, key) }) {
+        for index in other.constraints.indices where references(other.constraints[index], key) {
+          other.constraints[index].referencedTable = table.name
+        }
+        setTable(otherKey, other)
+      }
+      for (objectKey, var object) in objects where object.table.map(Self.key) == key {
+        object.table = table.name
+        setObject(objectKey, object)
+      }
     case "column":
       guard var table = tables[key], let old = rename.oldName,
         let index = table.columns.firstIndex(where: { $0.name == old })
       else { return }
-      table.columns[index].name = rename.newName
-      tables[key] = table
+      let new = rename.newName
+      table.columns[index].name = new
+      for position in table.constraints.indices {
+        table.constraints[position].columns = table.constraints[position].columns.map { $0 == old ? new : $0 }
+        table.constraints[position].provesNotNull = table.constraints[position].provesNotNull.map {
+          $0 == old ? new : $0
+        }
+      }
+      setTable(key, table)
+      for (indexKey, var tableIndex) in indexes where Self.key(tableIndex.table) == key {
+        tableIndex.columns = tableIndex.columns.map { $0 == old ? new : $0 }
+        setIndex(indexKey, tableIndex)
+      }
+      for (viewKey, var view) in views where view.columns.contains(key + "/" + old) {
+        view.columns.remove(key + "/" + old)
+        view.columns.insert(key + "/" + new)
+        setView(viewKey, view)
+      }
+      for (otherKey, var other) in tables where other.constraints.contains(where: { references($0, key) }) {
+        for position in other.constraints.indices where references(other.constraints[position], key) {
+          other.constraints[position].referencedColumns = other.constraints[position].referencedColumns.map {
+            $0 == old ? new : $0
+          }
+        }
+        setTable(otherKey, other)
+      }
     case "index":
-      guard var index = indexes.removeValue(forKey: key) else { return }
+      guard var index = indexes[key] else { return }
+      setIndex(key, nil)
       index.name = QualifiedName(schema: relation.schema, name: rename.newName)
-      indexes[Self.key(index.name)] = index
+      setIndex(Self.key(index.name), index)
+    case "tabconstraint":
+      guard var table = tables[key], let old = rename.oldName,
+        let index = table.constraints.firstIndex(where: { $0.name == old })
+      else { return }
+      table.constraints[index].name = rename.newName
+      setTable(key, table)
+    case "view", "matview":
+      guard var view = views[key] else { return }
+      setView(key, nil)
+      view.name = QualifiedName(schema: relation.schema, name: rename.newName)
+      setView(Self.key(view.name), view)
     default:
       break
     }
+  }
+
+  private func addColumn(_ definition: ColumnDefinition, to table: inout Table) {
+    table.columns.append(
+      Column(
+        name: definition.name, type: definition.type,
+        notNull: definition.has(.notNull) || definition.has(.primaryKey), origin: origin))
+    for constraint in definition.constraints {
+      var constraint = constraint
+      if constraint.columns.isEmpty { constraint.columns = [definition.name] }
+      addConstraint(constraint, to: &table, column: definition.name)
+    }
+  }
+
+  private func addConstraint(_ definition: ConstraintDefinition, to table: inout Table, column: String? = nil) {
+    let kinds: Set<ConstraintDefinition.Kind> = [.check, .primaryKey, .unique, .exclusion, .foreignKey]
+    guard kinds.contains(definition.kind) else { return }
+    var columns = definition.columns
+    if definition.kind == .check {
+      columns = Array(Set(definition.expression?.columns ?? []).union(column.map { [$0] } ?? [])).sorted()
+    }
+    if let indexName = definition.usingIndex,
+      let index = self.index(QualifiedName(schema: table.name.schema, name: indexName))
+    {
+      columns = index.columns.compactMap { $0 }
+    }
+    let name =
+      definition.name ?? Self.generatedConstraintName(definition.kind, table: table.name.name, columns: columns)
+    if definition.kind == .primaryKey {
+      for column in columns { setNotNull(&table, column) }
+    }
+    table.constraints.append(
+      Constraint(
+        name: name, kind: definition.kind, columns: columns, referencedTable: definition.referencedTable,
+        referencedColumns: definition.referencedColumns, validated: !definition.notValid,
+        provesNotNull: definition.expression?.provesNotNull ?? [], origin: origin))
   }
 
   private func setNotNull(_ table: inout Table, _ column: String) {
     if let index = table.columns.firstIndex(where: { $0.name == column }) { table.columns[index].notNull = true }
   }
 
-  private static func column(_ definition: ColumnDefinition, isNew: Bool) -> Column {
-    Column(
-      name: definition.name, type: definition.type,
-      notNull: definition.has(.notNull) || definition.has(.primaryKey), isNew: isNew)
+  /// PostgreSQL's default names (before de-duplication and truncation to 63 bytes).
+  private static func generatedConstraintName(_ kind: ConstraintDefinition.Kind, table: String, columns: [String])
+    -> String
+  {
+    switch kind {
+    case .primaryKey: table + "_pkey"
+    case .unique: ([table] + columns + ["key"]).joined(separator: "_")
+    case .foreignKey: ([table] + columns.prefix(1) + ["fkey"]).joined(separator: "_")
+    case .exclusion: ([table] + columns.prefix(1) + ["excl"]).joined(separator: "_")
+    default: ([table] + columns.prefix(1) + ["check"]).joined(separator: "_")
+    }
   }
 
-  private static func check(_ constraint: ConstraintDefinition) -> Check? {
-    guard constraint.kind == .check else { return nil }
-    return Check(
-      name: constraint.name, provesNotNull: constraint.expression?.provesNotNull ?? [],
-      validated: !constraint.notValid)
+  private static func generatedIndexName(_ index: CreateIndex) -> String {
+    let parts = index.columns.map { $0 ?? "expr" }
+    return ([index.table.name] + (parts.isEmpty ? ["expr"] : parts) + ["idx"]).joined(separator: "_")
+  }
+
+  /// Lower-case identifier-like words of a function body.
+  private static func words(_ text: String) -> Set<String> {
+    var words = Set<String>()
+    var current: [UInt8] = []
+    for byte in text.utf8 {
+      let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+      if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte >= 0x80 {
+        current.append(lower)
+      } else if !current.isEmpty {
+        words.insert(String(decoding: current, as: UTF8.self))
+        current.removeAll(keepingCapacity: true)
+      }
+    }
+    if !current.isEmpty { words.insert(String(decoding: current, as: UTF8.self)) }
+    return words
+  }
+
+  // MARK: - Dependents
+
+  /// An object that depends on a column or table, and what PostgreSQL does with it.
+  package struct Dependent: Sendable, Hashable {
+    package enum Kind: Sendable, Hashable {
+      case view(String)
+      case index(String)
+      case constraint(table: String, name: String)
+      case object(String)
+      case function(String)
+    }
+
+    package enum Effect: Sendable, Hashable, Comparable {
+      /// PostgreSQL refuses the statement without CASCADE ("other objects depend on it").
+      case refuses
+      /// PostgreSQL drops it along with the column, without a word.
+      case droppedSilently
+      /// PostgreSQL does not track it: it fails when it next runs.
+      case breaksAtRunTime
+    }
+
+    package var kind: Kind
+    /// "view `active_users`", "index `users_email_idx`", "foreign key `orders_user_id_fkey` of `orders`".
+    package var description: String
+    package var origin: Origin?
+    package var effect: Effect
+  }
+
+  /// What depends on `column` of the table with catalog key `key`.
+  package func dependents(ofColumn column: String, inTable key: String) -> [Dependent] {
+    var result: [Dependent] = []
+    let columnKey = key + "/" + column
+    let columnOrigin = tables[key]?.column(column)?.origin
+    for (viewKey, view) in views.sorted(by: { $0.key < $1.key }) {
+      // `*` expands when the view is created: only columns that existed then are in it.
+      let star = view.allColumnsOf.contains(key) && (columnOrigin?.stamp ?? -1) <= view.origin.stamp
+      guard view.columns.contains(columnKey) || star else { continue }
+      result.append(
+        Dependent(
+          kind: .view(viewKey), description: "\(view.kindName) `\(view.name)`", origin: view.origin, effect: .refuses))
+    }
+    for (indexKey, index) in indexes.sorted(by: { $0.key < $1.key })
+    where Self.key(index.table) == key && index.columns.contains(column) {
+      let several = index.columns.count > 1 ? " (a multi-column index, dropped whole)" : ""
+      result.append(
+        Dependent(
+          kind: .index(indexKey), description: "index `\(index.name.name)`\(several)", origin: index.origin,
+          effect: .droppedSilently))
+    }
+    if let table = tables[key] {
+      for constraint in table.constraints where constraint.columns.contains(column) {
+        result.append(
+          Dependent(
+            kind: .constraint(table: key, name: constraint.name),
+            description: "\(Self.constraintKindName(constraint.kind)) `\(constraint.name)`", origin: constraint.origin,
+            effect: .droppedSilently))
+      }
+    }
+    let keyColumns = Set(tables[key]?.constraints.filter { $0.kind == .primaryKey }.flatMap(\.columns) ?? [])
+    for (otherKey, other) in tables.sorted(by: { $0.key < $1.key }) where otherKey != key {
+      for constraint in other.constraints where references(constraint, key) {
+        let referenced = constraint.referencedColumns.isEmpty ? keyColumns : Set(constraint.referencedColumns)
+        guard referenced.contains(column) else { continue }
+        result.append(
+          Dependent(
+            kind: .constraint(table: otherKey, name: constraint.name),
+            description: "foreign key `\(constraint.name)` of `\(other.name)`", origin: constraint.origin,
+            effect: .refuses))
+      }
+    }
+    let tableName = tables[key]?.name.name ?? String(key.split(separator: ".").last ?? "")
+    for (objectKey, object) in objects.sorted(by: { $0.key < $1.key }) {
+      switch object.kind {
+      case "policy", "trigger":
+        guard object.table.map(Self.key) == key, object.columns.contains(column) else { continue }
+        result.append(
+          Dependent(
+            kind: .object(objectKey), description: "\(object.kind) `\(object.name.name)`", origin: object.origin,
+            effect: .refuses))
+      case "function":
+        guard object.words.contains(tableName), object.words.contains(column) else { continue }
+        result.append(
+          Dependent(
+            kind: .function(objectKey), description: "function `\(object.name)`", origin: object.origin,
+            effect: .breaksAtRunTime))
+      default:
+        continue
+      }
+    }
+    return result
+  }
+
+  /// Views and other tables' foreign keys that depend on the table with catalog key `key`.
+  package func dependents(ofTable key: String, except dropped: Set<String> = []) -> [Dependent] {
+    var result: [Dependent] = []
+    for (viewKey, view) in views.sorted(by: { $0.key < $1.key })
+    where view.relations.contains(key) && !dropped.contains(viewKey) {
+      result.append(
+        Dependent(
+          kind: .view(viewKey), description: "\(view.kindName) `\(view.name)`", origin: view.origin, effect: .refuses))
+    }
+    for (otherKey, other) in tables.sorted(by: { $0.key < $1.key })
+    where otherKey != key && !dropped.contains(otherKey) {
+      for constraint in other.constraints where references(constraint, key) {
+        result.append(
+          Dependent(
+            kind: .constraint(table: otherKey, name: constraint.name),
+            description: "foreign key `\(constraint.name)` of `\(other.name)`", origin: constraint.origin,
+            effect: .refuses))
+      }
+    }
+    return result
+  }
+
+  private static func constraintKindName(_ kind: ConstraintDefinition.Kind) -> String {
+    switch kind {
+    case .primaryKey: "primary key"
+    case .unique: "unique constraint"
+    case .foreignKey: "foreign key"
+    case .exclusion: "exclusion constraint"
+    default: "check constraint"
+    }
+  }
+
+  // MARK: - Journal (reverting a down script's changes, comparing before and after)
+
+  /// The values that keys held before the journal started, for every key changed since.
+  package struct Journal: Sendable {
+    package var tables: [String: Table?] = [:]
+    package var indexes: [String: Index?] = [:]
+    package var views: [String: View?] = [:]
+    package var objects: [String: Object?] = [:]
+  }
+
+  /// Starts recording the previous value of every key that changes.
+  package mutating func beginJournal() { journal = Journal() }
+
+  /// Stops recording and returns what was recorded.
+  package mutating func endJournal() -> Journal {
+    defer { journal = nil }
+    return journal ?? Journal()
+  }
+
+  /// Puts back the values recorded in `journal`.
+  package mutating func restore(_ journal: Journal) {
+    for (key, value) in journal.tables { tables[key] = value }
+    for (key, value) in journal.indexes { indexes[key] = value }
+    for (key, value) in journal.views { views[key] = value }
+    for (key, value) in journal.objects { objects[key] = value }
+  }
+
+  private mutating func setTable(_ key: String, _ value: Table?) {
+    if journal != nil, journal?.tables.index(forKey: key) == nil { journal?.tables[key] = .some(tables[key]) }
+    tables[key] = value
+  }
+
+  private mutating func setIndex(_ key: String, _ value: Index?) {
+    if journal != nil, journal?.indexes.index(forKey: key) == nil { journal?.indexes[key] = .some(indexes[key]) }
+    indexes[key] = value
+  }
+
+  private mutating func setView(_ key: String, _ value: View?) {
+    if journal != nil, journal?.views.index(forKey: key) == nil { journal?.views[key] = .some(views[key]) }
+    views[key] = value
+  }
+
+  private mutating func setObject(_ key: String, _ value: Object?) {
+    if journal != nil, journal?.objects.index(forKey: key) == nil { journal?.objects[key] = .some(objects[key]) }
+    objects[key] = value
   }
 }

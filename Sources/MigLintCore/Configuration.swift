@@ -33,11 +33,24 @@ package struct Configuration: Sendable {
   package var lockTimeoutSetByRunner = false
   /// Statement kinds `forbidden-statement` reports (StatementKindNames).
   package var forbid: [String] = []
+  /// Per migrations directory (relative to the configuration file): `tool` and `transaction`.
+  package var directories: [String: DirectoryConfiguration] = [:]
 
   package init() {}
 
   package var ruleOptions: RuleOptions {
     RuleOptions(lockTimeoutSetByRunner: lockTimeoutSetByRunner, forbid: Set(forbid), selectors: select ?? [])
+  }
+}
+
+/// Settings of one migrations directory, as written (the workspace validates the names).
+package struct DirectoryConfiguration: Sendable, Equatable {
+  package var tool: String?
+  package var transaction: String?
+
+  package init(tool: String? = nil, transaction: String? = nil) {
+    self.tool = tool
+    self.transaction = transaction
   }
 }
 

@@ -38,6 +38,8 @@ package struct Linter: Sendable {
   package let enabled: Set<String>
   /// Enabled statement rules with their ids (reading `description` copies the whole struct).
   private let rules: [(id: String, rule: any StatementRule)]
+  /// Ids of the compat rules (breaking changes), which a down script may trigger on purpose.
+  private let compatRules: Set<String>
 
   package init(registry: RuleRegistry, configuration: Configuration) {
     self.registry = registry
@@ -45,6 +47,7 @@ package struct Linter: Sendable {
     let enabled = registry.enabledIDs(configuration)
     self.enabled = enabled
     rules = registry.statementRules.map { (type(of: $0).description.id, $0) }.filter { enabled.contains($0.id) }
+    compatRules = Set(registry.descriptions.filter { $0.category == .compat }.map(\.id))
   }
 
   /// Lints one file's text.
@@ -52,8 +55,19 @@ package struct Linter: Sendable {
     lint(Parser.parse(source))
   }
 
-  /// Lints a parsed file; output sorted by offset, then rule id.
+  /// Lints a parsed file on its own; output sorted by offset, then rule id.
   package func lint(_ file: ParsedFile) -> [Diagnostic] {
+    var catalog = Catalog()
+    var state = MigrationState()
+    var raw = fileFindings(file)
+    for index in file.statements.indices {
+      run(file, index, &catalog, &state, into: &raw)
+    }
+    return finalize(file, raw)
+  }
+
+  /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
+  package func fileFindings(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
     var raw: [(id: String, finding: Finding)] = []
     for error in file.syntaxErrors {
       raw.append(
@@ -67,15 +81,30 @@ package struct Linter: Sendable {
           )
         ))
     }
-    raw += skippedText(file)
-    raw += runStatementRules(file)
+    return raw + skippedText(file)
+  }
+
+  /// Applies suppressions, severities and placeholders to a file's raw findings; sorted output.
+  /// `rulesRan` is false when statement rules did not run on the file (then no suppression is
+  /// reported unused).
+  package func finalize(
+    _ file: ParsedFile, _ findings: [(id: String, finding: Finding)], rulesRan: Bool = true
+  ) -> [Diagnostic] {
+    var raw = findings
     let suppressions = Suppression.parse(file, registry: registry)
     raw += invalidSuppressions(suppressions)
     raw.removeAll { !enabled.contains($0.id) }
-    let kept = applySuppressions(raw, suppressions, file)
-    return kept.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }.sorted {
-      ($0.range.start, $0.ruleID, $0.range.end) < ($1.range.start, $1.ruleID, $1.range.end)
-    }
+    let kept = applySuppressions(raw, suppressions, file, reportUnused: rulesRan)
+    return kept.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }.sorted(by: Self.order)
+  }
+
+  /// Severities for findings in a file that is not SQL (a deploy record): no suppressions there.
+  package func finalize(_ source: SourceFile, _ findings: [(id: String, finding: Finding)]) -> [Diagnostic] {
+    findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }.sorted(by: Self.order)
+  }
+
+  private static func order(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
+    (lhs.range.start, lhs.ruleID, lhs.range.end) < (rhs.range.start, rhs.ruleID, rhs.range.end)
   }
 
   // MARK: - Text that is not SQL
@@ -136,23 +165,36 @@ package struct Linter: Sendable {
 
   // MARK: - Statement rules
 
-  private func runStatementRules(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
-    var raw: [(id: String, finding: Finding)] = []
-    var catalog = Catalog()
-    var state = MigrationState()
-    for index in file.statements.indices {
-      run(file, index, &catalog, &state, into: &raw)
-      if let embedded = Parser.embedded(in: file.statements[index], of: file) {
-        lintEmbedded(embedded, of: file.statements[index], &catalog, &state, into: &raw)
-      }
+  /// How a statement is run: whether rules look at it, and whether compat rules treat objects
+  /// from an earlier replay step as new (a down script may drop what its up created).
+  package struct RunMode: Sendable {
+    package var rules = true
+    package var applying = true
+    /// For compat rules: objects created at or after this step are new.
+    package var compatNewSince: Int?
+
+    package init(rules: Bool = true, applying: Bool = true, compatNewSince: Int? = nil) {
+      self.rules = rules
+      self.applying = applying
+      self.compatNewSince = compatNewSince
     }
-    return raw
   }
 
-  /// Runs the rules on one statement, then moves state and schema model past it.
-  private func run(
+  /// Runs the rules on one statement (and the statements of its DO block or function body), then
+  /// moves state and schema model past it.
+  package func run(
     _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState,
-    applying: Bool = true, into raw: inout [(id: String, finding: Finding)]
+    mode: RunMode = RunMode(), into raw: inout [(id: String, finding: Finding)]
+  ) {
+    runOne(file, index, &catalog, &state, mode: mode, into: &raw)
+    if let embedded = Parser.embedded(in: file.statements[index], of: file) {
+      lintEmbedded(embedded, of: file.statements[index], &catalog, &state, mode: mode, into: &raw)
+    }
+  }
+
+  private func runOne(
+    _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState, mode: RunMode,
+    into raw: inout [(id: String, finding: Finding)]
   ) {
     let statement = file.statements[index]
     // The scope ends the context before the catalog changes, so the model is mutated in place
@@ -161,19 +203,33 @@ package struct Linter: Sendable {
       let context = StatementContext(
         file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
         options: configuration.ruleOptions, index: index)
-      for (id, rule) in rules {
-        for finding in rule.check(statement, in: context) { raw.append((id, finding)) }
+      if mode.rules {
+        var compatContext: StatementContext?
+        if let since = mode.compatNewSince {
+          var compatCatalog = catalog
+          compatCatalog.newSince = since
+          compatContext = StatementContext(
+            file: file, catalog: compatCatalog, state: state, pgVersion: configuration.pgVersion,
+            options: configuration.ruleOptions, index: index)
+        }
+        for (id, rule) in rules {
+          let ruleContext = compatContext != nil && compatRules.contains(id) ? compatContext! : context
+          for finding in rule.check(statement, in: ruleContext) { raw.append((id, finding)) }
+        }
       }
       advance(&state, past: statement, context: context)
     }
-    if applying { catalog.apply(statement) }
+    if mode.applying {
+      catalog.origin.line = file.source.position(of: statement.range.start).line
+      catalog.apply(statement)
+    }
   }
 
   /// Lints the statements of a DO block (run now, in one transaction) or of a PL/pgSQL function
   /// body (run when called: linted, but the schema model does not change).
   private func lintEmbedded(
     _ embedded: EmbeddedSQL, of statement: Statement, _ catalog: inout Catalog, _ state: inout MigrationState,
-    into raw: inout [(id: String, finding: Finding)]
+    mode: RunMode, into raw: inout [(id: String, finding: Finding)]
   ) {
     let isBlock: Bool
     if case .doBlock = statement.kind { isBlock = true } else { isBlock = false }
@@ -184,12 +240,14 @@ package struct Linter: Sendable {
         isBlock
         ? "a DO block, which runs as one transaction" : "a function body, which runs in its caller's transaction"
     }
+    var innerMode = mode
+    innerMode.applying = mode.applying && isBlock
     for fragment in embedded.fragments {
       for index in fragment.statements.indices {
-        run(fragment, index, &innerCatalog, &innerState, applying: isBlock, into: &raw)
+        runOne(fragment, index, &innerCatalog, &innerState, mode: innerMode, into: &raw)
       }
     }
-    if let first = embedded.dynamicDDL.first {
+    if let first = embedded.dynamicDDL.first, mode.rules {
       let count = embedded.dynamicDDL.count
       raw.append(
         (
@@ -202,7 +260,7 @@ package struct Linter: Sendable {
         ))
     }
     if isBlock {
-      catalog = innerCatalog
+      if mode.applying { catalog = innerCatalog }
       state.settings.formUnion(innerState.settings)
       state.blockingLockTaken = state.blockingLockTaken || innerState.blockingLockTaken
     }
@@ -236,6 +294,9 @@ package struct Linter: Sendable {
         }
         state.transaction.explicitBlock = true
       case .commit, .rollback, .prepare:
+        // A COMMIT inside the tool's transaction ends it (files escape it by hand this way),
+        // except in a single multi-statement query, where the next statement starts another.
+        if let tool = state.transaction.tool, !tool.singleQuery { state.transaction.tool = nil }
         state.transaction.end()
       default:
         break
@@ -301,7 +362,7 @@ package struct Linter: Sendable {
 
   /// Drops findings covered by suppressions and reports suppression entries that silenced nothing.
   private func applySuppressions(
-    _ raw: [(id: String, finding: Finding)], _ suppressions: [Suppression], _ file: ParsedFile
+    _ raw: [(id: String, finding: Finding)], _ suppressions: [Suppression], _ file: ParsedFile, reportUnused: Bool
   ) -> [(id: String, finding: Finding)] {
     // What each next-statement suppression covers: the first statement or rejected piece after it.
     let targets: [SourceRange] =
@@ -331,7 +392,7 @@ package struct Linter: Sendable {
       }
       if !silenced { kept.append(item) }
     }
-    guard enabled.contains(EngineRuleID.unusedSuppression) else { return kept }
+    guard reportUnused, enabled.contains(EngineRuleID.unusedSuppression) else { return kept }
     let unusedSilenced = suppressions.contains { other in
       other.scope == .file && other.entries.contains { $0.id == EngineRuleID.unusedSuppression }
     }

@@ -118,20 +118,26 @@ package struct TransactionState: Sendable {
   /// A transaction the statement runs in without a BEGIN, and why ("a DO block, which runs as one
   /// transaction").
   package var implicit: String?
+  /// The transaction the migration tool runs the script in.
+  package var tool: ToolTransaction?
 
-  package var inTransaction: Bool { explicitBlock || implicit != nil }
+  package var inTransaction: Bool { explicitBlock || implicit != nil || tool != nil }
 
-  /// "the transaction block opened on line 4", "a DO block, which runs as one transaction".
+  /// True when the open transaction is the migration tool's (no BEGIN, DO block or function).
+  package var isToolTransaction: Bool { !explicitBlock && implicit == nil && tool != nil }
+
+  /// "the transaction block opened on line 4", "a DO block, which runs as one transaction",
+  /// "a transaction (goose runs this file in a transaction)".
   package func describe(in source: SourceFile) -> String {
     if explicitBlock, let beginOffset {
       return "the transaction block opened on line \(source.position(of: beginOffset).line)"
     }
-    return implicit ?? "an open transaction block"
+    return implicit ?? tool.map { "a transaction (\($0.reason))" } ?? "an open transaction block"
   }
 
-  /// Forgets what the finished transaction held (an implicit transaction's reason stays).
+  /// Forgets what the finished transaction held (the reasons for implicit transactions stay).
   package mutating func end() {
-    self = TransactionState(implicit: implicit)
+    self = TransactionState(implicit: implicit, tool: tool)
   }
 }
 

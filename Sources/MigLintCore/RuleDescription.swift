@@ -62,9 +62,23 @@ package struct RuleExample: Sendable, ExpressibleByStringLiteral {
   /// `miglint.toml` text the example runs with, if it needs settings.
   package var configuration: String?
 
+  /// For rules about a migration set: the files of a migrations directory (`▶` in one of them).
+  package var files: [ExampleFile] = []
+  /// The files as they were deployed: written first and recorded with `miglint sum`, then
+  /// replaced by ``files``.
+  package var deployed: [ExampleFile]?
+
   package init(_ sql: String, pgVersion: Int? = nil, configuration: String? = nil) {
     self.sql = sql
     self.pgVersion = pgVersion
+    self.configuration = configuration
+  }
+
+  /// An example made of a migrations directory's files.
+  package init(files: [ExampleFile], deployed: [ExampleFile]? = nil, configuration: String? = nil) {
+    self.sql = ""
+    self.files = files
+    self.deployed = deployed
     self.configuration = configuration
   }
 
@@ -82,6 +96,17 @@ package struct RuleExample: Sendable, ExpressibleByStringLiteral {
       }
     }
     return (text, markers)
+  }
+}
+
+/// A file of a directory example: path relative to the migrations directory, and its text.
+package struct ExampleFile: Sendable {
+  package var path: String
+  package var text: String
+
+  package init(_ path: String, _ text: String) {
+    self.path = path
+    self.text = text
   }
 }
 

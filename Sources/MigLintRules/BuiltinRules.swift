@@ -46,6 +46,9 @@ package enum BuiltinRules {
       RenameObject(),
       DropNotNull(),
       DomainCheckConstraint(),
+      DropColumnReferenced(),
+      AlterColumnTypeReferenced(),
+      DropTableReferenced(),
       ForbiddenStatement(),
       // type
       IntPrimaryKey(),
@@ -61,6 +64,9 @@ package enum BuiltinRules {
     ],
     engineRules: [
       SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self, TemplatedSQL.self, PsqlMetaCommand.self,
-      DynamicSQL.self,
+      DynamicSQL.self, UnsupportedDialect.self,
+      // history: reported by the workspace and the history replay
+      MissingDownMigration.self, DownDoesNotRevertUp.self, EmptyMigration.self, DuplicateMigrationVersion.self,
+      EditedAfterDeploy.self, DeletedAfterDeploy.self, OutOfOrderMigration.self,
     ])
 }

@@ -52,6 +52,15 @@ package enum RuleDocs {
     if let configuration = example.configuration {
       text += "With `miglint.toml`:\n\n```toml\n\(configuration.trimmingTrailingNewlines)\n```\n\n"
     }
+    if let deployed = example.deployed {
+      text += "Deployed (recorded in `miglint.sum`):\n\n"
+      for file in deployed { text += "`\(file.path)`:\n\n```sql\n\(file.text.trimmingTrailingNewlines)\n```\n\n" }
+      text += "Now:\n\n"
+    }
+    for file in example.files {
+      text += "`\(file.path)`:\n\n```sql\n\(file.text.trimmingTrailingNewlines)\n```\n\n"
+    }
+    guard example.files.isEmpty else { return text }
     return text + "```sql\n\(example.sql.trimmingTrailingNewlines)\n```\n\n"
   }
 }

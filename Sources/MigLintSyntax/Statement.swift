@@ -219,13 +219,34 @@ package struct VariableSet: Hashable, Sendable {
   }
 }
 
+/// A column named in a query: `c`, `t.c`, `t.*`, `*`.
+package struct ColumnReference: Hashable, Sendable {
+  /// The table name or alias before the column, if written.
+  package var qualifier: String?
+  /// The column name, or `*`.
+  package var name: String
+}
+
+/// What a query reads: the relations with their aliases, and the columns it names.
+package struct QueryReferences: Hashable, Sendable {
+  /// Tables and views read, in order of appearance.
+  package var relations: [QualifiedName] = []
+  /// Alias (or bare relation name) → relation.
+  package var aliases: [String: QualifiedName] = [:]
+  package var columns: [ColumnReference] = []
+
+  package init() {}
+}
+
 /// CREATE VIEW / CREATE MATERIALIZED VIEW.
 package struct CreateView: Hashable, Sendable {
   package var name: QualifiedName
   package var materialized: Bool
   package var orReplace: Bool
+  /// What the query reads.
+  package var query: QueryReferences
   /// Tables and views the query reads.
-  package var relations: [QualifiedName]
+  package var relations: [QualifiedName] { query.relations }
 }
 
 /// REINDEX.
@@ -309,6 +330,10 @@ package struct CreateObject: Hashable, Sendable {
   /// The table it is on (triggers, policies).
   package var table: QualifiedName?
   package var ifNotExists: Bool
+  /// Columns it names: a policy's expressions, a trigger's `UPDATE OF` list.
+  package var columns: [String] = []
+  /// A trigger's function.
+  package var function: QualifiedName?
 }
 
 /// ALTER … SET SCHEMA.

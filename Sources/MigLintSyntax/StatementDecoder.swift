@@ -93,12 +93,15 @@ struct StatementDecoder {
       kind = .createObject(
         CreateObject(
           objectType: "trigger", name: QualifiedName(name: tape.string(tape.member(node, "trigname")) ?? ""),
-          table: rangeVar(tape.member(node, "relation")), ifNotExists: tape.bool(tape.member(node, "replace"))))
+          table: rangeVar(tape.member(node, "relation")), ifNotExists: tape.bool(tape.member(node, "replace")),
+          columns: stringList(tape.member(node, "columns")),
+          function: qualified(stringList(tape.member(node, "funcname")))))
     case "CreatePolicyStmt":
       kind = .createObject(
         CreateObject(
           objectType: "policy", name: QualifiedName(name: tape.string(tape.member(node, "policy_name")) ?? ""),
-          table: rangeVar(tape.member(node, "table")), ifNotExists: false))
+          table: rangeVar(tape.member(node, "table")), ifNotExists: false,
+          columns: columnNames(in: tape.member(node, "qual")) + columnNames(in: tape.member(node, "with_check"))))
     case "AlterObjectSchemaStmt":
       let object = tape.member(node, "relation").map { rangeVar($0) } ?? tape.member(node, "object").flatMap(objectName)
       kind = .setSchema(
@@ -139,7 +142,7 @@ struct StatementDecoder {
       return .createView(
         CreateView(
           name: name, materialized: true, orReplace: false,
-          relations: relations(in: tape.member(node, "query"))))
+          query: references(in: tape.member(node, "query"))))
     }
     return .createTable(
       CreateTable(
@@ -272,7 +275,7 @@ struct StatementDecoder {
     CreateView(
       name: rangeVar(tape.member(node, "view")), materialized: false,
       orReplace: tape.bool(tape.member(node, "replace")),
-      relations: relations(in: tape.member(node, "query")))
+      query: references(in: tape.member(node, "query")))
   }
 
   private func reindex(_ node: Int) -> Reindex {
@@ -451,17 +454,30 @@ struct StatementDecoder {
     return []
   }
 
-  /// Tables and views a query reads (every RangeVar in it).
-  private func relations(in node: Int?) -> [QualifiedName] {
-    guard let node else { return [] }
-    var result: [QualifiedName] = []
+  /// What a query reads: every RangeVar (with its alias) and every ColumnRef in it.
+  private func references(in node: Int?) -> QueryReferences {
+    var result = QueryReferences()
+    guard let node else { return result }
     walk(node) { key, value in
       if tape.keyEquals(key, "RangeVar") {
         let name = rangeVar(value)
-        if !result.contains(name) { result.append(name) }
+        if !result.relations.contains(name) { result.relations.append(name) }
+        let alias = tape.string(tape.member(tape.member(value, "alias"), "aliasname")) ?? name.name
+        result.aliases[alias] = name
+      } else if tape.keyEquals(key, "ColumnRef") {
+        let fields = tape.elements(tape.member(value, "fields"))
+        let names = fields.map { tape.string(tape.member(tape.member($0, "String"), "sval")) ?? "*" }
+        guard let last = names.last else { return }
+        result.columns.append(ColumnReference(qualifier: names.count > 1 ? names[names.count - 2] : nil, name: last))
       }
     }
     return result
+  }
+
+  /// Column names in an expression (a policy's USING / WITH CHECK).
+  private func columnNames(in node: Int?) -> [String] {
+    guard let node else { return [] }
+    return references(in: node).columns.map(\.name).filter { $0 != "*" }
   }
 
   /// Calls `visit` for every object member in the subtree of `node`.

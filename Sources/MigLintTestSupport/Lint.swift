@@ -1,3 +1,4 @@
+import Foundation
 import MigLintCore
 import MigLintRules
 import MigLintSyntax
@@ -30,6 +31,52 @@ package enum TestLint {
       }
       configuration.select = (configuration.select ?? []) + select
     }
+  }
+
+  /// A finding of a directory example: the file (relative to the directory) and the diagnostic.
+  package struct DirectoryFinding: Sendable {
+    package var file: String
+    package var diagnostic: Diagnostic
+  }
+
+  /// Lints a directory example: writes its deployed files, records them with the deploy record,
+  /// replaces them with its files, and lints the directory with the history.
+  package static func lintDirectory(_ example: RuleExample, select: [String]) throws -> [DirectoryFinding] {
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    func write(_ files: [ExampleFile]) throws {
+      for file in files {
+        let path = FileSystem.join(directory, file.path)
+        try FileManager.default.createDirectory(
+          atPath: FileSystem.parent(of: path), withIntermediateDirectories: true)
+        try FileSystem.writeAtomically(Array(file.text.replacing("\u{25B6}", with: "").utf8), to: path)
+      }
+    }
+    if let deployed = example.deployed {
+      try write(deployed)
+      let record = DeployRecord.make(try Project().layout(of: directory))
+      try FileSystem.writeAtomically(Array(record.render().utf8), to: FileSystem.join(directory, DeployRecord.fileName))
+      for file in deployed { try FileManager.default.removeItem(atPath: FileSystem.join(directory, file.path)) }
+    }
+    try write(example.files)
+    var configuration = Configuration()
+    if let text = example.configuration {
+      configuration = try ConfigurationLoader.parse(text, path: "example.toml", registry: BuiltinRules.registry)
+    }
+    configuration.select = (configuration.select ?? []) + select
+    let linter = Linter(registry: BuiltinRules.registry, configuration: configuration)
+    let files = try FileDiscovery.expand([directory])
+    let results = Runner.lint(try Project().load(files), linter: linter, jobs: 2)
+    return results.flatMap { result in
+      result.diagnostics.map { DirectoryFinding(file: FileSystem.relative(result.path, to: directory), diagnostic: $0) }
+    }
+  }
+
+  /// A new empty directory under the system's temporary directory.
+  package static func temporaryDirectory() throws -> String {
+    let path = NSTemporaryDirectory() + "miglint-test-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
   }
 
   /// The repository root, from this file's location.

@@ -8,7 +8,7 @@ package enum ConfigurationLoader {
   /// Every key the file may contain, in the order README documents them.
   package static let keys = [
     "pg-version", "select", "ignore", "severity", "fail-on", "include", "exclude",
-    "require-suppression-reason", "lock-timeout-set-by-runner", "forbid",
+    "require-suppression-reason", "lock-timeout-set-by-runner", "forbid", "directories",
   ]
 
   /// The nearest configuration file from `directory` upward, if any.
@@ -99,11 +99,52 @@ package enum ConfigurationLoader {
       case "lock-timeout-set-by-runner":
         guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
         configuration.lockTimeoutSetByRunner = flag
+      case "directories":
+        configuration.directories = try directories(value, path)
       default:
         throw WorkspaceError(subject, "unknown key (known keys: \(keys.joined(separator: ", ")))")
       }
     }
     return configuration
+  }
+
+  /// `[directories."db/migrations"]` tables with `tool` and `transaction`.
+  private static func directories(_ value: any TOMLValueConvertible, _ path: String) throws(WorkspaceError)
+    -> [String: DirectoryConfiguration]
+  {
+    guard let table = value.table else {
+      throw WorkspaceError("\(path): `directories`", "expected tables like [directories.\"db/migrations\"]")
+    }
+    var result: [String: DirectoryConfiguration] = [:]
+    for directory in table.keys.sorted() {
+      guard let settings = table[directory]?.table else {
+        throw WorkspaceError(
+          "\(path): `directories.\(directory)`", "expected a table with `tool` and/or `transaction`")
+      }
+      var entry = DirectoryConfiguration()
+      for key in settings.keys.sorted() {
+        let subject = "\(path): `directories.\"\(directory)\".\(key)`"
+        switch key {
+        case "tool":
+          guard let name = settings[key]?.string, MigrationTool(rawValue: name) != nil else {
+            throw WorkspaceError(
+              subject, "expected one of \(MigrationTool.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+          }
+          entry.tool = name
+        case "transaction":
+          guard let name = settings[key]?.string, TransactionMode(rawValue: name) != nil else {
+            throw WorkspaceError(
+              subject,
+              "expected one of \(TransactionMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
+          }
+          entry.transaction = name
+        default:
+          throw WorkspaceError(subject, "unknown key (known keys: tool, transaction)")
+        }
+      }
+      result[directory] = entry
+    }
+    return result
   }
 
   private static func strings(_ value: any TOMLValueConvertible, _ subject: String) throws(WorkspaceError)

@@ -13,6 +13,7 @@ import MigLintWorkspace
 
 extension OutputFormat: ExpressibleByArgument {}
 extension FailLevel: ExpressibleByArgument {}
+extension Scope: ExpressibleByArgument {}
 
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -52,8 +53,26 @@ struct Check: ParsableCommand {
   @Option(help: "Files linted in parallel (default: the number of cores).")
   var jobs: Int?
 
-  @Option(help: "Name shown for standard input ('-'); default <stdin>.")
+  @Option(
+    help:
+      "Path of the text read from standard input ('-'): its place decides the migrations directory, tool, history and config; default <stdin>."
+  )
   var stdinFilename: String?
+
+  @Option(
+    help:
+      "Git ref whose migrations count as deployed when a directory has no miglint.sum (e.g. origin/main); files changed or deleted since are findings."
+  )
+  var base: String?
+
+  @Option(
+    help:
+      "Which migrations statement rules report on: pending (after the last deployed one) or all (default: pending when a deploy record is known, else all)."
+  )
+  var scope: Scope?
+
+  @Flag(help: "Lint each file on its own: no migration layouts, schema history or history rules.")
+  var noHistory = false
 
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -68,15 +87,15 @@ struct Check: ParsableCommand {
       printError("miglint: \(error.description)")
       throw ExitCode(Exit.usage)
     }
-    let inputs: [Input]
+    let linter = Linter(registry: registry, configuration: configuration)
+    let results: [FileResult]
     do {
-      inputs = try resolveInputs(configuration)
+      let inputs = try resolveInputs(configuration)
+      results = try lint(inputs, linter: linter, configuration: configuration)
     } catch {
       printError("miglint: \(error.description)")
       throw ExitCode(Exit.usage)
     }
-    let linter = Linter(registry: registry, configuration: configuration)
-    let results = Runner.lint(inputs, linter: linter, jobs: jobs ?? System.coreCount)
     let failed = results.contains { result in
       result.diagnostics.contains { configuration.failOn.fails($0.severity) }
     }
@@ -138,19 +157,76 @@ struct Check: ParsableCommand {
     return configuration
   }
 
-  /// Paths from the command line, or the configuration's `include` globs.
+  /// Lints migration sets (the directories the inputs belong to), or each input on its own.
+  private func lint(_ inputs: [Input], linter: Linter, configuration: Configuration) throws(WorkspaceError)
+    -> [FileResult]
+  {
+    let workers = jobs ?? System.coreCount
+    if noHistory { return Runner.lint(inputs, linter: linter, jobs: workers) }
+    let project = try Self.project(configuration, scope: scope, base: base)
+    var files: [String] = []
+    var replacement: (path: String, bytes: [UInt8])?
+    var standalone: [Input] = []
+    for input in inputs {
+      switch input {
+      case .file(let path):
+        files.append(path)
+      case .standardInput(let name, let bytes):
+        // A name that places the text in a directory gets that directory's history.
+        if stdinFilename != nil, FileSystem.kind(Layouts.root(of: name).isEmpty ? "." : Layouts.root(of: name)) != nil {
+          replacement = (name, bytes)
+        } else {
+          standalone.append(input)
+        }
+      }
+    }
+    let sets = try project.load(files, replacement: replacement)
+    return Runner.lint(sets, linter: linter, jobs: workers) + Runner.lint(standalone, linter: linter, jobs: workers)
+  }
+
+  /// The workspace settings of a run: directory overrides relative to the configuration file.
+  static func project(_ configuration: Configuration, scope: Scope?, base: String?) throws(WorkspaceError) -> Project {
+    let cwd = FileSystem.currentDirectory()
+    let root = configurationDirectory(configuration)
+    var directories: [String: DirectorySettings] = [:]
+    for (path, settings) in configuration.directories {
+      let absolute = Self.normalized(path.hasPrefix("/") ? path : FileSystem.join(root, path))
+      directories[absolute] = DirectorySettings(
+        tool: settings.tool.flatMap(MigrationTool.init(rawValue:)),
+        transaction: settings.transaction.flatMap(TransactionMode.init(rawValue:)))
+    }
+    return Project(
+      scope: scope, base: base, directories: directories,
+      exclude: configuration.exclude.map { Glob(FileSystem.join(root, $0)) }, currentDirectory: cwd)
+  }
+
+  /// The absolute directory of the configuration file (the working directory without one).
+  static func configurationDirectory(_ configuration: Configuration) -> String {
+    let cwd = FileSystem.currentDirectory()
+    let base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
+    return base.hasPrefix("/") ? base : FileSystem.join(cwd, base)
+  }
+
+  /// `/a/./b/../c` → `/a/c`.
+  static func normalized(_ path: String) -> String {
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      if part == "." { continue }
+      if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  /// Paths from the command line, the configuration's `include` globs, or the working directory.
   private func resolveInputs(_ configuration: Configuration) throws(WorkspaceError) -> [Input] {
     let cwd = FileSystem.currentDirectory()
-    var base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
-    if !base.hasPrefix("/") { base = FileSystem.join(cwd, base) }
+    let base = Self.configurationDirectory(configuration)
     let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
     var arguments = paths
     if arguments.isEmpty {
-      guard !configuration.include.isEmpty else {
-        throw WorkspaceError(
-          "miglint", "no paths given: name files, directories or globs, or set `include` in miglint.toml")
-      }
-      arguments = configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
+      arguments =
+        configuration.include.isEmpty
+        ? ["."] : configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
     }
     var inputs: [Input] = []
     var files: [String] = []
@@ -173,7 +249,7 @@ struct Check: ParsableCommand {
   /// Options of `check` that take a value (kept in step with the declarations above by a test).
   static let optionsWithValues: Set<String> = [
     "--format", "--output", "-o", "--config", "--pg-version", "--fail-on", "--select", "--ignore", "--forbid", "--jobs",
-    "--stdin-filename",
+    "--stdin-filename", "--base", "--scope",
   ]
 
   /// Moves the path arguments of `check` out of `arguments`.
@@ -181,7 +257,7 @@ struct Check: ParsableCommand {
   /// ArgumentParser takes time quadratic in the number of positional values (measured: 19% of a
   /// run over 2,000 files, as a pre-commit hook passes them), so paths skip it.
   static func takePaths(from arguments: inout [String]) -> [String] {
-    if let first = arguments.first, ["rules", "explain", "help"].contains(first) { return [] }
+    if let first = arguments.first, ["rules", "explain", "help", "sum"].contains(first) { return [] }
     var kept: [String] = []
     var paths: [String] = []
     var index = 0

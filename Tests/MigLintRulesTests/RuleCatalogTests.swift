@@ -28,6 +28,13 @@ import Testing
     }
   }
 
+  @Test func everyHistoryRuleHasItsOwnFile() throws {
+    for description in registry.descriptions where description.category == .history {
+      let path = "\(TestLint.repositoryRoot)/Sources/MigLintRules/History/\(description.typeName).swift"
+      #expect(try readText(path).contains("struct \(description.typeName): EngineRule"), "\(description.id): \(path)")
+    }
+  }
+
   @Test func idsAndAliasesAreUniqueAndMatchTheCatalog() throws {
     var names = Set<String>()
     for description in registry.descriptions {

@@ -18,10 +18,42 @@ import Testing
     TestLint.lint(example, sql: sql, select: ["default", rule.id])
   }
 
-  @Test(arguments: rules)
+  /// Rules whose examples are migrations directories (history rules, file-name notes).
+  static let directoryRules = rules.filter { $0.triggering.contains { !$0.files.isEmpty } }
+  /// Rules with SQL examples; their directory examples run in `directoryExamplesFireAtTheirMarkers`.
+  static let sqlRules = rules.filter { $0.triggering.contains { $0.files.isEmpty } }
+
+  @Test(arguments: directoryRules)
+  func directoryExamplesFireAtTheirMarkers(_ rule: RuleDescription) throws {
+    for example in rule.triggering where !example.files.isEmpty {
+      var markers: [String] = []
+      for file in example.files {
+        for offset in RuleExample(file.text).stripped.markers { markers.append("\(file.path)@\(offset)") }
+      }
+      let found = try TestLint.lintDirectory(example, select: ["default", rule.id]).filter {
+        $0.diagnostic.ruleID == rule.id
+      }
+      if markers.isEmpty {
+        // Findings about files that are gone point into miglint.sum.
+        #expect(!found.isEmpty, "\(rule.id) did not fire on \(example.files.map(\.path))")
+      } else {
+        #expect(
+          found.map { "\($0.file)@\($0.diagnostic.range.start)" }.sorted() == markers.sorted(),
+          "\(rule.id) on \(example.files.map(\.path)): \(found.map { ($0.file, $0.diagnostic.message) })")
+      }
+    }
+    for example in rule.nonTriggering where !example.files.isEmpty {
+      let found = try TestLint.lintDirectory(example, select: ["default", rule.id]).filter {
+        $0.diagnostic.ruleID == rule.id
+      }
+      #expect(found.isEmpty, "\(rule.id) fired on \(example.files.map(\.path)): \(found.map(\.diagnostic.message))")
+    }
+  }
+
+  @Test(arguments: sqlRules)
   func triggeringExamplesFireAtTheirMarkers(_ rule: RuleDescription) {
     #expect(!rule.triggering.isEmpty, "\(rule.id) has no triggering example")
-    for example in rule.triggering {
+    for example in rule.triggering where example.files.isEmpty {
       let (sql, markers) = example.stripped
       #expect(!markers.isEmpty, "\(rule.id): triggering example without ▶ marker:\n\(example.sql)")
       let starts = Self.findings(rule, sql, example).map(\.range.start)
@@ -29,18 +61,18 @@ import Testing
     }
   }
 
-  @Test(arguments: rules)
+  @Test(arguments: sqlRules)
   func nonTriggeringExamplesStayQuiet(_ rule: RuleDescription) {
     #expect(!rule.nonTriggering.isEmpty, "\(rule.id) has no non-triggering example")
-    for example in rule.nonTriggering {
+    for example in rule.nonTriggering where example.files.isEmpty {
       let found = Self.findings(rule, example.stripped.sql, example)
       #expect(found.isEmpty, "\(rule.id) fired on:\n\(example.sql)\n\(found.map(\.message))")
     }
   }
 
-  @Test(arguments: rules.filter { !metaRules.contains($0.id) })
+  @Test(arguments: sqlRules.filter { !metaRules.contains($0.id) })
   func aSuppressionCommentSilencesIt(_ rule: RuleDescription) throws {
-    for example in rule.triggering {
+    for example in rule.triggering where example.files.isEmpty {
       let (sql, markers) = example.stripped
       let parsed = Parser.parse(try SourceFile(path: "t.sql", text: sql))
       // Put the comment on its own line before each statement (or rejected statement) with a marker.
@@ -61,9 +93,9 @@ import Testing
     }
   }
 
-  @Test(arguments: rules.filter { !metaRules.contains($0.id) })
+  @Test(arguments: sqlRules.filter { !metaRules.contains($0.id) })
   func theSameSQLInACommentOrStringDoesNotFire(_ rule: RuleDescription) {
-    for example in rule.triggering {
+    for example in rule.triggering where example.files.isEmpty {
       let sql = example.stripped.sql
       let commented = "/*\n\(sql.replacing("*/", with: "* /"))\n*/\nSELECT 1;\n"
       #expect(Self.findings(rule, commented, example).isEmpty, "\(rule.id) in a comment")
@@ -74,10 +106,10 @@ import Testing
     }
   }
 
-  @Test(arguments: rules)
+  @Test(arguments: sqlRules)
   func positionsSurviveAMultibytePrefix(_ rule: RuleDescription) {
     let prefix = "-- Überprüfung 🚀 データ\n"
-    for example in rule.triggering {
+    for example in rule.triggering where example.files.isEmpty {
       let (sql, markers) = example.stripped
       let found = Self.findings(rule, prefix + sql, example)
       #expect(found.map(\.range.start).sorted() == markers.map { $0 + prefix.utf8.count }.sorted(), "\(rule.id)")
@@ -92,10 +124,10 @@ import Testing
     }
   }
 
-  @Test(arguments: rules.filter { $0.fixSafety != nil })
+  @Test(arguments: sqlRules.filter { $0.fixSafety != nil })
   func fixesApplyParseAndRemoveTheFinding(_ rule: RuleDescription) throws {
     var applied = 0
-    for example in rule.triggering {
+    for example in rule.triggering where example.files.isEmpty {
       let sql = example.stripped.sql
       let before = Self.findings(rule, sql, example)
       for diagnostic in before {

@@ -88,7 +88,7 @@ import Testing
     #expect(configuration.requireSuppressionReason && configuration.lockTimeoutSetByRunner)
     #expect(configuration.severity == ["rename-column": .info])
     #expect(configuration.forbid == ["revoke", "alter-system"])
-    #expect(Set(ConfigurationLoader.keys).count == 10)
+    #expect(Set(ConfigurationLoader.keys).count == 11)
   }
 
   @Test(arguments: [

@@ -80,7 +80,8 @@ enum CLI {
       (["--pg-version", "8.4", "fixtures/clean"], "--pg-version"),
       (["does/not/exist.sql"], "does/not/exist.sql"),
       (["--config", "nope.toml", "fixtures/clean"], "nope.toml"),
-      ([], "no paths given"),
+      (["--scope", "sometimes", "fixtures/clean"], "--scope"),
+      (["--base", "no-such-ref-anywhere", "fixtures/clean"], "unknown git ref `no-such-ref-anywhere`"),
       (["--jobs", "0", "fixtures/clean"], "--jobs"),
     ]
     for (arguments, mention) in cases {

@@ -66,11 +66,10 @@ struct DropObject: StatementRule {
           help: "Deploy code that no longer uses the \(kind) first, then drop it in a later release")
       ]
     case .alterTable(let alter):
-      let table = context.catalog.table(alter.relation)
       return alter.commands.compactMap { command -> Finding? in
         switch command.subtype {
         case "DropConstraint":
-          guard let name = command.name, !(table?.newConstraints.contains(name) ?? false) else { return nil }
+          guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation) else { return nil }
           return Finding(
             at: command.range,
             message:

@@ -48,10 +48,10 @@ struct RenameObject: StatementRule {
     switch statement.kind {
     case .rename(let rename):
       guard let kind = Self.kinds[rename.renameType], let object = rename.relation else { return [] }
-      if rename.renameType == "index", context.catalog.index(object)?.isNew ?? false { return [] }
+      if rename.renameType == "index", context.catalog.isNewIndex(object) { return [] }
       if rename.renameType == "tabconstraint" {
         let name = rename.oldName ?? ""
-        if context.catalog.table(object)?.newConstraints.contains(name) ?? false { return [] }
+        if context.catalog.isNewConstraint(name, on: object) { return [] }
         return [
           Finding(
             at: statement.range,

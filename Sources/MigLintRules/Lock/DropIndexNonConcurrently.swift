@@ -34,7 +34,7 @@ struct DropIndexNonConcurrently: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .drop(let drop) = statement.kind, drop.objectType == "index", !drop.concurrently else { return [] }
-    let existing = drop.objects.filter { !(context.catalog.index($0)?.isNew ?? false) }
+    let existing = drop.objects.filter { !context.catalog.isNewIndex($0) }
     guard let first = existing.first else { return [] }
     let table = context.catalog.tableOfIndex(first)
     let names = existing.map { "`\($0)`" }.joined(separator: ", ")

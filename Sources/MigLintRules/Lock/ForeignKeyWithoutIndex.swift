@@ -56,8 +56,8 @@ struct ForeignKeyWithoutIndex: StatementRule {
         if constraint.kind == .primaryKey || constraint.kind == .unique { keysHere.append(constraint.columns) }
       }
     case .alterTable(let alter):
-      // Only tables whose indexes the model knows completely: those created by this migration.
-      guard context.catalog.table(alter.relation)?.isNew ?? false else { return [] }
+      // Only tables whose indexes the model knows completely: those whose CREATE it replayed.
+      guard context.catalog.table(alter.relation)?.origin != nil else { return [] }
       table = alter.relation
       for command in alter.commands {
         if let constraint = command.constraint, constraint.kind == .foreignKey {

@@ -219,3 +219,42 @@ struct DynamicSQL: EngineRule {
       """
     ])
 }
+
+/// Reported by the workspace from file names (MigLintWorkspace/LayoutBuilder.swift).
+struct UnsupportedDialect: EngineRule {
+  static let description = RuleDescription(
+    id: HistoryRuleID.unsupportedDialect,
+    summary: "A file for another database was skipped",
+    category: .syntax,
+    severity: .info,
+    rationale: """
+      ## What it flags
+      A migration file that its tool marks as another database: `.mysql.`, `.sqlite.`,
+      `.sqlite3.`, `.cockroach.`, `.crdb.` or `.mssql.` in the file name (ory/pop, and projects
+      that keep several dialects side by side), or every file of a Prisma project whose
+      `migration_lock.toml` names another provider. The file is not parsed.
+
+      ## Why it is dangerous
+      It is not: the note says that the file was seen and left alone on purpose. Many MySQL and
+      CockroachDB files parse "fine" with the PostgreSQL grammar, so linting them would report
+      hazards that do not exist there.
+
+      ## Safe alternative
+      Nothing to do.
+      """,
+    triggering: [
+      RuleExample(files: [
+        ExampleFile("20240101120000_users.postgres.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
+        ExampleFile("20240101120000_users.postgres.down.sql", "DROP TABLE users;\n"),
+        ExampleFile(
+          "20240101120000_users.mysql.up.sql", "▶CREATE TABLE users (id bigint PRIMARY KEY) ENGINE=InnoDB;\n"),
+        ExampleFile("20240101120000_users.mysql.down.sql", "▶DROP TABLE users;\n"),
+      ])
+    ],
+    nonTriggering: [
+      RuleExample(files: [
+        ExampleFile("20240101120000_users.postgres.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
+        ExampleFile("20240101120000_users.postgres.down.sql", "DROP TABLE users;\n"),
+      ])
+    ])
+}

@@ -63,11 +63,19 @@ struct ConcurrentlyInTransaction: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard context.state.transaction.inTransaction, let what = Self.nonTransactional(statement) else { return [] }
-    let opened = context.state.transaction.describe(in: context.file.source)
+    let transaction = context.state.transaction
+    if transaction.isToolTransaction, let tool = transaction.tool {
+      return [
+        Finding(
+          at: statement.range, message: "`\(what)` cannot run inside a transaction block, and \(tool.reason)",
+          help: tool.optOut)
+      ]
+    }
     return [
       Finding(
         at: statement.range,
-        message: "`\(what)` cannot run inside a transaction block, and this runs inside \(opened)",
+        message:
+          "`\(what)` cannot run inside a transaction block, and this runs inside \(transaction.describe(in: context.file.source))",
         help: "Move it after `COMMIT`, or into a migration that runs without a transaction")
     ]
   }

@@ -22,11 +22,17 @@ struct NonIdempotentStatement: StatementRule {
 
       ## Safe alternative
       Write each statement so that running it twice is harmless: `IF NOT EXISTS` / `IF EXISTS`.
+
+      A script of one statement is not reported (it fails whole or succeeds whole), unless the
+      statement is `CONCURRENTLY`: a failed concurrent build leaves an invalid index behind.
       """,
     triggering: [
       "▶CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
       "▶DROP INDEX CONCURRENTLY users_old_idx;",
-      "ALTER TABLE users ▶ADD COLUMN note text;",
+      """
+      ALTER TABLE users ▶ADD COLUMN note text;
+      ALTER TABLE users ▶DROP COLUMN legacy_note;
+      """,
     ],
     nonTriggering: [
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);",
@@ -36,6 +42,7 @@ struct NonIdempotentStatement: StatementRule {
       CREATE TABLE teams (id bigint);
       COMMIT;
       """,
+      "CREATE TABLE teams (id bigint);",
     ])
 
   /// DROP object kinds and the keyword after which IF EXISTS goes.
@@ -47,6 +54,7 @@ struct NonIdempotentStatement: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard !context.state.transaction.inTransaction else { return [] }
+    if context.file.statements.count == 1, ConcurrentlyInTransaction.nonTransactional(statement) == nil { return [] }
     let headline = context.headline(statement)
     func finding(_ range: SourceRange, _ message: String, insert text: String, after keyword: Token?) -> Finding {
       Finding(

@@ -1,0 +1,218 @@
+import MigLintSyntax
+
+/// Ids of the rules about the migration set and its deploy record (RULES.md "history"), and of
+/// the layout notes the workspace reports.
+package enum HistoryRuleID {
+  package static let missingDown = "missing-down-migration"
+  package static let downDoesNotRevert = "down-does-not-revert-up"
+  package static let emptyMigration = "empty-migration"
+  package static let duplicateVersion = "duplicate-migration-version"
+  package static let editedAfterDeploy = "edited-after-deploy"
+  package static let deletedAfterDeploy = "deleted-after-deploy"
+  package static let outOfOrder = "out-of-order-migration"
+  package static let unsupportedDialect = "unsupported-dialect"
+}
+
+extension Linter {
+  /// Lints a migration set in the tool's order with one schema model replayed over all of it.
+  ///
+  /// `parsed(i)` gives file `i` of the set parsed (it may wait for a parser thread); nil when the
+  /// file could not be read. Returns each file's diagnostics, by file index.
+  package func lint(_ set: MigrationSet, parsed: (Int) -> ParsedFile?) -> [[Diagnostic]] {
+    var raw = [[(id: String, finding: Finding)]](repeating: [], count: set.files.count)
+    var rulesRan = [Bool](repeating: false, count: set.files.count)
+    var catalog = Catalog()
+    let pendingStamp = set.firstPending.map { 2 * $0 } ?? Int.max
+    var claimed = Set<Int>()
+    for (number, migration) in set.migrations.enumerated() {
+      let upStamp = 2 * number
+      let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert) && !migration.down.isEmpty
+      if checksRevert { catalog.beginJournal() }
+      catalog.newSince = min(upStamp, pendingStamp)
+      catalog.origin.stamp = upStamp
+      var parsesCleanly = true
+      var upIsEmpty = true
+      for script in migration.up {
+        guard let file = parsed(script.file) else { continue }
+        parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
+        let count = run(script, of: file, set, &catalog, mode: RunMode(), &raw, &rulesRan, &claimed)
+        if count > 0 || !file.skipped.isEmpty || !file.syntaxErrors.isEmpty { upIsEmpty = false }
+      }
+      if upIsEmpty, let script = migration.up.first, parsed(script.file) != nil {
+        raw[script.file].append((HistoryRuleID.emptyMigration, emptyFinding(migration, script, parsed(script.file))))
+      }
+      let upJournal = checksRevert ? catalog.endJournal() : nil
+      guard !migration.down.isEmpty else { continue }
+      // The down runs against the schema after the up; the history goes on from the up.
+      catalog.beginJournal()
+      catalog.newSince = min(upStamp + 1, pendingStamp)
+      catalog.origin.stamp = upStamp + 1
+      var downIsEmpty = true
+      for script in migration.down {
+        guard let file = parsed(script.file) else { continue }
+        parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
+        let mode = RunMode(compatNewSince: min(upStamp, pendingStamp))
+        if run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed) > 0 { downIsEmpty = false }
+      }
+      let downJournal = catalog.endJournal()
+      if let upJournal, parsesCleanly, !downIsEmpty,
+        let finding = revertFinding(migration, upJournal: upJournal, downJournal: downJournal, catalog, parsed)
+      {
+        raw[migration.down[0].file].append((HistoryRuleID.downDoesNotRevert, finding))
+      }
+      catalog.restore(downJournal)
+    }
+    // Files of the set that are no migration's script (verify scripts, seeds): linted on their own.
+    for index in set.files.indices where !claimed.contains(index) && set.files[index].isSQL {
+      guard let file = parsed(index) else { continue }
+      var own = Catalog()
+      var state = MigrationState()
+      let reported = set.files[index].reported
+      for statement in file.statements.indices {
+        run(file, statement, &own, &state, mode: RunMode(rules: reported), into: &raw[index])
+      }
+      rulesRan[index] = reported
+    }
+    for finding in set.findings { raw[finding.file].append((finding.ruleID, finding.finding)) }
+    return set.files.indices.map { index in
+      let entry = set.files[index]
+      guard entry.isSQL, let file = parsed(index) else { return entry.source.map { finalize($0, raw[index]) } ?? [] }
+      var findings = raw[index]
+      if rulesRan[index] { findings = fileFindings(file) + findings }
+      return finalize(file, findings, rulesRan: rulesRan[index])
+    }
+  }
+
+  /// Runs one script's statements; returns how many statements it has.
+  private func run(
+    _ script: MigrationScript, of file: ParsedFile, _ set: MigrationSet, _ catalog: inout Catalog, mode: RunMode,
+    _ raw: inout [[(id: String, finding: Finding)]], _ rulesRan: inout [Bool], _ claimed: inout Set<Int>
+  ) -> Int {
+    let entry = set.files[script.file]
+    claimed.insert(script.file)
+    rulesRan[script.file] = rulesRan[script.file] || entry.reported
+    var mode = mode
+    mode.rules = entry.reported
+    catalog.origin.path = entry.path
+    let statements = file.statements.indices.filter { script.contains(file.statements[$0].range.start) }
+    var state = MigrationState()
+    // A single statement sent as one query runs in no transaction block.
+    if let tool = script.transaction, !(tool.singleQuery && statements.count < 2) { state.transaction.tool = tool }
+    for index in statements {
+      run(file, index, &catalog, &state, mode: mode, into: &raw[script.file])
+    }
+    return statements.count
+  }
+
+  private func emptyFinding(_ migration: Migration, _ script: MigrationScript, _ file: ParsedFile?) -> Finding {
+    let start = script.range?.start ?? 0
+    let end = script.range.map { min($0.end, $0.start + 1) } ?? min(1, file?.source.bytes.count ?? 0)
+    let section = script.range == nil ? "file" : "up section"
+    return Finding(
+      at: SourceRange(start: start, end: max(start, end)),
+      message: "Migration \(migration.version) has no statements: this \(section) is empty or only comments",
+      help: "Add the migration's statements, or delete the migration before it is deployed")
+  }
+
+  /// Compares the schema before the up with the schema after up and down.
+  private func revertFinding(
+    _ migration: Migration, upJournal: Catalog.Journal, downJournal: Catalog.Journal, _ catalog: Catalog,
+    _ parsed: (Int) -> ParsedFile?
+  ) -> Finding? {
+    // Before the up: what the up journal recorded, else (untouched by the up) what the down found.
+    var leftOver: [String] = []
+    var missing: [String] = []
+    var changed: [String] = []
+    func before<Value>(_ key: String, _ up: [String: Value?], _ down: [String: Value?]) -> Value? {
+      if let recorded = up[key] { return recorded }
+      return down[key] ?? nil
+    }
+    for key in Set(upJournal.tables.keys).union(downJournal.tables.keys).sorted() {
+      let old = before(key, upJournal.tables, downJournal.tables)
+      let new = catalog.tables[key]
+      HistoryDiff.tables(old, new, &leftOver, &missing, &changed)
+    }
+    for key in Set(upJournal.indexes.keys).union(downJournal.indexes.keys).sorted() {
+      let old = before(key, upJournal.indexes, downJournal.indexes)
+      let new = catalog.indexes[key]
+      if old == nil, let new { leftOver.append("index `\(new.name)`") }
+      if let old, new == nil { missing.append("index `\(old.name)`") }
+    }
+    for key in Set(upJournal.views.keys).union(downJournal.views.keys).sorted() {
+      let old = before(key, upJournal.views, downJournal.views)
+      let new = catalog.views[key]
+      if old == nil, let new { leftOver.append("\(new.kindName) `\(new.name)`") }
+      if let old, new == nil { missing.append("\(old.kindName) `\(old.name)`") }
+    }
+    for key in Set(upJournal.objects.keys).union(downJournal.objects.keys).sorted() {
+      let old = before(key, upJournal.objects, downJournal.objects)
+      let new = catalog.objects[key]
+      if old == nil, let new { leftOver.append("\(new.kind) `\(new.name)`") }
+      if let old, new == nil { missing.append("\(old.kind) `\(old.name)`") }
+    }
+    guard !leftOver.isEmpty || !missing.isEmpty || !changed.isEmpty else { return nil }
+    var parts: [String] = []
+    if !leftOver.isEmpty { parts.append("left over: " + HistoryDiff.list(leftOver)) }
+    if !missing.isEmpty { parts.append("missing: " + HistoryDiff.list(missing)) }
+    if !changed.isEmpty { parts.append("changed: " + HistoryDiff.list(changed)) }
+    let script = migration.down[0]
+    let file = parsed(script.file)
+    let first = file?.statements.first { script.contains($0.range.start) }
+    let range = first?.range ?? SourceRange(start: script.range?.start ?? 0, end: script.range?.start ?? 0)
+    return Finding(
+      at: range,
+      message:
+        "Down migration of \(migration.version) does not give back the schema from before its up (\(parts.joined(separator: "; ")))",
+      help: "Make the down undo exactly what the up does, in reverse order")
+  }
+}
+
+/// Differences between two versions of the schema model, for `down-does-not-revert-up`.
+enum HistoryDiff {
+  static func tables(
+    _ old: Catalog.Table?, _ new: Catalog.Table?, _ leftOver: inout [String], _ missing: inout [String],
+    _ changed: inout [String]
+  ) {
+    switch (old, new) {
+    case (nil, nil):
+      return
+    case (nil, let new?):
+      // The model started an entry for a table that predates the history: compare with empty.
+      if new.origin == nil {
+        tables(Catalog.Table(name: new.name, columns: [], origin: nil), new, &leftOver, &missing, &changed)
+      } else {
+        leftOver.append("table `\(new.name)`")
+      }
+    case (let old?, nil):
+      missing.append("table `\(old.name)`")
+    case (let old?, let new?):
+      for column in new.columns where old.column(column.name) == nil {
+        leftOver.append("column `\(new.name).\(column.name)`")
+      }
+      for column in old.columns {
+        guard let now = new.column(column.name) else {
+          missing.append("column `\(old.name).\(column.name)`")
+          continue
+        }
+        if let before = column.type, let after = now.type, before.displayName != after.displayName {
+          changed.append("`\(old.name).\(column.name)` is \(after.displayName), was \(before.displayName)")
+        }
+        if column.notNull != now.notNull {
+          changed.append("`\(old.name).\(column.name)` is \(now.notNull ? "NOT NULL" : "nullable") now")
+        }
+      }
+      for constraint in new.constraints where old.constraint(constraint.name) == nil {
+        leftOver.append("constraint `\(constraint.name)` on `\(new.name)`")
+      }
+      for constraint in old.constraints where new.constraint(constraint.name) == nil {
+        missing.append("constraint `\(constraint.name)` on `\(old.name)`")
+      }
+    }
+  }
+
+  /// "a, b and 3 more"
+  static func list(_ items: [String]) -> String {
+    items.count <= 6
+      ? items.joined(separator: ", ") : items.prefix(5).joined(separator: ", ") + " and \(items.count - 5) more"
+  }
+}

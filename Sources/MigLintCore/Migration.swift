@@ -1,0 +1,125 @@
+import MigLintSyntax
+
+/// The transaction a migration tool runs a script in, as far as statements inside it can tell.
+package struct ToolTransaction: Hashable, Sendable {
+  /// A sentence naming the tool: "goose runs this file in a transaction".
+  package var reason: String
+  /// How to run the script without it: "add `-- +goose NO TRANSACTION` to the file".
+  package var optOut: String
+  /// The tool sends the whole script as one multi-statement query: PostgreSQL runs it as one
+  /// implicit transaction (unless it holds a single statement), and a `COMMIT` inside does not
+  /// end it, the next statement starts another.
+  package var singleQuery: Bool
+
+  package init(reason: String, optOut: String, singleQuery: Bool = false) {
+    self.reason = reason
+    self.optOut = optOut
+    self.singleQuery = singleQuery
+  }
+}
+
+/// The direction a script moves the schema.
+package enum MigrationDirection: String, Hashable, Sendable {
+  case up, down
+}
+
+/// What one migration tool runs as one unit: a whole file, or the section of a file between markers.
+package struct MigrationScript: Hashable, Sendable {
+  /// Index of the file in ``MigrationSet/files``.
+  package var file: Int
+  /// The section of the file; nil for the whole file.
+  package var range: SourceRange?
+  package var direction: MigrationDirection
+  /// Nil when the tool runs the script without a transaction (or the behaviour is unknown).
+  package var transaction: ToolTransaction?
+
+  package init(file: Int, range: SourceRange? = nil, direction: MigrationDirection, transaction: ToolTransaction?) {
+    self.file = file
+    self.range = range
+    self.direction = direction
+    self.transaction = transaction
+  }
+
+  /// True when `offset` lies in the script.
+  package func contains(_ offset: Int) -> Bool {
+    guard let range else { return true }
+    return offset >= range.start && offset < range.end
+  }
+}
+
+/// One migration: its version, the scripts that apply it and those that revert it.
+package struct Migration: Hashable, Sendable {
+  /// The version as written (`0003`, `20240101120000`, `2.1`).
+  package var version: String
+  package var name: String
+  package var up: [MigrationScript]
+  package var down: [MigrationScript]
+  /// After the last deployed migration (a deploy record is known and does not list it).
+  package var isPending: Bool
+
+  package init(version: String, name: String, up: [MigrationScript], down: [MigrationScript], isPending: Bool = false) {
+    self.version = version
+    self.name = name
+    self.up = up
+    self.down = down
+    self.isPending = isPending
+  }
+}
+
+/// A file that belongs to a migration set.
+package struct MigrationFile: Sendable {
+  package var path: String
+  /// Nil when the file could not be read as text.
+  package var source: SourceFile?
+  /// Why the file could not be read or linted.
+  package var inputError: String?
+  /// SQL files are parsed; other files (the deploy record) only carry findings.
+  package var isSQL: Bool
+  /// Statement rules report on this file (`--scope`, and files named on the command line).
+  package var reported: Bool
+
+  package init(path: String, source: SourceFile?, inputError: String? = nil, isSQL: Bool = true, reported: Bool = true)
+  {
+    self.path = path
+    self.source = source
+    self.inputError = inputError
+    self.isSQL = isSQL
+    self.reported = reported
+  }
+}
+
+/// A finding the workspace made about the migration set (layout, deploy record), for one file.
+package struct SetFinding: Sendable {
+  package var file: Int
+  package var ruleID: String
+  package var finding: Finding
+
+  package init(file: Int, ruleID: String, finding: Finding) {
+    self.file = file
+    self.ruleID = ruleID
+    self.finding = finding
+  }
+}
+
+/// A migrations directory: its files, its migrations in the order the tool applies them, and
+/// what the workspace found about its layout and deploy record.
+package struct MigrationSet: Sendable {
+  package var directory: String
+  /// The tool's name as users write it (`goose`, `golang-migrate`, `plain`).
+  package var tool: String
+  package var files: [MigrationFile]
+  package var migrations: [Migration]
+  package var findings: [SetFinding]
+
+  package init(directory: String, tool: String, files: [MigrationFile], migrations: [Migration], findings: [SetFinding])
+  {
+    self.directory = directory
+    self.tool = tool
+    self.files = files
+    self.migrations = migrations
+    self.findings = findings
+  }
+
+  /// Index of the first pending migration, when a deploy record says which are pending.
+  package var firstPending: Int? { migrations.firstIndex(where: \.isPending) }
+}

@@ -1,0 +1,117 @@
+import MigLintCore
+import MigLintSyntax
+
+struct DropColumnReferenced: StatementRule {
+  static let description = RuleDescription(
+    id: "drop-column-referenced",
+    summary: "Dropping a column that other objects use fails, or silently drops them",
+    category: .compat,
+    severity: .error,
+    rationale: """
+      ## What it flags
+      `ALTER TABLE … DROP COLUMN` of a column that the schema model (every migration before,
+      replayed in order) says something else uses. The message lists each dependent object with
+      the file and line that created it.
+
+      ## Why it is dangerous
+      Two outcomes, both bad:
+      - PostgreSQL **refuses** the drop ("cannot drop column … because other objects depend on
+        it") when a view, materialized view, another table's foreign key, a policy or a
+        trigger's column list uses the column: the migration fails at deploy time. With
+        `CASCADE` it drops them all instead.
+      - PostgreSQL **silently drops** every index that includes the column (a multi-column index
+        as a whole) and every constraint of the table on it: the migration succeeds and queries
+        lose their index.
+
+      Functions whose bodies name the table and the column are not tracked by PostgreSQL: they
+      fail the next time they run.
+
+      ## Safe alternative
+      Drop or recreate the dependents first, in the same migration and on purpose: recreate the
+      view without the column, move the foreign key, build a replacement index concurrently.
+      """,
+    triggering: [
+      """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text);
+      CREATE VIEW user_emails AS SELECT id, email FROM users;
+      ALTER TABLE users DROP COLUMN ▶email;
+      """,
+      RuleExample(files: [
+        ExampleFile(
+          "0001_orders.up.sql",
+          """
+          CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, placed_at timestamptz);
+          CREATE INDEX orders_customer_placed_idx ON orders (customer_id, placed_at);
+          """),
+        ExampleFile("0001_orders.down.sql", "DROP TABLE orders;\n"),
+        ExampleFile("0002_drop_placed_at.up.sql", "ALTER TABLE orders DROP COLUMN ▶placed_at;\n"),
+        ExampleFile(
+          "0002_drop_placed_at.down.sql", "ALTER TABLE orders ADD COLUMN placed_at timestamptz;\n"),
+      ]),
+    ],
+    nonTriggering: [
+      """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text, nickname text);
+      CREATE VIEW user_emails AS SELECT id, email FROM users;
+      ALTER TABLE users DROP COLUMN nickname;
+      """,
+      """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text);
+      CREATE VIEW user_emails AS SELECT id, email FROM users;
+      DROP VIEW user_emails;
+      ALTER TABLE users DROP COLUMN email;
+      """,
+      RuleExample(files: [
+        ExampleFile(
+          "0001_tenant.up.sql",
+          """
+          ALTER TABLE users ADD COLUMN tenant_id bigint REFERENCES tenants (id);
+          CREATE INDEX users_tenant_idx ON users (tenant_id);
+          """),
+        ExampleFile("0001_tenant.down.sql", "ALTER TABLE users DROP COLUMN tenant_id;\n"),
+      ]),
+    ])
+
+  func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
+    guard case .alterTable(let alter) = statement.kind, alter.objectType == "table" else { return [] }
+    let table = Catalog.key(alter.relation)
+    return alter.commands.compactMap { command in
+      guard command.subtype == "DropColumn", let column = command.name else { return nil }
+      // An index or constraint created by this migration (or, for a down script, by its up) goes
+      // with the column on purpose; what PostgreSQL refuses fails whoever created it.
+      let dependents = context.catalog.dependents(ofColumn: column, inTable: table).filter {
+        $0.effect == .refuses || !context.catalog.isNew($0.origin)
+      }
+      guard !dependents.isEmpty else { return nil }
+      return Finding(
+        at: SourceRange(
+          start: context.identifier(column, in: command.range)?.start ?? command.range.start, end: command.range.end),
+        message: "Dropping column \(alter.relation.column(column)) "
+          + Self.outcome(dependents, cascade: command.cascade),
+        help: "Drop or recreate the dependents first, on purpose, in this migration")
+    }
+  }
+
+  /// "fails: view `v` (003.sql:2) depends on it; it would also drop index `i` (001.sql:4)"
+  static func outcome(_ dependents: [Catalog.Dependent], cascade: Bool) -> String {
+    let listed = { (effect: Catalog.Dependent.Effect) in
+      dependents.filter { $0.effect == effect }.map { dependent in
+        dependent.description + (dependent.origin.map { " (\($0.location))" } ?? "")
+      }.joined(separator: ", ")
+    }
+    var parts: [String] = []
+    let refusing = listed(.refuses)
+    if !refusing.isEmpty {
+      parts.append(
+        cascade
+          ? "with CASCADE also drops \(refusing)"
+          : "fails, PostgreSQL refuses it because \(refusing) depend\(dependents.filter { $0.effect == .refuses }.count == 1 ? "s" : "") on it"
+      )
+    }
+    let silent = listed(.droppedSilently)
+    if !silent.isEmpty { parts.append("silently drops \(silent)") }
+    let untracked = listed(.breaksAtRunTime)
+    if !untracked.isEmpty { parts.append("breaks \(untracked) at run time (PostgreSQL does not track it)") }
+    return parts.joined(separator: "; ")
+  }
+}

@@ -1,0 +1,51 @@
+import MigLintCore
+
+/// Reported by the workspace from each tool's layout (MigLintWorkspace/LayoutBuilder.swift).
+struct MissingDownMigration: EngineRule {
+  static let description = RuleDescription(
+    id: HistoryRuleID.missingDown,
+    summary: "An up migration has no down migration",
+    category: .history,
+    severity: .warning,
+    rationale: """
+      ## What it flags
+      An up migration with no down, undo or revert script, for tools that have them
+      (golang-migrate, pop, goose, dbmate, sql-migrate, diesel, sqitch, up/down folders, and
+      Flyway when the project uses `U` files). Never for forward-only tools (Prisma Migrate,
+      Drizzle). Also a down marker indented by mistake (`  -- migrate:down`), which the tool
+      ignores. An empty down file or section is the "cannot be reverted" convention and counts.
+
+      ## Why it is dangerous
+      When the deploy goes wrong there is no scripted way back: the rollback is improvised under
+      pressure. dbmate refuses a file without a `-- migrate:down` section.
+
+      ## Safe alternative
+      Write the down that reverts the up, or an empty one with a comment saying why it cannot be
+      reverted.
+      """,
+    triggering: [
+      RuleExample(files: [
+        ExampleFile(
+          "0001_create_users.up.sql", "▶CREATE TABLE users (id bigint PRIMARY KEY);\n")
+      ]),
+      RuleExample(files: [
+        ExampleFile(
+          "20240101120000_users.sql",
+          """
+          -- migrate:up
+          CREATE TABLE users (id bigint PRIMARY KEY);
+          ▶  -- migrate:down
+          DROP TABLE users;
+          """)
+      ]),
+    ],
+    nonTriggering: [
+      RuleExample(files: [
+        ExampleFile("0001_create_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
+        ExampleFile("0001_drop_users.down.sql", "DROP TABLE users;\n"),
+      ]),
+      RuleExample(files: [
+        ExampleFile("20240101120000_init/migration.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+      ]),
+    ])
+}

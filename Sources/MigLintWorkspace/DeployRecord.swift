@@ -1,0 +1,128 @@
+import MigLintCore
+import MigLintSyntax
+
+/// `miglint.sum`: which migrations of a directory have been deployed, with a hash of each file.
+///
+/// Format (line-based, so that merges touch only the lines of new migrations):
+///
+///     miglint.sum 1
+///     # comment lines start with #
+///     <version> <file> sha256:<hex> [<file> sha256:<hex> …]
+///
+/// One line per deployed migration, in the tool's order; files relative to the directory, spaces
+/// and `%` written as `%20` and `%25`. Hashes are over the text with a BOM removed and line
+/// endings normalised to `\n`, so a CRLF↔LF change is not an edit.
+package struct DeployRecord: Sendable {
+  package static let fileName = "miglint.sum"
+  package static let header = "miglint.sum 1"
+
+  package struct Entry: Sendable, Equatable {
+    package var version: String
+    package var files: [(path: String, hash: String)]
+    /// 0-based line index in the record.
+    package var line: Int
+
+    package static func == (lhs: Entry, rhs: Entry) -> Bool {
+      lhs.version == rhs.version && lhs.files.map(\.path) == rhs.files.map(\.path)
+        && lhs.files.map(\.hash) == rhs.files.map(\.hash)
+    }
+  }
+
+  package var entries: [Entry]
+
+  package init(entries: [Entry]) { self.entries = entries }
+
+  /// Reads a record.
+  ///
+  /// - Throws: ``WorkspaceError`` naming the file and line of a missing header, a merge conflict
+  ///   or a malformed line.
+  package static func parse(_ bytes: [UInt8], path: String) throws(WorkspaceError) -> DeployRecord {
+    let lines = Layouts.lines(bytes).map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+    guard let first = lines.first?.trimmingSpaces, first == header else {
+      throw WorkspaceError(
+        "\(path):1", "expected the header `\(header)`; regenerate the file with `miglint sum` after a deploy")
+    }
+    var entries: [Entry] = []
+    for (index, line) in lines.enumerated().dropFirst() {
+      let text = line.trimmingSpaces
+      if text.isEmpty || text.hasPrefix("#") { continue }
+      if text.hasPrefix("<<<<<<<") || text.hasPrefix("=======") || text.hasPrefix(">>>>>>>") {
+        throw WorkspaceError(
+          "\(path):\(index + 1)",
+          "unresolved merge conflict: keep the lines of both sides in migration order, then check with `miglint sum --check`"
+        )
+      }
+      let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { decode(String($0)) }
+      guard fields.count >= 3, fields.count % 2 == 1 else {
+        throw WorkspaceError("\(path):\(index + 1)", "expected `<version> <file> sha256:<hash> …`, got `\(text)`")
+      }
+      var files: [(path: String, hash: String)] = []
+      for pair in stride(from: 1, to: fields.count, by: 2) {
+        let hash = fields[pair + 1]
+        guard hash.hasPrefix("sha256:"), hash.count == 71, hash.dropFirst(7).allSatisfy(\.isHexDigit) else {
+          throw WorkspaceError(
+            "\(path):\(index + 1)", "expected `sha256:` and 64 hex digits after `\(fields[pair])`, got `\(hash)`")
+        }
+        files.append((fields[pair], String(hash.dropFirst(7)).lowercased()))
+      }
+      if let duplicate = entries.first(where: { $0.version == fields[0] }) {
+        throw WorkspaceError(
+          "\(path):\(index + 1)", "version \(fields[0]) is listed twice (also on line \(duplicate.line + 1))")
+      }
+      entries.append(Entry(version: fields[0], files: files, line: index))
+    }
+    return DeployRecord(entries: entries)
+  }
+
+  /// The record's text.
+  package func render() -> String {
+    var text = Self.header + "\n"
+    text += "# Deployed migrations, one per line: version, then each file with the SHA-256 of its text.\n"
+    text += "# Written by `miglint sum`; commit it when a release is deployed.\n"
+    for entry in entries {
+      text +=
+        ([Self.encode(entry.version)] + entry.files.flatMap { [Self.encode($0.path), "sha256:" + $0.hash] })
+        .joined(separator: " ") + "\n"
+    }
+    return text
+  }
+
+  /// SHA-256 of a file's text with a BOM removed and `\r\n` / `\r` turned into `\n`.
+  package static func hash(_ bytes: [UInt8]) -> String {
+    var normalized: [UInt8] = []
+    normalized.reserveCapacity(bytes.count)
+    var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0D {
+        normalized.append(0x0A)
+        if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+      } else {
+        normalized.append(byte)
+      }
+      index += 1
+    }
+    return SHA256.hex(normalized)
+  }
+
+  /// The record for every migration of `layout` (all of them count as deployed).
+  package static func make(_ layout: Layout) -> DeployRecord {
+    DeployRecord(
+      entries: layout.migrations.enumerated().map { number, migration in
+        let indexes = (migration.up + migration.down).map(\.file).reduce(into: [Int]()) { list, index in
+          if !list.contains(index) { list.append(index) }
+        }
+        return Entry(
+          version: migration.version,
+          files: indexes.map { (layout.files[$0].relative, hash(layout.files[$0].bytes ?? [])) }, line: number)
+      })
+  }
+
+  private static func encode(_ text: String) -> String {
+    text.replacing("%", with: "%25").replacing(" ", with: "%20")
+  }
+
+  private static func decode(_ text: String) -> String {
+    text.replacing("%20", with: " ").replacing("%25", with: "%")
+  }
+}

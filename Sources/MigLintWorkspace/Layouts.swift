@@ -1,0 +1,259 @@
+import MigLintCore
+import MigLintSyntax
+
+/// A migration tool whose layout miglint understands (LAYOUTS.md).
+package enum MigrationTool: String, CaseIterable, Sendable {
+  case golangMigrate = "golang-migrate"
+  case pop
+  case goose
+  case dbmate
+  case sqlMigrate = "sql-migrate"
+  case diesel
+  case prisma
+  case flyway
+  case sqitch
+  case drizzle
+  case upDown = "up-down"
+  case plain
+
+  /// The name used in messages: "goose", "Prisma Migrate".
+  var displayName: String {
+    switch self {
+    case .prisma: "Prisma Migrate"
+    case .flyway: "Flyway"
+    case .drizzle: "Drizzle"
+    case .upDown: "the migration runner"
+    case .plain: "the migration runner"
+    default: rawValue
+    }
+  }
+}
+
+/// How a directory's scripts run, from the configuration's `transaction` key.
+package enum TransactionMode: String, CaseIterable, Sendable {
+  /// The runner wraps each script in a transaction.
+  case perFile = "per-file"
+  /// The runner sends each script as one multi-statement query (an implicit transaction).
+  case singleQuery = "single-query"
+  case none
+}
+
+/// A file of a migrations directory, as the layout sees it.
+package struct LayoutFile: Sendable {
+  /// The path shown in diagnostics.
+  package var path: String
+  /// The path relative to the migrations directory, `/`-separated.
+  package var relative: String
+  /// The bytes, when the file could be read.
+  package var bytes: [UInt8]?
+  package var readError: String?
+
+  package init(path: String, relative: String, bytes: [UInt8]?, readError: String? = nil) {
+    self.path = path
+    self.relative = relative
+    self.bytes = bytes
+    self.readError = readError
+  }
+
+  var name: String { String(relative.split(separator: "/").last ?? "") }
+  var directory: String {
+    let parts = relative.split(separator: "/")
+    return parts.count > 1 ? String(parts[parts.count - 2]) : ""
+  }
+}
+
+/// A migrations directory understood: which tool, its migrations in order, layout findings.
+package struct Layout: Sendable {
+  package var tool: MigrationTool
+  /// The set's files: SQL scripts first (in the order given), then the others the layout reports on.
+  package var files: [LayoutFile]
+  /// False for files that are not linted as PostgreSQL (another dialect, a non-SQL file).
+  package var isSQL: [Bool]
+  package var migrations: [Migration]
+  package var findings: [SetFinding]
+  /// Files that belong to the layout but are not SQL (plan, metadata): read for detection only.
+  package var sidecars: [String: [UInt8]]
+}
+
+/// Detection of each tool's layout, ordering, up/down pairing and transaction behaviour.
+package enum Layouts {
+  // MARK: - Where a migrations directory starts
+
+  /// The migrations directory a SQL file belongs to (diesel, Prisma, sqitch and up/down layouts
+  /// keep scripts one level below it), given the file's path.
+  package static func root(of path: String) -> String {
+    let parent = FileSystem.parent(of: path)
+    let grandparent = FileSystem.parent(of: parent)
+    let folder = FileSystem.baseName(parent)
+    let name = FileSystem.baseName(path)
+    if (name == "up.sql" || name == "down.sql") && isVersionFolder(folder) { return grandparent }
+    if name == "migration.sql" && isVersionFolder(folder) { return grandparent }
+    if ["deploy", "revert", "verify"].contains(folder),
+      FileSystem.kind(FileSystem.join(grandparent, "sqitch.plan")) == .file
+    {
+      return grandparent
+    }
+    if ["up", "down", "seed", "seeds"].contains(folder),
+      FileSystem.kind(FileSystem.join(grandparent, "up")) == .directory,
+      FileSystem.kind(FileSystem.join(grandparent, "down")) == .directory
+    {
+      return grandparent
+    }
+    return parent
+  }
+
+  private static func isVersionFolder(_ name: String) -> Bool {
+    guard let first = name.utf8.first, first >= 0x30, first <= 0x39 else { return false }
+    return name.contains("_")
+  }
+
+  // MARK: - Detection
+
+  /// The tool whose layout the directory's files follow.
+  package static func detect(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> MigrationTool {
+    if sidecars["sqitch.plan"] != nil { return .sqitch }
+    if sidecars["migration_lock.toml"] != nil || files.contains(where: { $0.name == "migration.sql" }) {
+      return .prisma
+    }
+    if files.contains(where: { ($0.name == "up.sql" || $0.name == "down.sql") && $0.relative.contains("/") }) {
+      return .diesel
+    }
+    if files.contains(where: { $0.relative.hasPrefix("up/") })
+      && files.contains(where: { $0.relative.hasPrefix("down/") })
+    {
+      return .upDown
+    }
+    if sidecars["meta/_journal.json"] != nil { return .drizzle }
+    if files.contains(where: { flywayName($0.name) != nil }) { return .flyway }
+    let upDownNames = files.compactMap { splitName($0.name) }
+    if !upDownNames.isEmpty {
+      let popMarks = upDownNames.contains { !$0.qualifiers.isEmpty }
+      return popMarks ? .pop : .golangMigrate
+    }
+    for file in files.prefix(50) {
+      guard let bytes = file.bytes else { continue }
+      for line in lines(bytes) {
+        let text = lowercasedASCII(bytes[line.start..<line.end])
+        if text.hasPrefix("-- +goose ") || text.hasPrefix("--+goose ") { return .goose }
+        if text.hasPrefix("-- migrate:") || text.hasPrefix("--migrate:") { return .dbmate }
+        if text.hasPrefix("-- +migrate ") || text.hasPrefix("--+migrate ") { return .sqlMigrate }
+        if text.hasPrefix("--> statement-breakpoint") { return .drizzle }
+      }
+    }
+    return .plain
+  }
+
+  // MARK: - Building the migration list
+
+  /// Orders and pairs the files of a directory for `tool`.
+  package static func build(
+    _ tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], transaction: TransactionMode?
+  ) -> Layout {
+    var builder = Builder(tool: tool, files: files, sidecars: sidecars, override: transaction)
+    builder.run()
+    return builder.layout
+  }
+
+  // MARK: - File names
+
+  /// `<version>_<name>[.<qualifier>…].(up|down).sql` (golang-migrate, pop).
+  struct UpDownName {
+    var version: String
+    var name: String
+    var direction: MigrationDirection
+    /// Segments between the name and the direction: a dialect, `autocommit`.
+    var qualifiers: [String]
+  }
+
+  static func splitName(_ file: String) -> UpDownName? {
+    guard file.hasSuffix(".sql") else { return nil }
+    var parts = file.dropLast(4).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard parts.count >= 2, let direction = MigrationDirection(rawValue: parts.removeLast()) else { return nil }
+    let stem = parts.removeFirst()
+    let version = String(stem.prefix { $0.isASCII && $0.isNumber })
+    guard !version.isEmpty else { return nil }
+    var name = String(stem.dropFirst(version.count))
+    if name.hasPrefix("_") { name.removeFirst() }
+    return UpDownName(version: version, name: name, direction: direction, qualifiers: parts.map { $0.lowercased() })
+  }
+
+  /// Flyway: `V1_1__name.sql` → ("V", "1.1", "name"); `R__name.sql` → ("R", "", "name").
+  static func flywayName(_ file: String) -> (prefix: Character, version: String, name: String)? {
+    guard file.hasSuffix(".sql"), let prefix = file.first, "VURB".contains(prefix),
+      let separator = file.range(of: "__")
+    else { return nil }
+    let version = file[file.index(after: file.startIndex)..<separator.lowerBound]
+    let name = String(file[separator.upperBound...].dropLast(4))
+    if prefix == "R" { return version.isEmpty ? ("R", "", name) : nil }
+    guard !version.isEmpty, version.allSatisfy({ $0.isNumber || $0 == "." || $0 == "_" }) else { return nil }
+    return (prefix, String(version).replacing("_", with: "."), name)
+  }
+
+  /// Dialects that tools encode in file names, other than PostgreSQL.
+  static let otherDialects: Set<String> = ["mysql", "sqlite", "sqlite3", "cockroach", "cockroachdb", "crdb", "mssql"]
+  static let postgresDialects: Set<String> = ["postgres", "postgresql", "pg"]
+
+  /// The other database a file name marks (`x.mysql.up.sql`, `x.sqlite.sql`), if any.
+  static func otherDialect(_ file: String) -> String? {
+    file.lowercased().split(separator: ".").dropLast().dropFirst().map(String.init).first { otherDialects.contains($0) }
+  }
+
+  /// Leading digits of a file name and the rest after `_`: `0003_add_x.sql` → ("0003", "add_x").
+  static func leadingVersion(_ file: String) -> (version: String, name: String) {
+    let stem = file.hasSuffix(".sql") ? String(file.dropLast(4)) : file
+    let version = String(stem.prefix { $0.isASCII && $0.isNumber })
+    var name = String(stem.dropFirst(version.count))
+    if name.hasPrefix("_") || name.hasPrefix("-") { name.removeFirst() }
+    return (version, name)
+  }
+
+  /// Compares versions by their numeric parts (`2.1` < `10`, `0009` < `10`), then as text.
+  static func versionLess(_ lhs: String, _ rhs: String) -> Bool {
+    let left = numericParts(lhs)
+    let right = numericParts(rhs)
+    for (a, b) in zip(left, right) where a != b {
+      return a.count != b.count ? a.count < b.count : a < b
+    }
+    if left.count != right.count { return left.count < right.count }
+    return lhs < rhs
+  }
+
+  private static func numericParts(_ text: String) -> [String] {
+    text.split { !($0.isASCII && $0.isNumber) }.map { part in
+      let trimmed = part.drop { $0 == "0" }
+      return trimmed.isEmpty ? "0" : String(trimmed)
+    }
+  }
+
+  // MARK: - Bytes
+
+  /// Line ranges (without line endings) of `bytes`.
+  static func lines(_ bytes: [UInt8]) -> [SourceRange] {
+    var result: [SourceRange] = []
+    var start = 0
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x0A || byte == 0x0D {
+        result.append(SourceRange(start: start, end: index))
+        if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+        start = index + 1
+      }
+      index += 1
+    }
+    if start < bytes.count { result.append(SourceRange(start: start, end: bytes.count)) }
+    return result
+  }
+
+  /// The first line of a file (offsets after a BOM), where findings about the whole file point.
+  static func firstLine(_ bytes: [UInt8]?) -> SourceRange {
+    guard let bytes else { return SourceRange(start: 0, end: 0) }
+    let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let end = bytes[bom...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
+    return SourceRange(start: 0, end: end - bom)
+  }
+
+  static func lowercasedASCII(_ bytes: ArraySlice<UInt8>) -> String {
+    String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+  }
+}

@@ -1,0 +1,328 @@
+import MigLintCore
+import MigLintSyntax
+
+/// Which migrations statement rules report on (`--scope`).
+package enum Scope: String, CaseIterable, Sendable {
+  /// Only migrations after the last deployed one (all of them when no deploy record is known).
+  case pending
+  case all
+}
+
+/// Settings for one migrations directory (`[directories."<path>"]` in miglint.toml).
+package struct DirectorySettings: Sendable, Equatable {
+  package var tool: MigrationTool?
+  package var transaction: TransactionMode?
+
+  package init(tool: MigrationTool? = nil, transaction: TransactionMode? = nil) {
+    self.tool = tool
+    self.transaction = transaction
+  }
+}
+
+/// A migrations directory ready to lint: the set, and the bytes of each of its SQL files.
+package struct LoadedSet: Sendable {
+  package var set: MigrationSet
+  /// The bytes of each file of the set that is parsed (nil for the others).
+  package var bytes: [[UInt8]?]
+  /// Files of the set that were asked for (a directory argument asks for all of them).
+  package var requested: [Bool]
+}
+
+/// Turns the files to lint into migration sets: one per migrations directory, with every file of
+/// the directory (the history), the tool's order, and the deploy record.
+package struct Project {
+  package var scope: Scope?
+  package var base: String?
+  /// Absolute directory path → settings.
+  package var directories: [String: DirectorySettings]
+  package let exclude: [Glob]
+  package var currentDirectory: String
+
+  package init(
+    scope: Scope? = nil, base: String? = nil, directories: [String: DirectorySettings] = [:], exclude: [Glob] = [],
+    currentDirectory: String = FileSystem.currentDirectory()
+  ) {
+    self.scope = scope
+    self.base = base
+    self.directories = directories
+    self.exclude = exclude
+    self.currentDirectory = currentDirectory
+  }
+
+  /// Loads the migration sets that `paths` (SQL files, as FileDiscovery gives them) belong to.
+  /// `replacement` gives the text of one path from elsewhere (standard input in an editor).
+  package func load(_ paths: [String], replacement: (path: String, bytes: [UInt8])? = nil) throws(WorkspaceError)
+    -> [LoadedSet]
+  {
+    var roots: [String] = []
+    var requested: [String: Set<String>] = [:]
+    for path in paths + (replacement.map { [$0.path] } ?? []) {
+      let root = Layouts.root(of: path)
+      if requested[root] == nil { roots.append(root) }
+      requested[root, default: []].insert(path)
+    }
+    var sets: [LoadedSet] = []
+    for root in roots {
+      sets.append(try load(root: root, requested: requested[root] ?? [], replacement: replacement))
+    }
+    return sets
+  }
+
+  /// The tool of a directory, detected or from the configuration.
+  package func layout(of root: String, replacement: (path: String, bytes: [UInt8])? = nil) throws(WorkspaceError)
+    -> Layout
+  {
+    let (files, sidecars) = try list(root, replacement: replacement)
+    let settings = directories[absolute(root)] ?? DirectorySettings()
+    let tool = settings.tool ?? Layouts.detect(files, sidecars: sidecars)
+    return Layouts.build(tool, files: files, sidecars: sidecars, transaction: settings.transaction)
+  }
+
+  private func load(root: String, requested paths: Set<String>, replacement: (path: String, bytes: [UInt8])?)
+    throws(WorkspaceError) -> LoadedSet
+  {
+    let layout = try layout(of: root, replacement: replacement)
+    var files = layout.files.enumerated().map { index, file in
+      MigrationFile(
+        path: file.path, source: nil, inputError: file.readError, isSQL: layout.isSQL[index] && file.readError == nil,
+        reported: paths.contains(file.path))
+    }
+    var bytes: [[UInt8]?] = layout.files.enumerated().map { $1.readError == nil && layout.isSQL[$0] ? $1.bytes : nil }
+    var requested = files.map(\.reported)
+    // Files the layout does not parse still carry findings (unsupported dialect): give them a
+    // source so positions work.
+    for index in files.indices where !files[index].isSQL && files[index].inputError == nil {
+      files[index].source = try? SourceFile(path: files[index].path, data: layout.files[index].bytes ?? [])
+    }
+    var migrations = layout.migrations
+    var findings = layout.findings
+    let deployed = try deployRecord(root, layout, &files, &bytes, &requested, &findings)
+    if let deployed {
+      for index in migrations.indices { migrations[index].isPending = !deployed.contains(index) }
+      reportOutOfOrder(migrations, deployed, layout, &findings)
+    }
+    let scope = self.scope ?? (deployed == nil ? .all : .pending)
+    if scope == .pending, deployed != nil {
+      for migration in migrations where !migration.isPending {
+        for script in migration.up + migration.down { files[script.file].reported = false }
+      }
+    }
+    let set = MigrationSet(
+      directory: root.isEmpty ? "." : root, tool: layout.tool.rawValue, files: files, migrations: migrations,
+      findings: findings)
+    return LoadedSet(set: set, bytes: bytes, requested: requested)
+  }
+
+  // MARK: - Listing a directory
+
+  /// The SQL files of a migrations directory (with the tool-specific folders below it) and the
+  /// small non-SQL files layouts read (plan, lock, metadata, journal, Flyway `.conf`).
+  private func list(_ root: String, replacement: (path: String, bytes: [UInt8])?) throws(WorkspaceError) -> (
+    [LayoutFile], [String: [UInt8]]
+  ) {
+    var files: [LayoutFile] = []
+    var sidecars: [String: [UInt8]] = [:]
+    let directory = root.isEmpty ? "." : root
+    func visit(_ folder: String, prefix: String, depth: Int) throws(WorkspaceError) {
+      for entry in try FileSystem.entries(folder) where !entry.name.hasPrefix(".") {
+        let path = root.isEmpty && prefix.isEmpty ? entry.name : FileSystem.join(folder, entry.name)
+        let relative = prefix + entry.name
+        switch entry.kind {
+        case .directory where depth == 0 && Self.isLayoutFolder(entry.name):
+          try visit(path, prefix: relative + "/", depth: 1)
+        case .file where entry.name.lowercased().hasSuffix(".sql"):
+          guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
+          if let replacement, replacement.path == path {
+            files.append(LayoutFile(path: path, relative: relative, bytes: replacement.bytes))
+            continue
+          }
+          do {
+            files.append(LayoutFile(path: path, relative: relative, bytes: try FileSystem.read(path)))
+          } catch {
+            files.append(LayoutFile(path: path, relative: relative, bytes: nil, readError: error.message))
+          }
+        case .file where Self.sidecarNames.contains(entry.name) || entry.name.hasSuffix(".sql.conf"):
+          sidecars[relative] = try? FileSystem.read(path)
+        default:
+          continue
+        }
+      }
+    }
+    try visit(directory, prefix: "", depth: 0)
+    if let replacement, Layouts.root(of: replacement.path) == root,
+      !files.contains(where: { $0.path == replacement.path })
+    {
+      let relative = FileSystem.relative(replacement.path, to: directory)
+      files.append(LayoutFile(path: replacement.path, relative: relative, bytes: replacement.bytes))
+    }
+    return (files, sidecars)
+  }
+
+  private static let sidecarNames: Set<String> = [
+    "sqitch.plan", "migration_lock.toml", "metadata.toml", "_journal.json", DeployRecord.fileName,
+  ]
+
+  /// Folders one level down that hold a layout's scripts.
+  private static func isLayoutFolder(_ name: String) -> Bool {
+    if ["up", "down", "seed", "seeds", "deploy", "revert", "verify", "meta"].contains(name) { return true }
+    guard let first = name.utf8.first, first >= 0x30, first <= 0x39 else { return false }
+    return name.contains("_")
+  }
+
+  private func absolute(_ path: String) -> String {
+    let joined = path.hasPrefix("/") ? path : FileSystem.join(currentDirectory, path.isEmpty ? "." : path)
+    var parts: [Substring] = []
+    for part in joined.split(separator: "/") {
+      if part == "." { continue }
+      if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
+  // MARK: - Deploy record
+
+  /// Reads `miglint.sum` (or asks git for `--base`), reports edits and deletions, and returns the
+  /// indexes of the deployed migrations; nil when no deploy record is known.
+  private func deployRecord(
+    _ root: String, _ layout: Layout, _ files: inout [MigrationFile], _ bytes: inout [[UInt8]?],
+    _ requested: inout [Bool], _ findings: inout [SetFinding]
+  ) throws(WorkspaceError) -> Set<Int>? {
+    let sumPath = FileSystem.join(root, DeployRecord.fileName)
+    if let sumBytes = layout.sidecars[DeployRecord.fileName] {
+      let record = try DeployRecord.parse(sumBytes, path: sumPath)
+      let source = try? SourceFile(path: sumPath, data: sumBytes)
+      files.append(MigrationFile(path: sumPath, source: source, isSQL: false, reported: true))
+      bytes.append(nil)
+      requested.append(false)
+      let sumIndex = files.count - 1
+      let lineRange = { (line: Int) -> SourceRange in
+        guard let source, line < source.lineStarts.count else { return SourceRange(start: 0, end: 0) }
+        let range = source.lineRange(line)
+        return SourceRange(start: range.start, end: range.end)
+      }
+      return verify(
+        record.entries.map { entry in
+          Deployed(
+            version: entry.version, files: entry.files.map { ($0.path, $0.hash) },
+            location: (sumIndex, lineRange(entry.line)), source: "`\(DeployRecord.fileName)` line \(entry.line + 1)")
+        }, layout, &findings)
+    }
+    guard let base else { return nil }
+    let git = try GitBase(ref: base, directory: root)
+    let atBase = Set(try git.files().filter { $0.lowercased().hasSuffix(".sql") })
+    // Each migration with a file at the base is deployed; compare those files' content.
+    var deployed: [Deployed] = []
+    var known = Set<String>()
+    for migration in layout.migrations {
+      let indexes = (migration.up + migration.down).map(\.file)
+      let relatives = indexes.map { layout.files[$0].relative }
+      known.formUnion(relatives)
+      let present = relatives.filter(atBase.contains)
+      guard !present.isEmpty else { continue }
+      let entries = present.map { relative -> (String, String?) in
+        (relative, git.content(relative).map(DeployRecord.hash))
+      }
+      deployed.append(Deployed(version: migration.version, files: entries, location: nil, source: "`\(base)`"))
+    }
+    // Files at the base that no migration has now: deleted or renamed.
+    for relative in atBase.subtracting(known).sorted() {
+      let path = FileSystem.join(root, relative)
+      files.append(
+        MigrationFile(path: path, source: try? SourceFile(path: path, data: []), isSQL: false, reported: true))
+      bytes.append(nil)
+      requested.append(false)
+      findings.append(
+        SetFinding(
+          file: files.count - 1, ruleID: HistoryRuleID.deletedAfterDeploy,
+          finding: Finding(
+            at: SourceRange(start: 0, end: 0),
+            message:
+              "`\(relative)` exists at `\(base)` (deployed) and is gone now: databases that ran it keep its changes, and tools that check their history refuse to go on",
+            help: "Restore the file; to undo it, add a new migration")))
+    }
+    return verify(deployed, layout, &findings)
+  }
+
+  /// A migration the deploy record lists.
+  private struct Deployed {
+    var version: String
+    /// Relative path and normalised hash (nil when git could not show it).
+    var files: [(path: String, hash: String?)]
+    /// Where findings about it point when the migration is gone: (file index, range).
+    var location: (file: Int, range: SourceRange)?
+    /// "`miglint.sum` line 4", "`origin/main`".
+    var source: String
+  }
+
+  private func verify(_ deployed: [Deployed], _ layout: Layout, _ findings: inout [SetFinding]) -> Set<Int> {
+    var result = Set<Int>()
+    var byVersion: [String: [Int]] = [:]
+    for (index, migration) in layout.migrations.enumerated() { byVersion[migration.version, default: []].append(index) }
+    for entry in deployed {
+      guard let indexes = byVersion[entry.version], let number = indexes.first else {
+        if let location = entry.location {
+          findings.append(
+            SetFinding(
+              file: location.file, ruleID: HistoryRuleID.deletedAfterDeploy,
+              finding: Finding(
+                at: location.range,
+                message:
+                  "Migration \(entry.version) (\(entry.files.map { "`\($0.path)`" }.joined(separator: ", "))) was deployed and no longer exists: databases that ran it keep its changes, and tools that check their history refuse to go on",
+                help: "Restore the migration; to undo it, add a new migration")))
+        }
+        continue
+      }
+      result.insert(number)
+      let migration = layout.migrations[number]
+      let current = (migration.up + migration.down).map(\.file)
+      for file in entry.files {
+        guard let index = current.first(where: { layout.files[$0].relative == file.path }) else {
+          let now = current.map { "`\(layout.files[$0].relative)`" }.joined(separator: ", ")
+          findings.append(
+            SetFinding(
+              file: current.first ?? 0, ruleID: HistoryRuleID.deletedAfterDeploy,
+              finding: Finding(
+                at: firstLine(layout, current.first ?? 0),
+                message:
+                  "`\(file.path)` of migration \(entry.version) was deployed (\(entry.source)) and is gone; the migration is now \(now): a rename counts as delete and new for tools that record file names",
+                help:
+                  "Keep deployed file names; record the rename with `miglint sum` only if the tool tracks versions, not names"
+              )))
+          continue
+        }
+        guard let hash = file.hash, let bytes = layout.files[index].bytes, DeployRecord.hash(bytes) != hash else {
+          continue
+        }
+        findings.append(
+          SetFinding(
+            file: index, ruleID: HistoryRuleID.editedAfterDeploy,
+            finding: Finding(
+              at: firstLine(layout, index),
+              message:
+                "`\(file.path)` changed after it was deployed (\(entry.source)): databases that ran it will not run the new text, new databases will",
+              help: "Restore the deployed text and put the change in a new migration")))
+      }
+    }
+    return result
+  }
+
+  private func reportOutOfOrder(
+    _ migrations: [Migration], _ deployed: Set<Int>, _ layout: Layout, _ findings: inout [SetFinding]
+  ) {
+    guard let last = deployed.max() else { return }
+    for number in 0..<last where !deployed.contains(number) {
+      let migration = migrations[number]
+      guard let script = migration.up.first, !migration.version.hasPrefix("R__") else { continue }
+      findings.append(
+        SetFinding(
+          file: script.file, ruleID: HistoryRuleID.outOfOrder,
+          finding: Finding(
+            at: firstLine(layout, script.file),
+            message:
+              "Migration \(migration.version) is pending but sorts before \(migrations[last].version), which is already deployed: \(layout.tool.displayName) skips or refuses it",
+            help: "Give it a version after \(migrations[last].version)")))
+    }
+  }
+
+  private func firstLine(_ layout: Layout, _ index: Int) -> SourceRange { Layouts.firstLine(layout.files[index].bytes) }
+}

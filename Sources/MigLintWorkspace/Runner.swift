@@ -1,0 +1,187 @@
+import Dispatch
+import MigLintCore
+import MigLintSyntax
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One input to lint on its own: a file path, or standard input under a display name.
+package enum Input: Sendable {
+  case file(String)
+  case standardInput(name: String, bytes: [UInt8])
+
+  package var path: String {
+    switch self {
+    case .file(let path): path
+    case .standardInput(let name, _): name
+    }
+  }
+}
+
+/// Reads, parses and lints on all cores; results keep the input order.
+package enum Runner {
+  /// Lints each input on its own (no history), in parallel.
+  package static func lint(_ inputs: [Input], linter: Linter, jobs: Int) -> [FileResult] {
+    let storage = Slots<FileResult>(count: inputs.count)
+    let workers = max(1, min(jobs, inputs.count))
+    let next = Counter()
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      while let index = next.take(below: inputs.count) {
+        storage.put(index, lintOne(inputs[index], linter: linter))
+      }
+    }
+    return (0..<inputs.count).map { storage.wait($0) }
+  }
+
+  static func lintOne(_ input: Input, linter: Linter) -> FileResult {
+    let bytes: [UInt8]
+    switch input {
+    case .file(let path):
+      do {
+        bytes = try FileSystem.read(path)
+      } catch {
+        return FileResult(path: path, source: nil, diagnostics: [], inputError: error.message)
+      }
+    case .standardInput(_, let data):
+      bytes = data
+    }
+    do {
+      let source = try SourceFile(path: input.path, data: bytes)
+      return FileResult(path: input.path, source: source, diagnostics: linter.lint(source))
+    } catch {
+      return FileResult(path: input.path, source: nil, diagnostics: [], inputError: error.description)
+    }
+  }
+
+  private enum Parsed: Sendable {
+    case file(ParsedFile)
+    case failed(String)
+  }
+
+  /// Lints migration sets, each in its tool's order with one schema model.
+  ///
+  /// Parser threads work through the files in the order the replay needs them, while this thread
+  /// replays and runs the rules: the sequential part overlaps the parallel parse.
+  package static func lint(_ sets: [LoadedSet], linter: Linter, jobs: Int) -> [FileResult] {
+    var work: [(set: Int, file: Int)] = []
+    var slotOf: [[Int?]] = []
+    for (setIndex, loaded) in sets.enumerated() {
+      var order: [Int] = []
+      var seen = Set<Int>()
+      for migration in loaded.set.migrations {
+        for script in migration.up + migration.down where seen.insert(script.file).inserted {
+          order.append(script.file)
+        }
+      }
+      order += loaded.set.files.indices.filter { !seen.contains($0) }
+      var slots = [Int?](repeating: nil, count: loaded.set.files.count)
+      for index in order where loaded.bytes[index] != nil {
+        slots[index] = work.count
+        work.append((setIndex, index))
+      }
+      slotOf.append(slots)
+    }
+    let slots = Slots<Parsed>(count: work.count)
+    let next = Counter()
+    let workers = max(1, min(jobs, work.count))
+    let parsing = DispatchGroup()
+    let items = work
+    DispatchQueue.global().async(group: parsing) {
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let index = next.take(below: items.count) {
+          let (setIndex, fileIndex) = items[index]
+          let file = sets[setIndex].set.files[fileIndex]
+          do throws(InputError) {
+            let source = try SourceFile(path: file.path, data: sets[setIndex].bytes[fileIndex] ?? [])
+            slots.put(index, .file(Parser.parse(source)))
+          } catch {
+            slots.put(index, .failed(error.description))
+          }
+        }
+      }
+    }
+    var results: [FileResult] = []
+    for (setIndex, loaded) in sets.enumerated() {
+      let parsed = { (index: Int) -> ParsedFile? in
+        guard let slot = slotOf[setIndex][index], case .file(let file) = slots.wait(slot) else { return nil }
+        return file
+      }
+      let diagnostics = linter.lint(loaded.set, parsed: parsed)
+      for (index, file) in loaded.set.files.enumerated() {
+        var inputError = file.inputError
+        if let slot = slotOf[setIndex][index], case .failed(let message) = slots.wait(slot) { inputError = message }
+        let requested = index < loaded.requested.count && loaded.requested[index]
+        guard requested || !diagnostics[index].isEmpty else { continue }
+        results.append(
+          FileResult(
+            path: file.path, source: parsed(index)?.source ?? file.source, diagnostics: diagnostics[index],
+            inputError: requested ? inputError : nil))
+      }
+      // The set is done: let its parse trees go.
+      for slot in slotOf[setIndex].compactMap({ $0 }) { slots.clear(slot) }
+    }
+    parsing.wait()
+    return results
+  }
+}
+
+/// Values written by index from several threads (each index once) and awaited by index.
+private final class Slots<Value: Sendable>: @unchecked Sendable {
+  private var buffer: [Value?]
+  private var mutex = pthread_mutex_t()
+  private var filled = pthread_cond_t()
+
+  init(count: Int) {
+    buffer = Array(repeating: nil, count: count)
+    pthread_mutex_init(&mutex, nil)
+    pthread_cond_init(&filled, nil)
+  }
+
+  deinit {
+    pthread_cond_destroy(&filled)
+    pthread_mutex_destroy(&mutex)
+  }
+
+  func put(_ index: Int, _ value: Value) {
+    pthread_mutex_lock(&mutex)
+    buffer[index] = value
+    pthread_cond_broadcast(&filled)
+    pthread_mutex_unlock(&mutex)
+  }
+
+  /// The value at `index`, waiting until a worker has put it.
+  func wait(_ index: Int) -> Value {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    while true {
+      if let value = buffer[index] { return value }
+      pthread_cond_wait(&filled, &mutex)
+    }
+  }
+
+  func clear(_ index: Int) {
+    pthread_mutex_lock(&mutex)
+    buffer[index] = nil
+    pthread_mutex_unlock(&mutex)
+  }
+}
+
+/// Hands out indexes 0, 1, 2, … to worker threads.
+private final class Counter: @unchecked Sendable {
+  private var value = 0
+  private var mutex = pthread_mutex_t()
+
+  init() { pthread_mutex_init(&mutex, nil) }
+  deinit { pthread_mutex_destroy(&mutex) }
+
+  func take(below limit: Int) -> Int? {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    guard value < limit else { return nil }
+    defer { value += 1 }
+    return value
+  }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import MigLintCore
+import MigLintRules
+import MigLintWorkspace
+
+/// `miglint sum`: writes or checks the deploy record of each migrations directory.
+struct Sum: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write miglint.sum (the deploy record) in each migrations directory.",
+    discussion: """
+      Run it when a release is deployed, and commit the files: every migration present counts as
+      deployed from then on. Later runs of `miglint` report deployed migrations that were edited,
+      deleted or reordered. With --check nothing is written: the exit code is 1 when a miglint.sum
+      is missing or differs from what would be written.
+      """)
+
+  @Argument(
+    help:
+      "Migrations directories or files in them (default: every directory with SQL files below the working directory, or the configuration's include)."
+  )
+  var paths: [String] = []
+
+  @Flag(help: "Write nothing; exit 1 when a miglint.sum is missing or out of date.")
+  var check = false
+
+  @Option(help: "Configuration file (default: miglint.toml or .miglint.toml, from the working directory upward).")
+  var config: String?
+
+  @Flag(help: "Ignore any configuration file.")
+  var noConfig = false
+
+  func run() throws {
+    do {
+      let configuration = try loadConfiguration()
+      let project = try Check.project(configuration, scope: nil, base: nil)
+      let cwd = FileSystem.currentDirectory()
+      let base = Check.configurationDirectory(configuration)
+      var arguments = paths
+      if arguments.isEmpty {
+        arguments =
+          configuration.include.isEmpty
+          ? ["."] : configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
+      }
+      // A directory argument names a migrations directory even when its scripts sit below it.
+      let files = try FileDiscovery.expand(arguments, exclude: project.exclude, currentDirectory: cwd)
+      var roots: [String] = []
+      for root in files.map(Layouts.root(of:)) where !roots.contains(root) { roots.append(root) }
+      var stale = 0
+      for root in roots {
+        let layout = try project.layout(of: root)
+        let text = DeployRecord.make(layout).render()
+        let path = FileSystem.join(root, DeployRecord.fileName)
+        let current = layout.sidecars[DeployRecord.fileName].map { String(decoding: $0, as: UTF8.self) }
+        let count = layout.migrations.count
+        let summary = "\(count) migration\(count == 1 ? "" : "s"), \(layout.tool.rawValue)"
+        if current == text {
+          writeText("\(path): up to date (\(summary))\n", to: 1)
+        } else if check {
+          stale += 1
+          writeText("\(path): \(current == nil ? "missing" : "out of date") (\(summary))\n", to: 1)
+        } else {
+          try FileSystem.writeAtomically(Array(text.utf8), to: path)
+          writeText("\(path): written (\(summary))\n", to: 1)
+        }
+      }
+      if stale > 0 { throw ExitCode(Exit.findings) }
+    } catch let error as WorkspaceError {
+      printError("miglint: \(error.description)")
+      throw ExitCode(Exit.usage)
+    }
+  }
+
+  private func loadConfiguration() throws(WorkspaceError) -> Configuration {
+    let registry = BuiltinRules.registry
+    if let config {
+      guard FileSystem.kind(config) == .file else { throw WorkspaceError(config, "configuration file not found") }
+      return try ConfigurationLoader.load(config, registry: registry)
+    }
+    if !noConfig, let found = ConfigurationLoader.find(from: FileSystem.currentDirectory()) {
+      return try ConfigurationLoader.load(found, registry: registry)
+    }
+    return Configuration()
+  }
+}
