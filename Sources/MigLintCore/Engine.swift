@@ -213,7 +213,7 @@ package struct Linter: Sendable {
             options: configuration.ruleOptions, index: index)
         }
         for (id, rule) in rules {
-          let ruleContext = compatContext != nil && compatRules.contains(id) ? compatContext! : context
+          let ruleContext = compatRules.contains(id) ? compatContext ?? context : context
           for finding in rule.check(statement, in: ruleContext) { raw.append((id, finding)) }
         }
       }
