@@ -96,8 +96,9 @@ extension Linter {
     catalog.origin.path = entry.path
     let statements = file.statements.indices.filter { script.contains(file.statements[$0].range.start) }
     var state = MigrationState()
-    // A single statement sent as one query runs in no transaction block.
-    if let tool = script.transaction, !(tool.singleQuery && statements.count < 2) { state.transaction.tool = tool }
+    if let tool = script.transaction, tool.applies(to: statements.map { file.statements[$0] }) {
+      state.transaction.tool = tool
+    }
     for index in statements {
       run(file, index, &catalog, &state, mode: mode, into: &raw[script.file])
     }

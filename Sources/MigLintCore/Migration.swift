@@ -10,11 +10,45 @@ package struct ToolTransaction: Hashable, Sendable {
   /// implicit transaction (unless it holds a single statement), and a `COMMIT` inside does not
   /// end it, the next statement starts another.
   package var singleQuery: Bool
+  /// The tool runs the script without a transaction when every statement needs that (Flyway).
+  package var skippedWhenAllNonTransactional: Bool
 
-  package init(reason: String, optOut: String, singleQuery: Bool = false) {
+  package init(reason: String, optOut: String, singleQuery: Bool = false, skippedWhenAllNonTransactional: Bool = false)
+  {
     self.reason = reason
     self.optOut = optOut
     self.singleQuery = singleQuery
+    self.skippedWhenAllNonTransactional = skippedWhenAllNonTransactional
+  }
+
+  /// Whether the tool wraps a script of `statements` in this transaction.
+  package func applies(to statements: [Statement]) -> Bool {
+    if singleQuery, statements.count < 2 { return false }
+    if skippedWhenAllNonTransactional, !statements.isEmpty,
+      statements.allSatisfy({ $0.nonTransactionalName != nil || $0.isTransactionControlOrSetting })
+    {
+      return false
+    }
+    return true
+  }
+}
+
+extension Statement {
+  /// What the statement does, when PostgreSQL refuses it inside a transaction block
+  /// ("cannot run inside a transaction block"): `CREATE INDEX CONCURRENTLY`, `VACUUM`, …
+  package var nonTransactionalName: String? {
+    switch kind {
+    case .createIndex(let index) where index.concurrently: return "CREATE INDEX CONCURRENTLY"
+    case .drop(let drop) where drop.concurrently: return "DROP INDEX CONCURRENTLY"
+    case .reindex(let reindex) where reindex.concurrently: return "REINDEX CONCURRENTLY"
+    case .vacuum(let vacuum) where vacuum.isVacuum: return "VACUUM"
+    case .createDatabase: return "CREATE DATABASE"
+    case .alterSystem: return "ALTER SYSTEM"
+    case .alterTable(let alter)
+    where alter.commands.contains { $0.subtype == "DetachPartition" && $0.concurrent }:
+      return "DETACH PARTITION CONCURRENTLY"
+    default: return nil
+    }
   }
 }
 

@@ -191,7 +191,7 @@ extension Layouts {
               finding: Finding(
                 at: shift(indented),
                 message:
-                  "The `\(sections.downMarker)` marker on this line is indented: \(tool.displayName) only reads markers at the start of a line, so this file has no down section",
+                  "The `\(sections.downMarker)` marker on this line is indented: \(tool.displayName) only reads markers at the start of a line, so this file has no down section and the statements below run as part of the up",
                 help: "Start the line with `--`")))
         }
       }
@@ -330,8 +330,8 @@ extension Layouts {
           reason:
             "Flyway runs this file in a transaction (it runs a file without one only when every statement needs that, and refuses a mix unless `mixed=true`)",
           optOut:
-            "Move the statement into a migration of its own, or set `executeInTransaction=false` in `\(files[index].name).conf`"
-        ))
+            "Move the statement into a migration of its own, or set `executeInTransaction=false` in `\(files[index].name).conf`",
+          skippedWhenAllNonTransactional: true))
     }
 
     // MARK: - sqitch: sqitch.plan, deploy/, revert/, verify/

@@ -101,6 +101,9 @@ import Testing
     ("[severity]\nno-such-rule = \"error\"", "severity.no-such-rule"),
     ("forbid = [\"revokes\"]", "revokes"),
     ("a = [", "invalid TOML"),
+    ("[directories.\"db\"]\ntool = \"rails\"", "directories.\"db\".tool"),
+    ("[directories.\"db\"]\ntransaction = \"maybe\"", "directories.\"db\".transaction"),
+    ("[directories.\"db\"]\ntools = \"goose\"", "directories.\"db\".tools"),
   ])
   func errorsNameTheKey(_ text: String, _ mention: String) {
     do {

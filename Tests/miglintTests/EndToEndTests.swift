@@ -41,8 +41,12 @@ enum CLI {
     let directory = TestLint.repositoryRoot + "/fixtures/" + fixture
     let record = ProcessInfo.processInfo.environment["MIGLINT_RECORD"] == "1"
     var exitCodes = Set<Int32>()
+    // `args` holds the paths to lint when they are not `migrations` (a tool's own layout).
+    let paths =
+      (try? String(contentsOfFile: directory + "/args", encoding: .utf8))?
+      .split(whereSeparator: \.isWhitespace).map(String.init) ?? ["migrations"]
     for (format, golden) in [("text", "expected.txt"), ("json", "expected.json"), ("sarif", "expected.sarif")] {
-      let result = try CLI.run(["migrations", "--format", format], in: directory)
+      let result = try CLI.run(paths + ["--format", format], in: directory)
       exitCodes.insert(result.status)
       let path = directory + "/" + golden
       if record {

@@ -81,18 +81,5 @@ struct ConcurrentlyInTransaction: StatementRule {
   }
 
   /// The name of what `statement` does when PostgreSQL refuses it inside a transaction block.
-  static func nonTransactional(_ statement: Statement) -> String? {
-    switch statement.kind {
-    case .createIndex(let index) where index.concurrently: return "CREATE INDEX CONCURRENTLY"
-    case .drop(let drop) where drop.concurrently: return "DROP INDEX CONCURRENTLY"
-    case .reindex(let reindex) where reindex.concurrently: return "REINDEX CONCURRENTLY"
-    case .vacuum(let vacuum) where vacuum.isVacuum: return "VACUUM"
-    case .createDatabase: return "CREATE DATABASE"
-    case .alterSystem: return "ALTER SYSTEM"
-    case .alterTable(let alter)
-    where alter.commands.contains { $0.subtype == "DetachPartition" && $0.concurrent }:
-      return "DETACH PARTITION CONCURRENTLY"
-    default: return nil
-    }
-  }
+  static func nonTransactional(_ statement: Statement) -> String? { statement.nonTransactionalName }
 }
