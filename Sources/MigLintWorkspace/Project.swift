@@ -275,6 +275,19 @@ package struct Project {
       result.insert(number)
       let migration = layout.migrations[number]
       let current = (migration.up + migration.down).map(\.file)
+      // An up script added to a deployed migration never runs where it was deployed (a down
+      // added later is how a missing down gets fixed).
+      for index in migration.up.map(\.file)
+      where !entry.files.contains(where: { $0.path == layout.files[index].relative }) {
+        findings.append(
+          SetFinding(
+            file: index, ruleID: HistoryRuleID.editedAfterDeploy,
+            finding: Finding(
+              at: firstLine(layout, index),
+              message:
+                "`\(layout.files[index].relative)` was added to migration \(entry.version) after it was deployed (\(entry.source)): databases that ran the migration will not run it",
+              help: "Put the change in a new migration")))
+      }
       for file in entry.files {
         guard let index = current.first(where: { layout.files[$0].relative == file.path }) else {
           let now = current.map { "`\(layout.files[$0].relative)`" }.joined(separator: ", ")

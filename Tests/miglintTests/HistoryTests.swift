@@ -1,0 +1,114 @@
+import Foundation
+import MigLintTestSupport
+import Testing
+
+/// The deploy record, `--base`, `--scope` and the history seen from one file.
+@Suite struct HistoryTests {
+  func makeDirectory(_ files: [String: String]) throws -> String {
+    let directory = try TestLint.temporaryDirectory()
+    for (path, text) in files {
+      let url = URL(fileURLWithPath: directory + "/" + path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return directory
+  }
+
+  let migrations = [
+    "db/0001_users.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+    "db/0001_users.down.sql": "DROP TABLE users;\n",
+    "db/0002_orders.up.sql": "CREATE TABLE orders (id bigint PRIMARY KEY);\n",
+    "db/0002_orders.down.sql": "DROP TABLE orders;\n",
+  ]
+
+  @Test func theSumWorkflow() throws {
+    let directory = try makeDirectory(migrations)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    #expect(try CLI.run(["sum", "--check", "db"], in: directory).status == 1)  // missing
+    let written = try CLI.run(["sum", "db"], in: directory)
+    #expect(written.status == 0 && written.stdout.contains("db/miglint.sum: written (2 migrations, golang-migrate)"))
+    #expect(try CLI.run(["sum", "--check", "db"], in: directory).status == 0)
+    #expect(try CLI.run(["db"], in: directory).status == 0)
+    // A line-ending change is not an edit; a real edit and a deletion are.
+    try "CREATE TABLE users (id bigint PRIMARY KEY, email text);\r\n".write(
+      toFile: directory + "/db/0001_users.up.sql", atomically: true, encoding: .utf8)
+    #expect(try CLI.run(["db"], in: directory).status == 0)
+    try "CREATE TABLE orders (id bigint PRIMARY KEY, total numeric);\n".write(
+      toFile: directory + "/db/0002_orders.up.sql", atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: directory + "/db/0001_users.down.sql")
+    let edited = try CLI.run(["db"], in: directory)
+    #expect(edited.status == 1)
+    #expect(edited.stdout.contains("db/0002_orders.up.sql:1:1: error[edited-after-deploy]"))
+    #expect(edited.stdout.contains("db/0001_users.up.sql:1:1: error[deleted-after-deploy]"))
+    #expect(try CLI.run(["sum", "--check", "db"], in: directory).status == 1)
+    // A merge conflict in the record is a clear error naming the line.
+    try "miglint.sum 1\n<<<<<<< HEAD\n".write(toFile: directory + "/db/miglint.sum", atomically: true, encoding: .utf8)
+    let conflict = try CLI.run(["db"], in: directory)
+    #expect(conflict.status == 2 && conflict.stderr.contains("db/miglint.sum:2: unresolved merge conflict"))
+  }
+
+  @Test func theScopeLimitsStatementRulesToPendingMigrations() throws {
+    let directory = try makeDirectory(migrations)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try CLI.run(["sum", "db"], in: directory)
+    try "ALTER TABLE users DROP COLUMN email;\n".write(
+      toFile: directory + "/db/0003_drop_email.up.sql", atomically: true, encoding: .utf8)
+    try "ALTER TABLE users ADD COLUMN email text;\n".write(
+      toFile: directory + "/db/0003_drop_email.down.sql", atomically: true, encoding: .utf8)
+    // 0003 is pending: only it is reported, and `users` (deployed) counts as existing.
+    let pending = try CLI.run(["db", "--format", "json"], in: directory)
+    #expect(pending.stdout.contains("\"rule\": \"drop-column\""))
+    #expect(!pending.stdout.contains("\"path\": \"db/0001_users.down.sql\""))
+    let all = try CLI.run(["db", "--format", "json", "--scope", "all"], in: directory)
+    #expect(all.stdout.contains("\"path\": \"db/0001_users.down.sql\""))
+    // A file added to a deployed migration is an edit of it.
+    try "SELECT 1;\n".write(toFile: directory + "/db/0002_orders_extra.up.sql", atomically: true, encoding: .utf8)
+    let added = try CLI.run(["db"], in: directory)
+    #expect(added.stdout.contains("db/0002_orders_extra.up.sql:1:1: error[duplicate-migration-version]"))
+  }
+
+  @Test func baseTreatsFilesAtTheRefAsDeployed() throws {
+    let directory = try makeDirectory(migrations)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let git = { (arguments: [String]) throws -> TestProcess.Output in
+      try TestProcess.run(
+        "/usr/bin/git",
+        ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments,
+        in: directory)
+    }
+    #expect(try CLI.run(["db", "--base", "HEAD"], in: directory).stderr.contains("not inside a git repository"))
+    _ = try git(["init", "-q"])
+    _ = try git(["add", "."])
+    _ = try git(["commit", "-qm", "deployed"])
+    #expect(try CLI.run(["db", "--base", "HEAD"], in: directory).status == 0)
+    try "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n".write(
+      toFile: directory + "/db/0002_orders.up.sql", atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(atPath: directory + "/db/0001_users.down.sql")
+    try "ALTER TABLE orders ADD COLUMN total numeric;\n".write(
+      toFile: directory + "/db/0003_total.up.sql", atomically: true, encoding: .utf8)
+    let result = try CLI.run(["db", "--base", "HEAD"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("db/0002_orders.up.sql:1:1: error[edited-after-deploy]"))
+    #expect(result.stdout.contains("db/0001_users.down.sql:1:1: error[deleted-after-deploy]"))
+    #expect(result.stdout.contains("db/0003_total.up.sql:1:1: warning[missing-down-migration]"))
+    #expect(!result.stdout.contains("0001_users.up.sql:1:1: error"))  // deployed, unchanged
+  }
+
+  @Test func oneFileFromStandardInputSeesItsDirectorysHistory() throws {
+    let fixture = TestLint.repositoryRoot + "/fixtures/layout-golang-migrate"
+    let result = try CLI.run(
+      ["-", "--stdin-filename", "db/migrations/000006_email_type.up.sql", "--format", "json"], in: fixture,
+      stdin: "ALTER TABLE users ALTER COLUMN email TYPE varchar(320);\n")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("\"rule\": \"alter-column-type-referenced\""))
+    #expect(result.stdout.contains("000002_orders_and_view.up.sql:7"))
+    // Only the named file is reported, not the rest of its directory.
+    #expect(!result.stdout.contains("000004_orders_status.up.sql"))
+  }
+
+  @Test func withoutPathsMigrationDirectoriesAreFound() throws {
+    let result = try CLI.run(["--format", "json"], in: TestLint.repositoryRoot + "/fixtures/layout-goose")
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("db/migrations/00002_index_plan.sql"))
+  }
+}
