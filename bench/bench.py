@@ -5,6 +5,9 @@ Generates a deterministic corpus (2,000 migration files and one ~1 MB file), bui
 baseline (bench/rawparse.c), and runs each tool alternately, several rounds, in one process so that
 machine noise hits all of them alike. Reports medians and ratios; absolute times are for context only.
 
+`miglint` lints the corpus as one migrations directory (layout, schema history, history rules);
+`no-history` lints the same files each on its own (`--no-history`).
+
 Usage: python3 bench/bench.py [--rounds N] [--binary PATH] [--files N]
 """
 import argparse
@@ -136,6 +139,8 @@ def main():
     tools = {
         "raw parse": lambda files: [raw] + files,
         "miglint": lambda files: [args.binary, "--fail-on", "never", "--no-config"] + files,
+        # The same files, each on its own: the cost of layouts, history replay and history rules.
+        "no-history": lambda files: [args.binary, "--fail-on", "never", "--no-config", "--no-history"] + files,
     }
     if squawk:
         tools["squawk"] = lambda files: [squawk] + files
@@ -167,6 +172,8 @@ def main():
             if squawk:
                 line += f"  {t / statistics.median(times['squawk']):>14.2f}x {m / statistics.median(memory['squawk']):>13.2f}x"
             print(line)
+        print(f"  history vs no-history: {statistics.median(times['miglint']) / statistics.median(times['no-history']):.2f}x time, "
+              f"{statistics.median(memory['miglint']) / statistics.median(memory['no-history']):.2f}x memory")
 
 
 if __name__ == "__main__":

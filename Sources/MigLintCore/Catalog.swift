@@ -108,6 +108,21 @@ package struct Catalog: Sendable {
   /// The origin given to objects the next applied statement creates.
   package var origin = Origin(path: "", line: 1, stamp: 0)
   private var journal: Journal?
+  /// Reverse look-ups, so that questions about one table do not scan the whole model. Entries
+  /// are only added (a journal restore would not undo a removal): every use checks the primary
+  /// maps above, so a stale entry is skipped.
+  private var related = Related()
+
+  private struct Related: Sendable {
+    /// Table key → keys of indexes on it, views reading it, tables whose foreign keys reference
+    /// it, and objects (triggers, policies) on it.
+    var indexes: [String: Set<String>] = [:]
+    var views: [String: Set<String>] = [:]
+    var referencers: [String: Set<String>] = [:]
+    var objects: [String: Set<String>] = [:]
+    /// Word of a function body → function keys.
+    var functions: [String: Set<String>] = [:]
+  }
 
   package init() {}
 
@@ -161,10 +176,43 @@ package struct Catalog: Sendable {
 
   /// True when the leading columns of some known key or index of `table` are `columns`.
   package func hasIndex(on table: QualifiedName, leading columns: [String]) -> Bool {
-    let key = Self.key(table)
-    let indexKeys = indexes.values.filter { Self.key($0.table) == key }.map(\.columns)
+    let indexKeys = indexes(on: Self.key(table)).map(\.index.columns)
     return ((self.table(table)?.keys ?? []) + indexKeys).contains { candidate in
       candidate.count >= columns.count && zip(candidate, columns).allSatisfy { $0 == $1 }
+    }
+  }
+
+  /// Indexes on the table with catalog key `key`, by index key.
+  private func indexes(on key: String) -> [(key: String, index: Index)] {
+    (related.indexes[key] ?? []).sorted().compactMap { indexKey in
+      guard let index = indexes[indexKey], Self.key(index.table) == key else { return nil }
+      return (indexKey, index)
+    }
+  }
+
+  /// Views that read the table with catalog key `key`, by view key.
+  private func views(reading key: String) -> [(key: String, view: View)] {
+    (related.views[key] ?? []).sorted().compactMap { viewKey in
+      guard let view = views[viewKey], view.relations.contains(key) else { return nil }
+      return (viewKey, view)
+    }
+  }
+
+  /// Tables with a foreign key to the table with catalog key `key`.
+  private func tables(referencing key: String) -> [(key: String, table: Table)] {
+    (related.referencers[key] ?? []).sorted().compactMap { tableKey in
+      guard let table = tables[tableKey], table.constraints.contains(where: { references($0, key) }) else {
+        return nil
+      }
+      return (tableKey, table)
+    }
+  }
+
+  /// Triggers and policies on the table with catalog key `key`.
+  private func objects(on key: String) -> [(key: String, object: Object)] {
+    (related.objects[key] ?? []).sorted().compactMap { objectKey in
+      guard let object = objects[objectKey], object.table.map(Self.key) == key else { return nil }
+      return (objectKey, object)
     }
   }
 
@@ -299,11 +347,11 @@ package struct Catalog: Sendable {
     case "table":
       guard tables[key] != nil else { return }
       setTable(key, nil)
-      for (indexKey, index) in indexes where Self.key(index.table) == key { setIndex(indexKey, nil) }
-      for (objectKey, other) in objects where other.table.map(Self.key) == key { setObject(objectKey, nil) }
+      for (indexKey, _) in indexes(on: key) { setIndex(indexKey, nil) }
+      for (objectKey, _) in objects(on: key) { setObject(objectKey, nil) }
       if cascade {
-        for (viewKey, view) in views where view.relations.contains(key) { setView(viewKey, nil) }
-        for (otherKey, var other) in tables where other.constraints.contains(where: { references($0, key) }) {
+        for (viewKey, _) in views(reading: key) { setView(viewKey, nil) }
+        for (otherKey, var other) in tables(referencing: key) {
           other.constraints.removeAll { references($0, key) }
           setTable(otherKey, other)
         }
@@ -313,7 +361,7 @@ package struct Catalog: Sendable {
     case "view", "matview":
       setView(key, nil)
       if cascade {
-        for (viewKey, view) in views where view.relations.contains(key) { setView(viewKey, nil) }
+        for (viewKey, _) in views(reading: key) { setView(viewKey, nil) }
       }
     case "trigger", "policy":
       // DROP TRIGGER name ON table: the parser gives the table as the name's qualifier.
@@ -333,9 +381,7 @@ package struct Catalog: Sendable {
 
   /// Indexes that include the column go with it; with CASCADE, views, foreign keys and policies too.
   private mutating func dropColumnDependents(table key: String, column: String, cascade: Bool) {
-    for (indexKey, index) in indexes where Self.key(index.table) == key && index.columns.contains(column) {
-      setIndex(indexKey, nil)
-    }
+    for (indexKey, index) in indexes(on: key) where index.columns.contains(column) { setIndex(indexKey, nil) }
     guard cascade else { return }
     for dependent in dependents(ofColumn: column, inTable: key) {
       switch dependent.kind {
@@ -361,23 +407,23 @@ package struct Catalog: Sendable {
       let newKey = Self.key(table.name)
       setTable(newKey, table)
       // PostgreSQL follows the rename by OID: indexes, views and foreign keys keep pointing at it.
-      for (indexKey, var index) in indexes where Self.key(index.table) == key {
+      for (indexKey, var index) in indexes(on: key) {
         index.table = table.name
         setIndex(indexKey, index)
       }
-      for (viewKey, var view) in views where view.relations.contains(key) {
+      for (viewKey, var view) in views(reading: key) {
         view.relations = view.relations.map { $0 == key ? newKey : $0 }
         view.allColumnsOf = view.allColumnsOf.map { $0 == key ? newKey : $0 }
         view.columns = Set(view.columns.map { $0.hasPrefix(key + "/") ? newKey + $0.dropFirst(key.count) : $0 })
         setView(viewKey, view)
       }
-      for (otherKey, var other) in tables where other.constraints.contains(where: { references($0, key) }) {
+      for (otherKey, var other) in tables(referencing: key) {
         for index in other.constraints.indices where references(other.constraints[index], key) {
           other.constraints[index].referencedTable = table.name
         }
         setTable(otherKey, other)
       }
-      for (objectKey, var object) in objects where object.table.map(Self.key) == key {
+      for (objectKey, var object) in objects(on: key) {
         object.table = table.name
         setObject(objectKey, object)
       }
@@ -394,16 +440,16 @@ package struct Catalog: Sendable {
         }
       }
       setTable(key, table)
-      for (indexKey, var tableIndex) in indexes where Self.key(tableIndex.table) == key {
+      for (indexKey, var tableIndex) in indexes(on: key) where tableIndex.columns.contains(old) {
         tableIndex.columns = tableIndex.columns.map { $0 == old ? new : $0 }
         setIndex(indexKey, tableIndex)
       }
-      for (viewKey, var view) in views where view.columns.contains(key + "/" + old) {
+      for (viewKey, var view) in views(reading: key) where view.columns.contains(key + "/" + old) {
         view.columns.remove(key + "/" + old)
         view.columns.insert(key + "/" + new)
         setView(viewKey, view)
       }
-      for (otherKey, var other) in tables where other.constraints.contains(where: { references($0, key) }) {
+      for (otherKey, var other) in tables(referencing: key) {
         for position in other.constraints.indices where references(other.constraints[position], key) {
           other.constraints[position].referencedColumns = other.constraints[position].referencedColumns.map {
             $0 == old ? new : $0
@@ -535,21 +581,24 @@ package struct Catalog: Sendable {
     package var effect: Effect
   }
 
-  /// What depends on `column` of the table with catalog key `key`.
-  package func dependents(ofColumn column: String, inTable key: String) -> [Dependent] {
-    var result: [Dependent] = []
+  /// Views that read `column` of the table with catalog key `key`.
+  package func views(readingColumn column: String, inTable key: String) -> [Dependent] {
+    guard related.views[key] != nil else { return [] }
     let columnKey = key + "/" + column
     let columnOrigin = tables[key]?.column(column)?.origin
-    for (viewKey, view) in views.sorted(by: { $0.key < $1.key }) {
+    return views(reading: key).compactMap { viewKey, view in
       // `*` expands when the view is created: only columns that existed then are in it.
       let star = view.allColumnsOf.contains(key) && (columnOrigin?.stamp ?? -1) <= view.origin.stamp
-      guard view.columns.contains(columnKey) || star else { continue }
-      result.append(
-        Dependent(
-          kind: .view(viewKey), description: "\(view.kindName) `\(view.name)`", origin: view.origin, effect: .refuses))
+      guard view.columns.contains(columnKey) || star else { return nil }
+      return Dependent(
+        kind: .view(viewKey), description: "\(view.kindName) `\(view.name)`", origin: view.origin, effect: .refuses)
     }
-    for (indexKey, index) in indexes.sorted(by: { $0.key < $1.key })
-    where Self.key(index.table) == key && index.columns.contains(column) {
+  }
+
+  /// What depends on `column` of the table with catalog key `key`.
+  package func dependents(ofColumn column: String, inTable key: String) -> [Dependent] {
+    var result = views(readingColumn: column, inTable: key)
+    for (indexKey, index) in indexes(on: key) where index.columns.contains(column) {
       let several = index.columns.count > 1 ? " (a multi-column index, dropped whole)" : ""
       result.append(
         Dependent(
@@ -566,7 +615,7 @@ package struct Catalog: Sendable {
       }
     }
     let keyColumns = Set(tables[key]?.constraints.filter { $0.kind == .primaryKey }.flatMap(\.columns) ?? [])
-    for (otherKey, other) in tables.sorted(by: { $0.key < $1.key }) where otherKey != key {
+    for (otherKey, other) in tables(referencing: key) where otherKey != key {
       for constraint in other.constraints where references(constraint, key) {
         let referenced = constraint.referencedColumns.isEmpty ? keyColumns : Set(constraint.referencedColumns)
         guard referenced.contains(column) else { continue }
@@ -577,24 +626,21 @@ package struct Catalog: Sendable {
             effect: .refuses))
       }
     }
+    for (objectKey, object) in objects(on: key) where object.columns.contains(column) {
+      result.append(
+        Dependent(
+          kind: .object(objectKey), description: "\(object.kind) `\(object.name.name)`", origin: object.origin,
+          effect: .refuses))
+    }
     let tableName = tables[key]?.name.name ?? String(key.split(separator: ".").last ?? "")
-    for (objectKey, object) in objects.sorted(by: { $0.key < $1.key }) {
-      switch object.kind {
-      case "policy", "trigger":
-        guard object.table.map(Self.key) == key, object.columns.contains(column) else { continue }
-        result.append(
-          Dependent(
-            kind: .object(objectKey), description: "\(object.kind) `\(object.name.name)`", origin: object.origin,
-            effect: .refuses))
-      case "function":
-        guard object.words.contains(tableName), object.words.contains(column) else { continue }
-        result.append(
-          Dependent(
-            kind: .function(objectKey), description: "function `\(object.name)`", origin: object.origin,
-            effect: .breaksAtRunTime))
-      default:
-        continue
-      }
+    for functionKey in (related.functions[column.lowercased()] ?? []).sorted() {
+      guard let function = objects[functionKey], function.kind == "function", function.words.contains(tableName),
+        function.words.contains(column.lowercased())
+      else { continue }
+      result.append(
+        Dependent(
+          kind: .function(functionKey), description: "function `\(function.name)`", origin: function.origin,
+          effect: .breaksAtRunTime))
     }
     return result
   }
@@ -602,14 +648,12 @@ package struct Catalog: Sendable {
   /// Views and other tables' foreign keys that depend on the table with catalog key `key`.
   package func dependents(ofTable key: String, except dropped: Set<String> = []) -> [Dependent] {
     var result: [Dependent] = []
-    for (viewKey, view) in views.sorted(by: { $0.key < $1.key })
-    where view.relations.contains(key) && !dropped.contains(viewKey) {
+    for (viewKey, view) in views(reading: key) where !dropped.contains(viewKey) {
       result.append(
         Dependent(
           kind: .view(viewKey), description: "\(view.kindName) `\(view.name)`", origin: view.origin, effect: .refuses))
     }
-    for (otherKey, other) in tables.sorted(by: { $0.key < $1.key })
-    where otherKey != key && !dropped.contains(otherKey) {
+    for (otherKey, other) in tables(referencing: key) where otherKey != key && !dropped.contains(otherKey) {
       for constraint in other.constraints where references(constraint, key) {
         result.append(
           Dependent(
@@ -660,21 +704,32 @@ package struct Catalog: Sendable {
 
   private mutating func setTable(_ key: String, _ value: Table?) {
     if journal != nil, journal?.tables.index(forKey: key) == nil { journal?.tables[key] = .some(tables[key]) }
+    for constraint in value?.constraints ?? [] where constraint.kind == .foreignKey {
+      if let referenced = constraint.referencedTable {
+        related.referencers[Self.key(referenced), default: []].insert(key)
+      }
+    }
     tables[key] = value
   }
 
   private mutating func setIndex(_ key: String, _ value: Index?) {
     if journal != nil, journal?.indexes.index(forKey: key) == nil { journal?.indexes[key] = .some(indexes[key]) }
+    if let value { related.indexes[Self.key(value.table), default: []].insert(key) }
     indexes[key] = value
   }
 
   private mutating func setView(_ key: String, _ value: View?) {
     if journal != nil, journal?.views.index(forKey: key) == nil { journal?.views[key] = .some(views[key]) }
+    for relation in value?.relations ?? [] { related.views[relation, default: []].insert(key) }
     views[key] = value
   }
 
   private mutating func setObject(_ key: String, _ value: Object?) {
     if journal != nil, journal?.objects.index(forKey: key) == nil { journal?.objects[key] = .some(objects[key]) }
+    if let table = value?.table { related.objects[Self.key(table), default: []].insert(key) }
+    if let value, value.kind == "function" {
+      for word in value.words { related.functions[word, default: []].insert(key) }
+    }
     objects[key] = value
   }
 }

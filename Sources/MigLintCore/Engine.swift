@@ -187,7 +187,8 @@ package struct Linter: Sendable {
     mode: RunMode = RunMode(), into raw: inout [(id: String, finding: Finding)]
   ) {
     runOne(file, index, &catalog, &state, mode: mode, into: &raw)
-    if let embedded = Parser.embedded(in: file.statements[index], of: file) {
+    let embedded = file.embedded.map { $0[index] } ?? Parser.embedded(in: file.statements[index], of: file)
+    if let embedded {
       lintEmbedded(embedded, of: file.statements[index], &catalog, &state, mode: mode, into: &raw)
     }
   }
@@ -212,9 +213,15 @@ package struct Linter: Sendable {
             file: file, catalog: compatCatalog, state: state, pgVersion: configuration.pgVersion,
             options: configuration.ruleOptions, index: index)
         }
+        // Contexts are passed, never copied: a copy retains every array and map they hold.
         for (id, rule) in rules {
-          let ruleContext = compatRules.contains(id) ? compatContext ?? context : context
-          for finding in rule.check(statement, in: ruleContext) { raw.append((id, finding)) }
+          let findings: [Finding]
+          if let compatContext, compatRules.contains(id) {
+            findings = rule.check(statement, in: compatContext)
+          } else {
+            findings = rule.check(statement, in: context)
+          }
+          for finding in findings { raw.append((id, finding)) }
         }
       }
       advance(&state, past: statement, context: context)

@@ -74,12 +74,17 @@ extension Linter {
       rulesRan[index] = reported
     }
     for finding in set.findings { raw[finding.file].append((finding.ruleID, finding.finding)) }
-    return set.files.indices.map { index in
+    // Suppressions, severities and positions need no model: on all cores.
+    let findings = raw
+    let ran = rulesRan
+    let files = set.files.indices.map { (index: $0, file: parsed($0)) }
+    return Parallel.map(files) { item in
+      let (index, parsedFile) = item
       let entry = set.files[index]
-      guard entry.isSQL, let file = parsed(index) else { return entry.source.map { finalize($0, raw[index]) } ?? [] }
-      var findings = raw[index]
-      if rulesRan[index] { findings = fileFindings(file) + findings }
-      return finalize(file, findings, rulesRan: rulesRan[index])
+      guard entry.isSQL, let file = parsedFile else { return entry.source.map { finalize($0, findings[index]) } ?? [] }
+      var all = findings[index]
+      if ran[index] { all = fileFindings(file) + all }
+      return finalize(file, all, rulesRan: ran[index])
     }
   }
 

@@ -9,16 +9,17 @@ package struct TextReporter: Sendable {
   package init(color: Bool) { self.color = color }
 
   package func render(_ report: Report) -> String {
-    var out = ""
-    for result in report.results {
+    // Files render independently: on all cores, joined in order.
+    let parts = Parallel.map(report.results) { result in
+      var out = ""
       if let error = result.inputError {
         out += paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n"
       }
-      guard let source = result.source else { continue }
+      guard let source = result.source else { return out }
       for diagnostic in result.diagnostics { out += render(diagnostic, source) + "\n" }
+      return out
     }
-    out += summary(report) + "\n"
-    return out
+    return parts.joined() + summary(report) + "\n"
   }
 
   private func render(_ diagnostic: Diagnostic, _ source: SourceFile) -> String {

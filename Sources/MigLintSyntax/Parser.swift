@@ -21,6 +21,9 @@ package struct ParsedFile: Sendable {
   package var templatedErrors: [SyntaxError] = []
   /// Identifier substituted for each placeholder → the placeholder as written.
   package var substitutions: [String: String] = [:]
+  /// The SQL inside DO blocks and PL/pgSQL bodies, by statement index, when parsed ahead
+  /// (``Parser/parsingEmbedded(_:)``); nil when it is parsed on demand.
+  package var embedded: [Int: EmbeddedSQL]?
 
   /// The comment tokens, in order.
   package var comments: [Token] { tokens.filter(\.isComment) }
@@ -61,6 +64,18 @@ package enum Parser {
         syntaxErrors: file.syntaxErrors.filter { !templated.contains($0) }, skipped: file.skipped,
         templatedErrors: templated, substitutions: file.substitutions)
     }
+    return file
+  }
+
+  /// Parses a whole file and the SQL inside its DO blocks and function bodies, so that a thread
+  /// that lints files in order does not have to.
+  package static func parsingEmbedded(_ source: SourceFile) -> ParsedFile {
+    var file = parse(source)
+    var embedded: [Int: EmbeddedSQL] = [:]
+    for index in file.statements.indices {
+      if let sql = Parser.embedded(in: file.statements[index], of: file) { embedded[index] = sql }
+    }
+    file.embedded = embedded
     return file
   }
 

@@ -430,11 +430,12 @@ extension Layouts {
         let (version, name) = Layouts.leadingVersion(file.name)
         entries.append((version.isEmpty ? String(file.name.dropLast(4)) : version, name, index))
       }
-      entries.sort { lhs, rhs in
-        lhs.version == rhs.version
-          ? files[lhs.index].name < files[rhs.index].name : Layouts.versionLess(lhs.version, rhs.version)
+      let keys = entries.map { Layouts.VersionKey($0.version) }
+      let order = entries.indices.sorted { lhs, rhs in
+        keys[lhs] == keys[rhs]
+          ? files[entries[lhs].index].name < files[entries[rhs].index].name : keys[lhs] < keys[rhs]
       }
-      for entry in entries {
+      for entry in order.map({ entries[$0] }) {
         migrations.append(
           Migration(
             version: entry.version, name: entry.name,

@@ -132,8 +132,8 @@ package enum Layouts {
     }
     for file in files.prefix(50) {
       guard let bytes = file.bytes else { continue }
-      for line in lines(bytes) {
-        let text = lowercasedASCII(bytes[line.start..<line.end])
+      for line in lines(bytes) where bytes[line.start..<line.end].starts(with: [0x2D, 0x2D]) {  // "--"
+        let text = lowercasedASCII(bytes[line.start..<min(line.end, line.start + 32)])
         if text.hasPrefix("-- +goose ") || text.hasPrefix("--+goose ") { return .goose }
         if text.hasPrefix("-- migrate:") || text.hasPrefix("--migrate:") { return .dbmate }
         if text.hasPrefix("-- +migrate ") || text.hasPrefix("--+migrate ") { return .sqlMigrate }
@@ -208,20 +208,27 @@ package enum Layouts {
   }
 
   /// Compares versions by their numeric parts (`2.1` < `10`, `0009` < `10`), then as text.
-  static func versionLess(_ lhs: String, _ rhs: String) -> Bool {
-    let left = numericParts(lhs)
-    let right = numericParts(rhs)
-    for (a, b) in zip(left, right) where a != b {
-      return a.count != b.count ? a.count < b.count : a < b
-    }
-    if left.count != right.count { return left.count < right.count }
-    return lhs < rhs
-  }
+  static func versionLess(_ lhs: String, _ rhs: String) -> Bool { VersionKey(lhs) < VersionKey(rhs) }
 
-  private static func numericParts(_ text: String) -> [String] {
-    text.split { !($0.isASCII && $0.isNumber) }.map { part in
-      let trimmed = part.drop { $0 == "0" }
-      return trimmed.isEmpty ? "0" : String(trimmed)
+  /// A version's numeric parts without leading zeros, computed once for sorting.
+  struct VersionKey: Comparable {
+    var parts: [Substring]
+    var text: String
+
+    init(_ text: String) {
+      self.text = text
+      parts = text.utf8.split { $0 < 0x30 || $0 > 0x39 }.map { part in
+        let trimmed = part.drop { $0 == 0x30 }
+        return Substring(trimmed.isEmpty ? part.suffix(1) : trimmed)
+      }
+    }
+
+    static func < (lhs: VersionKey, rhs: VersionKey) -> Bool {
+      for (a, b) in zip(lhs.parts, rhs.parts) where a != b {
+        return a.utf8.count != b.utf8.count ? a.utf8.count < b.utf8.count : a < b
+      }
+      if lhs.parts.count != rhs.parts.count { return lhs.parts.count < rhs.parts.count }
+      return lhs.text < rhs.text
     }
   }
 

@@ -134,12 +134,8 @@ package struct Project {
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
           if let replacement, replacement.path == path {
             files.append(LayoutFile(path: path, relative: relative, bytes: replacement.bytes))
-            continue
-          }
-          do {
-            files.append(LayoutFile(path: path, relative: relative, bytes: try FileSystem.read(path)))
-          } catch {
-            files.append(LayoutFile(path: path, relative: relative, bytes: nil, readError: error.message))
+          } else {
+            files.append(LayoutFile(path: path, relative: relative, bytes: nil))
           }
         case .file where Self.sidecarNames.contains(entry.name) || entry.name.hasSuffix(".sql.conf"):
           sidecars[relative] = try? FileSystem.read(path)
@@ -149,6 +145,7 @@ package struct Project {
       }
     }
     try visit(directory, prefix: "", depth: 0)
+    Self.read(&files)
     if let replacement, Layouts.root(of: replacement.path) == root,
       !files.contains(where: { $0.path == replacement.path })
     {
@@ -156,6 +153,21 @@ package struct Project {
       files.append(LayoutFile(path: replacement.path, relative: relative, bytes: replacement.bytes))
     }
     return (files, sidecars)
+  }
+
+  /// Reads the files that have no bytes yet, on all cores.
+  private static func read(_ files: inout [LayoutFile]) {
+    let pending = files.indices.filter { files[$0].bytes == nil }
+    let paths = pending.map { files[$0].path }
+    let results = Parallel.map(paths) { path -> Result<[UInt8], WorkspaceError> in
+      do throws(WorkspaceError) { return .success(try FileSystem.read(path)) } catch { return .failure(error) }
+    }
+    for (index, result) in zip(pending, results) {
+      switch result {
+      case .success(let bytes): files[index].bytes = bytes
+      case .failure(let error): files[index].readError = error.message
+      }
+    }
   }
 
   private static let sidecarNames: Set<String> = [

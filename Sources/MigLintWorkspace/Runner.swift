@@ -25,15 +25,7 @@ package enum Input: Sendable {
 package enum Runner {
   /// Lints each input on its own (no history), in parallel.
   package static func lint(_ inputs: [Input], linter: Linter, jobs: Int) -> [FileResult] {
-    let storage = Slots<FileResult>(count: inputs.count)
-    let workers = max(1, min(jobs, inputs.count))
-    let next = Counter()
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-      while let index = next.take(below: inputs.count) {
-        storage.put(index, lintOne(inputs[index], linter: linter))
-      }
-    }
-    return (0..<inputs.count).map { storage.wait($0) }
+    Parallel.map(inputs, jobs: jobs) { lintOne($0, linter: linter) }
   }
 
   static func lintOne(_ input: Input, linter: Linter) -> FileResult {
@@ -96,7 +88,7 @@ package enum Runner {
           let file = sets[setIndex].set.files[fileIndex]
           do throws(InputError) {
             let source = try SourceFile(path: file.path, data: sets[setIndex].bytes[fileIndex] ?? [])
-            slots.put(index, .file(Parser.parse(source)))
+            slots.put(index, .file(Parser.parsingEmbedded(source)))
           } catch {
             slots.put(index, .failed(error.description))
           }
@@ -125,63 +117,5 @@ package enum Runner {
     }
     parsing.wait()
     return results
-  }
-}
-
-/// Values written by index from several threads (each index once) and awaited by index.
-private final class Slots<Value: Sendable>: @unchecked Sendable {
-  private var buffer: [Value?]
-  private var mutex = pthread_mutex_t()
-  private var filled = pthread_cond_t()
-
-  init(count: Int) {
-    buffer = Array(repeating: nil, count: count)
-    pthread_mutex_init(&mutex, nil)
-    pthread_cond_init(&filled, nil)
-  }
-
-  deinit {
-    pthread_cond_destroy(&filled)
-    pthread_mutex_destroy(&mutex)
-  }
-
-  func put(_ index: Int, _ value: Value) {
-    pthread_mutex_lock(&mutex)
-    buffer[index] = value
-    pthread_cond_broadcast(&filled)
-    pthread_mutex_unlock(&mutex)
-  }
-
-  /// The value at `index`, waiting until a worker has put it.
-  func wait(_ index: Int) -> Value {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    while true {
-      if let value = buffer[index] { return value }
-      pthread_cond_wait(&filled, &mutex)
-    }
-  }
-
-  func clear(_ index: Int) {
-    pthread_mutex_lock(&mutex)
-    buffer[index] = nil
-    pthread_mutex_unlock(&mutex)
-  }
-}
-
-/// Hands out indexes 0, 1, 2, … to worker threads.
-private final class Counter: @unchecked Sendable {
-  private var value = 0
-  private var mutex = pthread_mutex_t()
-
-  init() { pthread_mutex_init(&mutex, nil) }
-  deinit { pthread_mutex_destroy(&mutex) }
-
-  func take(below limit: Int) -> Int? {
-    pthread_mutex_lock(&mutex)
-    defer { pthread_mutex_unlock(&mutex) }
-    guard value < limit else { return nil }
-    defer { value += 1 }
-    return value
   }
 }

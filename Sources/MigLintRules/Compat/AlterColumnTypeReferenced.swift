@@ -47,9 +47,7 @@ struct AlterColumnTypeReferenced: StatementRule {
     let table = Catalog.key(alter.relation)
     return alter.commands.compactMap { command in
       guard command.subtype == "AlterColumnType", let column = command.name else { return nil }
-      let views = context.catalog.dependents(ofColumn: column, inTable: table).filter {
-        if case .view = $0.kind { return true } else { return false }
-      }
+      let views = context.catalog.views(readingColumn: column, inTable: table)
       guard !views.isEmpty else { return nil }
       let names = views.map { $0.description + ($0.origin.map { " (\($0.location))" } ?? "") }.joined(separator: ", ")
       return Finding(
