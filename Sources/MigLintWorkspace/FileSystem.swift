@@ -157,6 +157,17 @@ package enum FileSystem {
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
   }
 
+  /// `path` made absolute from `directory` and without `.` and `..` parts: `/a/./b/../c` → `/a/c`.
+  package static func absolute(_ path: String, from directory: String) -> String {
+    let joined = path.hasPrefix("/") ? path : join(directory, path.isEmpty ? "." : path)
+    var parts: [Substring] = []
+    for part in joined.split(separator: "/") {
+      if part == "." { continue }
+      if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
+    }
+    return "/" + parts.joined(separator: "/")
+  }
+
   /// The last path component: `db/migrations/1_a.sql` → `1_a.sql`.
   package static func baseName(_ path: String) -> String {
     guard let slash = path.lastIndex(of: "/") else { return path }

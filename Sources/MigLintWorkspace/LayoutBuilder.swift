@@ -74,13 +74,10 @@ extension Layouts {
       for (index, file) in files.enumerated() {
         guard let dialect = Layouts.otherDialect(file.name) else { continue }
         isSQL[index] = false
-        findings.append(
-          SetFinding(
-            file: index, ruleID: HistoryRuleID.unsupportedDialect,
-            finding: Finding(
-              at: firstLine(index),
-              message: "`\(file.name)` is a \(dialect) migration: skipped, not linted as PostgreSQL",
-              help: "Nothing to do; the file runs only against \(dialect)")))
+        report(
+          index, HistoryRuleID.unsupportedDialect, at: firstLine(index),
+          "`\(file.name)` is a \(dialect) migration: skipped, not linted as PostgreSQL",
+          help: "Nothing to do; the file runs only against \(dialect)")
       }
     }
 
@@ -185,14 +182,10 @@ extension Layouts {
         hasDowns = true
         migrations.append(migration)
         if let indented = sections.indentedDown {
-          findings.append(
-            SetFinding(
-              file: index, ruleID: HistoryRuleID.missingDown,
-              finding: Finding(
-                at: shift(indented),
-                message:
-                  "The `\(sections.downMarker)` marker on this line is indented: \(tool.displayName) only reads markers at the start of a line, so this file has no down section and the statements below run as part of the up",
-                help: "Start the line with `--`")))
+          report(
+            index, HistoryRuleID.missingDown, at: shift(indented),
+            "The `\(sections.downMarker)` marker on this line is indented: \(tool.displayName) only reads markers at the start of a line, so this file has no down section and the statements below run as part of the up",
+            help: "Start the line with `--`")
         }
       }
       let order = migrations.indices.sorted { lhs, rhs in
@@ -273,13 +266,10 @@ extension Layouts {
           if !["postgresql", "postgres"].contains(provider) {
             for index in files.indices where isSQL[index] {
               isSQL[index] = false
-              findings.append(
-                SetFinding(
-                  file: index, ruleID: HistoryRuleID.unsupportedDialect,
-                  finding: Finding(
-                    at: firstLine(index),
-                    message: "`migration_lock.toml` names provider \"\(provider)\": skipped, not linted as PostgreSQL",
-                    help: "Nothing to do; these migrations run only against \(provider)")))
+              report(
+                index, HistoryRuleID.unsupportedDialect, at: firstLine(index),
+                "`migration_lock.toml` names provider \"\(provider)\": skipped, not linted as PostgreSQL",
+                help: "Nothing to do; these migrations run only against \(provider)")
             }
             return
           }
@@ -453,14 +443,10 @@ extension Layouts {
         guard let script = migration.up.first else { continue }
         if tool == .plain, Layouts.leadingVersion(files[script.file].name).version.isEmpty { continue }
         if let earlier = first[migration.version], let earlierScript = earlier.up.first {
-          findings.append(
-            SetFinding(
-              file: script.file, ruleID: HistoryRuleID.duplicateVersion,
-              finding: Finding(
-                at: firstLine(script.file),
-                message:
-                  "Version \(migration.version) is also used by `\(files[earlierScript.file].relative)`: \(tool.displayName) runs only one of them, or refuses both",
-                help: "Give this migration the next free version")))
+          report(
+            script.file, HistoryRuleID.duplicateVersion, at: firstLine(script.file),
+            "Version \(migration.version) is also used by `\(files[earlierScript.file].relative)`: \(tool.displayName) runs only one of them, or refuses both",
+            help: "Give this migration the next free version")
         } else {
           first[migration.version] = migration
         }
@@ -485,17 +471,20 @@ extension Layouts {
         case .sqitch: expected = "`revert/\(migration.name).sql`"
         default: expected = "a file in `down/` with version \(migration.version)"
         }
-        findings.append(
-          SetFinding(
-            file: script.file, ruleID: HistoryRuleID.missingDown,
-            finding: Finding(
-              at: script.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(script.file),
-              message: "Migration \(migration.version) has no down migration: \(tool.displayName) cannot roll it back",
-              help: "Add \(expected) that reverts it (empty, with a comment saying why, when it cannot be reverted)")))
+        report(
+          script.file, HistoryRuleID.missingDown,
+          at: script.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(script.file),
+          "Migration \(migration.version) has no down migration: \(tool.displayName) cannot roll it back",
+          help: "Add \(expected) that reverts it (empty, with a comment saying why, when it cannot be reverted)")
       }
     }
 
     func firstLine(_ index: Int) -> SourceRange { Layouts.firstLine(files[index].bytes) }
+
+    /// Records a finding about file `index`.
+    mutating func report(_ index: Int, _ rule: String, at range: SourceRange, _ message: String, help: String) {
+      findings.append(SetFinding(file: index, ruleID: rule, finding: Finding(at: range, message: message, help: help)))
+    }
   }
 
   /// The up and down sections of a goose, dbmate or sql-migrate file (byte ranges of the raw file).

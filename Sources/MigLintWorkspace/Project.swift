@@ -181,15 +181,7 @@ package struct Project {
     return name.contains("_")
   }
 
-  private func absolute(_ path: String) -> String {
-    let joined = path.hasPrefix("/") ? path : FileSystem.join(currentDirectory, path.isEmpty ? "." : path)
-    var parts: [Substring] = []
-    for part in joined.split(separator: "/") {
-      if part == "." { continue }
-      if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
-    }
-    return "/" + parts.joined(separator: "/")
-  }
+  private func absolute(_ path: String) -> String { FileSystem.absolute(path, from: currentDirectory) }
 
   // MARK: - Deploy record
 
@@ -244,13 +236,10 @@ package struct Project {
       bytes.append(nil)
       requested.append(false)
       findings.append(
-        SetFinding(
-          file: files.count - 1, ruleID: HistoryRuleID.deletedAfterDeploy,
-          finding: Finding(
-            at: SourceRange(start: 0, end: 0),
-            message:
-              "`\(relative)` exists at `\(base)` (deployed) and is gone now: databases that ran it keep its changes, and tools that check their history refuse to go on",
-            help: "Restore the file; to undo it, add a new migration")))
+        Self.finding(
+          files.count - 1, HistoryRuleID.deletedAfterDeploy, at: SourceRange(start: 0, end: 0),
+          "`\(relative)` exists at `\(base)` (deployed) and is gone now: databases that ran it keep its changes, and tools that check their history refuse to go on",
+          help: "Restore the file; to undo it, add a new migration"))
     }
     return verify(deployed, layout, &findings)
   }
@@ -274,13 +263,10 @@ package struct Project {
       guard let indexes = byVersion[entry.version], let number = indexes.first else {
         if let location = entry.location {
           findings.append(
-            SetFinding(
-              file: location.file, ruleID: HistoryRuleID.deletedAfterDeploy,
-              finding: Finding(
-                at: location.range,
-                message:
-                  "Migration \(entry.version) (\(entry.files.map { "`\($0.path)`" }.joined(separator: ", "))) was deployed and no longer exists: databases that ran it keep its changes, and tools that check their history refuse to go on",
-                help: "Restore the migration; to undo it, add a new migration")))
+            Self.finding(
+              location.file, HistoryRuleID.deletedAfterDeploy, at: location.range,
+              "Migration \(entry.version) (\(entry.files.map { "`\($0.path)`" }.joined(separator: ", "))) was deployed and no longer exists: databases that ran it keep its changes, and tools that check their history refuse to go on",
+              help: "Restore the migration; to undo it, add a new migration"))
         }
         continue
       }
@@ -292,40 +278,31 @@ package struct Project {
       for index in migration.up.map(\.file)
       where !entry.files.contains(where: { $0.path == layout.files[index].relative }) {
         findings.append(
-          SetFinding(
-            file: index, ruleID: HistoryRuleID.editedAfterDeploy,
-            finding: Finding(
-              at: firstLine(layout, index),
-              message:
-                "`\(layout.files[index].relative)` was added to migration \(entry.version) after it was deployed (\(entry.source)): databases that ran the migration will not run it",
-              help: "Put the change in a new migration")))
+          Self.finding(
+            index, HistoryRuleID.editedAfterDeploy, at: firstLine(layout, index),
+            "`\(layout.files[index].relative)` was added to migration \(entry.version) after it was deployed (\(entry.source)): databases that ran the migration will not run it",
+            help: "Put the change in a new migration"))
       }
       for file in entry.files {
         guard let index = current.first(where: { layout.files[$0].relative == file.path }) else {
           let now = current.map { "`\(layout.files[$0].relative)`" }.joined(separator: ", ")
           findings.append(
-            SetFinding(
-              file: current.first ?? 0, ruleID: HistoryRuleID.deletedAfterDeploy,
-              finding: Finding(
-                at: firstLine(layout, current.first ?? 0),
-                message:
-                  "`\(file.path)` of migration \(entry.version) was deployed (\(entry.source)) and is gone; the migration is now \(now): a rename counts as delete and new for tools that record file names",
-                help:
-                  "Keep deployed file names; record the rename with `miglint sum` only if the tool tracks versions, not names"
-              )))
+            Self.finding(
+              current.first ?? 0, HistoryRuleID.deletedAfterDeploy, at: firstLine(layout, current.first ?? 0),
+              "`\(file.path)` of migration \(entry.version) was deployed (\(entry.source)) and is gone; the migration is now \(now): a rename counts as delete and new for tools that record file names",
+              help:
+                "Keep deployed file names; record the rename with `miglint sum` only if the tool tracks versions, not names"
+            ))
           continue
         }
         guard let hash = file.hash, let bytes = layout.files[index].bytes, DeployRecord.hash(bytes) != hash else {
           continue
         }
         findings.append(
-          SetFinding(
-            file: index, ruleID: HistoryRuleID.editedAfterDeploy,
-            finding: Finding(
-              at: firstLine(layout, index),
-              message:
-                "`\(file.path)` changed after it was deployed (\(entry.source)): databases that ran it will not run the new text, new databases will",
-              help: "Restore the deployed text and put the change in a new migration")))
+          Self.finding(
+            index, HistoryRuleID.editedAfterDeploy, at: firstLine(layout, index),
+            "`\(file.path)` changed after it was deployed (\(entry.source)): databases that ran it will not run the new text, new databases will",
+            help: "Restore the deployed text and put the change in a new migration"))
       }
     }
     return result
@@ -339,14 +316,17 @@ package struct Project {
       let migration = migrations[number]
       guard let script = migration.up.first, !migration.version.hasPrefix("R__") else { continue }
       findings.append(
-        SetFinding(
-          file: script.file, ruleID: HistoryRuleID.outOfOrder,
-          finding: Finding(
-            at: firstLine(layout, script.file),
-            message:
-              "Migration \(migration.version) is pending but sorts before \(migrations[last].version), which is already deployed: \(layout.tool.displayName) skips or refuses it",
-            help: "Give it a version after \(migrations[last].version)")))
+        Self.finding(
+          script.file, HistoryRuleID.outOfOrder, at: firstLine(layout, script.file),
+          "Migration \(migration.version) is pending but sorts before \(migrations[last].version), which is already deployed: \(layout.tool.displayName) skips or refuses it",
+          help: "Give it a version after \(migrations[last].version)"))
     }
+  }
+
+  private static func finding(_ index: Int, _ rule: String, at range: SourceRange, _ message: String, help: String)
+    -> SetFinding
+  {
+    SetFinding(file: index, ruleID: rule, finding: Finding(at: range, message: message, help: help))
   }
 
   private func firstLine(_ layout: Layout, _ index: Int) -> SourceRange { Layouts.firstLine(layout.files[index].bytes) }

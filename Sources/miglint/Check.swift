@@ -124,13 +124,7 @@ struct Check: ParsableCommand {
 
   /// The configuration file's settings with command-line options on top.
   private func resolveConfiguration(_ registry: RuleRegistry) throws(WorkspaceError) -> Configuration {
-    var configuration = Configuration()
-    if let config {
-      guard FileSystem.kind(config) == .file else { throw WorkspaceError(config, "configuration file not found") }
-      configuration = try ConfigurationLoader.load(config, registry: registry)
-    } else if !noConfig, let found = ConfigurationLoader.find(from: FileSystem.currentDirectory()) {
-      configuration = try ConfigurationLoader.load(found, registry: registry)
-    }
+    var configuration = try Self.loadConfiguration(config, ignoring: noConfig, registry)
     if let pgVersion {
       guard let version = PostgresVersion(parsing: pgVersion) else {
         throw WorkspaceError(
@@ -184,13 +178,27 @@ struct Check: ParsableCommand {
     return Runner.lint(sets, linter: linter, jobs: workers) + Runner.lint(standalone, linter: linter, jobs: workers)
   }
 
+  /// The file named by `--config`, else the nearest `miglint.toml` (unless `--no-config`).
+  static func loadConfiguration(_ path: String?, ignoring: Bool, _ registry: RuleRegistry) throws(WorkspaceError)
+    -> Configuration
+  {
+    if let path {
+      guard FileSystem.kind(path) == .file else { throw WorkspaceError(path, "configuration file not found") }
+      return try ConfigurationLoader.load(path, registry: registry)
+    }
+    if !ignoring, let found = ConfigurationLoader.find(from: FileSystem.currentDirectory()) {
+      return try ConfigurationLoader.load(found, registry: registry)
+    }
+    return Configuration()
+  }
+
   /// The workspace settings of a run: directory overrides relative to the configuration file.
   static func project(_ configuration: Configuration, scope: Scope?, base: String?) throws(WorkspaceError) -> Project {
     let cwd = FileSystem.currentDirectory()
     let root = configurationDirectory(configuration)
     var directories: [String: DirectorySettings] = [:]
     for (path, settings) in configuration.directories {
-      let absolute = Self.normalized(path.hasPrefix("/") ? path : FileSystem.join(root, path))
+      let absolute = FileSystem.absolute(path, from: root)
       directories[absolute] = DirectorySettings(
         tool: settings.tool.flatMap(MigrationTool.init(rawValue:)),
         transaction: settings.transaction.flatMap(TransactionMode.init(rawValue:)))
@@ -205,16 +213,6 @@ struct Check: ParsableCommand {
     let cwd = FileSystem.currentDirectory()
     let base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
     return base.hasPrefix("/") ? base : FileSystem.join(cwd, base)
-  }
-
-  /// `/a/./b/../c` → `/a/c`.
-  static func normalized(_ path: String) -> String {
-    var parts: [Substring] = []
-    for part in path.split(separator: "/") {
-      if part == "." { continue }
-      if part == "..", !parts.isEmpty { parts.removeLast() } else { parts.append(part) }
-    }
-    return "/" + parts.joined(separator: "/")
   }
 
   /// Paths from the command line, the configuration's `include` globs, or the working directory.

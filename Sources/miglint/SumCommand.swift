@@ -31,7 +31,7 @@ struct Sum: ParsableCommand {
 
   func run() throws {
     do {
-      let configuration = try loadConfiguration()
+      let configuration = try Check.loadConfiguration(config, ignoring: noConfig, BuiltinRules.registry)
       let project = try Check.project(configuration, scope: nil, base: nil)
       let cwd = FileSystem.currentDirectory()
       let base = Check.configurationDirectory(configuration)
@@ -70,15 +70,4 @@ struct Sum: ParsableCommand {
     }
   }
 
-  private func loadConfiguration() throws(WorkspaceError) -> Configuration {
-    let registry = BuiltinRules.registry
-    if let config {
-      guard FileSystem.kind(config) == .file else { throw WorkspaceError(config, "configuration file not found") }
-      return try ConfigurationLoader.load(config, registry: registry)
-    }
-    if !noConfig, let found = ConfigurationLoader.find(from: FileSystem.currentDirectory()) {
-      return try ConfigurationLoader.load(found, registry: registry)
-    }
-    return Configuration()
-  }
 }
