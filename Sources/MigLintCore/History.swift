@@ -63,7 +63,8 @@ extension Linter {
       catalog.restore(downJournal)
     }
     // Files of the set that are no migration's script (verify scripts, seeds): linted on their own.
-    for index in set.files.indices where !claimed.contains(index) && set.files[index].isSQL {
+    for index in set.files.indices where !claimed.contains(index) && set.files[index].isSQL && set.files[index].reported
+    {
       guard let file = parsed(index) else { continue }
       var own = Catalog()
       var state = MigrationState()

@@ -111,14 +111,20 @@ package struct MigrationFile: Sendable {
   package var isSQL: Bool
   /// Statement rules report on this file (`--scope`, and files named on the command line).
   package var reported: Bool
+  /// The deploy record, or a file that the deploy record lists and that is gone: its findings
+  /// are shown even when only some files of the directory were named.
+  package var isRecord: Bool
 
-  package init(path: String, source: SourceFile?, inputError: String? = nil, isSQL: Bool = true, reported: Bool = true)
-  {
+  package init(
+    path: String, source: SourceFile?, inputError: String? = nil, isSQL: Bool = true, reported: Bool = true,
+    isRecord: Bool = false
+  ) {
     self.path = path
     self.source = source
     self.inputError = inputError
     self.isSQL = isSQL
     self.reported = reported
+    self.isRecord = isRecord
   }
 }
 

@@ -107,6 +107,15 @@ package struct Project {
         for script in migration.up + migration.down { files[script.file].reported = false }
       }
     }
+    // Migrations after the last one asked for cannot change what is reported: not replayed (an
+    // editor linting one file of a long history waits for the history before it only).
+    if requested.contains(false),
+      let last = migrations.lastIndex(where: { migration in
+        (migration.up + migration.down).contains { requested[$0.file] }
+      })
+    {
+      migrations.removeSubrange((last + 1)...)
+    }
     let set = MigrationSet(
       directory: root.isEmpty ? "." : root, tool: layout.tool.rawValue, files: files, migrations: migrations,
       findings: findings)
@@ -195,7 +204,7 @@ package struct Project {
     if let sumBytes = layout.sidecars[DeployRecord.fileName] {
       let record = try DeployRecord.parse(sumBytes, path: sumPath)
       let source = try? SourceFile(path: sumPath, data: sumBytes)
-      files.append(MigrationFile(path: sumPath, source: source, isSQL: false, reported: true))
+      files.append(MigrationFile(path: sumPath, source: source, isSQL: false, reported: true, isRecord: true))
       bytes.append(nil)
       requested.append(false)
       let sumIndex = files.count - 1
@@ -232,7 +241,8 @@ package struct Project {
     for relative in atBase.subtracting(known).sorted() {
       let path = FileSystem.join(root, relative)
       files.append(
-        MigrationFile(path: path, source: try? SourceFile(path: path, data: []), isSQL: false, reported: true))
+        MigrationFile(
+          path: path, source: try? SourceFile(path: path, data: []), isSQL: false, reported: true, isRecord: true))
       bytes.append(nil)
       requested.append(false)
       findings.append(

@@ -68,7 +68,8 @@ package enum Runner {
           order.append(script.file)
         }
       }
-      order += loaded.set.files.indices.filter { !seen.contains($0) }
+      // Files outside the migrations are linted on their own, and only when asked for.
+      order += loaded.set.files.indices.filter { !seen.contains($0) && loaded.set.files[$0].reported }
       var slots = [Int?](repeating: nil, count: loaded.set.files.count)
       for index in order where loaded.bytes[index] != nil {
         slots[index] = work.count
@@ -106,7 +107,7 @@ package enum Runner {
         var inputError = file.inputError
         if let slot = slotOf[setIndex][index], case .failed(let message) = slots.wait(slot) { inputError = message }
         let requested = index < loaded.requested.count && loaded.requested[index]
-        guard requested || !diagnostics[index].isEmpty else { continue }
+        guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
         results.append(
           FileResult(
             path: file.path, source: parsed(index)?.source ?? file.source, diagnostics: diagnostics[index],
