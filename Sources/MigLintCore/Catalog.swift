@@ -6,11 +6,14 @@ package struct Origin: Hashable, Sendable {
   package var line: Int
   /// Replay step: 2 × the migration's index, plus 1 for its down scripts.
   package var stamp: Int
+  /// Position in the replay: the number of statements applied before.
+  package var sequence: Int
 
-  package init(path: String, line: Int, stamp: Int) {
+  package init(path: String, line: Int, stamp: Int, sequence: Int = 0) {
     self.path = path
     self.line = line
     self.stamp = stamp
+    self.sequence = sequence
   }
 
   /// `003_views.up.sql:4`
@@ -226,6 +229,7 @@ package struct Catalog: Sendable {
 
   /// Applies the effect of `statement` to the model; new objects get ``origin``.
   package mutating func apply(_ statement: Statement) {
+    origin.sequence += 1
     switch statement.kind {
     case .createTable(let create):
       if create.ifNotExists, table(create.name) != nil { return }
@@ -406,6 +410,9 @@ package struct Catalog: Sendable {
       table.name = QualifiedName(schema: relation.schema, name: rename.newName)
       let newKey = Self.key(table.name)
       setTable(newKey, table)
+      for constraint in table.constraints where constraint.kind == .foreignKey {
+        noteReference(from: newKey, to: constraint.referencedTable)
+      }
       // PostgreSQL follows the rename by OID: indexes, views and foreign keys keep pointing at it.
       for (indexKey, var index) in indexes(on: key) {
         index.table = table.name
@@ -421,6 +428,7 @@ package struct Catalog: Sendable {
         for index in other.constraints.indices where references(other.constraints[index], key) {
           other.constraints[index].referencedTable = table.name
         }
+        noteReference(from: otherKey, to: table.name)
         setTable(otherKey, other)
       }
       for (objectKey, var object) in objects(on: key) {
@@ -478,7 +486,7 @@ package struct Catalog: Sendable {
     }
   }
 
-  private func addColumn(_ definition: ColumnDefinition, to table: inout Table) {
+  private mutating func addColumn(_ definition: ColumnDefinition, to table: inout Table) {
     table.columns.append(
       Column(
         name: definition.name, type: definition.type,
@@ -490,7 +498,9 @@ package struct Catalog: Sendable {
     }
   }
 
-  private func addConstraint(_ definition: ConstraintDefinition, to table: inout Table, column: String? = nil) {
+  private mutating func addConstraint(
+    _ definition: ConstraintDefinition, to table: inout Table, column: String? = nil
+  ) {
     let kinds: Set<ConstraintDefinition.Kind> = [.check, .primaryKey, .unique, .exclusion, .foreignKey]
     guard kinds.contains(definition.kind) else { return }
     var columns = definition.columns
@@ -507,6 +517,7 @@ package struct Catalog: Sendable {
     if definition.kind == .primaryKey {
       for column in columns { setNotNull(&table, column) }
     }
+    if definition.kind == .foreignKey { noteReference(from: Self.key(table.name), to: definition.referencedTable) }
     table.constraints.append(
       Constraint(
         name: name, kind: definition.kind, columns: columns, referencedTable: definition.referencedTable,
@@ -588,7 +599,7 @@ package struct Catalog: Sendable {
     let columnOrigin = tables[key]?.column(column)?.origin
     return views(reading: key).compactMap { viewKey, view in
       // `*` expands when the view is created: only columns that existed then are in it.
-      let star = view.allColumnsOf.contains(key) && (columnOrigin?.stamp ?? -1) <= view.origin.stamp
+      let star = view.allColumnsOf.contains(key) && (columnOrigin?.sequence ?? -1) <= view.origin.sequence
       guard view.columns.contains(columnKey) || star else { return nil }
       return Dependent(
         kind: .view(viewKey), description: "\(view.kindName) `\(view.name)`", origin: view.origin, effect: .refuses)
@@ -704,12 +715,13 @@ package struct Catalog: Sendable {
 
   private mutating func setTable(_ key: String, _ value: Table?) {
     if journal != nil, journal?.tables.index(forKey: key) == nil { journal?.tables[key] = .some(tables[key]) }
-    for constraint in value?.constraints ?? [] where constraint.kind == .foreignKey {
-      if let referenced = constraint.referencedTable {
-        related.referencers[Self.key(referenced), default: []].insert(key)
-      }
-    }
     tables[key] = value
+  }
+
+  /// Notes that the table with key `table` has a foreign key to `referenced`.
+  private mutating func noteReference(from table: String, to referenced: QualifiedName?) {
+    guard let referenced else { return }
+    related.referencers[Self.key(referenced), default: []].insert(table)
   }
 
   private mutating func setIndex(_ key: String, _ value: Index?) {

@@ -40,6 +40,8 @@ package struct Linter: Sendable {
   private let rules: [(id: String, rule: any StatementRule)]
   /// Ids of the compat rules (breaking changes), which a down script may trigger on purpose.
   private let compatRules: Set<String>
+  /// Ids of the enabled rules that do not read the schema model or transaction state.
+  private let independentRules: Set<String>
 
   package init(registry: RuleRegistry, configuration: Configuration) {
     self.registry = registry
@@ -47,6 +49,7 @@ package struct Linter: Sendable {
     let enabled = registry.enabledIDs(configuration)
     self.enabled = enabled
     rules = registry.statementRules.map { (type(of: $0).description.id, $0) }.filter { enabled.contains($0.id) }
+    independentRules = Set(rules.filter { !type(of: $0.rule).readsHistory }.map(\.id))
     compatRules = Set(registry.descriptions.filter { $0.category == .compat }.map(\.id))
   }
 
@@ -172,6 +175,8 @@ package struct Linter: Sendable {
     package var applying = true
     /// For compat rules: objects created at or after this step are new.
     package var compatNewSince: Int?
+    /// Rules that do not read the history already ran (``Linter/independentFindings(_:in:)``).
+    package var independentRulesRan = false
 
     package init(rules: Bool = true, applying: Bool = true, compatNewSince: Int? = nil) {
       self.rules = rules
@@ -215,6 +220,7 @@ package struct Linter: Sendable {
         }
         // Contexts are passed, never copied: a copy retains every array and map they hold.
         for (id, rule) in rules {
+          if mode.independentRulesRan, independentRules.contains(id) { continue }
           let findings: [Finding]
           if let compatContext, compatRules.contains(id) {
             findings = rule.check(statement, in: compatContext)
@@ -227,9 +233,37 @@ package struct Linter: Sendable {
       advance(&state, past: statement, context: context)
     }
     if mode.applying {
+      catalog.origin.path = file.source.path
       catalog.origin.line = file.source.position(of: statement.range.start).line
       catalog.apply(statement)
     }
+  }
+
+  /// Findings of the rules that do not read the history, for the statements that start in
+  /// `ranges` (all when nil) and the SQL inside their DO blocks and function bodies. Runs on any
+  /// thread: no schema model or transaction state is involved.
+  package func independentFindings(_ file: ParsedFile, in ranges: [SourceRange]?) -> [(id: String, finding: Finding)] {
+    guard !independentRules.isEmpty else { return [] }
+    let selected = rules.filter { independentRules.contains($0.id) }
+    var raw: [(id: String, finding: Finding)] = []
+    func check(_ file: ParsedFile, _ index: Int) {
+      let context = StatementContext(
+        file: file, catalog: Catalog(), state: MigrationState(), pgVersion: configuration.pgVersion,
+        options: configuration.ruleOptions, index: index, computingLocks: false)
+      for (id, rule) in selected {
+        for finding in rule.check(file.statements[index], in: context) { raw.append((id, finding)) }
+      }
+    }
+    for index in file.statements.indices {
+      let start = file.statements[index].range.start
+      if let ranges, !ranges.contains(where: { start >= $0.start && start < $0.end }) { continue }
+      check(file, index)
+      let embedded = file.embedded.map { $0[index] } ?? Parser.embedded(in: file.statements[index], of: file)
+      for fragment in embedded?.fragments ?? [] {
+        for inner in fragment.statements.indices { check(fragment, inner) }
+      }
+    }
+    return raw
   }
 
   /// Lints the statements of a DO block (run now, in one transaction) or of a PL/pgSQL function

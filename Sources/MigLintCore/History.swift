@@ -17,9 +17,24 @@ extension Linter {
   /// Lints a migration set in the tool's order with one schema model replayed over all of it.
   ///
   /// `parsed(i)` gives file `i` of the set parsed (it may wait for a parser thread); nil when the
-  /// file could not be read. Returns each file's diagnostics, by file index.
-  package func lint(_ set: MigrationSet, parsed: (Int) -> ParsedFile?) -> [[Diagnostic]] {
+  /// file could not be read. `independent(i)`, when not nil, gives the findings of the rules
+  /// that do not read the history, already computed for file `i` (``independentFindings(_:in:)``).
+  /// Returns each file's diagnostics, by file index.
+  package func lint(
+    _ set: MigrationSet, parsed: (Int) -> ParsedFile?,
+    independent: (Int) -> [(id: String, finding: Finding)]? = { _ in nil }
+  ) -> [[Diagnostic]] {
     var raw = [[(id: String, finding: Finding)]](repeating: [], count: set.files.count)
+    // Fetched when a file is first linted, so that the parser threads stay ahead of this one.
+    var fetched = Set<Int>()
+    var precomputed = Set<Int>()
+    func hasIndependentFindings(_ index: Int) -> Bool {
+      if fetched.insert(index).inserted, set.files[index].reported, let findings = independent(index) {
+        raw[index] += findings
+        precomputed.insert(index)
+      }
+      return precomputed.contains(index)
+    }
     var rulesRan = [Bool](repeating: false, count: set.files.count)
     var catalog = Catalog()
     let pendingStamp = set.firstPending.map { 2 * $0 } ?? Int.max
@@ -35,7 +50,9 @@ extension Linter {
       for script in migration.up {
         guard let file = parsed(script.file) else { continue }
         parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
-        let count = run(script, of: file, set, &catalog, mode: RunMode(), &raw, &rulesRan, &claimed)
+        var mode = RunMode()
+        mode.independentRulesRan = hasIndependentFindings(script.file)
+        let count = run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed)
         if count > 0 || !file.skipped.isEmpty || !file.syntaxErrors.isEmpty { upIsEmpty = false }
       }
       if upIsEmpty, let script = migration.up.first, parsed(script.file) != nil {
@@ -51,7 +68,8 @@ extension Linter {
       for script in migration.down {
         guard let file = parsed(script.file) else { continue }
         parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
-        let mode = RunMode(compatNewSince: min(upStamp, pendingStamp))
+        var mode = RunMode(compatNewSince: min(upStamp, pendingStamp))
+        mode.independentRulesRan = hasIndependentFindings(script.file)
         if run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed) > 0 { downIsEmpty = false }
       }
       let downJournal = catalog.endJournal()
@@ -68,11 +86,12 @@ extension Linter {
       guard let file = parsed(index) else { continue }
       var own = Catalog()
       var state = MigrationState()
-      let reported = set.files[index].reported
+      var mode = RunMode()
+      mode.independentRulesRan = hasIndependentFindings(index)
       for statement in file.statements.indices {
-        run(file, statement, &own, &state, mode: RunMode(rules: reported), into: &raw[index])
+        run(file, statement, &own, &state, mode: mode, into: &raw[index])
       }
-      rulesRan[index] = reported
+      rulesRan[index] = true
     }
     for finding in set.findings { raw[finding.file].append((finding.ruleID, finding.finding)) }
     // Suppressions, severities and positions need no model: on all cores.
@@ -99,7 +118,6 @@ extension Linter {
     rulesRan[script.file] = rulesRan[script.file] || entry.reported
     var mode = mode
     mode.rules = entry.reported
-    catalog.origin.path = entry.path
     let statements = file.statements.indices.filter { script.contains(file.statements[$0].range.start) }
     var state = MigrationState()
     if let tool = script.transaction, tool.applies(to: statements.map { file.statements[$0] }) {

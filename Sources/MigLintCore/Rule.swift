@@ -179,9 +179,10 @@ package struct StatementContext: Sendable {
   /// The locks the statement takes (LockModel), against the model before it; computed once.
   package let locks: [LockAcquisition]
 
+  /// - Parameter computingLocks: false for rules that never read ``locks`` (it stays empty).
   package init(
     file: ParsedFile, catalog: Catalog, state: MigrationState, pgVersion: PostgresVersion, options: RuleOptions,
-    index: Int
+    index: Int, computingLocks: Bool = true
   ) {
     self.file = file
     self.catalog = catalog
@@ -189,7 +190,8 @@ package struct StatementContext: Sendable {
     self.pgVersion = pgVersion
     self.options = options
     self.index = index
-    locks = LockModel.acquisitions(of: file.statements[index], catalog: catalog, pgVersion: pgVersion)
+    locks =
+      computingLocks ? LockModel.acquisitions(of: file.statements[index], catalog: catalog, pgVersion: pgVersion) : []
   }
 
   /// The statements after this one in the migration.
@@ -217,8 +219,16 @@ package protocol Rule: Sendable {
 /// A rule that looks at one statement at a time, with the context before it.
 package protocol StatementRule: Rule {
   init()
+  /// False when the rule reads only the statement, the file, the target version and the options:
+  /// never the schema model or the transaction state. Such rules run on the parser threads while
+  /// the history is replayed in order.
+  static var readsHistory: Bool { get }
   /// Returns the hazards of `statement`; pure, no I/O.
   func check(_ statement: Statement, in context: StatementContext) -> [Finding]
+}
+
+extension StatementRule {
+  package static var readsHistory: Bool { true }
 }
 
 /// A rule whose findings the engine itself produces (syntax errors, suppression comments).

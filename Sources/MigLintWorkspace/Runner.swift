@@ -49,7 +49,9 @@ package enum Runner {
   }
 
   private enum Parsed: Sendable {
-    case file(ParsedFile)
+    /// The file, and the findings of the rules that do not read the history (nil when the file
+    /// is not reported).
+    case file(ParsedFile, [(id: String, finding: Finding)]?)
     case failed(String)
   }
 
@@ -58,9 +60,19 @@ package enum Runner {
   /// Parser threads work through the files in the order the replay needs them, while this thread
   /// replays and runs the rules: the sequential part overlaps the parallel parse.
   package static func lint(_ sets: [LoadedSet], linter: Linter, jobs: Int) -> [FileResult] {
-    var work: [(set: Int, file: Int)] = []
+    var work: [(set: Int, file: Int, ranges: [SourceRange]?)] = []
     var slotOf: [[Int?]] = []
     for (setIndex, loaded) in sets.enumerated() {
+      // The sections of each file that its migrations run; files run whole have none.
+      var sections: [Int: [SourceRange]] = [:]
+      var whole = Set<Int>()
+      for script in loaded.set.migrations.flatMap({ $0.up + $0.down }) {
+        if let range = script.range {
+          sections[script.file, default: []].append(range)
+        } else {
+          whole.insert(script.file)
+        }
+      }
       var order: [Int] = []
       var seen = Set<Int>()
       for migration in loaded.set.migrations {
@@ -73,7 +85,7 @@ package enum Runner {
       var slots = [Int?](repeating: nil, count: loaded.set.files.count)
       for index in order where loaded.bytes[index] != nil {
         slots[index] = work.count
-        work.append((setIndex, index))
+        work.append((setIndex, index, whole.contains(index) ? nil : sections[index]))
       }
       slotOf.append(slots)
     }
@@ -85,11 +97,13 @@ package enum Runner {
     DispatchQueue.global().async(group: parsing) {
       DispatchQueue.concurrentPerform(iterations: workers) { _ in
         while let index = next.take(below: items.count) {
-          let (setIndex, fileIndex) = items[index]
+          let (setIndex, fileIndex, ranges) = items[index]
           let file = sets[setIndex].set.files[fileIndex]
           do throws(InputError) {
             let source = try SourceFile(path: file.path, data: sets[setIndex].bytes[fileIndex] ?? [])
-            slots.put(index, .file(Parser.parsingEmbedded(source)))
+            let parsed = Parser.parsingEmbedded(source)
+            let findings = file.reported ? linter.independentFindings(parsed, in: ranges) : nil
+            slots.put(index, .file(parsed, findings))
           } catch {
             slots.put(index, .failed(error.description))
           }
@@ -99,10 +113,14 @@ package enum Runner {
     var results: [FileResult] = []
     for (setIndex, loaded) in sets.enumerated() {
       let parsed = { (index: Int) -> ParsedFile? in
-        guard let slot = slotOf[setIndex][index], case .file(let file) = slots.wait(slot) else { return nil }
+        guard let slot = slotOf[setIndex][index], case .file(let file, _) = slots.wait(slot) else { return nil }
         return file
       }
-      let diagnostics = linter.lint(loaded.set, parsed: parsed)
+      let independent = { (index: Int) -> [(id: String, finding: Finding)]? in
+        guard let slot = slotOf[setIndex][index], case .file(_, let findings) = slots.wait(slot) else { return nil }
+        return findings
+      }
+      let diagnostics = linter.lint(loaded.set, parsed: parsed, independent: independent)
       for (index, file) in loaded.set.files.enumerated() {
         var inputError = file.inputError
         if let slot = slotOf[setIndex][index], case .failed(let message) = slots.wait(slot) { inputError = message }

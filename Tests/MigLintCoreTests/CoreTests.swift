@@ -116,3 +116,54 @@ import Testing
     #expect(TestLint.lint(sql, select: ["drop-table", "invalid-suppression"]).map(\.ruleID) == ["drop-table"])
   }
 }
+
+@Suite struct CatalogTests {
+  func messages(_ sql: String, _ rule: String) -> [String] {
+    TestLint.lint(sql, select: [rule]).filter { $0.ruleID == rule }.map(\.message)
+  }
+
+  @Test func renamesKeepForeignKeysViewsAndIndexesAttached() {
+    let sql = """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text);
+      CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));
+      CREATE VIEW user_emails AS SELECT u.id, u.email FROM users AS u;
+      ALTER TABLE users RENAME TO accounts;
+      ALTER TABLE orders RENAME TO purchases;
+      ALTER TABLE accounts RENAME COLUMN email TO address;
+      CREATE INDEX accounts_address_idx ON accounts (address);
+      ALTER TABLE accounts DROP COLUMN address;
+      DROP TABLE accounts;
+      """
+    let dropped = messages(sql, "drop-column-referenced")
+    #expect(dropped.count == 1)
+    #expect(dropped.first?.contains("view `user_emails` (test.sql:3)") == true)
+    let table = messages(sql, "drop-table-referenced")
+    #expect(table.first?.contains("foreign key `orders_user_id_fkey` of `purchases` (test.sql:2)") == true)
+  }
+
+  @Test func starViewsReadOnlyTheColumnsThatExistedWhenCreated() {
+    let sql = """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text);
+      CREATE VIEW everything AS SELECT * FROM users;
+      ALTER TABLE users ADD COLUMN note text;
+      ALTER TABLE users DROP COLUMN note;
+      ALTER TABLE users DROP COLUMN email;
+      """
+    let found = TestLint.lint(sql, select: ["drop-column-referenced"])
+    #expect(found.map(\.start.line) == [5])
+  }
+
+  @Test func functionBodiesThatNameTheColumnBreakAtRunTime() {
+    let sql = """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text);
+      CREATE FUNCTION users_email(u bigint) RETURNS text LANGUAGE plpgsql AS $$
+      BEGIN
+        RETURN (SELECT email FROM users WHERE id = u);
+      END;
+      $$;
+      ALTER TABLE users DROP COLUMN email;
+      """
+    let found = messages(sql, "drop-column-referenced")
+    #expect(found.first?.contains("breaks function `users_email` (test.sql:2) at run time") == true)
+  }
+}

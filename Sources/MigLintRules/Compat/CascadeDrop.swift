@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct CascadeDrop: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "cascade-drop",
     summary: "DROP … CASCADE or TRUNCATE … CASCADE removes objects or rows it does not name",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct DomainCheckConstraint: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "domain-check-constraint",
     summary: "A domain constraint is checked against every column that uses the domain",

@@ -80,7 +80,7 @@ struct DropColumnReferenced: StatementRule {
       // An index or constraint created by this migration (or, for a down script, by its up) goes
       // with the column on purpose; what PostgreSQL refuses fails whoever created it.
       let dependents = context.catalog.dependents(ofColumn: column, inTable: table).filter {
-        $0.effect == .refuses || !context.catalog.isNew($0.origin)
+        $0.effect != .droppedSilently || !context.catalog.isNew($0.origin)
       }
       guard !dependents.isEmpty else { return nil }
       return Finding(

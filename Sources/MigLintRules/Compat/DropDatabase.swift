@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct DropDatabase: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "drop-database",
     summary: "DROP DATABASE in a migration",

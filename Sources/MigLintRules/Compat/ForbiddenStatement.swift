@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct ForbiddenStatement: StatementRule {
+  static let readsHistory = false
+
   /// squawk's opt-in `ban-*` ids that map onto a statement kind.
   static let aliasKinds = [
     "ban-revoke": "revoke", "ban-create-policy": "create-policy", "ban-add-column": "add-column",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct LockTable: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "lock-table",
     summary: "An explicit LOCK TABLE in a mode that blocks reads or writes",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct ReindexNonConcurrently: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "reindex-non-concurrently",
     summary: "REINDEX without CONCURRENTLY blocks writes to the table while it rebuilds",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct CharColumn: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "char-column",
     summary: "A char(n) column, padded with spaces",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct DuplicateColumnAssignment: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "duplicate-column-assignment",
     summary: "The same column assigned or listed twice, which PostgreSQL rejects",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct IdentifierTooLong: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "identifier-too-long",
     summary: "An identifier over 63 bytes, which PostgreSQL truncates silently",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct IntPrimaryKey: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "int-primary-key",
     summary: "A 2- or 4-byte integer key that can run out",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct JsonColumn: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "json-column",
     summary: "A json column where jsonb is meant",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct SerialColumn: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "serial-column",
     summary: "A serial column where an identity column is the standard",

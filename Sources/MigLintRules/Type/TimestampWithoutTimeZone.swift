@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct TimestampWithoutTimeZone: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "timestamp-without-time-zone",
     summary: "A timestamp column without time zone",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct UnqualifiedTable: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "unqualified-table",
     summary: "A table named without its schema",

@@ -2,6 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 struct VarcharLength: StatementRule {
+  static let readsHistory = false
+
   static let description = RuleDescription(
     id: "varchar-length",
     summary: "A varchar(n) column where text with a CHECK is easier to change",
