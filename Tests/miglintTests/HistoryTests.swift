@@ -67,6 +67,27 @@ import Testing
     #expect(added.stdout.contains("db/0002_orders_extra.up.sql:1:1: error[duplicate-migration-version]"))
   }
 
+  @Test func aTableCreatedInAnEarlierPendingMigrationIsNew() throws {
+    let directory = try makeDirectory(migrations)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try CLI.run(["sum", "db"], in: directory)
+    try "CREATE TABLE teams (id bigint PRIMARY KEY, name text);\n".write(
+      toFile: directory + "/db/0003_teams.up.sql", atomically: true, encoding: .utf8)
+    try "DROP TABLE teams;\n".write(toFile: directory + "/db/0003_teams.down.sql", atomically: true, encoding: .utf8)
+    try "CREATE INDEX teams_name_idx ON teams (name);\nCREATE INDEX orders_id_idx ON orders (id);\n".write(
+      toFile: directory + "/db/0004_indexes.up.sql", atomically: true, encoding: .utf8)
+    try "DROP INDEX teams_name_idx;\nDROP INDEX orders_id_idx;\n".write(
+      toFile: directory + "/db/0004_indexes.down.sql", atomically: true, encoding: .utf8)
+    // teams comes from a pending migration: nobody uses it yet. orders is deployed.
+    let pending = try CLI.run(["db", "--select", "create-index-non-concurrently"], in: directory)
+    #expect(!pending.stdout.contains("teams_name_idx"))
+    #expect(pending.stdout.contains("db/0004_indexes.up.sql:2:1: warning[create-index-non-concurrently]"))
+    // Without the deploy record, a table from an earlier migration is taken as deployed.
+    try FileManager.default.removeItem(atPath: directory + "/db/miglint.sum")
+    let unknown = try CLI.run(["db", "--select", "create-index-non-concurrently"], in: directory)
+    #expect(unknown.stdout.contains("db/0004_indexes.up.sql:1:1: warning[create-index-non-concurrently]"))
+  }
+
   @Test func baseTreatsFilesAtTheRefAsDeployed() throws {
     let directory = try makeDirectory(migrations)
     defer { try? FileManager.default.removeItem(atPath: directory) }
