@@ -34,7 +34,7 @@ package struct Configuration: Sendable {
   /// Statement kinds `forbidden-statement` reports (StatementKindNames).
   package var forbid: [String] = []
   /// Per migrations directory (relative to the configuration file): `tool` and `transaction`.
-  package var directories: [String: DirectoryConfiguration] = [:]
+  package var directories: [String: DirectorySettings] = [:]
 
   package init() {}
 
@@ -43,12 +43,51 @@ package struct Configuration: Sendable {
   }
 }
 
-/// Settings of one migrations directory, as written (the workspace validates the names).
-package struct DirectoryConfiguration: Sendable, Equatable {
-  package var tool: String?
-  package var transaction: String?
+/// A migration tool whose layout miglint understands (LAYOUTS.md).
+package enum MigrationTool: String, CaseIterable, Sendable {
+  case golangMigrate = "golang-migrate"
+  case pop
+  case goose
+  case dbmate
+  case sqlMigrate = "sql-migrate"
+  case diesel
+  case prisma
+  case flyway
+  case sqitch
+  case drizzle
+  case upDown = "up-down"
+  case plain
 
-  package init(tool: String? = nil, transaction: String? = nil) {
+  /// The name used in messages: "goose", "Prisma Migrate".
+  package var displayName: String {
+    switch self {
+    case .prisma: "Prisma Migrate"
+    case .flyway: "Flyway"
+    case .drizzle: "Drizzle"
+    case .upDown: "the migration runner"
+    case .plain: "the migration runner"
+    default: rawValue
+    }
+  }
+}
+
+/// How a directory's scripts run, from the configuration's `transaction` key.
+package enum TransactionMode: String, CaseIterable, Sendable {
+  /// The runner wraps each script in a transaction.
+  case perFile = "per-file"
+  /// The runner sends each script as one multi-statement query (an implicit transaction).
+  case singleQuery = "single-query"
+  case none
+}
+
+/// Settings of one migrations directory (`[directories."<path>"]` in miglint.toml).
+package struct DirectorySettings: Sendable, Equatable {
+  /// Overrides the detected tool.
+  package var tool: MigrationTool?
+  /// Overrides how the tool runs each script.
+  package var transaction: TransactionMode?
+
+  package init(tool: MigrationTool? = nil, transaction: TransactionMode? = nil) {
     self.tool = tool
     self.transaction = transaction
   }

@@ -178,10 +178,9 @@ package struct Linter: Sendable {
     /// Rules that do not read the history already ran (``Linter/independentFindings(_:in:)``).
     package var independentRulesRan = false
 
-    package init(rules: Bool = true, applying: Bool = true, compatNewSince: Int? = nil) {
-      self.rules = rules
-      self.applying = applying
+    package init(compatNewSince: Int? = nil, independentRulesRan: Bool = false) {
       self.compatNewSince = compatNewSince
+      self.independentRulesRan = independentRulesRan
     }
   }
 
@@ -192,8 +191,7 @@ package struct Linter: Sendable {
     mode: RunMode = RunMode(), into raw: inout [(id: String, finding: Finding)]
   ) {
     runOne(file, index, &catalog, &state, mode: mode, into: &raw)
-    let embedded = file.embedded.map { $0[index] } ?? Parser.embedded(in: file.statements[index], of: file)
-    if let embedded {
+    if let embedded = file.embeddedSQL(at: index) {
       lintEmbedded(embedded, of: file.statements[index], &catalog, &state, mode: mode, into: &raw)
     }
   }
@@ -234,7 +232,7 @@ package struct Linter: Sendable {
     }
     if mode.applying {
       catalog.origin.path = file.source.path
-      catalog.origin.line = file.source.position(of: statement.range.start).line
+      catalog.origin.line = file.source.line(of: statement.range.start)
       catalog.apply(statement)
     }
   }
@@ -258,8 +256,7 @@ package struct Linter: Sendable {
       let start = file.statements[index].range.start
       if let ranges, !ranges.contains(where: { start >= $0.start && start < $0.end }) { continue }
       check(file, index)
-      let embedded = file.embedded.map { $0[index] } ?? Parser.embedded(in: file.statements[index], of: file)
-      for fragment in embedded?.fragments ?? [] {
+      for fragment in file.embeddedSQL(at: index)?.fragments ?? [] {
         for inner in fragment.statements.indices { check(fragment, inner) }
       }
     }
@@ -274,6 +271,8 @@ package struct Linter: Sendable {
   ) {
     let isBlock: Bool
     if case .doBlock = statement.kind { isBlock = true } else { isBlock = false }
+    // Without rules a function body has nothing to give: it does not change the schema.
+    guard mode.rules || isBlock else { return }
     var innerState = state
     var innerCatalog = catalog
     if !innerState.transaction.explicitBlock {

@@ -50,8 +50,7 @@ extension Linter {
       for script in migration.up {
         guard let file = parsed(script.file) else { continue }
         parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
-        var mode = RunMode()
-        mode.independentRulesRan = hasIndependentFindings(script.file)
+        let mode = RunMode(independentRulesRan: hasIndependentFindings(script.file))
         let count = run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed)
         if count > 0 || !file.skipped.isEmpty || !file.syntaxErrors.isEmpty { upIsEmpty = false }
       }
@@ -68,8 +67,8 @@ extension Linter {
       for script in migration.down {
         guard let file = parsed(script.file) else { continue }
         parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
-        var mode = RunMode(compatNewSince: min(upStamp, pendingStamp))
-        mode.independentRulesRan = hasIndependentFindings(script.file)
+        let mode = RunMode(
+          compatNewSince: min(upStamp, pendingStamp), independentRulesRan: hasIndependentFindings(script.file))
         if run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed) > 0 { downIsEmpty = false }
       }
       let downJournal = catalog.endJournal()
@@ -86,8 +85,7 @@ extension Linter {
       guard let file = parsed(index) else { continue }
       var own = Catalog()
       var state = MigrationState()
-      var mode = RunMode()
-      mode.independentRulesRan = hasIndependentFindings(index)
+      let mode = RunMode(independentRulesRan: hasIndependentFindings(index))
       for statement in file.statements.indices {
         run(file, statement, &own, &state, mode: mode, into: &raw[index])
       }

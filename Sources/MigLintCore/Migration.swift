@@ -144,17 +144,11 @@ package struct SetFinding: Sendable {
 /// A migrations directory: its files, its migrations in the order the tool applies them, and
 /// what the workspace found about its layout and deploy record.
 package struct MigrationSet: Sendable {
-  package var directory: String
-  /// The tool's name as users write it (`goose`, `golang-migrate`, `plain`).
-  package var tool: String
   package var files: [MigrationFile]
   package var migrations: [Migration]
   package var findings: [SetFinding]
 
-  package init(directory: String, tool: String, files: [MigrationFile], migrations: [Migration], findings: [SetFinding])
-  {
-    self.directory = directory
-    self.tool = tool
+  package init(files: [MigrationFile], migrations: [Migration], findings: [SetFinding]) {
     self.files = files
     self.migrations = migrations
     self.findings = findings

@@ -130,7 +130,7 @@ package struct TransactionState: Sendable {
   /// "a transaction (goose runs this file in a transaction)".
   package func describe(in source: SourceFile) -> String {
     if explicitBlock, let beginOffset {
-      return "the transaction block opened on line \(source.position(of: beginOffset).line)"
+      return "the transaction block opened on line \(source.line(of: beginOffset))"
     }
     return implicit ?? tool.map { "a transaction (\($0.reason))" } ?? "an open transaction block"
   }

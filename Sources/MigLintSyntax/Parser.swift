@@ -25,6 +25,13 @@ package struct ParsedFile: Sendable {
   /// (``Parser/parsingEmbedded(_:)``); nil when it is parsed on demand.
   package var embedded: [Int: EmbeddedSQL]?
 
+  /// The SQL inside the DO block or PL/pgSQL body of statement `index`: parsed ahead when
+  /// ``embedded`` is set (an absent entry means none, or not wanted), else parsed now.
+  package func embeddedSQL(at index: Int) -> EmbeddedSQL? {
+    if let embedded { return embedded[index] }
+    return Parser.embedded(in: statements[index], of: self)
+  }
+
   /// The comment tokens, in order.
   package var comments: [Token] { tokens.filter(\.isComment) }
 
@@ -68,11 +75,13 @@ package enum Parser {
   }
 
   /// Parses a whole file and the SQL inside its DO blocks and function bodies, so that a thread
-  /// that lints files in order does not have to.
-  package static func parsingEmbedded(_ source: SourceFile) -> ParsedFile {
+  /// that lints files in order does not have to. Without `functionBodies` only DO blocks are
+  /// parsed (they change the schema; a function body matters only to rules).
+  package static func parsingEmbedded(_ source: SourceFile, functionBodies: Bool = true) -> ParsedFile {
     var file = parse(source)
     var embedded: [Int: EmbeddedSQL] = [:]
     for index in file.statements.indices {
+      if !functionBodies, case .function = file.statements[index].kind { continue }
       if let sql = Parser.embedded(in: file.statements[index], of: file) { embedded[index] = sql }
     }
     file.embedded = embedded

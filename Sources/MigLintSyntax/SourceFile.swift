@@ -124,6 +124,9 @@ package struct SourceFile: Sendable {
     return low
   }
 
+  /// 1-based line of a byte offset (no column counting).
+  package func line(of offset: Int) -> Int { Self.lineIndex(of: offset, in: lineStarts) + 1 }
+
   /// 1-based line and columns of a byte offset.
   package func position(of offset: Int) -> SourcePosition {
     Self.position(offset: offset, bytes: bytes, lineStarts: lineStarts, bom: bomLength)

@@ -110,34 +110,34 @@ package enum ConfigurationLoader {
 
   /// `[directories."db/migrations"]` tables with `tool` and `transaction`.
   private static func directories(_ value: any TOMLValueConvertible, _ path: String) throws(WorkspaceError)
-    -> [String: DirectoryConfiguration]
+    -> [String: DirectorySettings]
   {
     guard let table = value.table else {
       throw WorkspaceError("\(path): `directories`", "expected tables like [directories.\"db/migrations\"]")
     }
-    var result: [String: DirectoryConfiguration] = [:]
+    var result: [String: DirectorySettings] = [:]
     for directory in table.keys.sorted() {
       guard let settings = table[directory]?.table else {
         throw WorkspaceError(
           "\(path): `directories.\(directory)`", "expected a table with `tool` and/or `transaction`")
       }
-      var entry = DirectoryConfiguration()
+      var entry = DirectorySettings()
       for key in settings.keys.sorted() {
         let subject = "\(path): `directories.\"\(directory)\".\(key)`"
         switch key {
         case "tool":
-          guard let name = settings[key]?.string, MigrationTool(rawValue: name) != nil else {
+          guard let name = settings[key]?.string, let tool = MigrationTool(rawValue: name) else {
             throw WorkspaceError(
               subject, "expected one of \(MigrationTool.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
           }
-          entry.tool = name
+          entry.tool = tool
         case "transaction":
-          guard let name = settings[key]?.string, TransactionMode(rawValue: name) != nil else {
+          guard let name = settings[key]?.string, let mode = TransactionMode(rawValue: name) else {
             throw WorkspaceError(
               subject,
               "expected one of \(TransactionMode.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", "))")
           }
-          entry.transaction = name
+          entry.transaction = mode
         default:
           throw WorkspaceError(subject, "unknown key (known keys: tool, transaction)")
         }

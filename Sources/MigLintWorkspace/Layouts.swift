@@ -1,43 +1,6 @@
 import MigLintCore
 import MigLintSyntax
 
-/// A migration tool whose layout miglint understands (LAYOUTS.md).
-package enum MigrationTool: String, CaseIterable, Sendable {
-  case golangMigrate = "golang-migrate"
-  case pop
-  case goose
-  case dbmate
-  case sqlMigrate = "sql-migrate"
-  case diesel
-  case prisma
-  case flyway
-  case sqitch
-  case drizzle
-  case upDown = "up-down"
-  case plain
-
-  /// The name used in messages: "goose", "Prisma Migrate".
-  var displayName: String {
-    switch self {
-    case .prisma: "Prisma Migrate"
-    case .flyway: "Flyway"
-    case .drizzle: "Drizzle"
-    case .upDown: "the migration runner"
-    case .plain: "the migration runner"
-    default: rawValue
-    }
-  }
-}
-
-/// How a directory's scripts run, from the configuration's `transaction` key.
-package enum TransactionMode: String, CaseIterable, Sendable {
-  /// The runner wraps each script in a transaction.
-  case perFile = "per-file"
-  /// The runner sends each script as one multi-statement query (an implicit transaction).
-  case singleQuery = "single-query"
-  case none
-}
-
 /// A file of a migrations directory, as the layout sees it.
 package struct LayoutFile: Sendable {
   /// The path shown in diagnostics.
@@ -56,10 +19,6 @@ package struct LayoutFile: Sendable {
   }
 
   var name: String { String(relative.split(separator: "/").last ?? "") }
-  var directory: String {
-    let parts = relative.split(separator: "/")
-    return parts.count > 1 ? String(parts[parts.count - 2]) : ""
-  }
 }
 
 /// A migrations directory understood: which tool, its migrations in order, layout findings.

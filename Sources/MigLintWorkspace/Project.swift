@@ -8,17 +8,6 @@ package enum Scope: String, CaseIterable, Sendable {
   case all
 }
 
-/// Settings for one migrations directory (`[directories."<path>"]` in miglint.toml).
-package struct DirectorySettings: Sendable, Equatable {
-  package var tool: MigrationTool?
-  package var transaction: TransactionMode?
-
-  package init(tool: MigrationTool? = nil, transaction: TransactionMode? = nil) {
-    self.tool = tool
-    self.transaction = transaction
-  }
-}
-
 /// A migrations directory ready to lint: the set, and the bytes of each of its SQL files.
 package struct LoadedSet: Sendable {
   package var set: MigrationSet
@@ -116,9 +105,7 @@ package struct Project {
     {
       migrations.removeSubrange((last + 1)...)
     }
-    let set = MigrationSet(
-      directory: root.isEmpty ? "." : root, tool: layout.tool.rawValue, files: files, migrations: migrations,
-      findings: findings)
+    let set = MigrationSet(files: files, migrations: migrations, findings: findings)
     return LoadedSet(set: set, bytes: bytes, requested: requested)
   }
 

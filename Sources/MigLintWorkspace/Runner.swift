@@ -101,7 +101,7 @@ package enum Runner {
           let file = sets[setIndex].set.files[fileIndex]
           do throws(InputError) {
             let source = try SourceFile(path: file.path, data: sets[setIndex].bytes[fileIndex] ?? [])
-            let parsed = Parser.parsingEmbedded(source)
+            let parsed = Parser.parsingEmbedded(source, functionBodies: file.reported)
             let findings = file.reported ? linter.independentFindings(parsed, in: ranges) : nil
             slots.put(index, .file(parsed, findings))
           } catch {

@@ -167,7 +167,8 @@ struct Check: ParsableCommand {
         files.append(path)
       case .standardInput(let name, let bytes):
         // A name that places the text in a directory gets that directory's history.
-        if stdinFilename != nil, FileSystem.kind(Layouts.root(of: name).isEmpty ? "." : Layouts.root(of: name)) != nil {
+        let root = Layouts.root(of: name)
+        if stdinFilename != nil, FileSystem.kind(root.isEmpty ? "." : root) != nil {
           replacement = (name, bytes)
         } else {
           standalone.append(input)
@@ -197,12 +198,7 @@ struct Check: ParsableCommand {
     let cwd = FileSystem.currentDirectory()
     let root = configurationDirectory(configuration)
     var directories: [String: DirectorySettings] = [:]
-    for (path, settings) in configuration.directories {
-      let absolute = FileSystem.absolute(path, from: root)
-      directories[absolute] = DirectorySettings(
-        tool: settings.tool.flatMap(MigrationTool.init(rawValue:)),
-        transaction: settings.transaction.flatMap(TransactionMode.init(rawValue:)))
-    }
+    for (path, settings) in configuration.directories { directories[FileSystem.absolute(path, from: root)] = settings }
     return Project(
       scope: scope, base: base, directories: directories,
       exclude: configuration.exclude.map { Glob(FileSystem.join(root, $0)) }, currentDirectory: cwd)

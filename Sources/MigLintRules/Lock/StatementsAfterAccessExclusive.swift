@@ -54,7 +54,7 @@ struct StatementsAfterAccessExclusive: StatementRule {
     guard transaction.inTransaction, let held = transaction.firstAccessExclusive,
       transaction.statementsAfterAccessExclusive == 0, !statement.isTransactionControlOrSetting
     else { return [] }
-    let line = context.file.source.position(of: held.offset).line
+    let line = context.file.source.line(of: held.offset)
     var what = "`\(context.headline(statement))`"
     if case .dataChange = statement.kind { what = "Data change \(what)" }
     return [

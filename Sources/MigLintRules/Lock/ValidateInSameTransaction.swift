@@ -66,7 +66,7 @@ struct ValidateInSameTransaction: StatementRule {
       if sameStatement || addedEarlier {
         reason = "in the transaction that added it NOT VALID, which still holds its lock"
       } else if let held {
-        let line = context.file.source.position(of: held.offset).line
+        let line = context.file.source.line(of: held.offset)
         reason = "while this transaction holds the \(held.mode.name) lock taken on line \(line)"
       } else {
         continue

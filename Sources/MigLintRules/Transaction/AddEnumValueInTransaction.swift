@@ -73,7 +73,7 @@ struct AddEnumValueInTransaction: StatementRule {
       }
     }
     if let use {
-      let line = context.file.source.position(of: use.range.start).line
+      let line = context.file.source.line(of: use.range.start)
       return [
         Finding(
           at: statement.range,

@@ -62,7 +62,7 @@ struct ConcurrentlyInTransaction: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard context.state.transaction.inTransaction, let what = Self.nonTransactional(statement) else { return [] }
+    guard context.state.transaction.inTransaction, let what = statement.nonTransactionalName else { return [] }
     let transaction = context.state.transaction
     if transaction.isToolTransaction, let tool = transaction.tool {
       return [
@@ -79,7 +79,4 @@ struct ConcurrentlyInTransaction: StatementRule {
         help: "Move it after `COMMIT`, or into a migration that runs without a transaction")
     ]
   }
-
-  /// The name of what `statement` does when PostgreSQL refuses it inside a transaction block.
-  static func nonTransactional(_ statement: Statement) -> String? { statement.nonTransactionalName }
 }

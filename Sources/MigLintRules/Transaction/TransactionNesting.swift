@@ -46,7 +46,7 @@ struct TransactionNesting: StatementRule {
     guard case .transaction(let kind) = statement.kind, kind == .begin || kind == .start,
       context.state.transaction.explicitBlock
     else { return [] }
-    let line = context.state.transaction.beginOffset.map { context.file.source.position(of: $0).line }
+    let line = context.state.transaction.beginOffset.map { context.file.source.line(of: $0) }
     return [
       Finding(
         at: statement.range,

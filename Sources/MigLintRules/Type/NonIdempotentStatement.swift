@@ -54,7 +54,7 @@ struct NonIdempotentStatement: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard !context.state.transaction.inTransaction else { return [] }
-    if context.file.statements.count == 1, ConcurrentlyInTransaction.nonTransactional(statement) == nil { return [] }
+    if context.file.statements.count == 1, statement.nonTransactionalName == nil { return [] }
     let headline = context.headline(statement)
     func finding(_ range: SourceRange, _ message: String, insert text: String, after keyword: Token?) -> Finding {
       Finding(
