@@ -27,7 +27,10 @@ package struct JSONReporter: Sendable {
         ])
       ),
       ("files", .array(report.results.map { .string($0.path) })),
-      ("diagnostics", .array(report.diagnostics.map(Self.diagnostic))),
+      (
+        "diagnostics",
+        .array(report.results.flatMap { result in result.diagnostics.map { Self.diagnostic($0, result.source) } })
+      ),
       (
         "errors",
         .array(report.inputErrors.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })
@@ -36,7 +39,15 @@ package struct JSONReporter: Sendable {
     return value.rendered() + "\n"
   }
 
-  static func diagnostic(_ diagnostic: Diagnostic) -> JSONValue {
+  /// An LSP `Range`: 0-based lines, UTF-16 code units.
+  static func lspRange(_ start: SourcePosition, _ end: SourcePosition) -> JSONValue {
+    func position(_ position: SourcePosition) -> JSONValue {
+      .object([("line", .int(position.line - 1)), ("character", .int(position.utf16Column - 1))])
+    }
+    return .object([("start", position(start)), ("end", position(end))])
+  }
+
+  static func diagnostic(_ diagnostic: Diagnostic, _ source: SourceFile?) -> JSONValue {
     let bom = diagnostic.start.fileOffset - diagnostic.range.start
     return .object([
       ("rule", .string(diagnostic.ruleID)),
@@ -52,6 +63,7 @@ package struct JSONReporter: Sendable {
       ("endOffset", .int(diagnostic.end.fileOffset)),
       ("utf16Column", .int(diagnostic.start.utf16Column)),
       ("utf16EndColumn", .int(diagnostic.end.utf16Column)),
+      ("range", lspRange(diagnostic.start, diagnostic.end)),
       (
         "lock",
         diagnostic.lock.map { lock in
@@ -71,10 +83,14 @@ package struct JSONReporter: Sendable {
                 "edits",
                 .array(
                   fix.edits.map { edit in
-                    .object([
+                    var members: [(String, JSONValue)] = [
                       ("startOffset", .int(edit.range.start + bom)), ("endOffset", .int(edit.range.end + bom)),
-                      ("replacement", .string(edit.replacement)),
-                    ])
+                    ]
+                    if let source {
+                      members.append(
+                        ("range", lspRange(source.position(of: edit.range.start), source.position(of: edit.range.end))))
+                    }
+                    return .object(members + [("replacement", .string(edit.replacement))])
                   })
               ),
             ])

@@ -37,18 +37,53 @@ package struct Report: Sendable {
   package var inputErrors: [(path: String, message: String)] {
     results.compactMap { result in result.inputError.map { (result.path, $0) } }
   }
+
+  /// "2 errors, 1 warning, 3 info" (only the severities found).
+  package var countsPhrase: String {
+    let counts = counts
+    var parts: [String] = []
+    if let errors = counts[.error] { parts.append(plural(errors, "error")) }
+    if let warnings = counts[.warning] { parts.append(plural(warnings, "warning")) }
+    if let infos = counts[.info] { parts.append("\(infos) info") }
+    return parts.joined(separator: ", ")
+  }
+
+  /// For each diagnostic of `result`, a key that survives line shifts and unrelated edits: rule,
+  /// file, the flagged text with whitespace collapsed, and the occurrence number of that triple
+  /// (so two identical statements differ). Reporters hash it into their fingerprint format.
+  package static func fingerprintKeys(_ result: FileResult) -> [String] {
+    var occurrences: [String: Int] = [:]
+    return result.diagnostics.map { diagnostic in
+      let flagged = result.source.map { $0.text(of: diagnostic.range) } ?? ""
+      let normalized = flagged.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
+        .joined(separator: " ")
+      let key = "\(diagnostic.ruleID)\u{0}\(diagnostic.path)\u{0}\(normalized)"
+      let occurrence = occurrences[key, default: 0]
+      occurrences[key] = occurrence + 1
+      return key + "\u{0}\(occurrence)"
+    }
+  }
+}
+
+/// "1 file", "2 files".
+package func plural(_ count: Int, _ noun: String, _ plural: String? = nil) -> String {
+  "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
 }
 
 /// An output format.
 package enum OutputFormat: String, Sendable, CaseIterable {
-  case text, json, sarif
+  case text, json, sarif, github, gitlab, junit, markdown
 
-  /// Renders `report`; `color` applies to text only.
-  package func render(_ report: Report, color: Bool) -> String {
+  /// Renders `report`; `color` applies to text only, `links` to markdown only.
+  package func render(_ report: Report, color: Bool, links: SourceLinks? = nil) -> String {
     switch self {
     case .text: TextReporter(color: color).render(report)
     case .json: JSONReporter().render(report)
     case .sarif: SARIFReporter().render(report)
+    case .github: GitHubReporter().render(report)
+    case .gitlab: GitLabReporter().render(report)
+    case .junit: JUnitReporter().render(report)
+    case .markdown: MarkdownReporter(links: links).render(report)
     }
   }
 }

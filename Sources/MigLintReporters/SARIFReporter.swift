@@ -18,12 +18,11 @@ package struct SARIFReporter: Sendable {
     }
     var results: [JSONValue] = []
     for result in report.results {
-      var occurrences: [String: Int] = [:]
-      for diagnostic in result.diagnostics {
+      for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
         results.append(
           self.result(
-            diagnostic, source: result.source, ruleIndex: ruleIndex[diagnostic.ruleID],
-            artifactIndex: artifactIndex[result.path], occurrences: &occurrences))
+            diagnostic, fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID],
+            artifactIndex: artifactIndex[result.path]))
       }
     }
     let notifications: [JSONValue] = report.inputErrors.map { error in
@@ -94,18 +93,9 @@ package struct SARIFReporter: Sendable {
     ])
   }
 
-  private func result(
-    _ diagnostic: Diagnostic, source: SourceFile?, ruleIndex: Int?, artifactIndex: Int?,
-    occurrences: inout [String: Int]
-  ) -> JSONValue {
-    // Stable across runs and line shifts: rule, file and the flagged text (whitespace collapsed),
-    // plus the occurrence number of that same triple.
-    let flagged = source.map { $0.text(of: diagnostic.range) } ?? ""
-    let normalized = flagged.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
-      .joined(separator: " ")
-    let key = "\(diagnostic.ruleID)\u{0}\(diagnostic.path)\u{0}\(normalized)"
-    let occurrence = occurrences[key, default: 0]
-    occurrences[key] = occurrence + 1
+  private func result(_ diagnostic: Diagnostic, fingerprintKey: String, ruleIndex: Int?, artifactIndex: Int?)
+    -> JSONValue
+  {
     var region: [(String, JSONValue)] = [
       ("startLine", .int(diagnostic.start.line)), ("startColumn", .int(diagnostic.start.column)),
       ("endLine", .int(diagnostic.end.line)), ("endColumn", .int(diagnostic.end.column)),
@@ -128,7 +118,7 @@ package struct SARIFReporter: Sendable {
           ])
         ])
       ),
-      ("partialFingerprints", .object([("miglintFingerprint/v1", .string(stableHash(key + "\u{0}\(occurrence)")))])),
+      ("partialFingerprints", .object([("miglintFingerprint/v1", .string(stableHash(fingerprintKey)))])),
     ]
     if let ruleIndex { members.insert(("ruleIndex", .int(ruleIndex)), at: 1) }
     if !diagnostic.fixes.isEmpty {

@@ -52,25 +52,16 @@ package struct TextReporter: Sendable {
   }
 
   private func summary(_ report: Report) -> String {
-    let counts = report.counts
-    let errors = counts[.error, default: 0]
-    let warnings = counts[.warning, default: 0]
-    let infos = counts[.info, default: 0]
-    let total = errors + warnings + infos
-    let files = report.results.count
-    let checked = "\(files) file\(files == 1 ? "" : "s") checked"
+    let total = report.results.reduce(0) { $0 + $1.diagnostics.count }
+    let checked = plural(report.results.count, "file") + " checked"
     var parts: [String] = []
     if total == 0 {
       parts.append("No problems found (\(checked))")
     } else {
-      var counts: [String] = []
-      if errors > 0 { counts.append("\(errors) error\(errors == 1 ? "" : "s")") }
-      if warnings > 0 { counts.append("\(warnings) warning\(warnings == 1 ? "" : "s")") }
-      if infos > 0 { counts.append("\(infos) info") }
-      parts.append("Found \(total) problem\(total == 1 ? "" : "s") (\(counts.joined(separator: ", "))); \(checked)")
+      parts.append("Found \(plural(total, "problem")) (\(report.countsPhrase)); \(checked)")
     }
     let unreadable = report.inputErrors.count
-    if unreadable > 0 { parts.append("\(unreadable) file\(unreadable == 1 ? "" : "s") could not be linted") }
+    if unreadable > 0 { parts.append(plural(unreadable, "file") + " could not be linted") }
     return paint(parts.joined(separator: "; "), .bold)
   }
 

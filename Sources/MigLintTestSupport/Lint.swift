@@ -79,6 +79,17 @@ package enum TestLint {
     return path
   }
 
+  /// A temporary directory holding `files` (relative path → text).
+  package static func makeDirectory(_ files: [String: String]) throws -> String {
+    let directory = try temporaryDirectory()
+    for (path, text) in files {
+      let url = URL(fileURLWithPath: directory + "/" + path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
+    return directory
+  }
+
   /// The repository root, from this file's location.
   package static var repositoryRoot: String {
     var path = #filePath

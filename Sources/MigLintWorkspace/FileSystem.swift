@@ -116,6 +116,23 @@ package enum FileSystem {
     }
   }
 
+  /// Replaces the text of `path` with `bytes` (atomically, keeping its permissions, through a
+  /// symbolic link to its target), unless it no longer holds `expected`: a file changed since it
+  /// was read is left alone.
+  package static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8])
+    throws(WorkspaceError)
+  {
+    let target = realpath(path, nil).map { pointer in
+      defer { free(pointer) }
+      return String(cString: pointer)
+    }
+    guard let target else { throw WorkspaceError(path, "cannot fix: \(lastError())") }
+    guard try read(target) == expected else {
+      throw WorkspaceError(path, "changed since it was read; fixes not written (run miglint again)")
+    }
+    try writeAtomically(bytes, to: target)
+  }
+
   /// Entries of a directory, sorted, without `.` and `..`.
   package static func entries(_ directory: String) throws(WorkspaceError) -> [(name: String, kind: Kind)] {
     guard let handle = opendir(directory) else { throw WorkspaceError(directory, "cannot list: \(lastError())") }

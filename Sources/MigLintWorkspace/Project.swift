@@ -39,38 +39,37 @@ package struct Project {
   }
 
   /// Loads the migration sets that `paths` (SQL files, as FileDiscovery gives them) belong to.
-  /// `replacement` gives the text of one path from elsewhere (standard input in an editor).
-  package func load(_ paths: [String], replacement: (path: String, bytes: [UInt8])? = nil) throws(WorkspaceError)
+  /// `replacements` give the text of paths from elsewhere (standard input in an editor, text
+  /// fixed in memory); they are linted as asked for.
+  package func load(_ paths: [String], replacements: [String: [UInt8]] = [:]) throws(WorkspaceError)
     -> [LoadedSet]
   {
     var roots: [String] = []
     var requested: [String: Set<String>] = [:]
-    for path in paths + (replacement.map { [$0.path] } ?? []) {
+    for path in paths + replacements.keys.sorted() {
       let root = Layouts.root(of: path)
       if requested[root] == nil { roots.append(root) }
       requested[root, default: []].insert(path)
     }
     var sets: [LoadedSet] = []
     for root in roots {
-      sets.append(try load(root: root, requested: requested[root] ?? [], replacement: replacement))
+      sets.append(try load(root: root, requested: requested[root] ?? [], replacements: replacements))
     }
     return sets
   }
 
   /// The tool of a directory, detected or from the configuration.
-  package func layout(of root: String, replacement: (path: String, bytes: [UInt8])? = nil) throws(WorkspaceError)
-    -> Layout
-  {
-    let (files, sidecars) = try list(root, replacement: replacement)
+  package func layout(of root: String, replacements: [String: [UInt8]] = [:]) throws(WorkspaceError) -> Layout {
+    let (files, sidecars) = try list(root, replacements: replacements)
     let settings = directories[absolute(root)] ?? DirectorySettings()
     let tool = settings.tool ?? Layouts.detect(files, sidecars: sidecars)
     return Layouts.build(tool, files: files, sidecars: sidecars, transaction: settings.transaction)
   }
 
-  private func load(root: String, requested paths: Set<String>, replacement: (path: String, bytes: [UInt8])?)
+  private func load(root: String, requested paths: Set<String>, replacements: [String: [UInt8]])
     throws(WorkspaceError) -> LoadedSet
   {
-    let layout = try layout(of: root, replacement: replacement)
+    let layout = try layout(of: root, replacements: replacements)
     var files = layout.files.enumerated().map { index, file in
       MigrationFile(
         path: file.path, source: nil, inputError: file.readError, isSQL: layout.isSQL[index] && file.readError == nil,
@@ -113,7 +112,7 @@ package struct Project {
 
   /// The SQL files of a migrations directory (with the tool-specific folders below it) and the
   /// small non-SQL files layouts read (plan, lock, metadata, journal, Flyway `.conf`).
-  private func list(_ root: String, replacement: (path: String, bytes: [UInt8])?) throws(WorkspaceError) -> (
+  private func list(_ root: String, replacements: [String: [UInt8]]) throws(WorkspaceError) -> (
     [LayoutFile], [String: [UInt8]]
   ) {
     var files: [LayoutFile] = []
@@ -128,11 +127,7 @@ package struct Project {
           try visit(path, prefix: relative + "/", depth: 1)
         case .file where entry.name.lowercased().hasSuffix(".sql"):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
-          if let replacement, replacement.path == path {
-            files.append(LayoutFile(path: path, relative: relative, bytes: replacement.bytes))
-          } else {
-            files.append(LayoutFile(path: path, relative: relative, bytes: nil))
-          }
+          files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
         case .file where Self.sidecarNames.contains(entry.name) || entry.name.hasSuffix(".sql.conf"):
           sidecars[relative] = try? FileSystem.read(path)
         default:
@@ -142,11 +137,11 @@ package struct Project {
     }
     try visit(directory, prefix: "", depth: 0)
     Self.read(&files)
-    if let replacement, Layouts.root(of: replacement.path) == root,
-      !files.contains(where: { $0.path == replacement.path })
-    {
-      let relative = FileSystem.relative(replacement.path, to: directory)
-      files.append(LayoutFile(path: replacement.path, relative: relative, bytes: replacement.bytes))
+    // A path that is not on disk yet (a new file open in an editor).
+    let listed = Set(files.map(\.path))
+    for (path, bytes) in replacements.sorted(by: { $0.key < $1.key })
+    where Layouts.root(of: path) == root && !listed.contains(path) {
+      files.append(LayoutFile(path: path, relative: FileSystem.relative(path, to: directory), bytes: bytes))
     }
     return (files, sidecars)
   }

@@ -22,7 +22,7 @@ struct Check: ParsableCommand {
   @Argument(help: "Files, directories (every *.sql below) or globs; '-' reads standard input.")
   var paths: [String] = []
 
-  @Option(help: "Output format: text, json or sarif.")
+  @Option(help: "Output format: text, json, sarif, github, gitlab, junit or markdown.")
   var format: OutputFormat = .text
 
   @Option(name: [.short, .long], help: "Write the report to this file (atomically) instead of standard output.")
@@ -74,8 +74,23 @@ struct Check: ParsableCommand {
   @Flag(help: "Lint each file on its own: no migration layouts, schema history or history rules.")
   var noHistory = false
 
+  @Flag(
+    help:
+      "Apply safe fixes to the files (atomically), then report what is left. Files with syntax errors or changed since they were read are not written; standard input is printed fixed."
+  )
+  var fix = false
+
+  @Flag(help: "With --fix or --diff, apply unsafe fixes too (they can change behaviour: review them).")
+  var unsafeFixes = false
+
+  @Flag(help: "Print the fixes as a unified diff instead of the report; write nothing. Exit 1 when there is a fix.")
+  var diff = false
+
   func validate() throws {
     if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if unsafeFixes, !fix, !diff { throw ValidationError("--unsafe-fixes needs --fix or --diff") }
+    if fix, diff { throw ValidationError("--diff shows the fixes without writing them: use it instead of --fix") }
+    if diff, format != .text { throw ValidationError("--diff prints a unified diff: it takes no --format") }
   }
 
   func run() throws {
@@ -88,38 +103,107 @@ struct Check: ParsableCommand {
       throw ExitCode(Exit.usage)
     }
     let linter = Linter(registry: registry, configuration: configuration)
-    let results: [FileResult]
+    var results: [FileResult]
+    var fixing: Fixer.Outcome?
+    var inputs: [Input] = []
     do {
-      let inputs = try resolveInputs(configuration)
-      results = try lint(inputs, linter: linter, configuration: configuration)
+      inputs = try resolveInputs(configuration)
+      if fix || diff {
+        let outcome = try Fixer.run(allowing: unsafeFixes ? .unsafe : .safe) { replacements throws(WorkspaceError) in
+          try lint(inputs, linter: linter, configuration: configuration, replacements: replacements)
+        }
+        fixing = outcome
+        results = outcome.results
+      } else {
+        results = try lint(inputs, linter: linter, configuration: configuration)
+      }
     } catch {
       printError("miglint: \(error.description)")
       throw ExitCode(Exit.usage)
+    }
+    var ioFailed = false
+    var fixedStandardInput: [UInt8]?
+    if let fixing {
+      for note in fixing.notes { printError("miglint: \(note)") }
+      if diff {
+        let text = fixing.changes.map { UnifiedDiff.render(path: $0.path, old: $0.original, new: $0.fixed) }.joined()
+        try emit(text)
+        printError("miglint: \(fixSummary(fixing, results, written: false))")
+        let failed = results.contains { $0.inputError != nil }
+        throw ExitCode(failed ? Exit.usage : (fixing.changes.isEmpty ? Exit.clean : Exit.findings))
+      }
+      let standardInput = Set(inputs.compactMap { if case .standardInput(let name, _) = $0 { name } else { nil } })
+      for change in fixing.changes {
+        if standardInput.contains(change.path) {
+          fixedStandardInput = change.fixed
+          continue
+        }
+        do {
+          try FileSystem.replace(change.path, expecting: change.original, with: change.fixed)
+        } catch {
+          printError("miglint: \(error.description)")
+          ioFailed = true
+        }
+      }
+      printError("miglint: \(fixSummary(fixing, results, written: true))")
     }
     let failed = results.contains { result in
       result.diagnostics.contains { configuration.failOn.fails($0.severity) }
     }
     let exitCode: Int32 =
-      results.contains { $0.inputError != nil } ? Exit.usage : (failed ? Exit.findings : Exit.clean)
+      ioFailed || results.contains { $0.inputError != nil } ? Exit.usage : (failed ? Exit.findings : Exit.clean)
+    // Fixing standard input prints the fixed text, as editors expect from a formatter.
+    if fix, let bytes = fixedStandardInput ?? standardInputBytes(inputs) {
+      try emit(String(decoding: bytes, as: UTF8.self))
+      throw ExitCode(exitCode)
+    }
     let report = Report(
       toolVersion: toolVersion, results: results, registry: registry, configuration: configuration,
       exitCode: exitCode)
     let color = output == nil && format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil
-    let text = format.render(report, color: color)
-    if let output {
-      do {
-        try FileSystem.writeAtomically(Array(text.utf8), to: output)
-      } catch {
-        printError("miglint: \(error.description)")
-        throw ExitCode(Exit.usage)
-      }
-    } else {
-      writeText(text, to: 1)
-    }
+    let links = SourceLinks.fromEnvironment { name in getenv(name).map { String(cString: $0) } }
+    try emit(format.render(report, color: color, links: links))
     if format != .text {
       for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
     }
     throw ExitCode(exitCode)
+  }
+
+  /// Writes `text` to `--output` (atomically) or standard output.
+  private func emit(_ text: String) throws {
+    guard let output else { return writeText(text, to: 1) }
+    do {
+      try FileSystem.writeAtomically(Array(text.utf8), to: output)
+    } catch {
+      printError("miglint: \(error.description)")
+      throw ExitCode(Exit.usage)
+    }
+  }
+
+  /// The text read from standard input, when it is the only input.
+  private func standardInputBytes(_ inputs: [Input]) -> [UInt8]? {
+    guard inputs.count == 1, case .standardInput(_, let bytes) = inputs[0] else { return nil }
+    return bytes
+  }
+
+  /// "applied 3 fixes to 2 files; 1 finding has an unsafe fix (--unsafe-fixes)".
+  private func fixSummary(_ outcome: Fixer.Outcome, _ results: [FileResult], written: Bool) -> String {
+    var parts = [
+      outcome.applied == 0
+        ? "no fixes to apply"
+        : "\(written ? "applied" : "would apply") \(plural(outcome.applied, "fix", "fixes")) to \(plural(outcome.changes.count, "file"))"
+    ]
+    let fixable = results.flatMap(\.diagnostics).filter { !$0.fixes.isEmpty }
+    let allowed: FixSafety = unsafeFixes ? .unsafe : .safe
+    let left = fixable.filter { $0.fixes.contains { $0.safety <= allowed } }.count
+    let unsafe = fixable.filter { diagnostic in
+      !diagnostic.fixes.contains { $0.safety <= allowed } && diagnostic.fixes.contains { $0.safety == .unsafe }
+    }.count
+    if left > 0 { parts.append("\(plural(left, "fix", "fixes")) left unapplied") }
+    if unsafe > 0 {
+      parts.append("\(plural(unsafe, "finding")) \(unsafe == 1 ? "has" : "have") an unsafe fix (--unsafe-fixes)")
+    }
+    return parts.joined(separator: "; ")
   }
 
   /// The configuration file's settings with command-line options on top.
@@ -152,30 +236,38 @@ struct Check: ParsableCommand {
   }
 
   /// Lints migration sets (the directories the inputs belong to), or each input on its own.
-  private func lint(_ inputs: [Input], linter: Linter, configuration: Configuration) throws(WorkspaceError)
-    -> [FileResult]
-  {
+  /// `replacements` are texts fixed in memory, by path.
+  private func lint(
+    _ inputs: [Input], linter: Linter, configuration: Configuration, replacements: [String: [UInt8]] = [:]
+  ) throws(WorkspaceError) -> [FileResult] {
     let workers = jobs ?? System.coreCount
-    if noHistory { return Runner.lint(inputs, linter: linter, jobs: workers) }
+    if noHistory {
+      let inputs = inputs.map { input in
+        replacements[input.path].map { Input.standardInput(name: input.path, bytes: $0) } ?? input
+      }
+      return Runner.lint(inputs, linter: linter, jobs: workers)
+    }
     let project = try Self.project(configuration, scope: scope, base: base)
     var files: [String] = []
-    var replacement: (path: String, bytes: [UInt8])?
+    var texts = replacements
     var standalone: [Input] = []
     for input in inputs {
       switch input {
       case .file(let path):
         files.append(path)
-      case .standardInput(let name, let bytes):
+      case .standardInput(let name, let read):
+        let bytes = replacements[name] ?? read
         // A name that places the text in a directory gets that directory's history.
         let root = Layouts.root(of: name)
         if stdinFilename != nil, FileSystem.kind(root.isEmpty ? "." : root) != nil {
-          replacement = (name, bytes)
+          texts[name] = bytes
         } else {
-          standalone.append(input)
+          texts[name] = nil
+          standalone.append(.standardInput(name: name, bytes: bytes))
         }
       }
     }
-    let sets = try project.load(files, replacement: replacement)
+    let sets = try project.load(files, replacements: texts)
     return Runner.lint(sets, linter: linter, jobs: workers) + Runner.lint(standalone, linter: linter, jobs: workers)
   }
 

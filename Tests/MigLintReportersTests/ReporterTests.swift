@@ -1,3 +1,4 @@
+import Foundation
 import MigLintCore
 import MigLintReporters
 import MigLintRules
@@ -45,5 +46,102 @@ import Testing
     }
     #expect(fingerprints(first) == fingerprints(moved))
     #expect(Set(fingerprints(first)).count == fingerprints(first).count)
+  }
+}
+
+/// Each CI format as its consumer reads it.
+@Suite struct CIFormatTests {
+  /// Findings of every severity, with text that needs escaping in each format: `%`, a control
+  /// character, `|`, `<`, `&`, quotes, a comma and a colon in the path.
+  let sql =
+    "\\set x 1\nCREATE INDEX i ON t (id);\nALTER TABLE t ADD COLUMN \"a|b<c>&'\" int NOT NULL;\nDROP TABLE \"x%y\u{1}z]]>\";\n"
+  let path = "db/1,a:b.sql"
+
+  func report(_ sql: String? = nil) throws -> Report {
+    let text = sql ?? self.sql
+    let source = try SourceFile(path: path, text: text)
+    return Report(
+      toolVersion: "test",
+      results: [FileResult(path: path, source: source, diagnostics: TestLint.lint(text, path: path))],
+      registry: BuiltinRules.registry, configuration: Configuration(), exitCode: 1)
+  }
+
+  @Test func githubWritesOneWorkflowCommandPerFinding() throws {
+    let report = try report()
+    let lines = GitHubReporter().render(report).split(separator: "\n").map(String.init)
+    #expect(lines.count == report.diagnostics.count)
+    let command =
+      /^::(error|warning|notice) file=([^,:]*),line=(\d+),col=(\d+),endLine=(\d+),endColumn=(\d+),title=([a-z-]+)::([^\r\n]*)$/
+    for (line, diagnostic) in zip(lines, report.diagnostics) {
+      let match = try #require(line.wholeMatch(of: command), "\(line)")
+      #expect(match.1 == ["error": "error", "warning": "warning", "info": "notice"][diagnostic.severity.rawValue])
+      #expect(match.2 == "db/1%2Ca%3Ab.sql")
+      #expect(Int(match.3) == diagnostic.start.line && Int(match.4) == diagnostic.start.column)
+      #expect(Int(match.5) == diagnostic.end.line && Int(match.6) == diagnostic.end.column)
+      #expect(match.7 == diagnostic.ruleID)
+      // The help follows on a second line of the annotation.
+      #expect(match.8.hasSuffix("%0A" + (diagnostic.help ?? "")))
+    }
+    #expect(Set(lines.map { $0.prefix(while: { $0 != " " }) }) == ["::error", "::warning", "::notice"])
+    #expect(lines.contains { $0.contains("x%25y\\u{1}z") })
+  }
+
+  @Test func gitlabHasTheCodeQualityFields() throws {
+    let report = try report()
+    let data = Data(GitLabReporter().render(report).utf8)
+    let issues = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    #expect(issues.count == report.diagnostics.count)
+    for (issue, diagnostic) in zip(issues, report.diagnostics) {
+      #expect((issue["description"] as? String)?.hasPrefix(diagnostic.message) == true)
+      #expect(issue["check_name"] as? String == diagnostic.ruleID)
+      #expect(["info", "minor", "major", "critical", "blocker"].contains(issue["severity"] as? String ?? ""))
+      let location = try #require(issue["location"] as? [String: Any])
+      #expect(location["path"] as? String == path)
+      #expect((location["lines"] as? [String: Any])?["begin"] as? Int == diagnostic.start.line)
+    }
+    // Unique per finding, and stable when the statements move down.
+    let fingerprints = issues.compactMap { $0["fingerprint"] as? String }
+    #expect(Set(fingerprints).count == issues.count)
+    let moved = try JSONSerialization.jsonObject(
+      with: Data(GitLabReporter().render(try self.report("\n\n" + sql)).utf8))
+    #expect((moved as? [[String: Any]])?.compactMap { $0["fingerprint"] as? String } == fingerprints)
+  }
+
+  @Test(.enabled(if: Python.unavailableReason("xml.etree.ElementTree") == nil))
+  func junitParsesAsXMLWithAFailurePerFinding() throws {
+    var report = try report()
+    report.results.append(FileResult(path: "db/<bad>\u{1}.sql", source: nil, diagnostics: [], inputError: "NUL byte"))
+    let xml = JUnitReporter().render(report)
+    let script = """
+      import sys, xml.etree.ElementTree as ET
+      root = ET.fromstring(sys.stdin.read())
+      cases = root.findall("testsuite/testcase")
+      print(len(cases), len(root.findall(".//failure")), len(root.findall(".//error")), root.get("failures"))
+      print(cases[0].get("name"))
+      """
+    let result = try Python.run(script, stdin: xml)
+    #expect(result.status == 0, "\(result.stderr)")
+    let failing = report.diagnostics.filter { Configuration().failOn.fails($0.severity) }.count
+    #expect(result.stdout == "2 \(failing) 1 \(failing)\n\(path)\n")
+    // Findings below fail-on are listed, not failed.
+    #expect(xml.contains("<system-out>"))
+  }
+
+  @Test func markdownSummarisesWithLinksAndEscapedCells() throws {
+    let report = try report()
+    let links = SourceLinks.fromEnvironment {
+      ["GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "o/r", "GITHUB_SHA": "abc"][$0]
+    }
+    let text = MarkdownReporter(links: links).render(report)
+    let rows = text.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Severity") }
+    #expect(rows.count == report.diagnostics.count)
+    // Errors first; each row has its five cells (escaped pipes do not split).
+    #expect(rows.first?.hasPrefix("| 🔴 error") == true)
+    for row in rows { #expect(row.replacing("\\|", with: "").filter { $0 == "|" }.count == 6, "\(row)") }
+    #expect(text.contains("(https://github.com/o/r/blob/abc/db/1%2Ca%3Ab.sql#L2)"))
+    #expect(text.contains("SHARE on `t`"))
+    #expect(text.contains("a\\|b&lt;c&gt;&amp;"))
+    let clean = MarkdownReporter().render(try self.report("SELECT 1;\n"))
+    #expect(clean == "### miglint\n\nNo problems found (1 file checked).\n")
   }
 }

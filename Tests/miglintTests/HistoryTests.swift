@@ -4,15 +4,7 @@ import Testing
 
 /// The deploy record, `--base`, `--scope` and the history seen from one file.
 @Suite struct HistoryTests {
-  func makeDirectory(_ files: [String: String]) throws -> String {
-    let directory = try TestLint.temporaryDirectory()
-    for (path, text) in files {
-      let url = URL(fileURLWithPath: directory + "/" + path)
-      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try text.write(to: url, atomically: true, encoding: .utf8)
-    }
-    return directory
-  }
+  func makeDirectory(_ files: [String: String]) throws -> String { try TestLint.makeDirectory(files) }
 
   let migrations = [
     "db/0001_users.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",

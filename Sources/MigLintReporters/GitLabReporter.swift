@@ -1,0 +1,42 @@
+import MigLintCore
+import MigLintSyntax
+
+/// GitLab Code Quality report (`artifacts:reports:codequality`): a JSON array of issues that
+/// GitLab shows in merge requests.
+package struct GitLabReporter: Sendable {
+  package init() {}
+
+  package func render(_ report: Report) -> String {
+    var issues: [JSONValue] = []
+    for result in report.results {
+      for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
+        let description = diagnostic.help.map { "\(diagnostic.message). \($0)" } ?? diagnostic.message
+        issues.append(
+          .object([
+            ("description", .string(description)),
+            ("check_name", .string(diagnostic.ruleID)),
+            // Stable across runs and line shifts (GitLab matches issues between branches by it).
+            ("fingerprint", .string(SHA256.hex(Array(key.utf8)))),
+            ("severity", .string(Self.severity(diagnostic.severity))),
+            (
+              "location",
+              .object([
+                ("path", .string(diagnostic.path)),
+                ("lines", .object([("begin", .int(diagnostic.start.line)), ("end", .int(diagnostic.end.line))])),
+              ])
+            ),
+          ]))
+      }
+    }
+    return JSONValue.array(issues).rendered() + "\n"
+  }
+
+  /// GitLab's scale is info, minor, major, critical, blocker; a failing error is critical.
+  static func severity(_ severity: Severity) -> String {
+    switch severity {
+    case .error: "critical"
+    case .warning: "major"
+    case .info: "info"
+    }
+  }
+}

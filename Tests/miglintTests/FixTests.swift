@@ -1,0 +1,142 @@
+import Foundation
+import MigLintTestSupport
+import Testing
+
+/// `--fix`, `--unsafe-fixes` and `--diff` on real files.
+@Suite struct FixTests {
+  let migration = "CREATE INDEX i ON users (email);\nALTER TABLE users ADD COLUMN created timestamp;\n"
+
+  @Test func fixWritesInPlaceKeepingPermissionsAndSaysWhatIsLeft() throws {
+    let directory = try TestLint.makeDirectory(["migrations/001_a.sql": migration])
+    let path = directory + "/migrations/001_a.sql"
+    try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: path)
+    let result = try CLI.run(["migrations", "--fix"], in: directory)
+    #expect(result.status == 1)  // findings remain
+    #expect(result.stderr == "miglint: applied 3 fixes to 1 file; 2 findings have an unsafe fix (--unsafe-fixes)\n")
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8)
+        == "SET lock_timeout = '5s';\nCREATE INDEX IF NOT EXISTS i ON users (email);\nALTER TABLE users ADD COLUMN IF NOT EXISTS created timestamp;\n"
+    )
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    #expect((attributes[.posixPermissions] as? Int) == 0o640)
+    // The report describes the fixed text; no temporary file is left behind.
+    #expect(result.stdout.contains("create-index-non-concurrently"))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/migrations") == ["001_a.sql"])
+  }
+
+  @Test func diffWritesNothingAndAppliesWithGit() throws {
+    let directory = try TestLint.makeDirectory(["migrations/001_a.sql": migration + "DROP TABLE old;"])
+    let path = directory + "/migrations/001_a.sql"
+    let diff = try CLI.run(["migrations", "--diff", "--unsafe-fixes"], in: directory)
+    #expect(diff.status == 1)
+    #expect(diff.stdout.hasPrefix("--- migrations/001_a.sql\n+++ migrations/001_a.sql\n@@ -1,3 +1,4 @@\n"))
+    #expect(diff.stdout.hasSuffix("\\ No newline at end of file\n"))
+    #expect(try String(contentsOfFile: path, encoding: .utf8) == migration + "DROP TABLE old;")
+    // The diff is what --fix writes.
+    let copy = try TestLint.makeDirectory(["migrations/001_a.sql": migration + "DROP TABLE old;"])
+    let patch = copy + "/fix.patch"
+    try diff.stdout.write(toFile: patch, atomically: true, encoding: .utf8)
+    let applied = try TestProcess.run("/usr/bin/env", ["git", "apply", "-p0", patch], in: copy)
+    #expect(applied.status == 0, "\(applied.stderr)")
+    _ = try CLI.run(["migrations", "--fix", "--unsafe-fixes"], in: directory)
+    #expect(
+      try String(contentsOfFile: path, encoding: .utf8)
+        == String(contentsOfFile: copy + "/migrations/001_a.sql", encoding: .utf8))
+    // Nothing left to fix: empty diff, exit 0.
+    let again = try CLI.run(["migrations", "--diff", "--unsafe-fixes"], in: directory)
+    #expect(again.status == 0 && again.stdout.isEmpty)
+    #expect(again.stderr == "miglint: no fixes to apply\n")
+  }
+
+  @Test func fixingEveryFixtureConverges() throws {
+    let copy = try TestLint.temporaryDirectory() + "/fixtures"
+    try FileManager.default.copyItem(atPath: TestLint.repositoryRoot + "/fixtures", toPath: copy)
+    for fixture in try FileManager.default.contentsOfDirectory(atPath: copy).sorted() {
+      let directory = copy + "/" + fixture
+      let paths =
+        (try? String(contentsOfFile: directory + "/args", encoding: .utf8))?
+        .split(whereSeparator: \.isWhitespace).map(String.init) ?? ["migrations"]
+      let first = try CLI.run(paths + ["--fix", "--unsafe-fixes"], in: directory)
+      #expect(first.status != 2 || fixture == "bad-input", "\(fixture): \(first.stderr)")
+      #expect(!first.stderr.contains("did not settle"), "\(fixture): \(first.stderr)")
+      let second = try CLI.run(paths + ["--diff", "--unsafe-fixes"], in: directory)
+      #expect(second.stdout.isEmpty, "\(fixture) changes again:\n\(second.stdout)")
+    }
+  }
+
+  @Test func aSymbolicLinkKeepsPointingAtTheFixedFile() throws {
+    let directory = try TestLint.makeDirectory(["shared/001_a.sql": "DROP TABLE t;\n"])
+    try FileManager.default.createDirectory(atPath: directory + "/migrations", withIntermediateDirectories: true)
+    try FileManager.default.createSymbolicLink(
+      atPath: directory + "/migrations/001_a.sql", withDestinationPath: "../shared/001_a.sql")
+    _ = try CLI.run(["migrations", "--fix"], in: directory)
+    let link = try FileManager.default.destinationOfSymbolicLink(atPath: directory + "/migrations/001_a.sql")
+    #expect(link == "../shared/001_a.sql")
+    #expect(try String(contentsOfFile: directory + "/shared/001_a.sql", encoding: .utf8).contains("IF EXISTS"))
+  }
+
+  @Test func standardInputIsPrintedFixed() throws {
+    let result = try CLI.run(["-", "--fix"], stdin: "DROP TABLE t;\n")
+    #expect(result.stdout == "SET lock_timeout = '5s';\nDROP TABLE IF EXISTS t;\n")
+    #expect(result.status == 1)
+  }
+
+  @Test func fixFlagsThatCannotWorkTogetherAreUsageErrors() throws {
+    for arguments in [["--unsafe-fixes"], ["--fix", "--diff"], ["--diff", "--format", "json"]] {
+      let result = try CLI.run(["fixtures/clean/migrations"] + arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.contains("--"), "\(arguments): \(result.stderr)")
+    }
+  }
+}
+
+/// The pre-commit manifest at the repository root, as pre-commit reads and runs it.
+@Suite(.enabled(if: Python.unavailableReason("yaml") == nil, "\(Python.unavailableReason("yaml") ?? "")"))
+struct PreCommitHookTests {
+  @Test func theManifestIsValidAndItsEntryLintsTheStagedFiles() throws {
+    let manifest = TestLint.repositoryRoot + "/.pre-commit-hooks.yaml"
+    let script = """
+      import json, sys, yaml
+      hooks = yaml.safe_load(open(sys.argv[1]))
+      assert isinstance(hooks, list), "a list of hooks"
+      for hook in hooks:
+          for key in ("id", "name", "entry", "language"):
+              assert isinstance(hook.get(key), str), key
+      print(json.dumps(hooks))
+      """
+    let parsed = try Python.run(script, [manifest])
+    #expect(parsed.status == 0, "\(parsed.stderr)")
+    let hooks = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [[String: Any]])
+    let hook = try #require(hooks.first { $0["id"] as? String == "miglint" })
+    #expect(hook["language"] as? String == "swift")
+    #expect(hook["types"] as? [String] == ["sql"])
+    #expect(hook["pass_filenames"] as? Bool ?? true)
+
+    // A repository with one staged migration and one that is not staged.
+    let repository = try TestLint.makeDirectory([
+      "db/migrations/0001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+      "db/migrations/0002_index.sql": "CREATE INDEX users_email ON users (email);\n",
+      "db/migrations/0003_draft.sql": "DROP TABLE users;\n",
+      "README.txt": "not SQL\n",
+    ])
+    func git(_ arguments: String...) throws -> TestProcess.Output {
+      try TestProcess.run(
+        "/usr/bin/env", ["git", "-c", "user.name=t", "-c", "user.email=t@t"] + arguments, in: repository)
+    }
+    _ = try git("init", "-q")
+    _ = try git("add", "db/migrations/0001_users.sql", "db/migrations/0002_index.sql", "README.txt")
+    // What pre-commit passes: the staged files that `types: [sql]` selects.
+    let staged = try git("diff", "--cached", "--name-only", "--diff-filter=ACMR").stdout
+      .split(separator: "\n").map(String.init).filter { $0.hasSuffix(".sql") }
+    #expect(staged == ["db/migrations/0001_users.sql", "db/migrations/0002_index.sql"])
+    let entry = try #require(hook["entry"] as? String).split(separator: " ").map(String.init)
+    let arguments = (hook["args"] as? [String]) ?? []
+    let binDirectory = URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().path
+    let path = binDirectory + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+    let result = try TestProcess.run(
+      "/usr/bin/env", entry + arguments + staged, in: repository, environment: ["PATH": path, "NO_COLOR": "1"])
+    #expect(result.status == 1, "\(result.stderr)")
+    #expect(result.stdout.contains("db/migrations/0002_index.sql:1:1: warning[create-index-non-concurrently]"))
+    #expect(!result.stdout.contains("0003_draft"))
+  }
+}
