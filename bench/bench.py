@@ -6,7 +6,8 @@ baseline (bench/rawparse.c), and runs each tool alternately, several rounds, in 
 machine noise hits all of them alike. Reports medians and ratios; absolute times are for context only.
 
 `miglint` lints the corpus as one migrations directory (layout, schema history, history rules);
-`no-history` lints the same files each on its own (`--no-history`).
+`no-history` lints the same files each on its own (`--no-history`). `editor` lints one file of
+the directory from standard input, as an editor does, with and without the replay cache.
 
 Usage: python3 bench/bench.py [--rounds N] [--binary PATH] [--files N]
 """
@@ -107,11 +108,14 @@ def find_squawk():
     return found
 
 
-def measure(command):
+def measure(command, stdin=None, env=None, cwd=None):
     """Wall time and peak RSS (KiB) of one run; output discarded."""
+    source = open(stdin, "rb") if stdin else subprocess.DEVNULL
     start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)
+    if stdin:
+        source.close()
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
     return elapsed, usage.ru_maxrss, code
@@ -174,6 +178,32 @@ def main():
             print(line)
         print(f"  history vs no-history: {statistics.median(times['miglint']) / statistics.median(times['no-history']):.2f}x time, "
               f"{statistics.median(memory['miglint']) / statistics.median(memory['no-history']):.2f}x memory")
+
+    editor(args, many, raw)
+
+
+def editor(args, many, raw):
+    """An editor linting one open file (standard input, --stdin-filename) inside the directory:
+    start-up, the history before the file, and the file. `cold` replays that history (--no-cache);
+    `warm` resumes from the replay cache that the previous run wrote."""
+    directory = os.path.dirname(many[0])
+    cache = os.path.join(BENCH, "corpus", "cache")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, MIGLINT_CACHE_DIR=cache)
+    picks = [("10th", many[9]), ("middle", many[len(many) // 2]), ("newest", many[-1])]
+    print(f"\neditor: one file on stdin inside the {len(many)}-file directory ({args.rounds} rounds; target < 0.100 s)")
+    print(f"  {'file':<8} {'cold s':>8} {'warm s':>8} {'warm vs raw parse of the directory':>36}")
+    base = statistics.median(measure([raw] + many)[0] for _ in range(args.rounds))
+    for label, path in picks:
+        name = os.path.relpath(path, directory)
+        command = [args.binary, "-", "--stdin-filename", name, "--format", "json", "--no-config", "--fail-on", "never"]
+        cold, warm = [], []
+        measure(command, stdin=path, env=env, cwd=directory)  # fills the cache
+        for _ in range(args.rounds):
+            cold.append(measure(command + ["--no-cache"], stdin=path, env=env, cwd=directory)[0])
+            warm.append(measure(command, stdin=path, env=env, cwd=directory)[0])
+        print(f"  {label:<8} {statistics.median(cold):>8.3f} {statistics.median(warm):>8.3f} {statistics.median(warm) / base:>35.2f}x")
+    shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -744,4 +744,35 @@ package struct Catalog: Sendable {
     }
     objects[key] = value
   }
+
+  // MARK: - Snapshot (the replay cache)
+
+  /// The model's content (tables, indexes, views, objects) in ``ByteWriter``'s encoding; the
+  /// reverse look-ups are rebuilt on load, a journal is never part of it.
+  package func snapshot(into writer: inout ByteWriter) {
+    func write<Value>(_ map: [String: Value], _ element: (inout ByteWriter, Value) -> Void) {
+      writer.int(map.count)
+      for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+        writer.string(key)
+        element(&writer, value)
+      }
+    }
+    write(tables) { $0.table($1) }
+    write(indexes) { $0.index($1) }
+    write(views) { $0.view($1) }
+    write(objects) { $0.object($1) }
+  }
+
+  /// A model read back from ``snapshot(into:)``.
+  package init(snapshot reader: inout ByteReader) throws(SnapshotError) {
+    for _ in 0..<(try reader.count()) {
+      let key = try reader.string()
+      let table = try reader.table()
+      setTable(key, table)
+      for constraint in table.constraints { noteReference(from: key, to: constraint.referencedTable) }
+    }
+    for _ in 0..<(try reader.count()) { setIndex(try reader.string(), try reader.index()) }
+    for _ in 0..<(try reader.count()) { setView(try reader.string(), try reader.view()) }
+    for _ in 0..<(try reader.count()) { setObject(try reader.string(), try reader.object()) }
+  }
 }

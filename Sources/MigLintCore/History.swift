@@ -13,16 +13,31 @@ package enum HistoryRuleID {
   package static let unsupportedDialect = "unsupported-dialect"
 }
 
+/// The schema model after the first `migrations` migrations of a set: where a replay can resume
+/// (the replay cache keeps one per migrations directory).
+package struct ReplayCheckpoint: Sendable {
+  package var migrations: Int
+  package var catalog: Catalog
+
+  package init(migrations: Int, catalog: Catalog) {
+    self.migrations = migrations
+    self.catalog = catalog
+  }
+}
+
 extension Linter {
   /// Lints a migration set in the tool's order with one schema model replayed over all of it.
   ///
   /// `parsed(i)` gives file `i` of the set parsed (it may wait for a parser thread); nil when the
   /// file could not be read. `independent(i)`, when not nil, gives the findings of the rules
   /// that do not read the history, already computed for file `i` (``independentFindings(_:in:)``).
+  /// With `resume`, the migrations before its count are not replayed (none of their files may be
+  /// reported); `checkpoint` receives the model before migration `checkpointAt`.
   /// Returns each file's diagnostics, by file index.
   package func lint(
     _ set: MigrationSet, parsed: (Int) -> ParsedFile?,
-    independent: (Int) -> [(id: String, finding: Finding)]? = { _ in nil }
+    independent: (Int) -> [(id: String, finding: Finding)]? = { _ in nil },
+    resume: ReplayCheckpoint? = nil, checkpointAt: Int? = nil, checkpoint: (ReplayCheckpoint) -> Void = { _ in }
   ) -> [[Diagnostic]] {
     var raw = [[(id: String, finding: Finding)]](repeating: [], count: set.files.count)
     // Fetched when a file is first linted, so that the parser threads stay ahead of this one.
@@ -36,10 +51,11 @@ extension Linter {
       return precomputed.contains(index)
     }
     var rulesRan = [Bool](repeating: false, count: set.files.count)
-    var catalog = Catalog()
+    var catalog = resume?.catalog ?? Catalog()
     let pendingStamp = set.firstPending.map { 2 * $0 } ?? Int.max
     var claimed = Set<Int>()
-    for (number, migration) in set.migrations.enumerated() {
+    for (number, migration) in set.migrations.enumerated() where number >= resume?.migrations ?? 0 {
+      if number == checkpointAt { checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog)) }
       let upStamp = 2 * number
       let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert) && !migration.down.isEmpty
       if checksRevert { catalog.beginJournal() }

@@ -133,6 +133,14 @@ package enum FileSystem {
     try writeAtomically(bytes, to: target)
   }
 
+  /// Creates `path` and its missing parents; false when it cannot.
+  package static func makeDirectories(_ path: String) -> Bool {
+    if kind(path) == .directory { return true }
+    let parent = parent(of: path)
+    if !parent.isEmpty, parent != path, kind(parent) == nil, !makeDirectories(parent) { return false }
+    return mkdir(path, 0o755) == 0 || kind(path) == .directory
+  }
+
   /// Entries of a directory, sorted, without `.` and `..`.
   package static func entries(_ directory: String) throws(WorkspaceError) -> [(name: String, kind: Kind)] {
     guard let handle = opendir(directory) else { throw WorkspaceError(directory, "cannot list: \(lastError())") }

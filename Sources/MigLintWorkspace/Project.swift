@@ -10,6 +10,8 @@ package enum Scope: String, CaseIterable, Sendable {
 
 /// A migrations directory ready to lint: the set, and the bytes of each of its SQL files.
 package struct LoadedSet: Sendable {
+  /// The migrations directory, absolute.
+  package var root: String
   package var set: MigrationSet
   /// The bytes of each file of the set that is parsed (nil for the others).
   package var bytes: [[UInt8]?]
@@ -105,7 +107,7 @@ package struct Project {
       migrations.removeSubrange((last + 1)...)
     }
     let set = MigrationSet(files: files, migrations: migrations, findings: findings)
-    return LoadedSet(set: set, bytes: bytes, requested: requested)
+    return LoadedSet(root: absolute(root.isEmpty ? "." : root), set: set, bytes: bytes, requested: requested)
   }
 
   // MARK: - Listing a directory

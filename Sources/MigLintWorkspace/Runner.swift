@@ -59,10 +59,26 @@ package enum Runner {
   ///
   /// Parser threads work through the files in the order the replay needs them, while this thread
   /// replays and runs the rules: the sequential part overlaps the parallel parse.
-  package static func lint(_ sets: [LoadedSet], linter: Linter, jobs: Int) -> [FileResult] {
+  /// With a `cache`, a set whose first reported file comes late in its history resumes from
+  /// the model stored for the migrations before it, and stores it when it has to replay them.
+  package static func lint(_ sets: [LoadedSet], linter: Linter, jobs: Int, cache: ReplayCache? = nil) -> [FileResult] {
     var work: [(set: Int, file: Int, ranges: [SourceRange]?)] = []
     var slotOf: [[Int?]] = []
+    var resumes: [ReplayCheckpoint?] = []
+    var checkpoints: [Int?] = []
     for (setIndex, loaded) in sets.enumerated() {
+      // The first migration with a reported file: the history before it only builds the model.
+      let first = loaded.set.migrations.firstIndex { migration in
+        (migration.up + migration.down).contains { loaded.set.files[$0.file].reported }
+      }
+      var resume: ReplayCheckpoint?
+      var checkpointAt: Int?
+      if let cache, let first, first >= ReplayCache.minimumMigrations {
+        resume = cache.load(loaded).flatMap { $0.migrations <= first ? $0 : nil }
+        if resume?.migrations != first { checkpointAt = first }
+      }
+      resumes.append(resume)
+      checkpoints.append(checkpointAt)
       // The sections of each file that its migrations run; files run whole have none.
       var sections: [Int: [SourceRange]] = [:]
       var whole = Set<Int>()
@@ -75,7 +91,7 @@ package enum Runner {
       }
       var order: [Int] = []
       var seen = Set<Int>()
-      for migration in loaded.set.migrations {
+      for migration in loaded.set.migrations[(resume?.migrations ?? 0)...] {
         for script in migration.up + migration.down where seen.insert(script.file).inserted {
           order.append(script.file)
         }
@@ -120,7 +136,9 @@ package enum Runner {
         guard let slot = slotOf[setIndex][index], case .file(_, let findings) = slots.wait(slot) else { return nil }
         return findings
       }
-      let diagnostics = linter.lint(loaded.set, parsed: parsed, independent: independent)
+      let diagnostics = linter.lint(
+        loaded.set, parsed: parsed, independent: independent, resume: resumes[setIndex],
+        checkpointAt: checkpoints[setIndex], checkpoint: { cache?.save($0, for: loaded) })
       for (index, file) in loaded.set.files.enumerated() {
         var inputError = file.inputError
         if let slot = slotOf[setIndex][index], case .failed(let message) = slots.wait(slot) { inputError = message }

@@ -76,6 +76,12 @@ struct Check: ParsableCommand {
 
   @Flag(
     help:
+      "Do not read or write the replay cache (the schema model of the history before the first reported migration, kept in $MIGLINT_CACHE_DIR or ~/.cache/miglint)."
+  )
+  var noCache = false
+
+  @Flag(
+    help:
       "Apply safe fixes to the files (atomically), then report what is left. Files with syntax errors or changed since they were read are not written; standard input is printed fixed."
   )
   var fix = false
@@ -268,7 +274,9 @@ struct Check: ParsableCommand {
       }
     }
     let sets = try project.load(files, replacements: texts)
-    return Runner.lint(sets, linter: linter, jobs: workers) + Runner.lint(standalone, linter: linter, jobs: workers)
+    let cache = noCache ? nil : ReplayCache.standard { name in getenv(name).map { String(cString: $0) } }
+    return Runner.lint(sets, linter: linter, jobs: workers, cache: cache)
+      + Runner.lint(standalone, linter: linter, jobs: workers)
   }
 
   /// The file named by `--config`, else the nearest `miglint.toml` (unless `--no-config`).

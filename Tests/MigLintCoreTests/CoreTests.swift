@@ -167,3 +167,61 @@ import Testing
     #expect(found.first?.contains("breaks function `users_email` (test.sql:2) at run time") == true)
   }
 }
+
+/// The replay cache's encoding of the schema model.
+@Suite struct SnapshotTests {
+  func replayed(_ sql: String) throws -> Catalog {
+    var catalog = Catalog()
+    for statement in Parser.parse(try SourceFile(path: "m.sql", text: sql)).statements { catalog.apply(statement) }
+    return catalog
+  }
+
+  func snapshot(_ catalog: Catalog) -> [UInt8] {
+    var writer = ByteWriter()
+    catalog.snapshot(into: &writer)
+    return writer.bytes
+  }
+
+  @Test func aModelReadBackAnswersLikeTheOriginal() throws {
+    let original = try replayed(
+      """
+      CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, note varchar(20)[]);
+      CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));
+      CREATE INDEX users_email_note ON users (email, note);
+      ALTER TABLE users ADD CONSTRAINT email_check CHECK (email <> '') NOT VALID;
+      CREATE MATERIALIZED VIEW emails AS SELECT u.email FROM users AS u;
+      CREATE VIEW everything AS SELECT * FROM orders;
+      CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.email := lower(NEW.email); RETURN NEW; END $$;
+      CREATE TRIGGER users_touch BEFORE UPDATE OF email ON users FOR EACH ROW EXECUTE FUNCTION touch();
+      CREATE POLICY own ON users USING (email = current_user);
+      """)
+    let bytes = snapshot(original)
+    var reader = ByteReader(bytes)
+    let restored = try Catalog(snapshot: &reader)
+    #expect(reader.isAtEnd)
+    #expect(snapshot(restored) == bytes)
+    // The reverse look-ups are rebuilt: dependents of a column and of a table are the same.
+    func describe(_ dependents: [Catalog.Dependent]) -> [String] {
+      dependents.map { "\($0.description) \($0.origin?.location ?? "")" }
+    }
+    for column in ["id", "email", "note"] {
+      #expect(
+        describe(restored.dependents(ofColumn: column, inTable: "public.users"))
+          == describe(original.dependents(ofColumn: column, inTable: "public.users")))
+    }
+    #expect(original.dependents(ofColumn: "email", inTable: "public.users").count >= 5)
+    #expect(restored.hasIndex(on: QualifiedName(name: "users"), leading: ["email"]))
+    #expect(restored.table(QualifiedName(name: "users"))?.column("note")?.type?.modifiers == [20])
+  }
+
+  @Test func truncatedOrCorruptBytesAreAnErrorNotACrash() throws {
+    let bytes = snapshot(try replayed("CREATE TABLE users (id bigint PRIMARY KEY, email text);"))
+    for length in stride(from: 0, to: bytes.count - 1, by: 3) {
+      var reader = ByteReader(Array(bytes.prefix(length)))
+      let restored = try? Catalog(snapshot: &reader)
+      #expect(restored == nil, "prefix of \(length) bytes")
+    }
+    var reader = ByteReader([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
+    #expect(throws: SnapshotError.self) { try Catalog(snapshot: &reader) }
+  }
+}

@@ -18,6 +18,9 @@ enum CLI {
 
   typealias Result = TestProcess.Output
 
+  static let cacheDirectory =
+    NSTemporaryDirectory() + "miglint-test-cache-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+
   static func run(
     _ arguments: [String], in directory: String = TestLint.repositoryRoot, stdin: String? = nil,
     environment: [String: String] = [:]
@@ -25,6 +28,8 @@ enum CLI {
     // CI variables would turn markdown locations into links to the commit under test.
     var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("GITHUB_") && !$0.key.hasPrefix("CI_") }
     env["NO_COLOR"] = "1"
+    // The replay cache of test runs stays out of the user's ~/.cache.
+    env["MIGLINT_CACHE_DIR"] = cacheDirectory
     for (key, value) in environment { env[key] = value }
     return try TestProcess.run(binary, arguments, in: directory, stdin: stdin, environment: env)
   }

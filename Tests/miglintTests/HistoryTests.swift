@@ -125,3 +125,51 @@ import Testing
     #expect(result.stdout.contains("db/migrations/00002_index_plan.sql"))
   }
 }
+
+/// The replay cache: the model of a long history kept for the next run on a file after it.
+@Suite struct ReplayCacheTests {
+  /// 30 migrations: a view on `users.email` early, filler, and a newest one that drops the column.
+  func history(viewReadsEmail: Bool = true) -> [String: String] {
+    var files: [String: String] = [
+      "db/0001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+      "db/0002_view.sql": viewReadsEmail
+        ? "CREATE VIEW user_emails AS SELECT id, email FROM users;\n"
+        : "CREATE VIEW user_ids AS SELECT id FROM users;\n",
+      "db/0030_drop_email.sql": "ALTER TABLE users DROP COLUMN email;\n",
+    ]
+    for number in 3..<30 {
+      let name = String(format: "db/%04d_t%d.sql", number, number)
+      files[name] = "CREATE TABLE t\(number) (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n"
+    }
+    return files
+  }
+
+  @Test func aWarmRunReportsWhatAColdOneDoesAndAnEarlierEditInvalidatesIt() throws {
+    let directory = try TestLint.makeDirectory(history())
+    let cache = try TestLint.temporaryDirectory()
+    let newest = "db/0030_drop_email.sql"
+    let text = "ALTER TABLE users DROP COLUMN email;\n"
+    func run(_ extra: [String] = []) throws -> CLI.Result {
+      try CLI.run(
+        ["-", "--stdin-filename", newest, "--format", "json"] + extra, in: directory, stdin: text,
+        environment: ["MIGLINT_CACHE_DIR": cache])
+    }
+    let cold = try run(["--no-cache"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: cache).isEmpty)
+    let first = try run()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: cache).count == 1)
+    let warm = try run()
+    #expect(cold.stdout.contains("view `user_emails` (db/0002_view.sql:1)"))
+    #expect(first.stdout == cold.stdout && warm.stdout == cold.stdout)
+    // An edit before the file changes the key: the history is replayed again.
+    try history(viewReadsEmail: false)["db/0002_view.sql"]!.write(
+      toFile: directory + "/db/0002_view.sql", atomically: true, encoding: .utf8)
+    let edited = try run()
+    #expect(!edited.stdout.contains("user_emails"))
+    #expect(edited.stdout == (try run(["--no-cache"])).stdout)
+    // A damaged cache file is ignored.
+    let file = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)
+    try Data("miglint-replay 1\n\u{5}garbage".utf8).write(to: URL(fileURLWithPath: cache + "/" + file))
+    #expect(try run().stdout == edited.stdout)
+  }
+}

@@ -1,0 +1,133 @@
+import MigLintCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Keeps, per migrations directory, the schema model replayed up to the first migration a run
+/// reports, so that an editor or a hook linting the newest file of a long history does not parse
+/// and replay the whole history every time.
+///
+/// The entry is valid only for the exact same migrations before that point: their order, paths,
+/// sections and bytes, and the same miglint binary, go into its key; anything else is a miss and
+/// the replay runs in full. The cache is an optimisation: a file that cannot be read or written
+/// is ignored.
+package struct ReplayCache: Sendable {
+  package static let magic = Array("miglint-replay 1\n".utf8)
+  /// A shorter history is replayed faster than the cache is read and written.
+  package static let minimumMigrations = 20
+
+  package var directory: String
+
+  package init(directory: String) { self.directory = directory }
+
+  /// `$MIGLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/miglint`, else `~/.cache/miglint`.
+  package static func standard(_ variable: (String) -> String?) -> ReplayCache? {
+    if let path = variable("MIGLINT_CACHE_DIR"), !path.isEmpty { return ReplayCache(directory: path) }
+    if let path = variable("XDG_CACHE_HOME"), path.hasPrefix("/") { return ReplayCache(directory: path + "/miglint") }
+    if let home = variable("HOME"), home.hasPrefix("/") { return ReplayCache(directory: home + "/.cache/miglint") }
+    return nil
+  }
+
+  /// The checkpoint stored for `loaded`, if it is still valid for its first migrations.
+  package func load(_ loaded: LoadedSet) -> ReplayCheckpoint? {
+    guard let bytes = try? FileSystem.read(file(loaded)), bytes.starts(with: Self.magic) else { return nil }
+    var reader = ByteReader(bytes, offset: Self.magic.count)
+    do throws(SnapshotError) {
+      let migrations = try reader.int()
+      guard migrations > 0, migrations <= loaded.set.migrations.count,
+        try reader.raw(16) == Self.key(loaded, migrations: migrations)
+      else { return nil }
+      let catalog = try Catalog(snapshot: &reader)
+      return reader.isAtEnd ? ReplayCheckpoint(migrations: migrations, catalog: catalog) : nil
+    } catch {
+      return nil
+    }
+  }
+
+  /// Stores `checkpoint` for `loaded` (atomically; errors are ignored).
+  package func save(_ checkpoint: ReplayCheckpoint, for loaded: LoadedSet) {
+    var writer = ByteWriter()
+    writer.raw(Self.magic)
+    writer.int(checkpoint.migrations)
+    writer.raw(Self.key(loaded, migrations: checkpoint.migrations))
+    checkpoint.catalog.snapshot(into: &writer)
+    guard FileSystem.makeDirectories(directory) else { return }
+    try? FileSystem.writeAtomically(writer.bytes, to: file(loaded))
+  }
+
+  /// One file per migrations directory.
+  private func file(_ loaded: LoadedSet) -> String {
+    var hash = Hash()
+    hash.add(loaded.root)
+    return directory + "/replay-" + hash.hex.prefix(16) + ".bin"
+  }
+
+  /// 128 bits over what the replay of the first `migrations` migrations depends on.
+  static func key(_ loaded: LoadedSet, migrations: Int) -> [UInt8] {
+    var hash = Hash()
+    hash.add(binaryIdentity)
+    for migration in loaded.set.migrations.prefix(migrations) {
+      hash.add(migration.version)
+      for script in migration.up + migration.down {
+        hash.add(loaded.set.files[script.file].path)
+        hash.add("\(script.direction) \(script.range?.start ?? -1) \(script.range?.end ?? -1)")
+        hash.add(loaded.bytes[script.file] ?? [])
+      }
+    }
+    return hash.bytes
+  }
+
+  /// The running executable's size and modification time: a rebuilt miglint may replay
+  /// differently, so it does not read what another build wrote.
+  static let binaryIdentity: String = {
+    var info = stat()
+    guard stat("/proc/self/exe", &info) == 0 || stat(CommandLine.arguments.first ?? "", &info) == 0 else {
+      return "unknown"
+    }
+    #if canImport(Darwin)
+      let modified = info.st_mtimespec
+    #else
+      let modified = info.st_mtim
+    #endif
+    return "\(info.st_size) \(modified.tv_sec) \(modified.tv_nsec)"
+  }()
+
+  /// Two FNV-1a lanes with different offsets: fast over a megabyte of history, and 128 bits make
+  /// an accidental match of two different histories out of reach.
+  struct Hash {
+    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
+    private var b: UInt64 = 0x6c62_272e_07bb_0142
+
+    mutating func add(_ bytes: [UInt8]) {
+      add(length: bytes.count)
+      for byte in bytes {
+        a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        b ^= b >> 29
+      }
+    }
+
+    mutating func add(_ text: String) { add(Array(text.utf8)) }
+
+    /// Lengths separate the fields, so that `ab` + `c` differs from `a` + `bc`.
+    private mutating func add(length: Int) {
+      for shift in stride(from: 0, to: 64, by: 8) {
+        let byte = UInt8(truncatingIfNeeded: length >> shift)
+        a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+      }
+    }
+
+    var bytes: [UInt8] {
+      (0..<8).map { UInt8(truncatingIfNeeded: a >> ($0 * 8)) }
+        + (0..<8).map { UInt8(truncatingIfNeeded: b >> ($0 * 8)) }
+    }
+
+    var hex: String {
+      bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    }
+  }
+}
