@@ -43,16 +43,14 @@ package enum Fixer {
         }
         let (bytes, count) = apply(result.diagnostics, to: source.bytes, allowing: safety)
         guard count > 0 else { continue }
-        let full = source.bomLength > 0 ? [0xEF, 0xBB, 0xBF] + bytes : bytes
+        let full = onDisk(bytes, like: source)
         guard let check = try? SourceFile(path: result.path, data: full), Parser.parse(check).syntaxErrors.isEmpty
         else {
           notes.append("\(result.path): fixes not applied: the result would not parse")
           stuck.insert(result.path)
           continue
         }
-        if originals[result.path] == nil {
-          originals[result.path] = source.bomLength > 0 ? [0xEF, 0xBB, 0xBF] + source.bytes : source.bytes
-        }
+        if originals[result.path] == nil { originals[result.path] = onDisk(source.bytes, like: source) }
         fixed[result.path] = full
         applied += count
         changedThisPass = true
@@ -71,6 +69,11 @@ package enum Fixer {
       }
     }
     return Outcome(results: results, changes: changes, applied: applied, notes: notes)
+  }
+
+  /// `text` as the file stores it: with the byte-order mark `source` was read with.
+  private static func onDisk(_ text: [UInt8], like source: SourceFile) -> [UInt8] {
+    source.bomLength > 0 ? [0xEF, 0xBB, 0xBF] + text : text
   }
 
   /// Applies the first allowed fix of each diagnostic, skipping fixes that overlap one already

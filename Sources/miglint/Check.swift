@@ -138,19 +138,7 @@ struct Check: ParsableCommand {
         let failed = results.contains { $0.inputError != nil }
         throw ExitCode(failed ? Exit.usage : (fixing.changes.isEmpty ? Exit.clean : Exit.findings))
       }
-      let standardInput = Set(inputs.compactMap { if case .standardInput(let name, _) = $0 { name } else { nil } })
-      for change in fixing.changes {
-        if standardInput.contains(change.path) {
-          fixedStandardInput = change.fixed
-          continue
-        }
-        do {
-          try FileSystem.replace(change.path, expecting: change.original, with: change.fixed)
-        } catch {
-          printError("miglint: \(error.description)")
-          ioFailed = true
-        }
-      }
+      (ioFailed, fixedStandardInput) = write(fixing, inputs)
       printError("miglint: \(fixSummary(fixing, results, written: true))")
     }
     let failed = results.contains { result in
@@ -173,6 +161,26 @@ struct Check: ParsableCommand {
       for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
     }
     throw ExitCode(exitCode)
+  }
+
+  /// Writes the fixed files; returns whether a write failed, and the fixed text of standard input.
+  private func write(_ fixing: Fixer.Outcome, _ inputs: [Input]) -> (failed: Bool, standardInput: [UInt8]?) {
+    let standardInput = Set(inputs.compactMap { if case .standardInput(let name, _) = $0 { name } else { nil } })
+    var failed = false
+    var fixedStandardInput: [UInt8]?
+    for change in fixing.changes {
+      if standardInput.contains(change.path) {
+        fixedStandardInput = change.fixed
+        continue
+      }
+      do {
+        try FileSystem.replace(change.path, expecting: change.original, with: change.fixed)
+      } catch {
+        printError("miglint: \(error.description)")
+        failed = true
+      }
+    }
+    return (failed, fixedStandardInput)
   }
 
   /// Writes `text` to `--output` (atomically) or standard output.
