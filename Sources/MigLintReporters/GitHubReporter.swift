@@ -58,12 +58,3 @@ package struct GitHubReporter: Sendable {
     escapeData(text).replacing(":", with: "%3A").replacing(",", with: "%2C")
   }
 }
-
-extension Diagnostic {
-  /// The message and, on the next line, the help; control characters from the input escaped.
-  package var messageWithHelp: String {
-    let message = self.message.escapingControlCharacters
-    guard let help else { return message }
-    return message + "\n" + help.escapingControlCharacters
-  }
-}

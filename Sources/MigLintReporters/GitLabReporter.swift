@@ -10,10 +10,9 @@ package struct GitLabReporter: Sendable {
     var issues: [JSONValue] = []
     for result in report.results {
       for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
-        let description = diagnostic.help.map { "\(diagnostic.message). \($0)" } ?? diagnostic.message
         issues.append(
           .object([
-            ("description", .string(description)),
+            ("description", .string(diagnostic.messageAndHelp)),
             ("check_name", .string(diagnostic.ruleID)),
             // Stable across runs and line shifts (GitLab matches issues between branches by it).
             ("fingerprint", .string(SHA256.hex(Array(key.utf8)))),

@@ -25,17 +25,8 @@ package struct SourceLinks: Sendable {
     var relative = Substring(path)
     while relative.hasPrefix("./") { relative = relative.dropFirst(2) }
     guard !relative.hasPrefix("/"), !relative.hasPrefix("../"), !relative.hasPrefix("<") else { return nil }
-    let encoded = relative.unicodeScalars.map { scalar -> String in
-      let text = String(scalar)
-      return scalar.isASCII && (scalar.properties.isAlphabetic || "0123456789-._~/".contains(text))
-        ? text : scalar.utf8Bytes.map { "%" + ($0 < 16 ? "0" : "") + String($0, radix: 16, uppercase: true) }.joined()
-    }
-    return base + encoded.joined() + "#L\(line)"
+    return base + percentEncodedPath(String(relative)) + "#L\(line)"
   }
-}
-
-extension Unicode.Scalar {
-  fileprivate var utf8Bytes: [UInt8] { Array(String(self).utf8) }
 }
 
 /// A summary for a pull-request comment or `$GITHUB_STEP_SUMMARY`: counts, then one table row per

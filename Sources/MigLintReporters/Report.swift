@@ -110,6 +110,35 @@ extension String {
   }
 }
 
+extension Diagnostic {
+  /// The message and, on the next line, the help; control characters from the input escaped.
+  package var messageWithHelp: String {
+    let message = self.message.escapingControlCharacters
+    guard let help else { return message }
+    return message + "\n" + help.escapingControlCharacters
+  }
+
+  /// "Message. Help": one paragraph, for formats that show a single text.
+  package var messageAndHelp: String {
+    help.map { "\(message). \($0)" } ?? message
+  }
+}
+
+/// A path as a URI path: ASCII letters, digits and `-._~/` kept, every other byte `%XX`.
+package func percentEncodedPath(_ path: String) -> String {
+  var out = ""
+  for byte in path.utf8 {
+    let character = Character(Unicode.Scalar(byte))
+    if byte < 0x80, character.isLetter || character.isNumber || "-._~/".contains(character) {
+      out.append(character)
+    } else {
+      let hex = String(byte, radix: 16, uppercase: true)
+      out += "%" + (hex.count == 1 ? "0" : "") + hex
+    }
+  }
+  return out
+}
+
 /// FNV-1a, 64 bit: stable across runs and platforms, for fingerprints.
 package func stableHash(_ text: String) -> String {
   var hash: UInt64 = 0xcbf2_9ce4_8422_2325

@@ -106,7 +106,7 @@ package struct SARIFReporter: Sendable {
     var members: [(String, JSONValue)] = [
       ("ruleId", .string(diagnostic.ruleID)),
       ("level", .string(level(diagnostic.severity))),
-      ("message", .object([("text", .string(messageText(diagnostic)))])),
+      ("message", .object([("text", .string(diagnostic.messageAndHelp))])),
       (
         "locations",
         .array([
@@ -160,11 +160,6 @@ package struct SARIFReporter: Sendable {
     return .object(members)
   }
 
-  private func messageText(_ diagnostic: Diagnostic) -> String {
-    guard let help = diagnostic.help else { return diagnostic.message }
-    return "\(diagnostic.message). \(help)"
-  }
-
   private func level(_ severity: Severity) -> String {
     switch severity {
     case .error: "error"
@@ -181,16 +176,6 @@ package struct SARIFReporter: Sendable {
 
   /// A relative path as a URI reference (percent-encoded); absolute paths as `file://` URIs.
   static func uri(_ path: String) -> String {
-    var out = path.hasPrefix("/") ? "file://" : ""
-    for byte in path.utf8 {
-      let character = Character(Unicode.Scalar(byte))
-      if byte < 0x80, character.isLetter || character.isNumber || "-._~/".contains(character) {
-        out.append(character)
-      } else {
-        let hex = String(byte, radix: 16, uppercase: true)
-        out += "%" + (hex.count == 1 ? "0" : "") + hex
-      }
-    }
-    return out
+    (path.hasPrefix("/") ? "file://" : "") + percentEncodedPath(path)
   }
 }

@@ -95,8 +95,10 @@ package struct ReplayCache: Sendable {
     return "\(info.st_size) \(modified.tv_sec) \(modified.tv_nsec)"
   }()
 
-  /// Two FNV-1a lanes with different offsets: fast over a megabyte of history, and 128 bits make
-  /// an accidental match of two different histories out of reach.
+  /// Two FNV-1a lanes with different offsets: fast over a megabyte of history (the project's
+  /// SHA-256 would take longer than a whole warm run), and 128 bits make an accidental match of
+  /// two different histories out of reach. Not a defence against a crafted cache file: the cache
+  /// is the user's own.
   struct Hash {
     private var a: UInt64 = 0xcbf2_9ce4_8422_2325
     private var b: UInt64 = 0x6c62_272e_07bb_0142
