@@ -119,12 +119,28 @@ package struct Catalog: Sendable {
   private struct Related: Sendable {
     /// Table key → keys of indexes on it, views reading it, tables whose foreign keys reference
     /// it, and objects (triggers, policies) on it.
-    var indexes: [String: Set<String>] = [:]
-    var views: [String: Set<String>] = [:]
-    var referencers: [String: Set<String>] = [:]
-    var objects: [String: Set<String>] = [:]
+    var indexes: [String: SortedKeys] = [:]
+    var views: [String: SortedKeys] = [:]
+    var referencers: [String: SortedKeys] = [:]
+    var objects: [String: SortedKeys] = [:]
     /// Word of a function body → function keys.
-    var functions: [String: Set<String>] = [:]
+    var functions: [String: SortedKeys] = [:]
+  }
+
+  /// Keys kept sorted as they are added: look-ups list them in a stable order without sorting
+  /// on every question (a DROP COLUMN asks several).
+  private struct SortedKeys: Sendable {
+    private(set) var keys: [String] = []
+
+    mutating func insert(_ key: String) {
+      var low = 0
+      var high = keys.count
+      while low < high {
+        let middle = (low + high) / 2
+        if keys[middle] < key { low = middle + 1 } else { high = middle }
+      }
+      if low == keys.count || keys[low] != key { keys.insert(key, at: low) }
+    }
   }
 
   package init() {}
@@ -187,7 +203,7 @@ package struct Catalog: Sendable {
 
   /// Indexes on the table with catalog key `key`, by index key.
   private func indexes(on key: String) -> [(key: String, index: Index)] {
-    (related.indexes[key] ?? []).sorted().compactMap { indexKey in
+    (related.indexes[key]?.keys ?? []).compactMap { indexKey in
       guard let index = indexes[indexKey], Self.key(index.table) == key else { return nil }
       return (indexKey, index)
     }
@@ -195,7 +211,7 @@ package struct Catalog: Sendable {
 
   /// Views that read the table with catalog key `key`, by view key.
   private func views(reading key: String) -> [(key: String, view: View)] {
-    (related.views[key] ?? []).sorted().compactMap { viewKey in
+    (related.views[key]?.keys ?? []).compactMap { viewKey in
       guard let view = views[viewKey], view.relations.contains(key) else { return nil }
       return (viewKey, view)
     }
@@ -203,7 +219,7 @@ package struct Catalog: Sendable {
 
   /// Tables with a foreign key to the table with catalog key `key`.
   private func tables(referencing key: String) -> [(key: String, table: Table)] {
-    (related.referencers[key] ?? []).sorted().compactMap { tableKey in
+    (related.referencers[key]?.keys ?? []).compactMap { tableKey in
       guard let table = tables[tableKey], table.constraints.contains(where: { references($0, key) }) else {
         return nil
       }
@@ -213,7 +229,7 @@ package struct Catalog: Sendable {
 
   /// Triggers and policies on the table with catalog key `key`.
   private func objects(on key: String) -> [(key: String, object: Object)] {
-    (related.objects[key] ?? []).sorted().compactMap { objectKey in
+    (related.objects[key]?.keys ?? []).compactMap { objectKey in
       guard let object = objects[objectKey], object.table.map(Self.key) == key else { return nil }
       return (objectKey, object)
     }
@@ -644,7 +660,7 @@ package struct Catalog: Sendable {
           effect: .refuses))
     }
     let tableName = tables[key]?.name.name ?? String(key.split(separator: ".").last ?? "")
-    for functionKey in (related.functions[column.lowercased()] ?? []).sorted() {
+    for functionKey in related.functions[column.lowercased()]?.keys ?? [] {
       guard let function = objects[functionKey], function.kind == "function", function.words.contains(tableName),
         function.words.contains(column.lowercased())
       else { continue }
@@ -721,26 +737,26 @@ package struct Catalog: Sendable {
   /// Notes that the table with key `table` has a foreign key to `referenced`.
   private mutating func noteReference(from table: String, to referenced: QualifiedName?) {
     guard let referenced else { return }
-    related.referencers[Self.key(referenced), default: []].insert(table)
+    related.referencers[Self.key(referenced), default: SortedKeys()].insert(table)
   }
 
   private mutating func setIndex(_ key: String, _ value: Index?) {
     if journal != nil, journal?.indexes.index(forKey: key) == nil { journal?.indexes[key] = .some(indexes[key]) }
-    if let value { related.indexes[Self.key(value.table), default: []].insert(key) }
+    if let value { related.indexes[Self.key(value.table), default: SortedKeys()].insert(key) }
     indexes[key] = value
   }
 
   private mutating func setView(_ key: String, _ value: View?) {
     if journal != nil, journal?.views.index(forKey: key) == nil { journal?.views[key] = .some(views[key]) }
-    for relation in value?.relations ?? [] { related.views[relation, default: []].insert(key) }
+    for relation in value?.relations ?? [] { related.views[relation, default: SortedKeys()].insert(key) }
     views[key] = value
   }
 
   private mutating func setObject(_ key: String, _ value: Object?) {
     if journal != nil, journal?.objects.index(forKey: key) == nil { journal?.objects[key] = .some(objects[key]) }
-    if let table = value?.table { related.objects[Self.key(table), default: []].insert(key) }
+    if let table = value?.table { related.objects[Self.key(table), default: SortedKeys()].insert(key) }
     if let value, value.kind == "function" {
-      for word in value.words { related.functions[word, default: []].insert(key) }
+      for word in value.words { related.functions[word, default: SortedKeys()].insert(key) }
     }
     objects[key] = value
   }

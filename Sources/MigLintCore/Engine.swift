@@ -36,21 +36,40 @@ package struct Linter: Sendable {
   package let registry: RuleRegistry
   package let configuration: Configuration
   package let enabled: Set<String>
-  /// Enabled statement rules with their ids (reading `description` copies the whole struct).
-  private let rules: [(id: String, rule: any StatementRule)]
-  /// Ids of the compat rules (breaking changes), which a down script may trigger on purpose.
-  private let compatRules: Set<String>
-  /// Ids of the enabled rules that do not read the schema model or transaction state.
-  private let independentRules: Set<String>
+  /// Enabled statement rules with their ids (reading `description` copies the whole struct) and
+  /// what the engine needs to know of each, looked up once rather than per statement.
+  private let rules: [EnabledRule]
+
+  /// A class, so that walking the list for each statement retains one reference per rule
+  /// instead of copying an id and an existential.
+  private final class EnabledRule: Sendable {
+    let id: String
+    let rule: any StatementRule
+    /// Reads neither the schema model nor the transaction state.
+    let isIndependent: Bool
+    /// A compat rule (breaking change), which a down script may trigger on purpose.
+    let isCompat: Bool
+
+    init(id: String, rule: any StatementRule, isIndependent: Bool, isCompat: Bool) {
+      self.id = id
+      self.rule = rule
+      self.isIndependent = isIndependent
+      self.isCompat = isCompat
+    }
+  }
 
   package init(registry: RuleRegistry, configuration: Configuration) {
     self.registry = registry
     self.configuration = configuration
     let enabled = registry.enabledIDs(configuration)
     self.enabled = enabled
-    rules = registry.statementRules.map { (type(of: $0).description.id, $0) }.filter { enabled.contains($0.id) }
-    independentRules = Set(rules.filter { !type(of: $0.rule).readsHistory }.map(\.id))
-    compatRules = Set(registry.descriptions.filter { $0.category == .compat }.map(\.id))
+    rules = registry.statementRules.compactMap { rule in
+      let description = type(of: rule).description
+      guard enabled.contains(description.id) else { return nil }
+      return EnabledRule(
+        id: description.id, rule: rule, isIndependent: !type(of: rule).readsHistory,
+        isCompat: description.category == .compat)
+    }
   }
 
   /// Lints one file's text.
@@ -175,7 +194,7 @@ package struct Linter: Sendable {
     package var applying = true
     /// For compat rules: objects created at or after this step are new.
     package var compatNewSince: Int?
-    /// Rules that do not read the history already ran (``Linter/independentFindings(_:in:)``).
+    /// Rules that do not read the history already ran (``Linter/independentFindings(_:)``).
     package var independentRulesRan = false
 
     package init(compatNewSince: Int? = nil, independentRulesRan: Bool = false) {
@@ -217,15 +236,15 @@ package struct Linter: Sendable {
             options: configuration.ruleOptions, index: index)
         }
         // Contexts are passed, never copied: a copy retains every array and map they hold.
-        for (id, rule) in rules {
-          if mode.independentRulesRan, independentRules.contains(id) { continue }
+        for entry in rules {
+          if mode.independentRulesRan, entry.isIndependent { continue }
           let findings: [Finding]
-          if let compatContext, compatRules.contains(id) {
-            findings = rule.check(statement, in: compatContext)
+          if let compatContext, entry.isCompat {
+            findings = entry.rule.check(statement, in: compatContext)
           } else {
-            findings = rule.check(statement, in: context)
+            findings = entry.rule.check(statement, in: context)
           }
-          for finding in findings { raw.append((id, finding)) }
+          for finding in findings { raw.append((entry.id, finding)) }
         }
       }
       advance(&state, past: statement, context: context)
@@ -237,30 +256,42 @@ package struct Linter: Sendable {
     }
   }
 
-  /// Findings of the rules that do not read the history, for the statements that start in
-  /// `ranges` (all when nil) and the SQL inside their DO blocks and function bodies. Runs on any
-  /// thread: no schema model or transaction state is involved.
-  package func independentFindings(_ file: ParsedFile, in ranges: [SourceRange]?) -> [(id: String, finding: Finding)] {
-    guard !independentRules.isEmpty else { return [] }
-    let selected = rules.filter { independentRules.contains($0.id) }
-    var raw: [(id: String, finding: Finding)] = []
-    func check(_ file: ParsedFile, _ index: Int) {
+  /// Findings of the rules that do not read the history, by statement of `file` (with those of
+  /// the SQL inside its DO blocks and function bodies). Runs on any thread: no schema model or
+  /// transaction state is involved. ``independentFindings(_:of:in:)`` picks a script's share.
+  package func independentFindings(_ file: ParsedFile) -> [[(id: String, finding: Finding)]] {
+    let selected = rules.filter(\.isIndependent)
+    guard !selected.isEmpty else { return Array(repeating: [], count: file.statements.count) }
+    func check(_ file: ParsedFile, _ index: Int, into raw: inout [(id: String, finding: Finding)]) {
       let context = StatementContext(
         file: file, catalog: Catalog(), state: MigrationState(), pgVersion: configuration.pgVersion,
         options: configuration.ruleOptions, index: index, computingLocks: false)
-      for (id, rule) in selected {
-        for finding in rule.check(file.statements[index], in: context) { raw.append((id, finding)) }
+      // Bound once: `file.statements[index]` in the loop would copy the statement for each rule.
+      let statement = file.statements[index]
+      for entry in selected {
+        for finding in entry.rule.check(statement, in: context) { raw.append((entry.id, finding)) }
       }
     }
-    for index in file.statements.indices {
-      let start = file.statements[index].range.start
-      if let ranges, !ranges.contains(where: { start >= $0.start && start < $0.end }) { continue }
-      check(file, index)
+    return file.statements.indices.map { index in
+      var raw: [(id: String, finding: Finding)] = []
+      check(file, index, into: &raw)
       for fragment in file.embeddedSQL(at: index)?.fragments ?? [] {
-        for inner in fragment.statements.indices { check(fragment, inner) }
+        for inner in fragment.statements.indices { check(fragment, inner, into: &raw) }
       }
+      return raw
     }
-    return raw
+  }
+
+  /// The findings of ``independentFindings(_:)`` for the statements that start in `ranges` (all
+  /// when nil): the sections of the file that its migrations run.
+  package static func independentFindings(
+    _ byStatement: [[(id: String, finding: Finding)]], of file: ParsedFile, in ranges: [SourceRange]?
+  ) -> [(id: String, finding: Finding)] {
+    guard let ranges else { return byStatement.flatMap { $0 } }
+    return zip(file.statements, byStatement).flatMap { statement, findings in
+      let start = statement.range.start
+      return ranges.contains { start >= $0.start && start < $0.end } ? findings : []
+    }
   }
 
   /// Lints the statements of a DO block (run now, in one transaction) or of a PL/pgSQL function

@@ -30,7 +30,7 @@ extension Linter {
   ///
   /// `parsed(i)` gives file `i` of the set parsed (it may wait for a parser thread); nil when the
   /// file could not be read. `independent(i)`, when not nil, gives the findings of the rules
-  /// that do not read the history, already computed for file `i` (``independentFindings(_:in:)``).
+  /// that do not read the history, already computed for file `i` (``independentFindings(_:of:in:)``).
   /// With `resume`, the migrations before its count are not replayed (none of their files may be
   /// reported); `checkpoint` receives the model before migration `checkpointAt`.
   /// Returns each file's diagnostics, by file index.
@@ -41,23 +41,28 @@ extension Linter {
   ) -> [[Diagnostic]] {
     var raw = [[(id: String, finding: Finding)]](repeating: [], count: set.files.count)
     // Fetched when a file is first linted, so that the parser threads stay ahead of this one.
-    var fetched = Set<Int>()
-    var precomputed = Set<Int>()
+    var fetched = [Bool](repeating: false, count: set.files.count)
+    var precomputed = [Bool](repeating: false, count: set.files.count)
     func hasIndependentFindings(_ index: Int) -> Bool {
-      if fetched.insert(index).inserted, set.files[index].reported, let findings = independent(index) {
-        raw[index] += findings
-        precomputed.insert(index)
+      if !fetched[index] {
+        fetched[index] = true
+        if set.files[index].reported, let findings = independent(index) {
+          raw[index] += findings
+          precomputed[index] = true
+        }
       }
-      return precomputed.contains(index)
+      return precomputed[index]
     }
     var rulesRan = [Bool](repeating: false, count: set.files.count)
     var catalog = resume?.catalog ?? Catalog()
+    let start = resume?.migrations ?? 0
     let pendingStamp = set.firstPending.map { 2 * $0 } ?? Int.max
-    var claimed = Set<Int>()
-    for (number, migration) in set.migrations.enumerated() where number >= resume?.migrations ?? 0 {
+    let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert)
+    var claimed = [Bool](repeating: false, count: set.files.count)
+    for (number, migration) in set.migrations.enumerated() where number >= start {
       if number == checkpointAt { checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog)) }
       let upStamp = 2 * number
-      let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert) && !migration.down.isEmpty
+      let checksRevert = checksRevert && !migration.down.isEmpty
       if checksRevert { catalog.beginJournal() }
       catalog.newSince = min(upStamp, pendingStamp)
       catalog.origin.stamp = upStamp
@@ -96,8 +101,7 @@ extension Linter {
       catalog.restore(downJournal)
     }
     // Files of the set that are no migration's script (verify scripts, seeds): linted on their own.
-    for index in set.files.indices where !claimed.contains(index) && set.files[index].isSQL && set.files[index].reported
-    {
+    for index in set.files.indices where !claimed[index] && set.files[index].isSQL && set.files[index].reported {
       guard let file = parsed(index) else { continue }
       var own = Catalog()
       var state = MigrationState()
@@ -125,10 +129,10 @@ extension Linter {
   /// Runs one script's statements; returns how many statements it has.
   private func run(
     _ script: MigrationScript, of file: ParsedFile, _ set: MigrationSet, _ catalog: inout Catalog, mode: RunMode,
-    _ raw: inout [[(id: String, finding: Finding)]], _ rulesRan: inout [Bool], _ claimed: inout Set<Int>
+    _ raw: inout [[(id: String, finding: Finding)]], _ rulesRan: inout [Bool], _ claimed: inout [Bool]
   ) -> Int {
     let entry = set.files[script.file]
-    claimed.insert(script.file)
+    claimed[script.file] = true
     rulesRan[script.file] = rulesRan[script.file] || entry.reported
     var mode = mode
     mode.rules = entry.reported

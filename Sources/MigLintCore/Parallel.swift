@@ -24,11 +24,14 @@ package enum Parallel {
 /// Values written by index from several threads (each index once) and awaited by index.
 package final class Slots<Value: Sendable>: @unchecked Sendable {
   private var buffer: [Value?]
+  /// Threads waiting for each index: a put wakes them only for the value they wait for.
+  private var waiters: [Int32]
   private var mutex = pthread_mutex_t()
   private var filled = pthread_cond_t()
 
   package init(count: Int) {
     buffer = Array(repeating: nil, count: count)
+    waiters = Array(repeating: 0, count: count)
     pthread_mutex_init(&mutex, nil)
     pthread_cond_init(&filled, nil)
   }
@@ -41,7 +44,7 @@ package final class Slots<Value: Sendable>: @unchecked Sendable {
   package func put(_ index: Int, _ value: Value) {
     pthread_mutex_lock(&mutex)
     buffer[index] = value
-    pthread_cond_broadcast(&filled)
+    if waiters[index] > 0 { pthread_cond_broadcast(&filled) }
     pthread_mutex_unlock(&mutex)
   }
 
@@ -51,7 +54,9 @@ package final class Slots<Value: Sendable>: @unchecked Sendable {
     defer { pthread_mutex_unlock(&mutex) }
     while true {
       if let value = buffer[index] { return value }
+      waiters[index] += 1
       pthread_cond_wait(&filled, &mutex)
+      waiters[index] -= 1
     }
   }
 
@@ -76,5 +81,127 @@ package final class Counter: @unchecked Sendable {
     guard value < limit else { return nil }
     defer { value += 1 }
     return value
+  }
+}
+
+/// Jobs for worker threads, numbered by slot, whose order can change while the workers run:
+/// ``schedule(_:)`` puts the given jobs next in place of the ones not started yet.
+package final class JobQueue<Job: Sendable>: @unchecked Sendable {
+  private var jobs: [Job?]
+  private var started: [Bool]
+  private var order: [Int] = []
+  private var next = 0
+  private var closed = false
+  private var mutex = pthread_mutex_t()
+  private var added = pthread_cond_t()
+
+  package init(count: Int) {
+    jobs = Array(repeating: nil, count: count)
+    started = Array(repeating: false, count: count)
+    pthread_mutex_init(&mutex, nil)
+    pthread_cond_init(&added, nil)
+  }
+
+  deinit {
+    pthread_cond_destroy(&added)
+    pthread_mutex_destroy(&mutex)
+  }
+
+  /// Runs these jobs next, in this order (those already started are skipped: they are under
+  /// way); jobs scheduled before that are not in the list and not started are dropped.
+  package func schedule(_ list: [(slot: Int, job: Job)]) {
+    pthread_mutex_lock(&mutex)
+    order = []
+    next = 0
+    for (slot, job) in list where !started[slot] {
+      jobs[slot] = job
+      order.append(slot)
+    }
+    pthread_cond_broadcast(&added)
+    pthread_mutex_unlock(&mutex)
+  }
+
+  /// No more jobs: workers finish the scheduled ones, then ``take()`` returns nil.
+  package func close(droppingPending: Bool = false) {
+    pthread_mutex_lock(&mutex)
+    closed = true
+    if droppingPending { order = [] }
+    pthread_cond_broadcast(&added)
+    pthread_mutex_unlock(&mutex)
+  }
+
+  /// The next job, waiting while none is scheduled; nil once the queue is closed and drained.
+  package func take() -> (slot: Int, job: Job)? {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    while true {
+      while next < order.count {
+        let slot = order[next]
+        next += 1
+        guard !started[slot], let job = jobs[slot] else { continue }
+        started[slot] = true
+        jobs[slot] = nil
+        return (slot, job)
+      }
+      if closed { return nil }
+      pthread_cond_wait(&added, &mutex)
+    }
+  }
+}
+
+/// Threads of their own rather than the shared dispatch pool's, so that a lower priority given to
+/// them ends with them.
+package final class WorkerThreads: @unchecked Sendable {
+  private let group = DispatchGroup()
+
+  /// Runs `body` on `count` new threads; with `background`, they yield the processor to the
+  /// other threads of the process (a thread whose progress everything waits for).
+  package init(count: Int, background: Bool, _ body: @escaping @Sendable () -> Void) {
+    for _ in 0..<max(1, count) {
+      group.enter()
+      let group = self.group
+      let task = Task(background: background) {
+        body()
+        group.leave()
+      }
+      #if canImport(Glibc)
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(task)
+        if pthread_create(&thread, nil, { WorkerThreads.Task.run($0) }, context.toOpaque()) == 0 {
+          pthread_detach(thread)
+          continue
+        }
+        context.release()
+      #endif
+      // Where threads cannot be made here: the shared pool, at its own priority.
+      DispatchQueue.global().async { task.body() }
+    }
+  }
+
+  /// Waits until every thread has finished `body`.
+  package func wait() { group.wait() }
+
+  private final class Task: @unchecked Sendable {
+    let background: Bool
+    let body: @Sendable () -> Void
+
+    init(background: Bool, _ body: @escaping @Sendable () -> Void) {
+      self.background = background
+      self.body = body
+    }
+
+    static func run(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+      guard let context else { return nil }
+      let task = Unmanaged<Task>.fromOpaque(context).takeRetainedValue()
+      #if canImport(Glibc)
+        // Linux keeps a nice value per thread: this one only, and it ends with the thread.
+        if task.background {
+          let which = __priority_which_t(PRIO_PROCESS.rawValue)
+          _ = setpriority(which, 0, min(19, getpriority(which, 0) + 10))
+        }
+      #endif
+      task.body()
+      return nil
+    }
   }
 }

@@ -66,7 +66,8 @@ package enum TestLint {
     configuration.select = (configuration.select ?? []) + select
     let linter = Linter(registry: BuiltinRules.registry, configuration: configuration)
     let files = try FileDiscovery.expand([directory])
-    let results = Runner.lint(try Project().load(files), linter: linter, jobs: 2)
+    let project = Project()
+    let results = try Runner.lint(try project.list(files), project: project, linter: linter, jobs: 2)
     return results.flatMap { result in
       result.diagnostics.map { DirectoryFinding(file: FileSystem.relative(result.path, to: directory), diagnostic: $0) }
     }

@@ -6,19 +6,21 @@ package struct LayoutFile: Sendable {
   /// The path shown in diagnostics.
   package var path: String
   /// The path relative to the migrations directory, `/`-separated.
-  package var relative: String
+  package let relative: String
   /// The bytes, when the file could be read.
   package var bytes: [UInt8]?
   package var readError: String?
+
+  /// The file name: the last component of ``relative`` (detection asks for it of every file).
+  let name: String
 
   package init(path: String, relative: String, bytes: [UInt8]?, readError: String? = nil) {
     self.path = path
     self.relative = relative
     self.bytes = bytes
     self.readError = readError
+    name = String(relative.split(separator: "/").last ?? "")
   }
-
-  var name: String { String(relative.split(separator: "/").last ?? "") }
 }
 
 /// A migrations directory understood: which tool, its migrations in order, layout findings.
@@ -125,7 +127,7 @@ package enum Layouts {
   }
 
   static func splitName(_ file: String) -> UpDownName? {
-    guard file.hasSuffix(".sql") else { return nil }
+    guard file.hasSuffix(".up.sql") || file.hasSuffix(".down.sql") else { return nil }
     var parts = file.dropLast(4).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard parts.count >= 2, let direction = MigrationDirection(rawValue: parts.removeLast()) else { return nil }
     let stem = parts.removeFirst()
@@ -154,16 +156,22 @@ package enum Layouts {
 
   /// The other database a file name marks (`x.mysql.up.sql`, `x.sqlite.sql`), if any.
   static func otherDialect(_ file: String) -> String? {
-    file.lowercased().split(separator: ".").dropLast().dropFirst().map(String.init).first { otherDialects.contains($0) }
+    // A dialect sits between two dots: most names have one dot, and are done here.
+    guard file.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count >= 2 else { return nil }
+    return file.lowercased().split(separator: ".").dropLast().dropFirst().map(String.init).first {
+      otherDialects.contains($0)
+    }
   }
 
   /// Leading digits of a file name and the rest after `_`: `0003_add_x.sql` → ("0003", "add_x").
   static func leadingVersion(_ file: String) -> (version: String, name: String) {
-    let stem = file.hasSuffix(".sql") ? String(file.dropLast(4)) : file
-    let version = String(stem.prefix { $0.isASCII && $0.isNumber })
-    var name = String(stem.dropFirst(version.count))
-    if name.hasPrefix("_") || name.hasPrefix("-") { name.removeFirst() }
-    return (version, name)
+    // On the UTF-8 bytes: digits and separators are ASCII, and this runs for every file.
+    var stem = Substring(file).utf8
+    if file.hasSuffix(".sql") { stem = stem.dropLast(4) }
+    let digits = stem.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    var rest = stem.dropFirst(digits.count)
+    if let first = rest.first, first == UInt8(ascii: "_") || first == UInt8(ascii: "-") { rest = rest.dropFirst() }
+    return (String(Substring(digits)), String(Substring(rest)))
   }
 
   /// Compares versions by their numeric parts (`2.1` < `10`, `0009` < `10`), then as text.

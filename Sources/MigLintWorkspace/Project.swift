@@ -19,6 +19,18 @@ package struct LoadedSet: Sendable {
   package var requested: [Bool]
 }
 
+/// A migrations directory listed and read, before its layout is known.
+package struct Listing: Sendable {
+  /// As `Layouts.root(of:)` gives it ("" for the working directory).
+  package var root: String
+  /// The SQL files (with their bytes, or why they could not be read), in the layout's order.
+  package var files: [LayoutFile]
+  /// The non-SQL files layouts read, by path relative to the root.
+  package var sidecars: [String: [UInt8]]
+  /// Paths asked for.
+  package var requested: Set<String>
+}
+
 /// Turns the files to lint into migration sets: one per migrations directory, with every file of
 /// the directory (the history), the tool's order, and the deploy record.
 package struct Project {
@@ -40,12 +52,11 @@ package struct Project {
     self.currentDirectory = currentDirectory
   }
 
-  /// Loads the migration sets that `paths` (SQL files, as FileDiscovery gives them) belong to.
+  /// Lists and reads the migrations directories that `paths` (SQL files, as FileDiscovery gives
+  /// them) belong to; ``load(_:)`` then builds each one's set. Parsing can start in between.
   /// `replacements` give the text of paths from elsewhere (standard input in an editor, text
   /// fixed in memory); they are linted as asked for.
-  package func load(_ paths: [String], replacements: [String: [UInt8]] = [:]) throws(WorkspaceError)
-    -> [LoadedSet]
-  {
+  package func list(_ paths: [String], replacements: [String: [UInt8]] = [:]) throws(WorkspaceError) -> [Listing] {
     var roots: [String] = []
     var requested: [String: Set<String>] = [:]
     for path in paths + replacements.keys.sorted() {
@@ -53,25 +64,37 @@ package struct Project {
       if requested[root] == nil { roots.append(root) }
       requested[root, default: []].insert(path)
     }
-    var sets: [LoadedSet] = []
+    var listings: [Listing] = []
     for root in roots {
-      sets.append(try load(root: root, requested: requested[root] ?? [], replacements: replacements))
+      let (files, sidecars) = try list(root, replacements: replacements)
+      listings.append(Listing(root: root, files: files, sidecars: sidecars, requested: requested[root] ?? []))
     }
-    return sets
+    return listings
   }
 
   /// The tool of a directory, detected or from the configuration.
   package func layout(of root: String, replacements: [String: [UInt8]] = [:]) throws(WorkspaceError) -> Layout {
     let (files, sidecars) = try list(root, replacements: replacements)
+    return layout(root, files, sidecars)
+  }
+
+  private func layout(_ root: String, _ files: [LayoutFile], _ sidecars: [String: [UInt8]]) -> Layout {
     let settings = directories[absolute(root)] ?? DirectorySettings()
     let tool = settings.tool ?? Layouts.detect(files, sidecars: sidecars)
     return Layouts.build(tool, files: files, sidecars: sidecars, transaction: settings.transaction)
   }
 
-  private func load(root: String, requested paths: Set<String>, replacements: [String: [UInt8]])
-    throws(WorkspaceError) -> LoadedSet
-  {
-    let layout = try layout(of: root, replacements: replacements)
+  /// Whether each SQL file of `listing` that was asked for will be reported, whatever the layout:
+  /// true unless a deploy record (`miglint.sum`, `--base`) may leave out deployed migrations.
+  package func reportsEveryRequestedFile(_ listing: Listing) -> Bool {
+    scope == .all || (base == nil && listing.sidecars[DeployRecord.fileName] == nil)
+  }
+
+  /// The migration set of a listed directory: its layout, deploy record and scope.
+  package func load(_ listing: Listing) throws(WorkspaceError) -> LoadedSet {
+    let root = listing.root
+    let paths = listing.requested
+    let layout = layout(root, listing.files, listing.sidecars)
     var files = layout.files.enumerated().map { index, file in
       MigrationFile(
         path: file.path, source: nil, inputError: file.readError, isSQL: layout.isSQL[index] && file.readError == nil,
@@ -139,6 +162,7 @@ package struct Project {
     }
     try visit(directory, prefix: "", depth: 0)
     Self.read(&files)
+
     // A path that is not on disk yet (a new file open in an editor).
     let listed = Set(files.map(\.path))
     for (path, bytes) in replacements.sorted(by: { $0.key < $1.key })

@@ -49,99 +49,109 @@ package enum Runner {
   }
 
   private enum Parsed: Sendable {
-    /// The file, and the findings of the rules that do not read the history (nil when the file
-    /// is not reported).
-    case file(ParsedFile, [(id: String, finding: Finding)]?)
+    /// The file, and the findings of the rules that do not read the history by statement (nil
+    /// when the file is not reported).
+    case file(ParsedFile, [[(id: String, finding: Finding)]]?)
     case failed(String)
   }
 
-  /// Lints migration sets, each in its tool's order with one schema model.
+  /// A file for a parser thread.
+  private struct ParseJob: Sendable {
+    var path: String
+    var bytes: [UInt8]
+    var reported: Bool
+
+    func run(_ linter: Linter) -> Parsed {
+      do throws(InputError) {
+        let source = try SourceFile(path: path, data: bytes)
+        let parsed = Parser.parsingEmbedded(source, functionBodies: reported)
+        return .file(parsed, reported ? linter.independentFindings(parsed) : nil)
+      } catch {
+        return .failed(error.description)
+      }
+    }
+  }
+
+  /// Lints the migration sets of listed directories, each in its tool's order with one schema
+  /// model.
   ///
-  /// Parser threads work through the files in the order the replay needs them, while this thread
-  /// replays and runs the rules: the sequential part overlaps the parallel parse.
+  /// Parser threads start on the files asked for while this thread builds the layouts; once the
+  /// layouts are known they work through the files in the order the replay needs them, while
+  /// this thread replays and runs the rules: the sequential parts overlap the parallel parse.
   /// With a `cache`, a set whose first reported file comes late in its history resumes from
   /// the model stored for the migrations before it, and stores it when it has to replay them.
-  package static func lint(_ sets: [LoadedSet], linter: Linter, jobs: Int, cache: ReplayCache? = nil) -> [FileResult] {
-    var work: [(set: Int, file: Int, ranges: [SourceRange]?)] = []
-    var slotOf: [[Int?]] = []
-    var resumes: [ReplayCheckpoint?] = []
-    var checkpoints: [Int?] = []
+  package static func lint(
+    _ listings: [Listing], project: Project, linter: Linter, jobs: Int, cache: ReplayCache? = nil
+  ) throws(WorkspaceError) -> [FileResult] {
+    // One slot per listed file; a set's own files come first, in the listing's order.
+    var firstSlot: [Int] = []
+    var slotCount = 0
+    for listing in listings {
+      firstSlot.append(slotCount)
+      slotCount += listing.files.count
+    }
+    let queue = JobQueue<ParseJob>(count: slotCount)
+    let slots = Slots<Parsed>(count: slotCount)
+    // Below this thread's priority: the replay here is what the run waits for, and the parse
+    // runs ahead of it; given an equal share, the replay would fall behind and finish alone.
+    let parsing = WorkerThreads(count: min(jobs, max(1, slotCount)), background: true) {
+      while let (slot, job) = queue.take() { slots.put(slot, job.run(linter)) }
+    }
+    // Files asked for are parsed whatever the layout turns out to be, unless a deploy record
+    // may leave them out of the report (then the history decides what is parsed).
+    var early: [(slot: Int, job: ParseJob)] = []
+    for (number, listing) in listings.enumerated() where project.reportsEveryRequestedFile(listing) {
+      for (index, file) in listing.files.enumerated() where listing.requested.contains(file.path) {
+        guard let bytes = file.bytes, file.readError == nil, Layouts.otherDialect(file.name) == nil else { continue }
+        early.append((firstSlot[number] + index, ParseJob(path: file.path, bytes: bytes, reported: true)))
+      }
+    }
+    queue.schedule(early)
+    var sets: [LoadedSet] = []
+    do {
+      for listing in listings { sets.append(try project.load(listing)) }
+    } catch {
+      queue.close(droppingPending: true)
+      parsing.wait()
+      throw error
+    }
+    defer { parsing.wait() }
+    var work: [(slot: Int, job: ParseJob)] = []
+    var ranges: [[SourceRange]?] = Array(repeating: nil, count: slotCount)
+    var scheduled = [Bool](repeating: false, count: slotCount)
+    let plans = sets.map { plan($0, cache: cache) }
     for (setIndex, loaded) in sets.enumerated() {
-      // The first migration with a reported file: the history before it only builds the model.
-      let first = loaded.set.migrations.firstIndex { migration in
-        (migration.up + migration.down).contains { loaded.set.files[$0.file].reported }
-      }
-      var resume: ReplayCheckpoint?
-      var checkpointAt: Int?
-      if let cache, let first, first >= ReplayCache.minimumMigrations {
-        resume = cache.load(loaded).flatMap { $0.migrations <= first ? $0 : nil }
-        if resume?.migrations != first { checkpointAt = first }
-      }
-      resumes.append(resume)
-      checkpoints.append(checkpointAt)
-      // The sections of each file that its migrations run; files run whole have none.
-      var sections: [Int: [SourceRange]] = [:]
-      var whole = Set<Int>()
-      for script in loaded.set.migrations.flatMap({ $0.up + $0.down }) {
-        if let range = script.range {
-          sections[script.file, default: []].append(range)
-        } else {
-          whole.insert(script.file)
-        }
-      }
-      var order: [Int] = []
-      var seen = Set<Int>()
-      for migration in loaded.set.migrations[(resume?.migrations ?? 0)...] {
-        for script in migration.up + migration.down where seen.insert(script.file).inserted {
-          order.append(script.file)
-        }
-      }
-      // Files outside the migrations are linted on their own, and only when asked for.
-      order += loaded.set.files.indices.filter { !seen.contains($0) && loaded.set.files[$0].reported }
-      var slots = [Int?](repeating: nil, count: loaded.set.files.count)
-      for index in order where loaded.bytes[index] != nil {
-        slots[index] = work.count
-        work.append((setIndex, index, whole.contains(index) ? nil : sections[index]))
-      }
-      slotOf.append(slots)
-    }
-    let slots = Slots<Parsed>(count: work.count)
-    let next = Counter()
-    let workers = max(1, min(jobs, work.count))
-    let parsing = DispatchGroup()
-    let items = work
-    DispatchQueue.global().async(group: parsing) {
-      DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        while let index = next.take(below: items.count) {
-          let (setIndex, fileIndex, ranges) = items[index]
-          let file = sets[setIndex].set.files[fileIndex]
-          do throws(InputError) {
-            let source = try SourceFile(path: file.path, data: sets[setIndex].bytes[fileIndex] ?? [])
-            let parsed = Parser.parsingEmbedded(source, functionBodies: file.reported)
-            let findings = file.reported ? linter.independentFindings(parsed, in: ranges) : nil
-            slots.put(index, .file(parsed, findings))
-          } catch {
-            slots.put(index, .failed(error.description))
-          }
-        }
+      for (index, sections) in plans[setIndex].files where index < listings[setIndex].files.count {
+        guard let bytes = loaded.bytes[index] else { continue }
+        let slot = firstSlot[setIndex] + index
+        let file = loaded.set.files[index]
+        work.append((slot, ParseJob(path: file.path, bytes: bytes, reported: file.reported)))
+        ranges[slot] = sections
+        scheduled[slot] = true
       }
     }
+    queue.schedule(work)
+    queue.close()
     var results: [FileResult] = []
     for (setIndex, loaded) in sets.enumerated() {
+      let slotOf = { (index: Int) -> Int? in
+        let slot = firstSlot[setIndex] + index
+        return index < listings[setIndex].files.count && scheduled[slot] ? slot : nil
+      }
       let parsed = { (index: Int) -> ParsedFile? in
-        guard let slot = slotOf[setIndex][index], case .file(let file, _) = slots.wait(slot) else { return nil }
+        guard let slot = slotOf(index), case .file(let file, _) = slots.wait(slot) else { return nil }
         return file
       }
       let independent = { (index: Int) -> [(id: String, finding: Finding)]? in
-        guard let slot = slotOf[setIndex][index], case .file(_, let findings) = slots.wait(slot) else { return nil }
-        return findings
+        guard let slot = slotOf(index), case .file(let file, let findings?) = slots.wait(slot) else { return nil }
+        return Linter.independentFindings(findings, of: file, in: ranges[slot])
       }
       let diagnostics = linter.lint(
-        loaded.set, parsed: parsed, independent: independent, resume: resumes[setIndex],
-        checkpointAt: checkpoints[setIndex], checkpoint: { cache?.save($0, for: loaded) })
+        loaded.set, parsed: parsed, independent: independent, resume: plans[setIndex].resume,
+        checkpointAt: plans[setIndex].checkpointAt, checkpoint: { cache?.save($0, for: loaded) })
       for (index, file) in loaded.set.files.enumerated() {
         var inputError = file.inputError
-        if let slot = slotOf[setIndex][index], case .failed(let message) = slots.wait(slot) { inputError = message }
+        if let slot = slotOf(index), case .failed(let message) = slots.wait(slot) { inputError = message }
         let requested = index < loaded.requested.count && loaded.requested[index]
         guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
         results.append(
@@ -150,9 +160,49 @@ package enum Runner {
             inputError: requested ? inputError : nil))
       }
       // The set is done: let its parse trees go.
-      for slot in slotOf[setIndex].compactMap({ $0 }) { slots.clear(slot) }
+      for index in listings[setIndex].files.indices { if let slot = slotOf(index) { slots.clear(slot) } }
     }
-    parsing.wait()
     return results
+  }
+
+  /// What the replay of one set needs: where it resumes, where it leaves a checkpoint, and the
+  /// files it reads in that order, with the sections of each that its migrations run.
+  private struct SetPlan {
+    var resume: ReplayCheckpoint?
+    var checkpointAt: Int?
+    /// File indexes in replay order; sections nil for a file run whole.
+    var files: [(index: Int, sections: [SourceRange]?)]
+  }
+
+  private static func plan(_ loaded: LoadedSet, cache: ReplayCache?) -> SetPlan {
+    // The first migration with a reported file: the history before it only builds the model.
+    let first = loaded.set.migrations.firstIndex { migration in
+      (migration.up + migration.down).contains { loaded.set.files[$0.file].reported }
+    }
+    var plan = SetPlan(files: [])
+    if let cache, let first, first >= ReplayCache.minimumMigrations {
+      plan.resume = cache.load(loaded).flatMap { $0.migrations <= first ? $0 : nil }
+      if plan.resume?.migrations != first { plan.checkpointAt = first }
+    }
+    var sections: [Int: [SourceRange]] = [:]
+    var whole = Set<Int>()
+    for script in loaded.set.migrations.flatMap({ $0.up + $0.down }) {
+      if let range = script.range {
+        sections[script.file, default: []].append(range)
+      } else {
+        whole.insert(script.file)
+      }
+    }
+    var seen = Set<Int>()
+    for migration in loaded.set.migrations[(plan.resume?.migrations ?? 0)...] {
+      for script in migration.up + migration.down where seen.insert(script.file).inserted {
+        plan.files.append((script.file, whole.contains(script.file) ? nil : sections[script.file]))
+      }
+    }
+    // Files outside the migrations are linted on their own, and only when asked for.
+    for index in loaded.set.files.indices where !seen.contains(index) && loaded.set.files[index].reported {
+      plan.files.append((index, nil))
+    }
+    return plan
   }
 }

@@ -281,9 +281,9 @@ struct Check: ParsableCommand {
         }
       }
     }
-    let sets = try project.load(files, replacements: texts)
+    let listings = try project.list(files, replacements: texts)
     let cache = noCache ? nil : ReplayCache.standard { name in getenv(name).map { String(cString: $0) } }
-    return Runner.lint(sets, linter: linter, jobs: workers, cache: cache)
+    return try Runner.lint(listings, project: project, linter: linter, jobs: workers, cache: cache)
       + Runner.lint(standalone, linter: linter, jobs: workers)
   }
 

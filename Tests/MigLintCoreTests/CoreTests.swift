@@ -4,6 +4,10 @@ import MigLintSyntax
 import MigLintTestSupport
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @Suite struct LockModeTests {
   @Test func conflictMatrixIsSymmetricAndMatchesPostgreSQL() {
     for a in LockMode.allCases {
@@ -224,4 +228,42 @@ import Testing
     var reader = ByteReader([0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01])
     #expect(throws: SnapshotError.self) { try Catalog(snapshot: &reader) }
   }
+}
+
+@Suite struct ParallelTests {
+  @Test func aJobQueueRunsTheNewOrderAndSkipsStartedJobs() {
+    let queue = JobQueue<String>(count: 4)
+    queue.schedule([(0, "a"), (1, "b"), (2, "c")])
+    #expect(queue.take()?.job == "a")
+    // Rescheduled: 0 has started (skipped), 2 comes before 3, 1 is no longer wanted.
+    queue.schedule([(0, "a"), (2, "c"), (3, "d")])
+    queue.close()
+    #expect(queue.take()?.slot == 2)
+    #expect(queue.take()?.slot == 3)
+    #expect(queue.take() == nil)
+  }
+
+  @Test func workersWaitForJobsUntilTheQueueCloses() {
+    let queue = JobQueue<Int>(count: 100)
+    let results = Slots<Int>(count: 100)
+    let workers = WorkerThreads(count: 3, background: true) {
+      while let (slot, job) = queue.take() { results.put(slot, job * 2) }
+    }
+    queue.schedule((0..<50).map { ($0, $0) })
+    queue.schedule((0..<100).map { ($0, $0) })
+    queue.close()
+    workers.wait()
+    #expect((0..<100).map { results.wait($0) } == (0..<100).map { $0 * 2 })
+  }
+
+  #if os(Linux)
+    @Test func backgroundPriorityStaysWithTheWorkerThreads() {
+      let which = __priority_which_t(PRIO_PROCESS.rawValue)
+      let before = getpriority(which, 0)
+      let seen = Slots<Int32>(count: 1)
+      WorkerThreads(count: 1, background: true) { seen.put(0, getpriority(which, 0)) }.wait()
+      #expect(seen.wait(0) > before || before == 19)
+      #expect(getpriority(which, 0) == before)
+    }
+  #endif
 }

@@ -119,6 +119,31 @@ import Testing
     #expect(!result.stdout.contains("000004_orders_status.up.sql"))
   }
 
+  /// Files asked for are parsed before the layout is known; the layout still decides what is
+  /// linted, and which statements of a file its migrations run.
+  @Test func filesParsedBeforeTheLayoutIsKnownAreLintedAsTheLayoutSays() throws {
+    let directory = try makeDirectory([
+      // Prisma for MySQL: never parsed as PostgreSQL, whatever the parser thought of it.
+      "prisma/migrations/migration_lock.toml": "provider = \"mysql\"\n",
+      "prisma/migrations/20240101000000_init/migration.sql":
+        "CREATE TABLE `users` (`id` INT NOT NULL AUTO_INCREMENT, PRIMARY KEY (`id`));\n",
+      // pop: the `.postgres.` file replaces the dialect-free one of the same version.
+      "pop/1_users.up.sql": "CREATE TABLE users (id int PRIMARY KEY;\n",
+      "pop/1_users.postgres.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+      "pop/1_users.down.sql": "DROP TABLE users;\n",
+      // goose: the statement before the Up marker is in no migration.
+      "goose/00001_notes.sql":
+        "CREATE TABLE drafts (body varchar(20));\n-- +goose Up\nCREATE TABLE notes (id bigint PRIMARY KEY);\n"
+        + "-- +goose Down\nDROP TABLE notes;\n",
+    ])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let result = try CLI.run(["prisma", "pop", "goose", "--format", "json"], in: directory)
+    #expect(result.stdout.contains("\"rule\": \"unsupported-dialect\""))
+    #expect(!result.stdout.contains("\"rule\": \"syntax-error\""))
+    #expect(!result.stdout.contains("varchar"))
+    #expect(result.status == 0 || result.status == 1)
+  }
+
   @Test func withoutPathsMigrationDirectoriesAreFound() throws {
     let result = try CLI.run(["--format", "json"], in: TestLint.repositoryRoot + "/fixtures/layout-goose")
     #expect(result.status == 1)

@@ -55,7 +55,8 @@ struct NonIdempotentStatement: StatementRule {
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard !context.state.transaction.inTransaction else { return [] }
     if context.file.statements.count == 1, statement.nonTransactionalName == nil { return [] }
-    let headline = context.headline(statement)
+    // Built only for a statement that is reported: most are not.
+    var headline: String { context.headline(statement) }
     func finding(_ range: SourceRange, _ message: String, insert text: String, after keyword: Token?) -> Finding {
       Finding(
         at: range, message: message,
