@@ -48,6 +48,13 @@ package final class Slots<Value: Sendable>: @unchecked Sendable {
     pthread_mutex_unlock(&mutex)
   }
 
+  /// The value at `index` if a worker has put it, without waiting.
+  package func value(_ index: Int) -> Value? {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    return buffer[index]
+  }
+
   /// The value at `index`, waiting until a worker has put it.
   package func wait(_ index: Int) -> Value {
     pthread_mutex_lock(&mutex)
