@@ -167,28 +167,29 @@ package final class WorkerThreads: @unchecked Sendable {
     for _ in 0..<max(1, count) {
       group.enter()
       let group = self.group
-      let task = Task(background: background) {
+      let start = Start(background: background) {
         body()
         group.leave()
       }
       #if canImport(Glibc)
         var thread = pthread_t()
-        let context = Unmanaged.passRetained(task)
-        if pthread_create(&thread, nil, { WorkerThreads.Task.run($0) }, context.toOpaque()) == 0 {
+        let context = Unmanaged.passRetained(start)
+        if pthread_create(&thread, nil, { WorkerThreads.Start.run($0) }, context.toOpaque()) == 0 {
           pthread_detach(thread)
           continue
         }
         context.release()
       #endif
       // Where threads cannot be made here: the shared pool, at its own priority.
-      DispatchQueue.global().async { task.body() }
+      DispatchQueue.global().async { start.body() }
     }
   }
 
   /// Waits until every thread has finished `body`.
   package func wait() { group.wait() }
 
-  private final class Task: @unchecked Sendable {
+  /// What a new thread runs (named apart from Swift's `Task`).
+  private final class Start: @unchecked Sendable {
     let background: Bool
     let body: @Sendable () -> Void
 
@@ -199,15 +200,15 @@ package final class WorkerThreads: @unchecked Sendable {
 
     static func run(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
       guard let context else { return nil }
-      let task = Unmanaged<Task>.fromOpaque(context).takeRetainedValue()
+      let start = Unmanaged<Start>.fromOpaque(context).takeRetainedValue()
       #if canImport(Glibc)
         // Linux keeps a nice value per thread: this one only, and it ends with the thread.
-        if task.background {
+        if start.background {
           let which = __priority_which_t(PRIO_PROCESS.rawValue)
           _ = setpriority(which, 0, min(19, getpriority(which, 0) + 10))
         }
       #endif
-      task.body()
+      start.body()
       return nil
     }
   }

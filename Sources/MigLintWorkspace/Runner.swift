@@ -118,7 +118,8 @@ package enum Runner {
     defer { parsing.wait() }
     var work: [(slot: Int, job: ParseJob)] = []
     var ranges: [[SourceRange]?] = Array(repeating: nil, count: slotCount)
-    var scheduled = [Bool](repeating: false, count: slotCount)
+    // Where each scheduled slot stands in the parse order; nil for slots never parsed.
+    var position = [Int?](repeating: nil, count: slotCount)
     let plans = sets.map { plan($0, cache: cache) }
     for (setIndex, loaded) in sets.enumerated() {
       for (index, sections) in plans[setIndex].files where index < listings[setIndex].files.count {
@@ -127,25 +128,23 @@ package enum Runner {
         let file = loaded.set.files[index]
         work.append((slot, ParseJob(path: file.path, bytes: bytes, reported: file.reported)))
         ranges[slot] = sections
-        scheduled[slot] = true
+        position[slot] = work.count - 1
       }
     }
     queue.schedule(work)
     queue.close()
-    var position = [Int](repeating: 0, count: slotCount)
-    for (number, item) in work.enumerated() { position[item.slot] = number }
     // The replay usually waits for the parse. When a file is not parsed yet, it waits for the
     // next few in the queue's order too: one wake-up per batch instead of one per file.
     let awaited = { (slot: Int) -> Parsed in
       if let value = slots.value(slot) { return value }
-      _ = slots.wait(work[min(position[slot] + 7, work.count - 1)].slot)
+      _ = slots.wait(work[min((position[slot] ?? 0) + 7, work.count - 1)].slot)
       return slots.wait(slot)
     }
     var results: [FileResult] = []
     for (setIndex, loaded) in sets.enumerated() {
       let slotOf = { (index: Int) -> Int? in
         let slot = firstSlot[setIndex] + index
-        return index < listings[setIndex].files.count && scheduled[slot] ? slot : nil
+        return index < listings[setIndex].files.count && position[slot] != nil ? slot : nil
       }
       let parsed = { (index: Int) -> ParsedFile? in
         guard let slot = slotOf(index), case .file(let file, _) = awaited(slot) else { return nil }
