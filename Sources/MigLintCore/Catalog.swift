@@ -763,9 +763,13 @@ package struct Catalog: Sendable {
 
   // MARK: - Snapshot (the replay cache)
 
-  /// The model's content (tables, indexes, views, objects) in ``ByteWriter``'s encoding; the
-  /// reverse look-ups are rebuilt on load, a journal is never part of it.
+  /// The model's content (tables, indexes, views, objects) and the replay's position in
+  /// ``ByteWriter``'s encoding; the reverse look-ups are rebuilt on load, a journal is never part
+  /// of it.
   package func snapshot(into writer: inout ByteWriter) {
+    // Rules compare origins' sequences (a `SELECT *` view reads the columns older than itself):
+    // the objects created after a resume must number on from where the replay stopped.
+    writer.int(origin.sequence)
     func write<Value>(_ map: [String: Value], _ element: (inout ByteWriter, Value) -> Void) {
       writer.int(map.count)
       for (key, value) in map.sorted(by: { $0.key < $1.key }) {
@@ -781,6 +785,7 @@ package struct Catalog: Sendable {
 
   /// A model read back from ``snapshot(into:)``.
   package init(snapshot reader: inout ByteReader) throws(SnapshotError) {
+    origin.sequence = try reader.int()
     for _ in 0..<(try reader.count()) {
       let key = try reader.string()
       let table = try reader.table()

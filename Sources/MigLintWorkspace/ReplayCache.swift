@@ -15,20 +15,33 @@ import MigLintCore
 /// the replay runs in full. The cache is an optimisation: a file that cannot be read or written
 /// is ignored.
 package struct ReplayCache: Sendable {
-  package static let magic = Array("miglint-replay 1\n".utf8)
-  /// A shorter history is replayed faster than the cache is read and written.
-  package static let minimumMigrations = 20
+  package static let magic = Array("miglint-replay 2\n".utf8)
 
   package var directory: String
+  /// Migrations that must precede the first reported one for the cache to be used: a shorter
+  /// history is replayed faster than the cache is read and written. Tests lower it
+  /// (`$MIGLINT_CACHE_MIN_MIGRATIONS`) so that small fixtures go through the cache too.
+  package var minimumMigrations = 20
 
-  package init(directory: String) { self.directory = directory }
+  package init(directory: String, minimumMigrations: Int = 20) {
+    self.directory = directory
+    self.minimumMigrations = minimumMigrations
+  }
 
   /// `$MIGLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/miglint`, else `~/.cache/miglint`.
   package static func standard(_ variable: (String) -> String?) -> ReplayCache? {
-    if let path = variable("MIGLINT_CACHE_DIR"), !path.isEmpty { return ReplayCache(directory: path) }
-    if let path = variable("XDG_CACHE_HOME"), path.hasPrefix("/") { return ReplayCache(directory: path + "/miglint") }
-    if let home = variable("HOME"), home.hasPrefix("/") { return ReplayCache(directory: home + "/.cache/miglint") }
-    return nil
+    let minimum = variable("MIGLINT_CACHE_MIN_MIGRATIONS").flatMap { Int($0) }.map { max(1, $0) } ?? 20
+    let directory: String
+    if let path = variable("MIGLINT_CACHE_DIR"), !path.isEmpty {
+      directory = path
+    } else if let path = variable("XDG_CACHE_HOME"), path.hasPrefix("/") {
+      directory = path + "/miglint"
+    } else if let home = variable("HOME"), home.hasPrefix("/") {
+      directory = home + "/.cache/miglint"
+    } else {
+      return nil
+    }
+    return ReplayCache(directory: directory, minimumMigrations: minimum)
   }
 
   /// The checkpoint stored for `loaded`, if it is still valid for its first migrations.

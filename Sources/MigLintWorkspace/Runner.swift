@@ -188,7 +188,7 @@ package enum Runner {
       (migration.up + migration.down).contains { loaded.set.files[$0.file].reported }
     }
     var plan = SetPlan(files: [])
-    if let cache, let first, first >= ReplayCache.minimumMigrations {
+    if let cache, let first, first >= cache.minimumMigrations {
       plan.resume = cache.load(loaded).flatMap { $0.migrations <= first ? $0 : nil }
       if plan.resume?.migrations != first { plan.checkpointAt = first }
     }

@@ -198,3 +198,123 @@ import Testing
     #expect(try run().stdout == edited.stdout)
   }
 }
+
+/// Warm and cold runs give the same report, byte for byte: the cache may only save time.
+@Suite struct ReplayCacheDifferentialTests {
+  /// Runs `arguments` without the cache, then twice with an empty cache of its own (the first run
+  /// writes it, the second resumes from it), and returns the three JSON reports.
+  func coldFirstWarm(_ arguments: [String], in directory: String, cache: String) throws -> [String] {
+    let environment = ["MIGLINT_CACHE_DIR": cache, "MIGLINT_CACHE_MIN_MIGRATIONS": "1"]
+    let args = arguments + ["--format", "json"]
+    let cold = try CLI.run(args + ["--no-cache"], in: directory, environment: environment)
+    let first = try CLI.run(args, in: directory, environment: environment)
+    let warm = try CLI.run(args, in: directory, environment: environment)
+    #expect(cold.status == first.status && cold.status == warm.status)
+    return [cold.stdout, first.stdout, warm.stdout]
+  }
+
+  /// SQL files below `path`, sorted.
+  func sqlFiles(_ path: String, in directory: String) -> [String] {
+    let base = directory + "/" + path
+    let found = FileManager.default.enumerator(atPath: base)?.compactMap { $0 as? String } ?? []
+    return found.filter { $0.hasSuffix(".sql") }.sorted().map { path == "." ? $0 : path + "/" + $0 }
+  }
+
+  @Test(arguments: FixtureTests.fixtures)
+  func everyFixtureFileReportsTheSameWarmAsCold(_ fixture: String) throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/" + fixture
+    let paths =
+      (try? String(contentsOfFile: directory + "/args", encoding: .utf8))?
+      .split(whereSeparator: \.isWhitespace).map(String.init) ?? ["migrations"]
+    let cache = try TestLint.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    for file in paths.flatMap({ sqlFiles($0, in: directory) }).suffix(6) {
+      let reports = try coldFirstWarm([file], in: directory, cache: cache)
+      #expect(reports[1] == reports[0], "\(fixture)/\(file): first cached run differs from --no-cache")
+      #expect(reports[2] == reports[0], "\(fixture)/\(file): warm run differs from --no-cache")
+    }
+  }
+
+  /// A diesel history of 300 migrations with downs: tables, `SELECT *` views, indexes, checks,
+  /// trigger functions, enums, renames and foreign keys, then ten migrations that drop, alter and
+  /// rename what the earlier ones built.
+  static func history() -> [String: String] {
+    var files: [String: String] = [:]
+    func migration(_ number: Int, _ up: String, _ down: String) {
+      let folder = String(format: "migrations/2020-01-01-%06d_m%d", number, number)
+      files[folder + "/up.sql"] = up + "\n"
+      files[folder + "/down.sql"] = down + "\n"
+    }
+    for number in 0..<290 {
+      let t = "t\(number - number % 10)"
+      switch number % 10 {
+      case 0:
+        migration(number, "CREATE TABLE \(t) (id bigint PRIMARY KEY, a text, b int);", "DROP TABLE \(t);")
+      case 1:
+        migration(number, "CREATE VIEW v\(number) AS SELECT * FROM \(t);", "DROP VIEW v\(number);")
+      case 2:
+        migration(number, "ALTER TABLE \(t) ADD COLUMN c text;", "ALTER TABLE \(t) DROP COLUMN c;")
+      case 3:
+        migration(number, "CREATE INDEX ix\(number) ON \(t) (a, b);", "DROP INDEX ix\(number);")
+      case 4:
+        migration(
+          number, "ALTER TABLE \(t) ADD CONSTRAINT ck\(number) CHECK (b IS NOT NULL) NOT VALID;",
+          "ALTER TABLE \(t) DROP CONSTRAINT ck\(number);")
+      case 5:
+        migration(
+          number,
+          """
+          CREATE FUNCTION f\(number)() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN UPDATE \(t) SET c = 'x' WHERE id = NEW.id; RETURN NEW; END $$;
+          CREATE TRIGGER tr\(number) BEFORE UPDATE OF a ON \(t) FOR EACH ROW EXECUTE FUNCTION f\(number)();
+          """, "DROP TRIGGER tr\(number) ON \(t);\nDROP FUNCTION f\(number)();")
+      case 6:
+        migration(
+          number, "CREATE TYPE e\(number) AS ENUM ('a', 'b');\nALTER TABLE \(t) ADD COLUMN e e\(number);",
+          "ALTER TABLE \(t) DROP COLUMN e;\nDROP TYPE e\(number);")
+      case 7:
+        migration(
+          number, "ALTER TABLE \(t) RENAME COLUMN a TO a2;", "ALTER TABLE \(t) RENAME COLUMN a2 TO a;")
+      case 8:
+        migration(
+          number, "CREATE TABLE r\(number) (id bigint PRIMARY KEY, t_id bigint REFERENCES \(t) (id));",
+          "DROP TABLE r\(number);")
+      default:
+        migration(
+          number, "ALTER TABLE \(t) ADD COLUMN nick text;\nCREATE VIEW w\(number) AS SELECT id, nick FROM \(t);",
+          "DROP VIEW w\(number);\nALTER TABLE \(t) DROP COLUMN nick;")
+      }
+    }
+    migration(290, "ALTER TABLE t0 DROP COLUMN b;", "ALTER TABLE t0 ADD COLUMN b int;")
+    migration(291, "ALTER TABLE t10 ADD COLUMN late text;", "ALTER TABLE t10 DROP COLUMN late;")
+    migration(292, "ALTER TABLE t20 ALTER COLUMN b SET NOT NULL;", "ALTER TABLE t20 ALTER COLUMN b DROP NOT NULL;")
+    migration(293, "ALTER TABLE t30 ALTER COLUMN b TYPE bigint;", "ALTER TABLE t30 ALTER COLUMN b TYPE int;")
+    migration(294, "DROP TABLE t40;", "CREATE TABLE t40 (id bigint PRIMARY KEY);")
+    migration(295, "ALTER TABLE t50 DROP COLUMN nick;", "ALTER TABLE t50 ADD COLUMN nick text;")
+    migration(296, "ALTER TABLE t60 RENAME TO t60_old;", "ALTER TABLE t60_old RENAME TO t60;")
+    migration(297, "ALTER TABLE t70 DROP COLUMN a2;", "ALTER TABLE t70 ADD COLUMN a2 text;")
+    migration(298, "ALTER TYPE e76 ADD VALUE 'c';", "SELECT 1;")
+    migration(299, "ALTER TABLE t80 DROP COLUMN c;", "ALTER TABLE t80 ADD COLUMN c text;")
+    return files
+  }
+
+  @Test func aLongHistoryReportsTheSameWarmAsColdAndAfterAnEarlyEdit() throws {
+    let directory = try TestLint.makeDirectory(Self.history())
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let cache = try TestLint.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    let late = (290..<300).flatMap { number in
+      ["up.sql", "down.sql"].map { String(format: "migrations/2020-01-01-%06d_m%d/", number, number) + $0 }
+    }
+    for files in [late, Array(late.suffix(2)), [late[0]]] {
+      let reports = try coldFirstWarm(files, in: directory, cache: cache)
+      #expect(reports[0].contains("\"rule\""))
+      #expect(reports[1] == reports[0] && reports[2] == reports[0], "\(files.count) files named")
+    }
+    // An edit to an early migration changes the key: the next run replays the history again.
+    let early = directory + "/migrations/2020-01-01-000002_m2/up.sql"
+    try "ALTER TABLE t0 ADD COLUMN c text, ADD COLUMN d text;\n".write(toFile: early, atomically: true, encoding: .utf8)
+    let reports = try coldFirstWarm(late, in: directory, cache: cache)
+    #expect(reports[1] == reports[0] && reports[2] == reports[0], "after an edit to migration 2")
+  }
+}
