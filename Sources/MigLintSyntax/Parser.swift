@@ -103,26 +103,67 @@ package enum Parser {
     let whole = PgQuery.parse(input) { json in
       decodeStatements(json, bytes: bytes, tokens: tokens, base: 0, length: bytes.count)
     }
+    let markers = sectionMarkers(tokens, bytes)
     switch whole {
-    case .success(let .some(statements)):
+    case .success(let .some(statements)) where !markers.contains(where: { inside(statements, $0) }):
       return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: [])
-    case .success(.none), .failure:
-      return recover(source, bytes, tokens: tokens)
+    default:
+      return recover(source, bytes, tokens: tokens, markers: markers)
     }
   }
 
-  /// Parses each `;`-separated piece alone.
-  private static func recover(_ source: SourceFile, _ bytes: [UInt8], tokens: [Token]) -> ParsedFile {
+  /// Offsets of the comments that mark a migration tool's sections or statements
+  /// (`-- migrate:up`, `-- +goose Down`, `-- +goose StatementEnd`, `-- +migrate Up`): the tool
+  /// sends the text on each side separately, so a statement ends there even without a `;`.
+  static func sectionMarkers(_ tokens: [Token], _ bytes: [UInt8]) -> [Int] {
+    var markers: [Int] = []
+    for token in tokens where token.kind == Token.Kind.sqlComment {
+      var index = token.start + 2
+      while index < token.end, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+      var word: [UInt8] = []
+      while index < token.end, bytes[index] != 0x20, bytes[index] != 0x09, bytes[index] != 0x0D {
+        word.append(bytes[index] | (bytes[index] >= 0x41 && bytes[index] <= 0x5A ? 0x20 : 0))
+        index += 1
+      }
+      switch String(decoding: word, as: UTF8.self) {
+      case "migrate:up", "migrate:down":
+        markers.append(token.start)
+      case "+goose", "+migrate":
+        while index < token.end, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+        let rest = String(decoding: bytes[index..<token.end], as: UTF8.self).lowercased()
+        if ["up", "down", "statementbegin", "statementend"].contains(where: { rest.hasPrefix($0) }) {
+          markers.append(token.start)
+        }
+      default:
+        break
+      }
+    }
+    return markers
+  }
+
+  /// True when `offset` falls inside one of `statements` (sorted by position).
+  private static func inside(_ statements: [Statement], _ offset: Int) -> Bool {
+    var low = 0
+    var high = statements.count
+    while low < high {
+      let middle = (low + high) / 2
+      if statements[middle].range.end <= offset { low = middle + 1 } else { high = middle }
+    }
+    return low < statements.count && statements[low].range.start < offset
+  }
+
+  /// Parses each piece between top-level `;` tokens and section markers alone.
+  private static func recover(_ source: SourceFile, _ bytes: [UInt8], tokens: [Token], markers: [Int]) -> ParsedFile {
     var statements: [Statement] = []
     var errors: [SyntaxError] = []
-    for piece in pieces(tokens: tokens, length: bytes.count) {
+    for piece in pieces(tokens: tokens, length: bytes.count, markers: markers) {
       switch parsePiece(piece, bytes, tokens) {
       case .success(let parsed):
         statements += parsed
       case .failure(let error):
         // An unbalanced `(` hides the `;` after it: split at every `;` and try each part, so that
         // the statements after the broken one are still linted.
-        let parts = pieces(tokens: tokens, length: bytes.count, within: piece, ignoringDepth: true)
+        let parts = pieces(tokens: tokens, length: bytes.count, within: piece, ignoringDepth: true, markers: markers)
         guard parts.count > 1 else {
           errors.append(error)
           continue
@@ -161,7 +202,7 @@ package enum Parser {
   /// Byte ranges of the statements between top-level `;` tokens, each from its first non-comment
   /// token to its `;` (or its last token). Without tokens (the scanner failed), the whole file is one piece.
   package static func pieces(
-    tokens: [Token], length: Int, within bounds: SourceRange? = nil, ignoringDepth: Bool = false
+    tokens: [Token], length: Int, within bounds: SourceRange? = nil, ignoringDepth: Bool = false, markers: [Int] = []
   ) -> [SourceRange] {
     guard !tokens.isEmpty else {
       return length > 0 ? [bounds ?? SourceRange(start: 0, end: length)] : []
@@ -170,9 +211,19 @@ package enum Parser {
     var depth = 0
     var start: Int?
     var end = 0
+    var nextMarker = 0
     for token in tokens {
-      if token.isComment { continue }
       if let bounds, token.start < bounds.start || token.end > bounds.end { continue }
+      if token.isComment {
+        // A section marker ends the piece before it, whatever the parentheses say.
+        while nextMarker < markers.count, markers[nextMarker] < token.start { nextMarker += 1 }
+        if nextMarker < markers.count, markers[nextMarker] == token.start, let open = start {
+          result.append(SourceRange(start: open, end: end))
+          start = nil
+          depth = 0
+        }
+        continue
+      }
       if token.kind == Token.Kind.semicolon, depth == 0 || ignoringDepth {
         // The `;` belongs to the piece: an error "at or near ;" then points at it.
         if let start { result.append(SourceRange(start: start, end: token.end)) }

@@ -9,12 +9,15 @@ struct AddEnumValueInTransaction: StatementRule {
     severity: .error,
     versionNotes: """
       Before PostgreSQL 12 the statement fails inside a transaction block: **error**. From 12 it
-      succeeds, but the new value cannot be used until the transaction commits: **info**, or
-      **error** when a later statement of the same transaction uses the value.
+      succeeds, but the new value cannot be used until the transaction commits: **error** when a
+      later statement of the same transaction uses the value, else nothing is reported (nothing
+      can fail).
       """,
     rationale: """
       ## What it flags
-      `ALTER TYPE … ADD VALUE` inside a transaction block.
+      `ALTER TYPE … ADD VALUE` inside a transaction block: before PostgreSQL 12 always; from 12
+      when a later statement of the same transaction uses the new value (the same label added to
+      another enum type, or cast to another type, is not a use).
 
       ## Why it is dangerous
       Before PostgreSQL 12: "ALTER TYPE … ADD cannot run inside a transaction block". From 12:
@@ -37,14 +40,21 @@ struct AddEnumValueInTransaction: StatementRule {
       UPDATE people SET current_mood = 'ecstatic' WHERE id = 1;
       COMMIT;
       """,
-      """
-      BEGIN;
-      ▶ALTER TYPE mood ADD VALUE 'ecstatic';
-      COMMIT;
-      """,
     ],
     nonTriggering: [
       "ALTER TYPE mood ADD VALUE 'ecstatic';",
+      """
+      BEGIN;
+      ALTER TYPE mood ADD VALUE 'ecstatic';
+      COMMIT;
+      """,
+      """
+      BEGIN;
+      ALTER TYPE run_status ADD VALUE 'BACKOFF';
+      ALTER TYPE step_status ADD VALUE 'BACKOFF';
+      UPDATE jobs SET note = 'BACKOFF'::text WHERE id = 1;
+      COMMIT;
+      """,
       """
       BEGIN;
       CREATE TYPE mood AS ENUM ('sad', 'ok');
@@ -67,9 +77,12 @@ struct AddEnumValueInTransaction: StatementRule {
     }
     let literal = "'" + value.replacing("'", with: "''") + "'"
     let use = context.laterStatementsInTransaction.first { later in
-      later.tokens.contains { index in
+      // Adding the same label to another enum type is not a use of this one.
+      if case .enumChange = later.kind { return false }
+      return later.tokens.contains { index in
         let token = context.file.tokens[index]
-        return token.kind == Token.Kind.stringConstant && context.file.text(token.range) == literal
+        guard token.kind == Token.Kind.stringConstant, context.file.text(token.range) == literal else { return false }
+        return !isCastToOtherType(later, after: index, change.name, context.file)
       }
     }
     if let use {
@@ -82,12 +95,18 @@ struct AddEnumValueInTransaction: StatementRule {
           help: "Commit after adding the value, and use it in a later migration", severity: .error)
       ]
     }
-    return [
-      Finding(
-        at: statement.range,
-        message:
-          "Enum value \(literal) added to `\(change.name)` inside a transaction block cannot be used until it commits",
-        help: "Add the value in its own migration and use it in a later one", severity: .info)
-    ]
+    return []
+  }
+
+  /// True when the string at token `index` of `statement` is cast (`::type`) to a type other
+  /// than `enumName`.
+  private func isCastToOtherType(
+    _ statement: Statement, after index: Int, _ enumName: QualifiedName, _ file: ParsedFile
+  )
+    -> Bool
+  {
+    guard index + 2 < statement.tokens.upperBound, file.text(file.tokens[index + 1].range) == "::" else { return false }
+    let name = file.text(file.tokens[index + 2].range).filter { $0 != "\"" }.lowercased()
+    return name != enumName.name.lowercased()
   }
 }
