@@ -49,12 +49,15 @@ package struct Linter: Sendable {
     let isIndependent: Bool
     /// A compat rule (breaking change), which a down script may trigger on purpose.
     let isCompat: Bool
+    /// Runs on the statements of function bodies too (``StatementRule/checksFunctionBodies``).
+    let inFunctionBodies: Bool
 
-    init(id: String, rule: any StatementRule, isIndependent: Bool, isCompat: Bool) {
+    init(id: String, rule: any StatementRule, isIndependent: Bool, isCompat: Bool, inFunctionBodies: Bool) {
       self.id = id
       self.rule = rule
       self.isIndependent = isIndependent
       self.isCompat = isCompat
+      self.inFunctionBodies = inFunctionBodies
     }
   }
 
@@ -68,7 +71,7 @@ package struct Linter: Sendable {
       guard enabled.contains(description.id) else { return nil }
       return EnabledRule(
         id: description.id, rule: rule, isIndependent: !type(of: rule).readsHistory,
-        isCompat: description.category == .compat)
+        isCompat: description.category == .compat, inFunctionBodies: type(of: rule).checksFunctionBodies)
     }
   }
 
@@ -196,6 +199,8 @@ package struct Linter: Sendable {
     package var compatNewSince: Int?
     /// Rules that do not read the history already ran (``Linter/independentFindings(_:)``).
     package var independentRulesRan = false
+    /// The statement is in a function body: it runs when the function is called, not now.
+    package var inFunctionBody = false
 
     package init(compatNewSince: Int? = nil, independentRulesRan: Bool = false) {
       self.compatNewSince = compatNewSince
@@ -238,6 +243,7 @@ package struct Linter: Sendable {
         // Contexts are passed, never copied: a copy retains every array and map they hold.
         for entry in rules {
           if mode.independentRulesRan, entry.isIndependent { continue }
+          if mode.inFunctionBody, !entry.inFunctionBodies { continue }
           let findings: [Finding]
           if let compatContext, entry.isCompat {
             findings = entry.rule.check(statement, in: compatContext)
@@ -262,21 +268,26 @@ package struct Linter: Sendable {
   package func independentFindings(_ file: ParsedFile) -> [[(id: String, finding: Finding)]] {
     let selected = rules.filter(\.isIndependent)
     guard !selected.isEmpty else { return Array(repeating: [], count: file.statements.count) }
-    func check(_ file: ParsedFile, _ index: Int, into raw: inout [(id: String, finding: Finding)]) {
+    let inFunctionBodies = selected.filter(\.inFunctionBodies)
+    func check(
+      _ file: ParsedFile, _ index: Int, _ rules: [EnabledRule], into raw: inout [(id: String, finding: Finding)]
+    ) {
       let context = StatementContext(
         file: file, catalog: Catalog(), state: MigrationState(), pgVersion: configuration.pgVersion,
         options: configuration.ruleOptions, index: index, computingLocks: false)
       // Bound once: `file.statements[index]` in the loop would copy the statement for each rule.
       let statement = file.statements[index]
-      for entry in selected {
+      for entry in rules {
         for finding in entry.rule.check(statement, in: context) { raw.append((entry.id, finding)) }
       }
     }
     return file.statements.indices.map { index in
       var raw: [(id: String, finding: Finding)] = []
-      check(file, index, into: &raw)
+      check(file, index, selected, into: &raw)
+      let rules: [EnabledRule]
+      if case .doBlock = file.statements[index].kind { rules = selected } else { rules = inFunctionBodies }
       for fragment in file.embeddedSQL(at: index)?.fragments ?? [] {
-        for inner in fragment.statements.indices { check(fragment, inner, into: &raw) }
+        for inner in fragment.statements.indices { check(fragment, inner, rules, into: &raw) }
       }
       return raw
     }
@@ -313,6 +324,7 @@ package struct Linter: Sendable {
     }
     var innerMode = mode
     innerMode.applying = mode.applying && isBlock
+    innerMode.inFunctionBody = mode.inFunctionBody || !isBlock
     for fragment in embedded.fragments {
       for index in fragment.statements.indices {
         runOne(fragment, index, &innerCatalog, &innerState, mode: innerMode, into: &raw)

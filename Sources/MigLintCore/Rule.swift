@@ -223,12 +223,18 @@ package protocol StatementRule: Rule {
   /// never the schema model or the transaction state. Such rules run on the parser threads while
   /// the history is replayed in order.
   static var readsHistory: Bool { get }
+  /// True for rules whose finding holds for a statement inside a function body, which runs only
+  /// when the function is called, in its caller's transaction, on data nobody knows yet: only
+  /// what fails whenever it runs (a CONCURRENTLY inside a transaction, a column assigned twice)
+  /// or what the project forbids. Lock, backfill and timeout rules do not apply there.
+  static var checksFunctionBodies: Bool { get }
   /// Returns the hazards of `statement`; pure, no I/O.
   func check(_ statement: Statement, in context: StatementContext) -> [Finding]
 }
 
 extension StatementRule {
   package static var readsHistory: Bool { true }
+  package static var checksFunctionBodies: Bool { false }
 }
 
 /// A rule whose findings the engine itself produces (syntax errors, suppression comments).

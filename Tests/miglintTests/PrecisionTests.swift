@@ -15,10 +15,15 @@ import Testing
     #expect(result.status == 0 || result.status == 1, "exit \(result.status): \(result.stderr)")
     let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
     let diagnostics = json?["diagnostics"] as? [[String: Any]] ?? []
-    return diagnostics.map { item in
-      let path = (item["path"] as? String ?? "").replacing(directory + "/", with: "")
-      return "\(path):\(item["line"] as? Int ?? 0) \(item["rule"] as? String ?? "")"
-    }.sorted()
+    let rows = diagnostics.map { item in
+      (
+        path: (item["path"] as? String ?? "").replacing(directory + "/", with: ""), line: item["line"] as? Int ?? 0,
+        rule: item["rule"] as? String ?? ""
+      )
+    }
+    return rows.sorted { ($0.path, $0.line, $0.rule) < ($1.path, $1.line, $1.rule) }.map {
+      "\($0.path):\($0.line) \($0.rule)"
+    }
   }
 
   // MARK: - Tool section markers
@@ -71,5 +76,38 @@ import Testing
         "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY,)\n-- +goose Down\nSELECT 1;\n"
     ])
     #expect(broken == ["migrations/00001_users.sql:2 syntax-error"])
+  }
+}
+
+extension PrecisionTests {
+  // MARK: - Function bodies run when called
+
+  @Test func statementsInFunctionBodiesAreNotLintedAsIfTheMigrationRanThem() throws {
+    let found = try findings([
+      "db/0001_posts.up.sql": "CREATE TABLE posts (id bigint PRIMARY KEY, comments int);\n",
+      "db/0001_posts.down.sql": "DROP TABLE posts;\n",
+      "db/0002_counts.up.sql": """
+      SET lock_timeout = '5s';
+      CREATE TABLE post_aggregates (post_id bigint PRIMARY KEY, comments int);
+      CREATE FUNCTION post_aggregates_comment_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        LOCK TABLE posts IN EXCLUSIVE MODE;
+        UPDATE post_aggregates pa SET comments = comments + 1 WHERE pa.post_id = NEW.post_id;
+        UPDATE posts SET comments = comments + 1;
+        CREATE INDEX CONCURRENTLY posts_comments_idx ON posts (comments);
+        RETURN NEW;
+      END $$;
+      DO $$ BEGIN UPDATE posts SET comments = 0; END $$;
+
+      """,
+      "db/0002_counts.down.sql": "DROP FUNCTION post_aggregates_comment_count();\nDROP TABLE post_aggregates;\n",
+    ])
+    // Only the CONCURRENTLY that fails whenever the function runs (in its caller's transaction),
+    // and the DO block's UPDATE, which the migration does run.
+    #expect(
+      found.filter { $0.hasPrefix("db/0002_counts.up.sql") } == [
+        "db/0002_counts.up.sql:8 concurrently-in-transaction",
+        "db/0002_counts.up.sql:11 unbatched-backfill",
+      ])
   }
 }

@@ -9,6 +9,7 @@ struct ForbiddenStatement: StatementRule {
     "ban-revoke": "revoke", "ban-create-policy": "create-policy", "ban-add-column": "add-column",
   ]
 
+  static let checksFunctionBodies = true
   static let description = RuleDescription(
     id: "forbidden-statement",
     summary: "A statement of a kind the project forbids",

@@ -2,6 +2,7 @@ import MigLintCore
 import MigLintSyntax
 
 struct ConcurrentlyInTransaction: StatementRule {
+  static let checksFunctionBodies = true
   static let description = RuleDescription(
     id: "concurrently-in-transaction",
     summary: "A statement that cannot run inside a transaction block is inside one",

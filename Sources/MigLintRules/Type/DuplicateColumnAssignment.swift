@@ -4,6 +4,7 @@ import MigLintSyntax
 struct DuplicateColumnAssignment: StatementRule {
   static let readsHistory = false
 
+  static let checksFunctionBodies = true
   static let description = RuleDescription(
     id: "duplicate-column-assignment",
     summary: "The same column assigned or listed twice, which PostgreSQL rejects",

@@ -4,6 +4,7 @@ import MigLintSyntax
 struct IdentifierTooLong: StatementRule {
   static let readsHistory = false
 
+  static let checksFunctionBodies = true
   static let description = RuleDescription(
     id: "identifier-too-long",
     summary: "An identifier over 63 bytes, which PostgreSQL truncates silently",
