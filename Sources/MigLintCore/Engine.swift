@@ -379,7 +379,10 @@ package struct Linter: Sendable {
       case .commit, .rollback, .prepare:
         // A COMMIT inside the tool's transaction ends it (files escape it by hand this way),
         // except in a single multi-statement query, where the next statement starts another.
-        if let tool = state.transaction.tool, !tool.singleQuery { state.transaction.tool = nil }
+        if let tool = state.transaction.tool, !tool.singleQuery {
+          state.transaction.tool = nil
+          state.escapedToolTransaction = tool
+        }
         state.transaction.end()
       default:
         break

@@ -148,6 +148,18 @@ package struct MigrationState: Sendable {
   package var settings: Set<String> = []
   /// Statements before this one that took a lock blocking reads or writes on an existing table.
   package var blockingLockTaken = false
+  /// The migration tool's transaction that a `COMMIT` of the script ended (a hand escape for
+  /// statements that cannot run in a transaction); the tool still sends its own `COMMIT` at the
+  /// end, which closes a block the script reopened with `BEGIN`.
+  package var escapedToolTransaction: ToolTransaction?
+
+  /// True when the tool's own `COMMIT` at the end of the script closes an open block: the script
+  /// runs in the tool's transaction (sent statement by statement), now or before a `COMMIT` of
+  /// its own ended it.
+  package var toolCommitsAtEnd: Bool {
+    if let tool = transaction.tool, !tool.singleQuery { return true }
+    return escapedToolTransaction != nil
+  }
 }
 
 /// Options that rules read from the configuration.

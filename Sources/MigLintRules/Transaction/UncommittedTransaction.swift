@@ -19,6 +19,10 @@ struct UncommittedTransaction: StatementRule {
       (the migration silently does nothing but is recorded as applied), or it stays open holding
       every lock it took.
 
+      Not reported where the migration tool sends its own `COMMIT` after the script (goose,
+      dbmate, sql-migrate, pop, diesel, Flyway running it in a transaction): there a script that
+      escapes the tool's transaction with `COMMIT; … BEGIN;` is closed by the tool.
+
       ## Safe alternative
       End the block with `COMMIT;`.
       """,
@@ -26,7 +30,18 @@ struct UncommittedTransaction: StatementRule {
       """
       ▶BEGIN;
       ALTER TABLE users ADD COLUMN note text;
-      """
+      """,
+      // golang-migrate sends the file as one query: its COMMIT does not close a later BEGIN.
+      RuleExample(files: [
+        ExampleFile(
+          "db/0002_users_email_index.up.sql",
+          """
+          COMMIT;
+          CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+          ▶BEGIN;
+          """),
+        ExampleFile("db/0002_users_email_index.down.sql", "DROP INDEX users_email_idx;\n"),
+      ]),
     ],
     nonTriggering: [
       """
@@ -39,11 +54,23 @@ struct UncommittedTransaction: StatementRule {
       ALTER TABLE users ADD COLUMN note text;
       ROLLBACK;
       """,
+      RuleExample(files: [
+        ExampleFile(
+          "migrations/20240101000000_users_email_index.sql",
+          """
+          -- +migrate Up
+          COMMIT;
+          CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+          BEGIN;
+          -- +migrate Down
+          DROP INDEX users_email_idx;
+          """)
+      ]),
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .transaction(let kind) = statement.kind, kind == .begin || kind == .start,
-      !context.state.transaction.explicitBlock
+      !context.state.transaction.explicitBlock, !context.state.toolCommitsAtEnd
     else { return [] }
     let closed = context.laterStatements.contains { later in
       guard case .transaction(let kind) = later.kind else { return false }
