@@ -70,7 +70,16 @@ package struct Catalog: Sendable {
     package var table: QualifiedName
     /// Plain column names in key order; nil entries are expressions.
     package var columns: [String?] = []
+    /// Columns named by its expressions and predicate.
+    package var expressionColumns: [String] = []
+    /// Key of the partitioned index it is attached to (`ALTER INDEX … ATTACH PARTITION`):
+    /// PostgreSQL drops it with that index.
+    package var parent: String?
     package var origin: Origin?
+
+    /// True when dropping `column` drops the index: a key column, or one its expressions or
+    /// predicate name.
+    package func uses(_ column: String) -> Bool { columns.contains(column) || expressionColumns.contains(column) }
   }
 
   package struct View: Sendable, Hashable {
@@ -125,6 +134,8 @@ package struct Catalog: Sendable {
     var objects: [String: SortedKeys] = [:]
     /// Word of a function body → function keys.
     var functions: [String: SortedKeys] = [:]
+    /// Partitioned index key → keys of the indexes attached to it.
+    var children: [String: SortedKeys] = [:]
   }
 
   /// Keys kept sorted as they are added: look-ups list them in a stable order without sorting
@@ -259,7 +270,11 @@ package struct Catalog: Sendable {
       let name = index.name ?? Self.generatedIndexName(index)
       let qualified = QualifiedName(schema: index.table.schema, name: name)
       if index.ifNotExists, indexes[Self.key(qualified)] != nil { return }
-      setIndex(Self.key(qualified), Index(name: qualified, table: index.table, columns: index.columns, origin: origin))
+      setIndex(
+        Self.key(qualified),
+        Index(
+          name: qualified, table: index.table, columns: index.columns, expressionColumns: index.expressionColumns,
+          origin: origin))
     case .drop(let drop):
       for object in drop.objects { applyDrop(drop.objectType, object, cascade: drop.cascade) }
     case .rename(let rename):
@@ -289,6 +304,15 @@ package struct Catalog: Sendable {
   }
 
   private mutating func alterTable(_ alter: AlterTable) {
+    if alter.objectType == "index" {
+      let parent = Self.key(alter.relation)
+      for command in alter.commands where command.subtype == "AttachPartition" {
+        guard let child = command.partition.map(Self.key), var index = indexes[child] else { continue }
+        index.parent = parent
+        setIndex(child, index)
+      }
+      return
+    }
     guard alter.objectType == "table" else { return }
     let key = Self.key(alter.relation)
     // A table the model does not know predates the history: start an entry without origin so
@@ -377,9 +401,11 @@ package struct Catalog: Sendable {
         }
       }
     case "index":
-      setIndex(key, nil)
+      dropIndex(key)
     case "view", "matview":
       setView(key, nil)
+      // A materialized view's indexes go with it.
+      for (indexKey, _) in indexes(on: key) { setIndex(indexKey, nil) }
       if cascade {
         for (viewKey, _) in views(reading: key) { setView(viewKey, nil) }
       }
@@ -395,13 +421,19 @@ package struct Catalog: Sendable {
     }
   }
 
+  /// Drops an index and the partitions' indexes attached to it.
+  private mutating func dropIndex(_ key: String) {
+    setIndex(key, nil)
+    for child in related.children[key]?.keys ?? [] where indexes[child]?.parent == key { dropIndex(child) }
+  }
+
   private func references(_ constraint: Constraint, _ tableKey: String) -> Bool {
     constraint.kind == .foreignKey && constraint.referencedTable.map(Self.key) == tableKey
   }
 
   /// Indexes that include the column go with it; with CASCADE, views, foreign keys and policies too.
   private mutating func dropColumnDependents(table key: String, column: String, cascade: Bool) {
-    for (indexKey, index) in indexes(on: key) where index.columns.contains(column) { setIndex(indexKey, nil) }
+    for (indexKey, index) in indexes(on: key) where index.uses(column) { dropIndex(indexKey) }
     guard cascade else { return }
     for dependent in dependents(ofColumn: column, inTable: key) {
       switch dependent.kind {
@@ -625,8 +657,11 @@ package struct Catalog: Sendable {
   /// What depends on `column` of the table with catalog key `key`.
   package func dependents(ofColumn column: String, inTable key: String) -> [Dependent] {
     var result = views(readingColumn: column, inTable: key)
-    for (indexKey, index) in indexes(on: key) where index.columns.contains(column) {
-      let several = index.columns.count > 1 ? " (a multi-column index, dropped whole)" : ""
+    for (indexKey, index) in indexes(on: key) where index.uses(column) {
+      let several =
+        !index.columns.contains(column)
+        ? " (its expression or predicate names the column)"
+        : index.columns.count > 1 ? " (a multi-column index, dropped whole)" : ""
       result.append(
         Dependent(
           kind: .index(indexKey), description: "index `\(index.name.name)`\(several)", origin: index.origin,
@@ -743,6 +778,7 @@ package struct Catalog: Sendable {
   private mutating func setIndex(_ key: String, _ value: Index?) {
     if journal != nil, journal?.indexes.index(forKey: key) == nil { journal?.indexes[key] = .some(indexes[key]) }
     if let value { related.indexes[Self.key(value.table), default: SortedKeys()].insert(key) }
+    if let parent = value?.parent { related.children[parent, default: SortedKeys()].insert(key) }
     indexes[key] = value
   }
 

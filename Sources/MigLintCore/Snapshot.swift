@@ -158,6 +158,8 @@ extension ByteWriter {
     name(value.name)
     name(value.table)
     array(value.columns) { writer, column in writer.optional(column) { $0.string($1) } }
+    strings(value.expressionColumns)
+    optional(value.parent) { $0.string($1) }
     optional(value.origin) { $0.origin($1) }
   }
 
@@ -226,6 +228,8 @@ extension ByteReader {
       columns: try array { (reader: inout ByteReader) throws(SnapshotError) in
         try reader.optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.string() }
       },
+      expressionColumns: try strings(),
+      parent: try optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.string() },
       origin: try optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.origin() })
   }
 

@@ -175,6 +175,8 @@ package struct CreateIndex: Hashable, Sendable {
   /// Plain column names in key order; nil entries are expressions.
   package var columns: [String?]
   package var hasWhere: Bool
+  /// Columns named by key expressions and the `WHERE` predicate (dropping one drops the index).
+  package var expressionColumns: [String] = []
 }
 
 /// DROP of any object kind.

@@ -201,16 +201,21 @@ struct StatementDecoder {
 
   private func createIndex(_ node: Int) -> CreateIndex {
     let relation = tape.member(node, "relation")
+    var expressionColumns: [String] = []
     let columns: [String?] = tape.elements(tape.member(node, "indexParams")).map { element in
-      tape.string(tape.member(tape.member(element, "IndexElem"), "name"))
+      let param = tape.member(element, "IndexElem")
+      if let expression = tape.member(param, "expr") { expressionColumns += expressionSummary(expression).columns }
+      return tape.string(tape.member(param, "name"))
     }
+    let whereClause = tape.member(node, "whereClause")
+    if let whereClause { expressionColumns += expressionSummary(whereClause).columns }
     return CreateIndex(
       name: tape.string(tape.member(node, "idxname")), table: rangeVar(relation),
       unique: tape.bool(tape.member(node, "unique")),
       concurrently: tape.bool(tape.member(node, "concurrent")),
       ifNotExists: tape.bool(tape.member(node, "if_not_exists")),
       only: !tape.bool(tape.member(relation, "inh")), columns: columns,
-      hasWhere: tape.member(node, "whereClause") != nil)
+      hasWhere: whereClause != nil, expressionColumns: expressionColumns)
   }
 
   private func drop(_ node: Int) -> DropStatement {

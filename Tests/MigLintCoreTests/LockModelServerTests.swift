@@ -131,6 +131,63 @@ struct LockModelServerTests {
     }
   }
 
+  /// Objects PostgreSQL drops without being named: the schema model must drop them too, or
+  /// `down-does-not-revert-up` reports them as left over.
+  static let implicitDrops: [String] = [
+    // A materialized view's indexes go with it.
+    """
+    CREATE MATERIALIZED VIEW mv2 AS SELECT id, a FROM t;
+    CREATE INDEX mv2_a_idx ON mv2 (a);
+    DROP MATERIALIZED VIEW mv2;
+    """,
+    // An index whose predicate or expression names a dropped column goes with the column.
+    """
+    CREATE INDEX t_partial_idx ON t (a) WHERE c IS NOT NULL;
+    CREATE INDEX t_lower_idx ON t (lower(v));
+    CREATE INDEX t_kept_idx ON t (a);
+    ALTER TABLE t DROP COLUMN c, DROP COLUMN v;
+    """,
+    // Partitions' indexes attached to a partitioned index go with it.
+    """
+    CREATE TABLE p (id bigint, k int) PARTITION BY RANGE (k);
+    CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);
+    CREATE INDEX p_k_idx ON ONLY p (k);
+    CREATE INDEX p1_k_idx ON p1 (k);
+    ALTER INDEX p_k_idx ATTACH PARTITION p1_k_idx;
+    DROP INDEX p_k_idx;
+    """,
+  ]
+
+  @Test func implicitDropsMatchTheServer() throws {
+    let server = try PostgresServer()
+    _ = try server.psql(Self.setup)
+    let setupFile = Parser.parse(try SourceFile(path: "setup.sql", text: Self.setup))
+    for sql in Self.implicitDrops {
+      let output = try server.psql(
+        """
+        BEGIN;
+        \(sql)
+        SELECT 'index:' || indexname FROM pg_indexes WHERE schemaname = 'public';
+        ROLLBACK;
+        """)
+      let onServer = Set(
+        output.split(separator: "\n").filter { $0.hasPrefix("index:") }.map { String($0.dropFirst(6)) })
+      var catalog = Catalog()
+      for statement in setupFile.statements { catalog.apply(statement) }
+      let scenario = Parser.parse(try SourceFile(path: "case.sql", text: sql))
+      #expect(scenario.syntaxErrors.isEmpty)
+      var created: [String] = []
+      for statement in scenario.statements {
+        if case .createIndex(let index) = statement.kind, let name = index.name { created.append(name) }
+        catalog.apply(statement)
+      }
+      for name in created {
+        let inModel = catalog.index(QualifiedName(name: name)) != nil
+        #expect(inModel == onServer.contains(name), "\(name): server \(onServer.contains(name)), model \(inModel)")
+      }
+    }
+  }
+
   /// Whether miglint says `sql` rewrites `t`: the type-change verdict from the old type the
   /// model knows, else the rules that report a rewrite.
   private func claimsRewrite(_ sql: String, _ statement: Statement, _ catalog: Catalog) -> Bool {

@@ -111,3 +111,36 @@ extension PrecisionTests {
       ])
   }
 }
+
+extension PrecisionTests {
+  // MARK: - What PostgreSQL drops without being told
+
+  @Test func downsNeedNotDropWhatPostgresDropsWithTheirObjects() throws {
+    let found = try findings([
+      "migrations/2020-01-01-000001_posts/up.sql": """
+      CREATE TABLE posts (id bigint PRIMARY KEY, score int, deleted_at timestamptz);
+      CREATE TABLE events (id bigint, at date) PARTITION BY RANGE (at);
+      CREATE TABLE events_2020 PARTITION OF events FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
+
+      """,
+      "migrations/2020-01-01-000001_posts/down.sql": "DROP TABLE events_2020;\nDROP TABLE events;\nDROP TABLE posts;\n",
+      "migrations/2020-01-01-000002_ranks/up.sql": """
+      CREATE MATERIALIZED VIEW post_ranks AS SELECT id, score FROM posts;
+      CREATE UNIQUE INDEX post_ranks_id_idx ON post_ranks (id);
+      ALTER TABLE posts ADD COLUMN archived boolean;
+      CREATE INDEX posts_live_idx ON posts (score) WHERE archived IS NOT TRUE;
+      CREATE INDEX events_at_idx ON ONLY events (at);
+      CREATE INDEX events_2020_at_idx ON events_2020 (at);
+      ALTER INDEX events_at_idx ATTACH PARTITION events_2020_at_idx;
+
+      """,
+      "migrations/2020-01-01-000002_ranks/down.sql": """
+      DROP INDEX events_at_idx;
+      ALTER TABLE posts DROP COLUMN archived;
+      DROP MATERIALIZED VIEW post_ranks;
+
+      """,
+    ])
+    #expect(!found.contains { $0.hasSuffix(" down-does-not-revert-up") }, "\(found)")
+  }
+}
