@@ -94,17 +94,33 @@ package struct Linter: Sendable {
   /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
   package func fileFindings(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
     var raw: [(id: String, finding: Finding)] = []
+    // A target newer than the grammar may accept what the parser rejects: say what was not
+    // analysed instead of calling it an error.
+    let newerTarget = configuration.pgVersion.major > PgQuery.grammarMajor
     for error in file.syntaxErrors {
-      raw.append(
-        (
-          EngineRuleID.syntaxError,
-          Finding(
-            at: SourceRange(
-              start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1))),
-            message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
-            help: "Fix the statement; the rest of the file is still linted"
-          )
-        ))
+      let at = SourceRange(
+        start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1)))
+      if newerTarget {
+        raw.append(
+          (
+            EngineRuleID.syntaxError,
+            Finding(
+              at: at,
+              message:
+                "miglint's parser knows \(PgQuery.grammarVersion); this statement could not be analysed (\(error.message))",
+              help:
+                "Check it against PostgreSQL \(configuration.pgVersion) by hand; the rest of the file is still linted",
+              severity: .warning)
+          ))
+      } else {
+        raw.append(
+          (
+            EngineRuleID.syntaxError,
+            Finding(
+              at: at, message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
+              help: "Fix the statement; the rest of the file is still linted")
+          ))
+      }
     }
     return raw + skippedText(file)
   }
@@ -231,7 +247,7 @@ package struct Linter: Sendable {
       let context = StatementContext(
         file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
         options: configuration.ruleOptions, index: index)
-      if mode.rules {
+      if mode.rules, !statement.isRecovered {
         var compatContext: StatementContext?
         if let since = mode.compatNewSince {
           var compatCatalog = catalog
@@ -277,6 +293,7 @@ package struct Linter: Sendable {
         options: configuration.ruleOptions, index: index, computingLocks: false)
       // Bound once: `file.statements[index]` in the loop would copy the statement for each rule.
       let statement = file.statements[index]
+      guard !statement.isRecovered else { return }
       for entry in rules {
         for finding in entry.rule.check(statement, in: context) { raw.append((entry.id, finding)) }
       }

@@ -72,7 +72,7 @@ package struct Finding: Sendable {
   package var lock: LockAcquisition?
   package var fixes: [Fix]
   /// Set only by rules whose RULES.md severity depends on the target version
-  /// (`add-enum-value-in-transaction`); a severity from the configuration still wins.
+  /// (`add-enum-value-in-transaction`, `syntax-error`); a severity from the configuration still wins.
   package var severity: Severity?
 
   package init(

@@ -161,6 +161,7 @@ package enum Parser {
       case .success(let parsed):
         statements += parsed
       case .failure(let error):
+        if let created = createdTable(in: piece, bytes, tokens) { statements.append(created) }
         // An unbalanced `(` hides the `;` after it: split at every `;` and try each part, so that
         // the statements after the broken one are still linted.
         let parts = pieces(tokens: tokens, length: bytes.count, within: piece, ignoringDepth: true, markers: markers)
@@ -197,6 +198,55 @@ package enum Parser {
       return .failure(
         SyntaxError(message: failure.message, location: min(offset, max(piece.start, piece.end - 1)), range: piece))
     }
+  }
+
+  /// A `CREATE TABLE name …` that the grammar rejected (syntax of a newer server, a template in
+  /// its body), as a table without known columns: what follows in the migration is about a new
+  /// table, not an old busy one.
+  private static func createdTable(in piece: SourceRange, _ bytes: [UInt8], _ tokens: [Token]) -> Statement? {
+    var index = tokens.firstIndex(startingAtOrAfter: piece.start)
+    var end = index
+    while end < tokens.count, tokens[end].start < piece.end { end += 1 }
+    func word() -> String? {
+      guard index < end, tokens[index].isKeyword else { return nil }
+      return String(decoding: bytes[tokens[index].start..<tokens[index].end], as: UTF8.self).uppercased()
+    }
+    func skip(_ words: Set<String>) -> Bool {
+      guard let word = word(), words.contains(word) else { return false }
+      index += 1
+      return true
+    }
+    guard skip(["CREATE"]) else { return nil }
+    _ = skip(["GLOBAL", "LOCAL"])
+    let temporary = skip(["TEMP", "TEMPORARY"])
+    _ = skip(["UNLOGGED"])
+    guard skip(["TABLE"]) else { return nil }
+    let ifNotExists = skip(["IF"]) && skip(["NOT"]) && skip(["EXISTS"])
+    func name() -> String? {
+      guard index < end, tokens[index].kind == Token.Kind.identifier || tokens[index].isKeyword else { return nil }
+      let text = String(decoding: bytes[tokens[index].start..<tokens[index].end], as: UTF8.self)
+      index += 1
+      if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
+        return String(text.dropFirst().dropLast()).replacing("\"\"", with: "\"")
+      }
+      return text.lowercased()
+    }
+    guard var table = name() else { return nil }
+    var schema: String?
+    if index < end, tokens[index].kind == Token.Kind.dot {
+      index += 1
+      schema = table
+      guard let qualified = name() else { return nil }
+      table = qualified
+    }
+    let start = tokens.firstIndex(startingAtOrAfter: piece.start)
+    var statement = Statement(
+      kind: .createTable(
+        CreateTable(
+          name: QualifiedName(schema: schema, name: table), columns: [], constraints: [], ifNotExists: ifNotExists,
+          isTemporary: temporary)), nodeType: "CreateStmt", range: piece, tokens: start..<end)
+    statement.isRecovered = true
+    return statement
   }
 
   /// Byte ranges of the statements between top-level `;` tokens, each from its first non-comment

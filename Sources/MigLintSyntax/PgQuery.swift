@@ -88,6 +88,9 @@ package struct PgQueryFailure: Error, Sendable {
 package enum PgQuery {
   /// Grammar version of the linked library, for messages.
   package static let grammarVersion = "PostgreSQL \(PG_MAJORVERSION)"
+  /// Major version of the linked grammar: a target version above it may accept statements the
+  /// parser rejects.
+  package static let grammarMajor = Int(PG_MAJORVERSION) ?? 15
 
   /// Parses NUL-terminated UTF-8 `input` and hands the JSON parse tree to `body`.
   ///

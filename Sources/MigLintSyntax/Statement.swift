@@ -386,6 +386,9 @@ package struct Statement: Hashable, Sendable {
   package var tokens: Range<Int>
   /// For `GrantStmt`: true for GRANT, false for REVOKE.
   package var isGrant: Bool = false
+  /// Read from the tokens of a statement the grammar rejected (a syntax error is reported on
+  /// it): what it creates enters the schema model, but no rule looks at it.
+  package var isRecovered: Bool = false
 
   /// BEGIN/COMMIT/SAVEPOINT/… and SET/RESET: statements that do no work on tables.
   package var isTransactionControlOrSetting: Bool {

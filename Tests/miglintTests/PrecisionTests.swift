@@ -144,3 +144,23 @@ extension PrecisionTests {
     #expect(!found.contains { $0.hasSuffix(" down-does-not-revert-up") }, "\(found)")
   }
 }
+
+extension PrecisionTests {
+  // MARK: - Statements the PostgreSQL 15 grammar rejects
+
+  @Test func aTableCreatedWithSyntaxTheParserRejectsIsStillNew() throws {
+    let found = try findings([
+      "db/0001_accounts.up.sql": """
+      CREATE TABLE accounts (id bigint, email text, CONSTRAINT accounts_id_not_null NOT NULL id);
+      CREATE INDEX accounts_email_idx ON accounts (email);
+      ALTER TABLE accounts ADD COLUMN plan text NOT NULL;
+
+      """,
+      "db/0001_accounts.down.sql": "DROP TABLE accounts;\n",
+    ])
+    // The table is new: no lock finding on the index, no failing NOT NULL column, and the down
+    // reverts the up.
+    #expect(found.filter { $0.hasPrefix("db/0001_accounts.up.sql") } == ["db/0001_accounts.up.sql:1 syntax-error"])
+    #expect(!found.contains { $0.hasSuffix(" down-does-not-revert-up") })
+  }
+}

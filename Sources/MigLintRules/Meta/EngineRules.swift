@@ -7,12 +7,17 @@ struct SyntaxErrorRule: EngineRule {
     summary: "A statement the PostgreSQL 15 grammar rejects",
     category: .syntax,
     severity: .error,
+    versionNotes: """
+      With a target newer than the parser's grammar (`--pg-version` 16 to 18) the statement may
+      be valid there (named `NOT NULL` table constraints, subqueries in `FROM` without an alias,
+      …): it is reported as a **warning** that says it could not be analysed, not as an error.
+      """,
     rationale: """
       ## What it flags
       A statement that PostgreSQL's own parser (libpg_query, PostgreSQL 15 grammar) rejects,
-      located at the token where the parser stopped. Syntax from newer PostgreSQL versions is
-      reported the same way. The other statements of the file are still linted: miglint splits
-      the file at top-level semicolons and parses each statement on its own.
+      located at the token where the parser stopped. The other statements of the file are still
+      linted: miglint splits the file at top-level semicolons and parses each statement on its
+      own. A rejected `CREATE TABLE name …` still tells the schema model that the table is new.
 
       ## Why it is dangerous
       The migration fails at deploy time, after the statements before it have run (unless the
@@ -24,6 +29,7 @@ struct SyntaxErrorRule: EngineRule {
       """,
     triggering: [
       "▶SELEC 1;",
+      RuleExample("CREATE TABLE accounts (id bigint, CONSTRAINT accounts_id_nn ▶NOT NULL id);", pgVersion: 18),
       """
       CREATE TABLE teams (id bigint);
       ALTER TABLE teams ADD COLUMN ▶;
