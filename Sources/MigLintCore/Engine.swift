@@ -36,6 +36,9 @@ package struct Linter: Sendable {
   package let registry: RuleRegistry
   package let configuration: Configuration
   package let enabled: Set<String>
+  /// Compat and type rules that give advice (not error severity): expand/contract, "in a later
+  /// release", "prefer timestamptz". A down script that reverts its own up is not told them.
+  package let adviceRules: Set<String>
   /// Enabled statement rules with their ids (reading `description` copies the whole struct) and
   /// what the engine needs to know of each, looked up once rather than per statement.
   private let rules: [EnabledRule]
@@ -66,6 +69,8 @@ package struct Linter: Sendable {
     self.configuration = configuration
     let enabled = registry.enabledIDs(configuration)
     self.enabled = enabled
+    adviceRules = Set(
+      registry.statementRules.filter { type(of: $0).isSchemaChangeAdvice }.map { type(of: $0).description.id })
     rules = registry.statementRules.compactMap { rule in
       let description = type(of: rule).description
       guard enabled.contains(description.id) else { return nil }

@@ -111,6 +111,12 @@ extension Linter {
       }
       rulesRan[index] = true
     }
+    // A down reverts its own up: advice about changing a schema that others use does not apply.
+    for migration in set.migrations {
+      for script in migration.down where !raw[script.file].isEmpty {
+        raw[script.file].removeAll { adviceRules.contains($0.id) && script.contains($0.finding.range.start) }
+      }
+    }
     for finding in set.findings { raw[finding.file].append((finding.ruleID, finding.finding)) }
     // Suppressions, severities and positions need no model: on all cores.
     let findings = raw

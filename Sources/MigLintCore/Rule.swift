@@ -240,6 +240,10 @@ package protocol StatementRule: Rule {
   /// what fails whenever it runs (a CONCURRENTLY inside a transaction, a column assigned twice)
   /// or what the project forbids. Lock, backfill and timeout rules do not apply there.
   static var checksFunctionBodies: Bool { get }
+  /// True for advice about changing a schema that running code uses (expand/contract, "in a
+  /// later release", "prefer timestamptz"): not reported in a down script, which reverts its
+  /// own up. By default the compat and type rules below error severity.
+  static var isSchemaChangeAdvice: Bool { get }
   /// Returns the hazards of `statement`; pure, no I/O.
   func check(_ statement: Statement, in context: StatementContext) -> [Finding]
 }
@@ -247,6 +251,9 @@ package protocol StatementRule: Rule {
 extension StatementRule {
   package static var readsHistory: Bool { true }
   package static var checksFunctionBodies: Bool { false }
+  package static var isSchemaChangeAdvice: Bool {
+    (description.category == .compat || description.category == .type) && description.severity != .error
+  }
 }
 
 /// A rule whose findings the engine itself produces (syntax errors, suppression comments).

@@ -164,3 +164,38 @@ extension PrecisionTests {
     #expect(!found.contains { $0.hasSuffix(" down-does-not-revert-up") })
   }
 }
+
+extension PrecisionTests {
+  // MARK: - Down migrations revert their own up
+
+  @Test func downsAreNotGivenExpandContractOrTypeAdvice() throws {
+    let found = try findings([
+      "db/0001_users.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text, seen timestamptz);\n",
+      "db/0001_users.down.sql": "DROP TABLE users;\n",
+      "db/0002_rename.up.sql": """
+      ALTER TABLE users RENAME COLUMN email TO email_address;
+      ALTER TABLE users ALTER COLUMN seen TYPE timestamptz;
+      CREATE VIEW user_emails AS SELECT id, email_address FROM users;
+
+      """,
+      "db/0002_rename.down.sql": """
+      DROP VIEW user_emails;
+      ALTER TABLE users RENAME COLUMN email_address TO email;
+      ALTER TABLE users ALTER COLUMN seen TYPE timestamp;
+      ALTER TABLE users DROP COLUMN email CASCADE;
+      ALTER TABLE users ADD COLUMN email varchar(200);
+
+      """,
+      "db/0003_audit.up.sql": "CREATE TABLE audit (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));\n",
+      "db/0003_audit.down.sql": "DROP TABLE users;\n",
+    ])
+    let down = found.filter { $0.contains(".down.sql") }
+    let advice = [
+      "drop-object", "rename-column", "drop-column", "cascade-drop", "timestamp-without-time-zone", "varchar-length",
+      "drop-table",
+    ]
+    #expect(!down.contains { row in advice.contains { row.hasSuffix(" " + $0) } }, "\(down)")
+    // What fails stays an error in a down: `users` is still referenced by `audit`.
+    #expect(down.contains("db/0003_audit.down.sql:1 drop-table-referenced"))
+  }
+}

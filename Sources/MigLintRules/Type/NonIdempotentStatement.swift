@@ -2,6 +2,9 @@ import MigLintCore
 import MigLintSyntax
 
 struct NonIdempotentStatement: StatementRule {
+  /// A half-applied down needs a re-run as much as an up.
+  static let isSchemaChangeAdvice = false
+
   static let description = RuleDescription(
     id: "non-idempotent-statement",
     summary: "CREATE without IF NOT EXISTS or DROP without IF EXISTS outside a transaction",
