@@ -148,6 +148,9 @@ package struct MigrationState: Sendable {
   package var settings: Set<String> = []
   /// Statements before this one that took a lock blocking reads or writes on an existing table.
   package var blockingLockTaken = false
+  /// Where the script being run ends in its file (a goose, dbmate or sql-migrate section); nil
+  /// when it runs to the end of the file.
+  package var scriptEnd: Int?
   /// The migration tool's transaction that a `COMMIT` of the script ended (a hand escape for
   /// statements that cannot run in a transaction); the tool still sends its own `COMMIT` at the
   /// end, which closes a block the script reopened with `BEGIN`.
@@ -206,8 +209,12 @@ package struct StatementContext: Sendable {
       computingLocks ? LockModel.acquisitions(of: file.statements[index], catalog: catalog, pgVersion: pgVersion) : []
   }
 
-  /// The statements after this one in the migration.
-  package var laterStatements: ArraySlice<Statement> { file.statements[(index + 1)...] }
+  /// The statements after this one in the script being run (not those of another section).
+  package var laterStatements: ArraySlice<Statement> {
+    let later = file.statements[(index + 1)...]
+    guard let end = state.scriptEnd else { return later }
+    return later.prefix { $0.range.start < end }
+  }
 
   /// The statements after this one up to the end of the current transaction (its COMMIT or
   /// ROLLBACK); outside an explicit block, none.

@@ -16,7 +16,9 @@ struct DropObject: StatementRule {
       ## What it flags
       `DROP VIEW`, `MATERIALIZED VIEW`, `FUNCTION`, `PROCEDURE`, `TYPE`, `SEQUENCE`, `DOMAIN`,
       `SCHEMA`, `EXTENSION`; `ALTER TABLE … DROP CONSTRAINT`, `ALTER COLUMN … DROP DEFAULT` and
-      `DROP EXPRESSION`; unless the object was created earlier in the same migration.
+      `DROP EXPRESSION`; unless the object was created earlier in the same migration, or is
+      created again later in it (a view rebuilt around a column change, a default set again after
+      a type swap, a constraint or function replaced): running code never misses it.
 
       ## Why it is dangerous
       Code that is still running uses the object: queries on a dropped view or function fail,
@@ -42,6 +44,24 @@ struct DropObject: StatementRule {
       ALTER TABLE orders DROP CONSTRAINT orders_tmp_check;
       """,
       "DROP TABLE old_orders;",
+      """
+      DROP VIEW active_users;
+      ALTER TABLE users ALTER COLUMN email TYPE varchar(320);
+      CREATE VIEW active_users AS SELECT id, email FROM users WHERE active;
+      """,
+      """
+      ALTER TABLE orders ALTER COLUMN status DROP DEFAULT;
+      ALTER TABLE orders ALTER COLUMN status TYPE order_status USING status::order_status;
+      ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new';
+      """,
+      """
+      ALTER TABLE orders DROP CONSTRAINT orders_total_check;
+      ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0) NOT VALID;
+      """,
+      """
+      DROP FUNCTION touch_updated_at();
+      CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+      """,
     ])
 
   /// Object kinds this rule covers (tables, indexes and databases have rules of their own).
@@ -56,7 +76,9 @@ struct DropObject: StatementRule {
     case .drop(let drop):
       guard let kind = Self.kinds[drop.objectType] else { return [] }
       let catalogKind = drop.objectType == "procedure" || drop.objectType == "routine" ? "function" : drop.objectType
-      let existing = drop.objects.filter { !context.catalog.isNewObject(catalogKind, $0) }
+      let existing = drop.objects.filter { name in
+        !context.catalog.isNewObject(catalogKind, name) && !recreatedLater(catalogKind, name, context)
+      }
       guard !existing.isEmpty else { return [] }
       let names = existing.map { "`\($0)`" }.joined(separator: ", ")
       return [
@@ -69,7 +91,9 @@ struct DropObject: StatementRule {
       return alter.commands.compactMap { command -> Finding? in
         switch command.subtype {
         case "DropConstraint":
-          guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation) else { return nil }
+          guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation),
+            !constraintAddedLater(name, on: alter.relation, context)
+          else { return nil }
           return Finding(
             at: command.range,
             message:
@@ -77,7 +101,9 @@ struct DropObject: StatementRule {
             help: "Make sure no code relies on the constraint, then drop it in a later release")
         case "ColumnDefault" where command.defaultExpression == nil:
           // ALTER COLUMN … DROP DEFAULT (SET DEFAULT carries its expression).
-          guard let name = command.name, context.catalog.isExistingColumn(name, of: alter.relation) else { return nil }
+          guard let name = command.name, context.catalog.isExistingColumn(name, of: alter.relation),
+            !defaultSetLater(name, of: alter.relation, context)
+          else { return nil }
           return Finding(
             at: SourceRange(
               start: context.identifier(name, in: command.range)?.start ?? command.range.start, end: command.range.end),
@@ -97,6 +123,47 @@ struct DropObject: StatementRule {
       }
     default:
       return []
+    }
+  }
+
+  // MARK: - Recreated in the same script (a view rebuilt around a change, a default set again
+  // after a type swap): nothing running loses it.
+
+  private func recreatedLater(_ kind: String, _ name: QualifiedName, _ context: StatementContext) -> Bool {
+    let key = Catalog.key(name)
+    return context.laterStatements.contains { later in
+      let created: QualifiedName?
+      switch later.kind {
+      case .createView(let view) where kind == "view" || kind == "matview": created = view.name
+      case .function(let function) where kind == "function": created = function.name
+      case .enumChange(let change) where kind == "type" && change.isCreate: created = change.name
+      case .domainChange(let change) where kind == "domain" && change.isCreate: created = change.name
+      case .createObject(let object) where object.objectType == kind:
+        // Schemas and extensions are not schema-qualified.
+        return kind == "schema" || kind == "extension" ? object.name.name == name.name : Catalog.key(object.name) == key
+      default: created = nil
+      }
+      return created.map(Catalog.key) == key
+    }
+  }
+
+  private func constraintAddedLater(_ name: String, on table: QualifiedName, _ context: StatementContext) -> Bool {
+    context.laterStatements.contains { later in
+      guard case .alterTable(let alter) = later.kind, Catalog.key(alter.relation) == Catalog.key(table) else {
+        return false
+      }
+      return alter.commands.contains { $0.subtype.hasPrefix("AddConstraint") && $0.constraint?.name == name }
+    }
+  }
+
+  private func defaultSetLater(_ column: String, of table: QualifiedName, _ context: StatementContext) -> Bool {
+    context.laterStatements.contains { later in
+      guard case .alterTable(let alter) = later.kind, Catalog.key(alter.relation) == Catalog.key(table) else {
+        return false
+      }
+      return alter.commands.contains { command in
+        command.subtype == "ColumnDefault" && command.name == column && command.defaultExpression != nil
+      }
     }
   }
 }
