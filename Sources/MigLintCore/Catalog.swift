@@ -204,6 +204,9 @@ package struct Catalog: Sendable {
 
   package func isNewView(_ name: QualifiedName) -> Bool { isNewObject("view", name) }
 
+  /// True when the model knows `name` as a view or materialized view.
+  package func isView(_ name: QualifiedName) -> Bool { views[Self.key(name)] != nil }
+
   /// True when the leading columns of some known key or index of `table` are `columns`.
   package func hasIndex(on table: QualifiedName, leading columns: [String]) -> Bool {
     let indexKeys = indexes(on: Self.key(table)).map(\.index.columns)

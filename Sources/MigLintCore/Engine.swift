@@ -374,17 +374,15 @@ package struct Linter: Sendable {
   /// Updates transaction state, settings and lock history after `statement`.
   private func advance(_ state: inout MigrationState, past statement: Statement, context: StatementContext) {
     let catalog = context.catalog
-    if let held = state.transaction.firstAccessExclusive, held.offset != statement.range.start,
-      !statement.isTransactionControlOrSetting
-    {
-      state.transaction.statementsAfterAccessExclusive += 1
-    }
     for lock in context.locks where catalog.isExisting(lock.relation) {
       let key = Catalog.key(lock.relation)
       let held = HeldLock(mode: lock.mode, relation: lock.relation, offset: statement.range.start)
       if let existing = state.transaction.locks[key], existing.mode >= lock.mode { continue }
       state.transaction.locks[key] = held
-      if lock.mode == .accessExclusive, state.transaction.firstAccessExclusive == nil {
+      // A view's lock is held by no long work: the table's is what queues traffic.
+      if lock.mode == .accessExclusive, state.transaction.firstAccessExclusive == nil,
+        !catalog.isView(lock.relation), !statement.dropsView
+      {
         state.transaction.firstAccessExclusive = held
       }
       if lock.mode.blocksReadsOrWrites { state.blockingLockTaken = true }

@@ -107,8 +107,6 @@ package struct TransactionState: Sendable {
   package var locks: [String: HeldLock] = [:]
   /// The first ACCESS EXCLUSIVE lock taken on an existing relation in this transaction.
   package var firstAccessExclusive: HeldLock?
-  /// Statements (other than transaction control and SET) run after `firstAccessExclusive`.
-  package var statementsAfterAccessExclusive = 0
   /// Tables (catalog keys) changed by DDL in this transaction.
   package var alteredTables: Set<String> = []
   /// Constraints added `NOT VALID` in this transaction: "<table key>/<constraint name>".

@@ -390,6 +390,12 @@ package struct Statement: Hashable, Sendable {
   /// it): what it creates enters the schema model, but no rule looks at it.
   package var isRecovered: Bool = false
 
+  /// `DROP VIEW` or `DROP MATERIALIZED VIEW`.
+  package var dropsView: Bool {
+    guard case .drop(let drop) = kind else { return false }
+    return drop.objectType == "view" || drop.objectType == "matview"
+  }
+
   /// BEGIN/COMMIT/SAVEPOINT/… and SET/RESET: statements that do no work on tables.
   package var isTransactionControlOrSetting: Bool {
     switch kind {
