@@ -199,3 +199,14 @@ extension PrecisionTests {
     #expect(down.contains("db/0003_audit.down.sql:1 drop-table-referenced"))
   }
 }
+
+extension PrecisionTests {
+  // MARK: - Messages say what the lock blocks
+
+  @Test func lockTimeoutMessagesNameWhatQueues() {
+    let share = TestLint.lint("CREATE INDEX users_email_idx ON users (email);", select: ["missing-lock-timeout"])
+    #expect(share.map(\.message).contains { $0.contains("every write on `users` queues") })
+    let exclusive = TestLint.lint("ALTER TABLE users ADD COLUMN note text;", select: ["missing-lock-timeout"])
+    #expect(exclusive.map(\.message).contains { $0.contains("every query on `users` queues") })
+  }
+}

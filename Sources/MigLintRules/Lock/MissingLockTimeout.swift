@@ -74,8 +74,10 @@ enum TimeoutSetting: String {
     let message: String
     switch self {
     case .lock:
+      // What queues behind the waiting request is what conflicts with the mode it asks for.
+      let queued = lock.mode.blocksReads ? "every query" : "every write"
       message =
-        "`\(context.headline(statement))` waits for the \(lock.phrase) with no lock_timeout: while it waits, every query on `\(lock.relation)` queues behind it"
+        "`\(context.headline(statement))` waits for the \(lock.phrase) with no lock_timeout: while it waits, \(queued) on `\(lock.relation)` queues behind it"
     case .statement:
       message =
         "`\(context.headline(statement))` takes the \(lock.phrase) with no statement_timeout: nothing bounds how long it holds it"
