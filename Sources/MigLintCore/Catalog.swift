@@ -204,6 +204,11 @@ package struct Catalog: Sendable {
 
   package func isNewView(_ name: QualifiedName) -> Bool { isNewObject("view", name) }
 
+  /// True when the model knows `name` as a table, view or sequence and not as an index.
+  package func isOtherRelation(_ name: QualifiedName) -> Bool {
+    index(name) == nil && (table(name) != nil || isView(name) || objects[Self.objectKey("sequence", name)] != nil)
+  }
+
   /// True when the model knows `name` as a view or materialized view.
   package func isView(_ name: QualifiedName) -> Bool { views[Self.key(name)] != nil }
 

@@ -141,6 +141,9 @@ package struct AlterTableCommand: Hashable, Sendable {
   /// ALTER COLUMN … TYPE: the new type and whether a USING expression was given.
   package var newType: TypeReference?
   package var hasUsing: Bool
+  /// The USING expression is the column itself, maybe cast (`USING col`, `USING col::timestamptz`):
+  /// PostgreSQL converts it exactly as without USING.
+  package var usingIsColumn = false
   package var cascade: Bool
   package var missingOk: Bool
   /// `ALTER COLUMN … SET DEFAULT expr`: the expression (nil for DROP DEFAULT).

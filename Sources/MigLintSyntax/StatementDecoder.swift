@@ -184,7 +184,14 @@ struct StatementDecoder {
     case "ColumnDef":
       if subtype == "AlterColumnType" {
         command.newType = tape.member(value, "typeName").map(typeReference)
-        command.hasUsing = tape.member(value, "raw_default") != nil
+        let using = tape.member(value, "raw_default")
+        command.hasUsing = using != nil
+        if let using, let name = command.name {
+          let operand = tape.member(tape.member(using, "TypeCast"), "arg") ?? using
+          let fields = tape.elements(tape.member(tape.member(operand, "ColumnRef"), "fields"))
+          command.usingIsColumn =
+            fields.count == 1 && tape.string(tape.member(tape.member(fields[0], "String"), "sval")) == name
+        }
       } else {
         command.column = columnDefinition(value)
       }

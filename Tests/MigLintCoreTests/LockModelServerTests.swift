@@ -60,6 +60,9 @@ struct LockModelServerTests {
     ("ALTER TABLE t ALTER COLUMN n TYPE numeric(12,3)", true),
     ("ALTER TABLE t ALTER COLUMN c TYPE varchar(50)", true),
     ("ALTER TABLE t ALTER COLUMN ts TYPE timestamp(3)", true),
+    ("ALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts", false),
+    ("ALTER TABLE t ALTER COLUMN ts TYPE timestamptz USING ts::timestamptz", false),
+    ("ALTER TABLE t ALTER COLUMN v TYPE text USING v", false),
     ("ALTER TABLE t SET UNLOGGED", true),
     ("TRUNCATE t CASCADE", true),
     ("CLUSTER t USING t_pkey", true),
@@ -196,7 +199,9 @@ struct LockModelServerTests {
         guard let name = command.name, let old = catalog.table(alter.relation)?.column(name)?.type,
           let new = command.newType
         else { return true }
-        return TypeChange.verdict(from: old, to: new, pgVersion: .default) != .noRewrite
+        // The session runs with TimeZone UTC: timestamp → timestamptz keeps the table.
+        if command.hasUsing, !command.usingIsColumn { return true }
+        return TypeChange.verdict(from: old, to: new, pgVersion: .default) == .rewrite
       }
     }
     let rewriting = [

@@ -7,10 +7,20 @@ import Testing
 /// true one that goes away, fails here.
 @Suite struct PrecisionTests {
   /// Lints `files` (relative path → text) in a new directory and returns "path:line rule" for
-  /// every finding, sorted.
-  func findings(_ files: [String: String], _ arguments: [String] = [], in root: String = ".") throws -> [String] {
-    let directory = try TestLint.makeDirectory(files)
+  /// every finding, sorted. `deployed` files are written first and recorded as deployed
+  /// (`miglint sum` on `root`).
+  func findings(
+    _ files: [String: String], deployed: [String: String] = [:], _ arguments: [String] = [], in root: String = ".",
+    messages: Bool = false
+  ) throws -> [String] {
+    let directory = try TestLint.makeDirectory(deployed)
     defer { try? FileManager.default.removeItem(atPath: directory) }
+    if !deployed.isEmpty { #expect(try CLI.run(["sum", root], in: directory).status == 0) }
+    for (path, text) in files {
+      let url = URL(fileURLWithPath: directory + "/" + path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try text.write(to: url, atomically: true, encoding: .utf8)
+    }
     let result = try CLI.run([root, "--format", "json", "--no-cache"] + arguments, in: directory)
     #expect(result.status == 0 || result.status == 1, "exit \(result.status): \(result.stderr)")
     let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -18,7 +28,7 @@ import Testing
     let rows = diagnostics.map { item in
       (
         path: (item["path"] as? String ?? "").replacing(directory + "/", with: ""), line: item["line"] as? Int ?? 0,
-        rule: item["rule"] as? String ?? ""
+        rule: (item["rule"] as? String ?? "") + (messages ? ": " + (item["message"] as? String ?? "") : "")
       )
     }
     return rows.sorted { ($0.path, $0.line, $0.rule) < ($1.path, $1.line, $1.rule) }.map {
@@ -208,5 +218,29 @@ extension PrecisionTests {
     #expect(share.map(\.message).contains { $0.contains("every write on `users` queues") })
     let exclusive = TestLint.lint("ALTER TABLE users ADD COLUMN note text;", select: ["missing-lock-timeout"])
     #expect(exclusive.map(\.message).contains { $0.contains("every query on `users` queues") })
+  }
+}
+
+extension PrecisionTests {
+  @Test func noOpsAreNotReported() throws {
+    let deployed = [
+      "db/0001_users.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, nickname text, seen timestamp);\n",
+      "db/0001_users.down.sql": "DROP TABLE users;\n",
+    ]
+    let found = try findings(
+      [
+        "db/0002_tidy.up.sql": """
+        SET lock_timeout = '5s';
+        ALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;
+        DROP INDEX IF EXISTS users;
+        ALTER TABLE users ALTER COLUMN seen TYPE timestamptz USING seen;
+
+        """,
+        "db/0002_tidy.down.sql": "SET lock_timeout = '5s';\nALTER TABLE users ALTER COLUMN seen TYPE timestamp;\n",
+      ], deployed: deployed, in: "db", messages: true)
+    let up = found.filter { $0.hasPrefix("db/0002_tidy.up.sql") }
+    #expect(up.count == 1, "\(up)")
+    #expect(up.first?.contains("alter-column-type: ") == true)
+    #expect(up.first?.contains("unless the session TimeZone is UTC") == true)
   }
 }

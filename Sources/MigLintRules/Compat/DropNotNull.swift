@@ -21,10 +21,18 @@ struct DropNotNull: StatementRule {
       """,
     triggering: ["ALTER TABLE users ALTER COLUMN ▶phone DROP NOT NULL;"],
     nonTriggering: [
+      // Already nullable: nothing changes.
+      RuleExample(
+        files: [
+          ExampleFile("0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, nickname text);\n"),
+          ExampleFile("0002_nickname.up.sql", "ALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;\n"),
+        ],
+        deployed: [ExampleFile("0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, nickname text);\n")],
+        configuration: "ignore = [\"missing-down-migration\"]\n"),
       """
       ALTER TABLE users ADD COLUMN nickname text NOT NULL DEFAULT '';
       ALTER TABLE users ALTER COLUMN nickname DROP NOT NULL;
-      """
+      """,
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
@@ -33,6 +41,10 @@ struct DropNotNull: StatementRule {
       guard command.subtype == "DropNotNull", let name = command.name,
         context.catalog.isExistingColumn(name, of: alter.relation)
       else { return nil }
+      // A column the model saw created nullable (and never made NOT NULL): the statement is a no-op.
+      if let known = context.catalog.table(alter.relation)?.column(name), known.origin != nil, !known.notNull {
+        return nil
+      }
       return Finding(
         at: SourceRange(
           start: context.identifier(name, in: command.range)?.start ?? command.range.start, end: command.range.end),

@@ -49,7 +49,7 @@ struct AlterColumnType: StatementRule {
       }
       let oldType = context.catalog.table(alter.relation)?.column(column)?.type
       var consequence = "rewrites the table and its indexes"
-      if let oldType, !command.hasUsing {
+      if let oldType, !command.hasUsing || command.usingIsColumn {
         switch TypeChange.verdict(from: oldType, to: newType, pgVersion: context.pgVersion) {
         case .noRewrite: return nil
         case .noRewriteIfUTC:

@@ -25,6 +25,14 @@ struct DropIndexNonConcurrently: StatementRule {
       "▶DROP INDEX IF EXISTS a_idx, b_idx;",
     ],
     nonTriggering: [
+      // `users` is a table, not an index: `IF EXISTS` makes the statement a no-op.
+      RuleExample(
+        files: [
+          ExampleFile("0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, nickname text);\n"),
+          ExampleFile("0002_cleanup.up.sql", "DROP INDEX IF EXISTS users;\n"),
+        ],
+        deployed: [ExampleFile("0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY, nickname text);\n")],
+        configuration: "ignore = [\"missing-down-migration\"]\n"),
       "DROP INDEX CONCURRENTLY users_email_idx;",
       """
       CREATE INDEX CONCURRENTLY tmp_idx ON users (email);
@@ -34,7 +42,10 @@ struct DropIndexNonConcurrently: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .drop(let drop) = statement.kind, drop.objectType == "index", !drop.concurrently else { return [] }
-    let existing = drop.objects.filter { !context.catalog.isNewIndex($0) }
+    // `IF EXISTS` on a name the model knows as a table, view or sequence, not an index: a no-op.
+    let existing = drop.objects.filter { name in
+      !context.catalog.isNewIndex(name) && !(drop.missingOk && context.catalog.isOtherRelation(name))
+    }
     guard let first = existing.first else { return [] }
     let table = context.catalog.tableOfIndex(first)
     let names = existing.map { "`\($0)`" }.joined(separator: ", ")

@@ -13,7 +13,9 @@ struct StatementsAfterAccessExclusive: StatementRule {
       earlier statement of the same block took on an existing table: a data change (`UPDATE`,
       `DELETE`, `INSERT … SELECT`), a statement that scans or rewrites an existing table (index
       build, type change, validated constraint, `SET NOT NULL`, volatile default), or one that
-      waits for a lock on another existing table. Catalog-only changes (another `ADD COLUMN`,
+      waits for a lock on another existing table. A scan or rewrite of the locked table that
+      needs ACCESS EXCLUSIVE itself (a type change, `SET NOT NULL`) would hold it anyway and is
+      not reported. Catalog-only changes (another `ADD COLUMN`,
       a rename, a view rebuilt around the change, a `DROP`) take no time and are not reported;
       nor are transaction control and `SET`.
 
@@ -129,7 +131,11 @@ struct StatementsAfterAccessExclusive: StatementRule {
     case .createIndex(let index) where !index.concurrently && catalog.isExisting(index.table):
       return "builds an index by scanning `\(index.table)`"
     case .alterTable(let alter) where alter.objectType == "table" && catalog.isExisting(alter.relation):
-      if let work = alter.commands.lazy.compactMap({ scanOrRewrite($0, of: alter.relation, context) }).first {
+      // Work that needs ACCESS EXCLUSIVE on the locked table itself would hold it anyway.
+      let needsTheLock = locks.contains { catalog.same($0.relation, held.relation) && $0.mode == .accessExclusive }
+      if !(needsTheLock && catalog.same(alter.relation, held.relation)),
+        let work = alter.commands.lazy.compactMap({ scanOrRewrite($0, of: alter.relation, context) }).first
+      {
         return work
       }
     case .refreshMaterializedView(let name, _):
