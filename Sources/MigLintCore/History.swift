@@ -59,6 +59,7 @@ extension Linter {
     let pendingStamp = set.firstPending.map { 2 * $0 } ?? Int.max
     let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert)
     var claimed = [Bool](repeating: false, count: set.files.count)
+    var empty: [(migration: Migration, script: MigrationScript)] = []
     for (number, migration) in set.migrations.enumerated() where number >= start {
       if number == checkpointAt { checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog)) }
       let upStamp = 2 * number
@@ -75,8 +76,10 @@ extension Linter {
         let count = run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed)
         if count > 0 || !file.skipped.isEmpty || !file.syntaxErrors.isEmpty { upIsEmpty = false }
       }
-      if upIsEmpty, let script = migration.up.first, parsed(script.file) != nil {
-        raw[script.file].append((HistoryRuleID.emptyMigration, emptyFinding(migration, script, parsed(script.file))))
+      if upIsEmpty, let script = migration.up.first, let file = parsed(script.file),
+        !isDeliberatelyEmpty(script, file, set)
+      {
+        empty.append((migration, script))
       }
       let upJournal = checksRevert ? catalog.endJournal() : nil
       guard !migration.down.isEmpty else { continue }
@@ -99,6 +102,12 @@ extension Linter {
         raw[migration.down[0].file].append((HistoryRuleID.downDoesNotRevert, finding))
       }
       catalog.restore(downJournal)
+    }
+    // One finding a directory: the first empty migration names the others.
+    if let first = empty.first {
+      let others = empty.dropFirst().map(\.migration.version)
+      raw[first.script.file].append(
+        (HistoryRuleID.emptyMigration, emptyFinding(first.migration, first.script, parsed(first.script.file), others)))
     }
     // Files of the set that are no migration's script (verify scripts, seeds): linted on their own.
     for index in set.files.indices where !claimed[index] && set.files[index].isSQL && set.files[index].reported {
@@ -154,14 +163,29 @@ extension Linter {
     return statements.count
   }
 
-  private func emptyFinding(_ migration: Migration, _ script: MigrationScript, _ file: ParsedFile?) -> Finding {
+  /// An up script that holds only comments says why it is empty (a generated placeholder, "no
+  /// change for PostgreSQL"); an empty file named for PostgreSQL overrides the tool's generic one.
+  private func isDeliberatelyEmpty(_ script: MigrationScript, _ file: ParsedFile, _ set: MigrationSet) -> Bool {
+    if file.tokens.contains(where: { $0.isComment && script.contains($0.start) }) { return true }
+    let name = set.files[script.file].path.split(separator: "/").last ?? ""
+    return name.contains(".postgres.") || name.contains(".postgresql.")
+  }
+
+  private func emptyFinding(_ migration: Migration, _ script: MigrationScript, _ file: ParsedFile?, _ others: [String])
+    -> Finding
+  {
     let start = script.range?.start ?? 0
     let end = script.range.map { min($0.end, $0.start + 1) } ?? min(1, file?.source.bytes.count ?? 0)
     let section = script.range == nil ? "file" : "up section"
+    let also =
+      others.isEmpty
+      ? "" : "; so are \(others.count == 1 ? "migration" : "migrations") \(HistoryDiff.list(others))"
     return Finding(
       at: SourceRange(start: start, end: max(start, end)),
-      message: "Migration \(migration.version) has no statements: this \(section) is empty or only comments",
-      help: "Add the migration's statements, or delete the migration before it is deployed")
+      message: "Migration \(migration.version) has no statements: this \(section) is empty\(also)",
+      help:
+        "Add the migration's statements, or delete it before it is deployed; a comment saying why it is empty marks it as deliberate"
+    )
   }
 
   /// Compares the schema before the up with the schema after up and down.
