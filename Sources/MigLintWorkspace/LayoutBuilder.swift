@@ -70,15 +70,25 @@ extension Layouts {
 
     // MARK: - Dialects
 
+    /// Skips the files of other databases, with one note a directory that counts them.
     mutating func skipOtherDialects() {
+      var skipped: [(index: Int, dialect: String)] = []
       for (index, file) in files.enumerated() {
         guard let dialect = Layouts.otherDialect(file.name) else { continue }
         isSQL[index] = false
-        report(
-          index, HistoryRuleID.unsupportedDialect, at: firstLine(index),
-          "`\(file.name)` is a \(dialect) migration: skipped, not linted as PostgreSQL",
-          help: "Nothing to do; the file runs only against \(dialect)")
+        skipped.append((index, dialect))
       }
+      guard let first = skipped.first else { return }
+      var counts: [String: Int] = [:]
+      for item in skipped { counts[item.dialect, default: 0] += 1 }
+      let dialects = counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+      let message =
+        skipped.count == 1
+        ? "`\(files[first.index].name)` is a \(first.dialect) migration: skipped, not linted as PostgreSQL"
+        : "\(skipped.count) files of this directory are migrations for other databases (\(dialects)), starting with `\(files[first.index].name)`: skipped, not linted as PostgreSQL"
+      report(
+        first.index, HistoryRuleID.unsupportedDialect, at: firstLine(first.index), message,
+        help: "Nothing to do; those files run only against the databases they name")
     }
 
     // MARK: - golang-migrate and pop: `<version>_<name>[.<qualifier>].(up|down).sql`
@@ -264,11 +274,12 @@ extension Layouts {
         if let range = text.range(of: "provider=\"") {
           let provider = String(text[range.upperBound...].prefix { $0 != "\"" })
           if !["postgresql", "postgres"].contains(provider) {
-            for index in files.indices where isSQL[index] {
-              isSQL[index] = false
+            let skipped = files.indices.filter { isSQL[$0] }
+            for index in skipped { isSQL[index] = false }
+            if let first = skipped.first {
               report(
-                index, HistoryRuleID.unsupportedDialect, at: firstLine(index),
-                "`migration_lock.toml` names provider \"\(provider)\": skipped, not linted as PostgreSQL",
+                first, HistoryRuleID.unsupportedDialect, at: firstLine(first),
+                "`migration_lock.toml` names provider \"\(provider)\": the \(skipped.count) migration\(skipped.count == 1 ? "" : "s") of this directory \(skipped.count == 1 ? "was" : "were") skipped, not linted as PostgreSQL",
                 help: "Nothing to do; these migrations run only against \(provider)")
             }
             return
@@ -454,7 +465,27 @@ extension Layouts {
     }
 
     mutating func reportMissingDowns() {
-      for migration in migrations where migration.down.isEmpty && !migration.version.hasPrefix("R__") {
+      let versioned = migrations.filter { !$0.version.hasPrefix("R__") }
+      // A directory that never has downs is forward-only by choice: one note, or none where the
+      // tool treats downs as optional.
+      if !versioned.contains(where: { !$0.down.isEmpty }) {
+        guard ![.pop, .goose].contains(tool), let first = versioned.first?.up.first,
+          !findings.contains(where: { $0.ruleID == HistoryRuleID.missingDown })
+        else { return }
+        let count = versioned.count
+        findings.append(
+          SetFinding(
+            file: first.file, ruleID: HistoryRuleID.missingDown,
+            finding: Finding(
+              at: first.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(first.file),
+              message:
+                "No migration in this directory has a down migration (\(count) migration\(count == 1 ? "" : "s")): \(tool.displayName) cannot roll any of them back",
+              help:
+                "Nothing to do if the project is forward-only (ignore `missing-down-migration` in miglint.toml); else add downs from the next migration on",
+              severity: .info)))
+        return
+      }
+      for migration in versioned where migration.down.isEmpty {
         guard let script = migration.up.first,
           !findings.contains(where: { $0.file == script.file && $0.ruleID == HistoryRuleID.missingDown })
         else { continue }

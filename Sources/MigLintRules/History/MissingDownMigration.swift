@@ -14,6 +14,9 @@ struct MissingDownMigration: EngineRule {
       Flyway when the project uses `U` files). Never for forward-only tools (Prisma Migrate,
       Drizzle). Also a down marker indented by mistake (`  -- migrate:down`), which the tool
       ignores. An empty down file or section is the "cannot be reverted" convention and counts.
+      A directory where no migration has a down is forward-only by choice: one **info** note on
+      its first migration instead of a warning a file, and none for pop and goose, whose downs
+      are optional.
 
       ## Why it is dangerous
       When the deploy goes wrong there is no scripted way back: the rollback is improvised under
@@ -24,6 +27,11 @@ struct MissingDownMigration: EngineRule {
       reverted.
       """,
     triggering: [
+      RuleExample(files: [
+        ExampleFile("0001_create_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
+        ExampleFile("0001_create_users.down.sql", "DROP TABLE users;\n"),
+        ExampleFile("0002_add_email.up.sql", "▶ALTER TABLE users ADD COLUMN email text;\n"),
+      ]),
       RuleExample(files: [
         ExampleFile(
           "0001_create_users.up.sql", "▶CREATE TABLE users (id bigint PRIMARY KEY);\n")
@@ -46,6 +54,11 @@ struct MissingDownMigration: EngineRule {
       ]),
       RuleExample(files: [
         ExampleFile("20240101120000_init/migration.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")
+      ]),
+      // goose: downs are optional, and this directory never has one.
+      RuleExample(files: [
+        ExampleFile("00001_users.sql", "-- +goose Up\nCREATE TABLE users (id bigint PRIMARY KEY);\n"),
+        ExampleFile("00002_email.sql", "-- +goose Up\nALTER TABLE users ADD COLUMN email text;\n"),
       ]),
     ])
 }

@@ -238,7 +238,8 @@ struct UnsupportedDialect: EngineRule {
       A migration file that its tool marks as another database: `.mysql.`, `.sqlite.`,
       `.sqlite3.`, `.cockroach.`, `.crdb.` or `.mssql.` in the file name (ory/pop, and projects
       that keep several dialects side by side), or every file of a Prisma project whose
-      `migration_lock.toml` names another provider. The file is not parsed.
+      `migration_lock.toml` names another provider. The file is not parsed. One note a
+      directory, on the first such file (in name order), counts them by database.
 
       ## Why it is dangerous
       It is not: the note says that the file was seen and left alone on purpose. Many MySQL and
@@ -253,7 +254,7 @@ struct UnsupportedDialect: EngineRule {
         ExampleFile("20240101120000_users.postgres.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n"),
         ExampleFile("20240101120000_users.postgres.down.sql", "DROP TABLE users;\n"),
         ExampleFile(
-          "20240101120000_users.mysql.up.sql", "▶CREATE TABLE users (id bigint PRIMARY KEY) ENGINE=InnoDB;\n"),
+          "20240101120000_users.mysql.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY) ENGINE=InnoDB;\n"),
         ExampleFile("20240101120000_users.mysql.down.sql", "▶DROP TABLE users;\n"),
       ])
     ],
