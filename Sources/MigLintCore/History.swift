@@ -153,7 +153,7 @@ extension Linter {
     mode.rules = entry.reported
     let statements = file.statements.indices.filter { script.contains(file.statements[$0].range.start) }
     var state = MigrationState()
-    state.scriptEnd = script.range?.end
+    state.script = script.range
     if let tool = script.transaction, tool.applies(to: statements.map { file.statements[$0] }) {
       state.transaction.tool = tool
     }

@@ -146,9 +146,9 @@ package struct MigrationState: Sendable {
   package var settings: Set<String> = []
   /// Statements before this one that took a lock blocking reads or writes on an existing table.
   package var blockingLockTaken = false
-  /// Where the script being run ends in its file (a goose, dbmate or sql-migrate section); nil
-  /// when it runs to the end of the file.
-  package var scriptEnd: Int?
+  /// The part of its file that the script being run covers (a goose, dbmate or sql-migrate
+  /// section); nil for the whole file.
+  package var script: SourceRange?
   /// The migration tool's transaction that a `COMMIT` of the script ended (a hand escape for
   /// statements that cannot run in a transaction); the tool still sends its own `COMMIT` at the
   /// end, which closes a block the script reopened with `BEGIN`.
@@ -210,8 +210,15 @@ package struct StatementContext: Sendable {
   /// The statements after this one in the script being run (not those of another section).
   package var laterStatements: ArraySlice<Statement> {
     let later = file.statements[(index + 1)...]
-    guard let end = state.scriptEnd else { return later }
+    guard let end = state.script?.end else { return later }
     return later.prefix { $0.range.start < end }
+  }
+
+  /// The statements before this one in the script being run.
+  package var earlierStatements: ArraySlice<Statement> {
+    let earlier = file.statements[..<index]
+    guard let start = state.script?.start else { return earlier }
+    return earlier.drop { $0.range.start < start }
   }
 
   /// The statements after this one up to the end of the current transaction (its COMMIT or

@@ -244,3 +244,22 @@ extension PrecisionTests {
     #expect(up.first?.contains("unless the session TimeZone is UTC") == true)
   }
 }
+
+extension PrecisionTests {
+  @Test func aDroppedColumnWhoseDataWasCopiedIsNotCalledLost() {
+    let copied = TestLint.lint(
+      """
+      ALTER TABLE users ADD COLUMN email_address text;
+      UPDATE users SET email_address = email;
+      ALTER TABLE users DROP COLUMN email;
+      """, select: ["drop-column"])
+    #expect(copied.count == 1)
+    #expect(copied.first?.message.contains("its data was copied on line 2") == true)
+    let rewritten = TestLint.lint(
+      """
+      UPDATE users SET email = lower(email);
+      ALTER TABLE users DROP COLUMN email;
+      """, select: ["drop-column"])
+    #expect(rewritten.first?.message.contains("its data is lost") == true)
+  }
+}

@@ -16,7 +16,8 @@ struct DropColumn: StatementRule {
       ## Why it is dangerous
       During a deploy the old version of the application still runs: its `SELECT`s and
       `INSERT`s that name the column fail as soon as the migration commits. The data is gone,
-      and rolling back the code does not bring it back.
+      and rolling back the code does not bring it back (unless an `UPDATE` or `INSERT … SELECT`
+      earlier in the migration copied it elsewhere: the message then names that line).
 
       ## Safe alternative
       Expand and contract: first deploy code that no longer reads or writes the column (ORMs:
@@ -26,6 +27,7 @@ struct DropColumn: StatementRule {
       "ALTER TABLE users DROP COLUMN ▶legacy_name;",
       "ALTER TABLE users DROP COLUMN IF EXISTS ▶a, DROP COLUMN ▶b;",
     ],
+    // The finding stays (running code still breaks); its message says the data was copied.
     nonTriggering: [
       """
       ALTER TABLE users ADD COLUMN tmp text;
@@ -43,14 +45,43 @@ struct DropColumn: StatementRule {
       guard command.subtype == "DropColumn", let column = command.name,
         context.catalog.isExistingColumn(column, of: alter.relation)
       else { return nil }
+      // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
+      // old`) is not lost.
+      let copy = context.earlierStatements.last { copies(column, of: alter.relation, $0, context) }
+      let data =
+        copy.map { "; its data was copied on line \(context.file.source.line(of: $0.range.start))" }
+        ?? ", and its data is lost"
       return Finding(
         at: SourceRange(
           start: context.identifier(column, in: command.range)?.start ?? command.range.start,
           end: command.range.end),
         message:
-          "Dropping column \(alter.relation.column(column)) breaks running code that still uses it, and its data is lost",
+          "Dropping column \(alter.relation.column(column)) breaks running code that still uses it\(data)",
         help: "Deploy code that no longer reads or writes `\(column)` first, then drop the column in a later release",
         lock: LockAcquisition(.accessExclusive, on: alter.relation))
+    }
+  }
+
+  /// True when `statement` is an UPDATE or INSERT that reads `column` (names it other than as a
+  /// column it assigns).
+  private func copies(_ column: String, of table: QualifiedName, _ statement: Statement, _ context: StatementContext)
+    -> Bool
+  {
+    guard case .dataChange(let change) = statement.kind, change.kind != .delete else { return false }
+    // Rewriting the column in place (`SET email = lower(email)`) copies it nowhere.
+    if change.kind == .update, Catalog.key(change.table) == Catalog.key(table),
+      change.columns.allSatisfy({ $0 == column })
+    {
+      return false
+    }
+    let assigned = Set(change.columnLocations)
+    return statement.tokens.contains { index in
+      let token = context.file.tokens[index]
+      guard token.kind == Token.Kind.identifier || token.isKeyword, !assigned.contains(token.start) else {
+        return false
+      }
+      let text = context.file.text(token.range)
+      return text == column || (!text.hasPrefix("\"") && text.lowercased() == column)
     }
   }
 }
