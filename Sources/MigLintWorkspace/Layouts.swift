@@ -49,10 +49,17 @@ package enum Layouts {
     let name = FileSystem.baseName(path)
     if (name == "up.sql" || name == "down.sql") && isVersionFolder(folder) { return grandparent }
     if name == "migration.sql" && isVersionFolder(folder) { return grandparent }
-    if ["deploy", "revert", "verify"].contains(folder),
-      FileSystem.kind(FileSystem.join(grandparent, "sqitch.plan")) == .file
-    {
-      return grandparent
+    // sqitch: `deploy/<change>.sql`, where a change name may hold slashes.
+    var ancestor = parent
+    for _ in 0..<maximumSqitchDepth {
+      let above = FileSystem.parent(of: ancestor)
+      if ["deploy", "revert", "verify"].contains(FileSystem.baseName(ancestor)),
+        FileSystem.kind(FileSystem.join(above, "sqitch.plan")) == .file
+      {
+        return above
+      }
+      guard above != ancestor, !above.isEmpty, above != "." else { break }
+      ancestor = above
     }
     if ["up", "down", "seed", "seeds"].contains(folder),
       FileSystem.kind(FileSystem.join(grandparent, "up")) == .directory,
@@ -62,6 +69,9 @@ package enum Layouts {
     }
     return parent
   }
+
+  /// How deep sqitch change folders below `deploy/` are followed.
+  package static let maximumSqitchDepth = 16
 
   private static func isVersionFolder(_ name: String) -> Bool {
     guard let first = name.utf8.first, first >= 0x30, first <= 0x39 else { return false }

@@ -143,6 +143,8 @@ package struct Project {
     var files: [LayoutFile] = []
     var sidecars: [String: [UInt8]] = [:]
     let directory = root.isEmpty ? "." : root
+    // sqitch change names may contain slashes: `deploy/warehouse/organism.sql`.
+    let nestsChanges = FileSystem.kind(FileSystem.join(directory, "sqitch.plan")) == .file
     func visit(_ folder: String, prefix: String, depth: Int) throws(WorkspaceError) {
       for entry in try FileSystem.entries(folder) where !entry.name.hasPrefix(".") {
         let path = root.isEmpty && prefix.isEmpty ? entry.name : FileSystem.join(folder, entry.name)
@@ -150,6 +152,8 @@ package struct Project {
         switch entry.kind {
         case .directory where depth == 0 && Self.isLayoutFolder(entry.name):
           try visit(path, prefix: relative + "/", depth: 1)
+        case .directory where depth >= 1 && depth < Layouts.maximumSqitchDepth && nestsChanges:
+          try visit(path, prefix: relative + "/", depth: depth + 1)
         case .file where entry.name.lowercased().hasSuffix(".sql"):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
           files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))

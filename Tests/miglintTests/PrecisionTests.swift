@@ -263,3 +263,44 @@ extension PrecisionTests {
     #expect(rewritten.first?.message.contains("its data is lost") == true)
   }
 }
+
+extension PrecisionTests {
+  // MARK: - Layouts
+
+  @Test func nestedSqitchChangesAreOneProject() throws {
+    let plan = """
+      %syntax-version=1.0.0
+      %project=zoo
+
+      warehouse/schema 2024-01-01T00:00:00Z Ann <ann@example.com> # schema
+      warehouse/organism [warehouse/schema] 2024-01-02T00:00:00Z Ann <ann@example.com> # organisms
+
+      """
+    let files = [
+      "db/sqitch.plan": plan,
+      "db/deploy/warehouse/schema.sql": "CREATE SCHEMA warehouse;\n",
+      "db/revert/warehouse/schema.sql": "DROP SCHEMA warehouse;\n",
+      "db/deploy/warehouse/organism.sql": "CREATE TABLE warehouse.organism (id bigint PRIMARY KEY, name text);\n",
+      "db/revert/warehouse/organism.sql": "DROP TABLE warehouse.organism;\n",
+      "db/verify/warehouse/organism.sql": "SELECT id FROM warehouse.organism WHERE false;\n",
+    ]
+    // The reverts pair with their deploys (no missing-down-migration), and the table the first
+    // deploy creates is known to the revert that drops it: one lock finding, nothing else.
+    #expect(try findings(files) == ["db/revert/warehouse/organism.sql:1 missing-lock-timeout"])
+    #expect(try findings(files, in: "db") == ["db/revert/warehouse/organism.sql:1 missing-lock-timeout"])
+  }
+
+  @Test func anEnumValueRenamedLaterIsReported() throws {
+    let found = try findings([
+      "db/0001_status.up.sql": """
+      DO $$ BEGIN
+        CREATE TYPE "WorkflowRunStatus" AS ENUM ('PENDING', 'RUNNING');
+      EXCEPTION WHEN duplicate_object THEN null;
+      END $$;
+
+      """,
+      "db/0002_rename.up.sql": "ALTER TYPE \"WorkflowRunStatus\" RENAME VALUE 'PENDING' TO 'QUEUED';\n",
+    ])
+    #expect(found.contains("db/0002_rename.up.sql:1 rename-object"))
+  }
+}
