@@ -369,21 +369,16 @@ package struct Catalog: Sendable {
     let relationKeys = view.query.relations.map(Self.key)
     for reference in view.query.columns {
       if let qualifier = reference.qualifier {
-        guard let relation = view.query.aliases[qualifier] else { continue }
+        guard let relation = reference.relation ?? view.query.aliases[qualifier] else { continue }
         if reference.name == "*" {
           allColumnsOf.append(Self.key(relation))
         } else {
           columns.insert(Self.key(relation) + "/" + reference.name)
         }
       } else if reference.name == "*" {
-        allColumnsOf += relationKeys
-      } else if relationKeys.count == 1 {
-        columns.insert(relationKeys[0] + "/" + reference.name)
+        allColumnsOf += reference.scope.isEmpty ? relationKeys : reference.scope.map(Self.key)
       } else {
-        // Unqualified with several relations: the ones the model knows to have the column.
-        for relation in relationKeys where tables[relation]?.column(reference.name) != nil {
-          columns.insert(relation + "/" + reference.name)
-        }
+        for relation in owners(of: reference, default: relationKeys) { columns.insert(relation + "/" + reference.name) }
       }
     }
     setView(
@@ -391,6 +386,19 @@ package struct Catalog: Sendable {
       View(
         name: view.name, materialized: view.materialized, relations: relationKeys, columns: columns,
         allColumnsOf: allColumnsOf, origin: origin))
+  }
+
+  /// The relations an unqualified column of a view belongs to, as PostgreSQL resolves it: the
+  /// innermost `SELECT`'s tables that have it, else the enclosing ones' that have it, else the
+  /// innermost table when it is the only one (the model may not know its columns).
+  private func owners(of reference: ColumnReference, default all: [String]) -> [String] {
+    let inner = reference.scope.isEmpty ? all : reference.scope.map(Self.key)
+    let having = { (keys: [String]) in keys.filter { self.tables[$0]?.column(reference.name) != nil } }
+    let own = having(inner)
+    if !own.isEmpty { return own }
+    let outer = having(reference.outer.map(Self.key))
+    if !outer.isEmpty { return outer }
+    return inner.count == 1 ? inner : []
   }
 
   private mutating func applyDrop(_ objectType: String, _ object: QualifiedName, cascade: Bool) {

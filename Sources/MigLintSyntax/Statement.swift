@@ -230,6 +230,24 @@ package struct ColumnReference: Hashable, Sendable {
   package var qualifier: String?
   /// The column name, or `*`.
   package var name: String
+  /// The relation the qualifier names in the reference's own or an enclosing `SELECT`.
+  package var relation: QualifiedName?
+  /// The relations in the `FROM` of the innermost `SELECT` around the reference: an unqualified
+  /// column is one of theirs first (PostgreSQL resolves names innermost scope first).
+  package var scope: [QualifiedName] = []
+  /// The relations of the enclosing `SELECT`s (a correlated subquery's outer tables).
+  package var outer: [QualifiedName] = []
+
+  package init(
+    qualifier: String?, name: String, relation: QualifiedName? = nil, scope: [QualifiedName] = [],
+    outer: [QualifiedName] = []
+  ) {
+    self.qualifier = qualifier
+    self.name = name
+    self.relation = relation
+    self.scope = scope
+    self.outer = outer
+  }
 }
 
 /// What a query reads: the relations with their aliases, and the columns it names.

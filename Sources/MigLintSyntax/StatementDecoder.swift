@@ -470,20 +470,74 @@ struct StatementDecoder {
   private func references(in node: Int?) -> QueryReferences {
     var result = QueryReferences()
     guard let node else { return result }
-    walk(node) { key, value in
-      if tape.keyEquals(key, "RangeVar") {
-        let name = rangeVar(value)
-        if !result.relations.contains(name) { result.relations.append(name) }
-        let alias = tape.string(tape.member(tape.member(value, "alias"), "aliasname")) ?? name.name
-        result.aliases[alias] = name
-      } else if tape.keyEquals(key, "ColumnRef") {
-        let fields = tape.elements(tape.member(value, "fields"))
-        let names = fields.map { tape.string(tape.member(tape.member($0, "String"), "sval")) ?? "*" }
-        guard let last = names.last else { return }
-        result.columns.append(ColumnReference(qualifier: names.count > 1 ? names[names.count - 2] : nil, name: last))
-      }
-    }
+    collectReferences(node, scopes: [], into: &result)
     return result
+  }
+
+  /// The relations a `FROM` clause names directly (joins included, subqueries not) by alias.
+  private typealias Scope = [(alias: String, relation: QualifiedName)]
+
+  /// Walks `node` for relations and columns; each `SELECT` opens a scope (its `FROM`) that
+  /// resolves the columns inside it before the enclosing ones do.
+  private func collectReferences(_ node: Int, scopes: [Scope], into result: inout QueryReferences) {
+    switch tape.kind(node) {
+    case .object:
+      for (key, value) in tape.members(node) {
+        if tape.keyEquals(key, "SelectStmt") {
+          var own: Scope = []
+          if let from = tape.member(value, "fromClause") { fromRelations(from, into: &own) }
+          collectReferences(value, scopes: scopes + [own], into: &result)
+          continue
+        }
+        if tape.keyEquals(key, "RangeVar") {
+          let name = rangeVar(value)
+          if !result.relations.contains(name) { result.relations.append(name) }
+          result.aliases[alias(of: value, name)] = name
+        } else if tape.keyEquals(key, "ColumnRef") {
+          let fields = tape.elements(tape.member(value, "fields"))
+          let names = fields.map { tape.string(tape.member(tape.member($0, "String"), "sval")) ?? "*" }
+          guard let last = names.last else { continue }
+          let qualifier = names.count > 1 ? names[names.count - 2] : nil
+          let relation = qualifier.flatMap { qualifier in
+            scopes.reversed().lazy.compactMap { $0.first { $0.alias == qualifier }?.relation }.first
+          }
+          result.columns.append(
+            ColumnReference(
+              qualifier: qualifier, name: last, relation: relation, scope: scopes.last?.map(\.relation) ?? [],
+              outer: scopes.dropLast().flatMap { $0.map(\.relation) }))
+          continue
+        }
+        collectReferences(value, scopes: scopes, into: &result)
+      }
+    case .array:
+      for element in tape.elements(node) { collectReferences(element, scopes: scopes, into: &result) }
+    default:
+      break
+    }
+  }
+
+  /// The RangeVars of a `FROM` clause outside its subqueries.
+  private func fromRelations(_ node: Int, into scope: inout Scope) {
+    switch tape.kind(node) {
+    case .object:
+      for (key, value) in tape.members(node) {
+        if tape.keyEquals(key, "RangeSubselect") || tape.keyEquals(key, "SubLink") { continue }
+        if tape.keyEquals(key, "RangeVar") {
+          let name = rangeVar(value)
+          scope.append((alias(of: value, name), name))
+          continue
+        }
+        fromRelations(value, into: &scope)
+      }
+    case .array:
+      for element in tape.elements(node) { fromRelations(element, into: &scope) }
+    default:
+      break
+    }
+  }
+
+  private func alias(of rangeVar: Int, _ name: QualifiedName) -> String {
+    tape.string(tape.member(tape.member(rangeVar, "alias"), "aliasname")) ?? name.name
   }
 
   /// Column names in an expression (a policy's USING / WITH CHECK).

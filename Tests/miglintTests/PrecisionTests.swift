@@ -304,3 +304,36 @@ extension PrecisionTests {
     #expect(found.contains("db/0002_rename.up.sql:1 rename-object"))
   }
 }
+
+extension PrecisionTests {
+  // MARK: - What a view reads
+
+  @Test func aViewColumnResolvesInItsOwnSubquery() throws {
+    let deployed = [
+      "db/0001_schema.up.sql": """
+      CREATE TABLE user_ (id int PRIMARY KEY, name text);
+      CREATE TABLE post (id int PRIMARY KEY, name varchar(100), creator_id int);
+      CREATE TABLE comment (id int PRIMARY KEY, post_id int, creator_id int);
+      CREATE VIEW comment_view AS
+      SELECT c.*,
+        (SELECT name FROM user_ WHERE c.creator_id = user_.id) AS creator_name,
+        (SELECT p.creator_id FROM post p WHERE p.id = c.post_id) AS post_creator
+      FROM comment c;
+
+      """,
+      "db/0001_schema.down.sql": "DROP VIEW comment_view;\nDROP TABLE comment, post, user_;\n",
+    ]
+    let found = try findings(
+      [
+        "db/0002_title.up.sql": "ALTER TABLE post ALTER COLUMN name TYPE varchar(200);\n",
+        "db/0002_title.down.sql": "ALTER TABLE post ALTER COLUMN name TYPE varchar(100);\n",
+        "db/0003_users.up.sql": "ALTER TABLE user_ ALTER COLUMN name TYPE varchar(50);\n",
+        "db/0003_users.down.sql": "ALTER TABLE user_ ALTER COLUMN name TYPE text;\n",
+      ], deployed: deployed, in: "db")
+    // `name` in the subquery is `user_.name`: changing `post.name` does not touch the view,
+    // changing `user_.name` is refused.
+    #expect(
+      !found.contains { $0.hasPrefix("db/0002_title") && $0.hasSuffix("alter-column-type-referenced") }, "\(found)")
+    #expect(found.contains("db/0003_users.up.sql:1 alter-column-type-referenced"), "\(found)")
+  }
+}
