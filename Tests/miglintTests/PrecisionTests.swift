@@ -337,3 +337,39 @@ extension PrecisionTests {
     #expect(found.contains("db/0003_users.up.sql:1 alter-column-type-referenced"), "\(found)")
   }
 }
+
+extension PrecisionTests {
+  // MARK: - What the migration restores itself
+
+  @Test func dependentsTheScriptDropsOrRecreatesItselfAreNotLost() throws {
+    let deployed = [
+      "migrations/00001_init.sql": """
+      -- +goose Up
+      CREATE TABLE "Action" ("id" text NOT NULL, "tenantId" uuid, CONSTRAINT "Action_pkey" PRIMARY KEY ("id"));
+      CREATE TABLE "_ActionToWorker" ("A" text NOT NULL, "B" uuid NOT NULL);
+      CREATE UNIQUE INDEX "_ActionToWorker_AB_unique" ON "_ActionToWorker"("A", "B");
+      CREATE TABLE runs (id bigint PRIMARY KEY, idempotency_key text);
+      CREATE FUNCTION runs_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO runs_log (id, idempotency_key) VALUES (NEW.id, NEW.idempotency_key); RETURN NEW; END $$;
+
+      """
+    ]
+    let found = try findings(
+      [
+        "migrations/00002_ids.sql": """
+        -- +goose Up
+        ALTER TABLE "Action" DROP CONSTRAINT "Action_pkey",
+        DROP COLUMN "id",
+        ADD COLUMN "id" uuid,
+        ADD CONSTRAINT "Action_pkey" PRIMARY KEY ("id");
+        ALTER TABLE "_ActionToWorker" DROP COLUMN "A", ADD COLUMN "A" uuid;
+        CREATE UNIQUE INDEX "_ActionToWorker_AB_unique" ON "_ActionToWorker"("A", "B");
+        ALTER TABLE runs DROP COLUMN idempotency_key;
+        CREATE OR REPLACE FUNCTION runs_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO runs_log (id) VALUES (NEW.id); RETURN NEW; END $$;
+
+        """
+      ], deployed: deployed, in: "migrations")
+    #expect(!found.contains { $0.hasSuffix(" drop-column-referenced") }, "\(found)")
+  }
+}

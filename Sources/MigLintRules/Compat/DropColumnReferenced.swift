@@ -11,7 +11,9 @@ struct DropColumnReferenced: StatementRule {
       ## What it flags
       `ALTER TABLE … DROP COLUMN` of a column that the schema model (every migration before,
       replayed in order) says something else uses. The message lists each dependent object with
-      the file and line that created it.
+      the file and line that created it. An index or constraint that the same statement drops
+      first, or that the script creates again afterwards, is not lost, and a function the script
+      replaces afterwards does not break: neither is reported.
 
       ## Why it is dangerous
       Two outcomes, both bad:
@@ -75,12 +77,22 @@ struct DropColumnReferenced: StatementRule {
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .alterTable(let alter) = statement.kind, alter.objectType == "table" else { return [] }
     let table = Catalog.key(alter.relation)
+    var droppedBefore = Set<String>()
     return alter.commands.compactMap { command in
+      if command.subtype.hasPrefix("DropConstraint"), let name = command.name { droppedBefore.insert(name) }
       guard command.subtype == "DropColumn", let column = command.name else { return nil }
       // An index or constraint created by this migration (or, for a down script, by its up) goes
-      // with the column on purpose; what PostgreSQL refuses fails whoever created it.
-      let dependents = context.catalog.dependents(ofColumn: column, inTable: table).filter {
-        $0.effect != .droppedSilently || !context.catalog.isNew($0.origin)
+      // with the column on purpose; what PostgreSQL refuses fails whoever created it. One the
+      // statement drops itself, or the script creates again, is not lost; a function the script
+      // replaces afterwards does not break.
+      let dependents = context.catalog.dependents(ofColumn: column, inTable: table).filter { dependent in
+        switch dependent.effect {
+        case .refuses: return true
+        case .droppedSilently:
+          if case .constraint(_, let name) = dependent.kind, droppedBefore.contains(name) { return false }
+          return !context.catalog.isNew(dependent.origin) && !recreatedLater(dependent, context)
+        case .breaksAtRunTime: return !recreatedLater(dependent, context)
+        }
       }
       guard !dependents.isEmpty else { return nil }
       return Finding(
@@ -113,5 +125,21 @@ struct DropColumnReferenced: StatementRule {
     let untracked = listed(.breaksAtRunTime)
     if !untracked.isEmpty { parts.append("breaks \(untracked) at run time (PostgreSQL does not track it)") }
     return parts.joined(separator: "; ")
+  }
+
+  /// True when a later statement of the script creates the dependent again (same index or
+  /// constraint name, same function).
+  private func recreatedLater(_ dependent: Catalog.Dependent, _ context: StatementContext) -> Bool {
+    context.laterStatements.contains { later in
+      switch (dependent.kind, later.kind) {
+      case (.index(let key), .createIndex(let index)):
+        return index.name.map { Catalog.key(QualifiedName(schema: index.table.schema, name: $0)) } == key
+      case (.constraint(let table, let name), .alterTable(let alter)):
+        return Catalog.key(alter.relation) == table && alter.commands.contains { $0.constraint?.name == name }
+      case (.function(let key), .function(let function)):
+        return function.name.map { "function:" + Catalog.key($0) } == key
+      default: return false
+      }
+    }
   }
 }

@@ -11,7 +11,8 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
     rationale: """
       ## What it flags
       `ALTER TABLE … ADD COLUMN … NOT NULL` (or `PRIMARY KEY`) with no `DEFAULT`, on a table
-      that already exists. Generated, identity and serial columns have values and are not flagged.
+      that already exists. Generated, identity and serial columns have values and are not flagged,
+      nor is a table the same transaction emptied first (`TRUNCATE`, `DELETE` without `WHERE`).
 
       ## Why it is dangerous
       Every existing row would get NULL in the new column, so PostgreSQL refuses the statement
@@ -37,6 +38,12 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
       """,
     ],
     nonTriggering: [
+      """
+      BEGIN;
+      TRUNCATE TABLE resource_alerts;
+      ALTER TABLE resource_alerts ADD COLUMN resource text NOT NULL;
+      COMMIT;
+      """,
       "ALTER TABLE users ADD COLUMN kind text NOT NULL DEFAULT 'member';",
       "ALTER TABLE users ADD COLUMN tenant_id bigint;",
       """
@@ -47,7 +54,9 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .alterTable(let alter) = statement.kind, context.catalog.isExisting(alter.relation) else {
+    guard case .alterTable(let alter) = statement.kind, context.catalog.isExisting(alter.relation),
+      !emptiedEarlier(alter.relation, context)
+    else {
       return []
     }
     return alter.commands.compactMap { command in
@@ -62,6 +71,21 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
         help:
           "Give the column a constant DEFAULT, or add it nullable, backfill in batches, then add the NOT NULL constraint"
       )
+    }
+  }
+
+  /// True when the transaction emptied the table earlier in the script (`TRUNCATE`, or `DELETE`
+  /// without `WHERE`): no row can be in the way.
+  private func emptiedEarlier(_ table: QualifiedName, _ context: StatementContext) -> Bool {
+    guard context.state.transaction.inTransaction else { return false }
+    let key = Catalog.key(table)
+    return context.earlierStatements.contains { earlier in
+      switch earlier.kind {
+      case .truncate(let truncate): return truncate.relations.contains { Catalog.key($0) == key }
+      case .dataChange(let change):
+        return change.kind == .delete && !change.hasWhere && Catalog.key(change.table) == key
+      default: return false
+      }
     }
   }
 }
