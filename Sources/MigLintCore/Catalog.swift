@@ -612,19 +612,37 @@ package struct Catalog: Sendable {
   }
 
   /// Lower-case identifier-like words of a function body.
+  /// Also holds each `a.b` pair (a qualified name, as in `posts.id`), and `^w` for a word that
+  /// occurs unqualified (`NEW.id` names the trigger's row, not every table's `id`).
   private static func words(_ text: String) -> Set<String> {
     var words = Set<String>()
     var current: [UInt8] = []
+    // The word just before a `.`, while the next word may complete a pair.
+    var qualifier: [UInt8]?
+    var previous: [UInt8] = []
+    func finish() {
+      guard !current.isEmpty else { return }
+      words.insert(String(decoding: current, as: UTF8.self))
+      if let qualifier {
+        words.insert(String(decoding: qualifier + [0x2E] + current, as: UTF8.self))
+      } else {
+        words.insert("^" + String(decoding: current, as: UTF8.self))
+      }
+      qualifier = nil
+      previous = current
+      current.removeAll(keepingCapacity: true)
+    }
     for byte in text.utf8 {
       let lower = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
       if (lower >= 0x61 && lower <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte >= 0x80 {
         current.append(lower)
-      } else if !current.isEmpty {
-        words.insert(String(decoding: current, as: UTF8.self))
-        current.removeAll(keepingCapacity: true)
+      } else {
+        let ended = !current.isEmpty
+        finish()
+        qualifier = byte == 0x2E && ended ? previous : nil
       }
     }
-    if !current.isEmpty { words.insert(String(decoding: current, as: UTF8.self)) }
+    finish()
     return words
   }
 
@@ -712,8 +730,11 @@ package struct Catalog: Sendable {
     }
     let tableName = tables[key]?.name.name ?? String(key.split(separator: ".").last ?? "")
     for functionKey in related.functions[column.lowercased()]?.keys ?? [] {
-      guard let function = objects[functionKey], function.kind == "function", function.words.contains(tableName),
-        function.words.contains(column.lowercased())
+      // The column unqualified, or qualified with the table; `NEW.id` or `p.id` may be another's.
+      let word = column.lowercased()
+      let table = tableName.lowercased()
+      guard let function = objects[functionKey], function.kind == "function", function.words.contains(table),
+        function.words.contains("^" + word) || function.words.contains(table + "." + word)
       else { continue }
       result.append(
         Dependent(

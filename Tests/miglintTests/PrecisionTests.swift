@@ -373,3 +373,33 @@ extension PrecisionTests {
     #expect(!found.contains { $0.hasSuffix(" drop-column-referenced") }, "\(found)")
   }
 }
+
+extension PrecisionTests {
+  @Test func aPrimaryKeyReplacedInTheSameStatementAndCommonWordsInFunctionsAreNotDependents() throws {
+    let deployed = [
+      "db/0001_aggregates.up.sql": """
+      CREATE TABLE community_aggregates (id serial PRIMARY KEY, community_id int UNIQUE, comments int);
+      CREATE FUNCTION community_aggregates_comment_count() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE community_aggregates SET comments = comments + 1 WHERE community_id = NEW.id;
+        RETURN NEW;
+      END $$;
+
+      """,
+      "db/0001_aggregates.down.sql":
+        "DROP FUNCTION community_aggregates_comment_count();\nDROP TABLE community_aggregates;\n",
+    ]
+    let found = try findings(
+      [
+        "db/0002_keys.up.sql": """
+        ALTER TABLE community_aggregates
+            DROP COLUMN id,
+            ADD PRIMARY KEY (community_id),
+            DROP CONSTRAINT community_aggregates_community_id_key;
+
+        """,
+        "db/0002_keys.down.sql": "ALTER TABLE community_aggregates DROP CONSTRAINT community_aggregates_pkey;\n",
+      ], deployed: deployed, in: "db")
+    #expect(!found.contains { $0.hasSuffix(" drop-column-referenced") }, "\(found)")
+  }
+}

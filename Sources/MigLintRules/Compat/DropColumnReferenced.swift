@@ -78,6 +78,8 @@ struct DropColumnReferenced: StatementRule {
     guard case .alterTable(let alter) = statement.kind, alter.objectType == "table" else { return [] }
     let table = Catalog.key(alter.relation)
     var droppedBefore = Set<String>()
+    // A statement or script that adds a primary key replaces the one the column takes along.
+    let replacesPrimaryKey = ([statement] + context.laterStatements).contains { addsPrimaryKey($0, to: table) }
     return alter.commands.compactMap { command in
       if command.subtype.hasPrefix("DropConstraint"), let name = command.name { droppedBefore.insert(name) }
       guard command.subtype == "DropColumn", let column = command.name else { return nil }
@@ -89,7 +91,12 @@ struct DropColumnReferenced: StatementRule {
         switch dependent.effect {
         case .refuses: return true
         case .droppedSilently:
-          if case .constraint(_, let name) = dependent.kind, droppedBefore.contains(name) { return false }
+          if case .constraint(_, let name) = dependent.kind {
+            if droppedBefore.contains(name) { return false }
+            if replacesPrimaryKey, context.catalog.table(alter.relation)?.constraint(name)?.kind == .primaryKey {
+              return false
+            }
+          }
           return !context.catalog.isNew(dependent.origin) && !recreatedLater(dependent, context)
         case .breaksAtRunTime: return !recreatedLater(dependent, context)
         }
@@ -141,5 +148,10 @@ struct DropColumnReferenced: StatementRule {
       default: return false
       }
     }
+  }
+
+  private func addsPrimaryKey(_ statement: Statement, to table: String) -> Bool {
+    guard case .alterTable(let alter) = statement.kind, Catalog.key(alter.relation) == table else { return false }
+    return alter.commands.contains { $0.constraint?.kind == .primaryKey || $0.column?.has(.primaryKey) == true }
   }
 }
