@@ -13,7 +13,8 @@ struct DropColumnReferenced: StatementRule {
       replayed in order) says something else uses. The message lists each dependent object with
       the file and line that created it. An index or constraint that the same statement drops
       first, or that the script creates again afterwards, is not lost, and a function the script
-      replaces afterwards does not break: neither is reported.
+      replaces afterwards does not break: neither is reported. Nor is an index or constraint
+      (other than the primary key) on the dropped column alone: it has no use without it.
 
       ## Why it is dangerous
       Two outcomes, both bad:
@@ -98,6 +99,7 @@ struct DropColumnReferenced: StatementRule {
             }
           }
           return !context.catalog.isNew(dependent.origin) && !recreatedLater(dependent, context)
+            && !coversOnly(column, dependent, context.catalog)
         case .breaksAtRunTime: return !recreatedLater(dependent, context)
         }
       }
@@ -153,5 +155,22 @@ struct DropColumnReferenced: StatementRule {
   private func addsPrimaryKey(_ statement: Statement, to table: String) -> Bool {
     guard case .alterTable(let alter) = statement.kind, Catalog.key(alter.relation) == table else { return false }
     return alter.commands.contains { $0.constraint?.kind == .primaryKey || $0.column?.has(.primaryKey) == true }
+  }
+
+  /// True for an index or constraint about the dropped column alone (other than the primary
+  /// key): it has no use without the column, so losing it loses nothing.
+  private func coversOnly(_ column: String, _ dependent: Catalog.Dependent, _ catalog: Catalog) -> Bool {
+    switch dependent.kind {
+    case .index(let key):
+      guard let index = catalog.indexes[key] else { return false }
+      return index.columns.allSatisfy { $0 == column } && index.expressionColumns.allSatisfy { $0 == column }
+    case .constraint(let table, let name):
+      guard let constraint = catalog.tables[table]?.constraint(name), constraint.kind != .primaryKey else {
+        return false
+      }
+      return constraint.columns.allSatisfy { $0 == column }
+    default:
+      return false
+    }
   }
 }
