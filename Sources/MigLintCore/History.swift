@@ -60,10 +60,15 @@ extension Linter {
     let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert)
     var claimed = [Bool](repeating: false, count: set.files.count)
     var empty: [(migration: Migration, script: MigrationScript)] = []
+    // The model before the first migration of a revert group, and where that group starts.
+    var groupStart: (number: Int, catalog: Catalog)?
     for (number, migration) in set.migrations.enumerated() where number >= start {
       if number == checkpointAt { checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog)) }
+      if let group = migration.revertGroup, groupStart == nil || set.migrations[number - 1].revertGroup != group {
+        groupStart = checksRevert ? (number, catalog) : nil
+      }
       let upStamp = 2 * number
-      let checksRevert = checksRevert && !migration.down.isEmpty
+      let checksRevert = checksRevert && !migration.down.isEmpty && migration.revertGroup == nil
       if checksRevert { catalog.beginJournal() }
       catalog.newSince = min(upStamp, pendingStamp)
       catalog.origin.stamp = upStamp
@@ -82,6 +87,20 @@ extension Linter {
         empty.append((migration, script))
       }
       let upJournal = checksRevert ? catalog.endJournal() : nil
+      defer {
+        if let group = migration.revertGroup, let begin = groupStart,
+          number + 1 == set.migrations.count || set.migrations[number + 1].revertGroup != group
+        {
+          // Only a whole group can be compared.
+          if number - begin.number + 1 == group.size,
+            let (file, finding) = groupRevertFinding(
+              set.migrations[begin.number...number], before: begin.catalog, catalog, set, parsed)
+          {
+            raw[file].append((HistoryRuleID.downDoesNotRevert, finding))
+          }
+          groupStart = nil
+        }
+      }
       guard !migration.down.isEmpty else { continue }
       // The down runs against the schema after the up; the history goes on from the up.
       catalog.beginJournal()
@@ -224,11 +243,7 @@ extension Linter {
       if old == nil, let new { leftOver.append("\(new.kind) `\(new.name)`") }
       if let old, new == nil { missing.append("\(old.kind) `\(old.name)`") }
     }
-    guard !leftOver.isEmpty || !missing.isEmpty || !changed.isEmpty else { return nil }
-    var parts: [String] = []
-    if !leftOver.isEmpty { parts.append("left over: " + HistoryDiff.list(leftOver)) }
-    if !missing.isEmpty { parts.append("missing: " + HistoryDiff.list(missing)) }
-    if !changed.isEmpty { parts.append("changed: " + HistoryDiff.list(changed)) }
+    guard let differences = HistoryDiff.summary(leftOver, missing, changed) else { return nil }
     let script = migration.down[0]
     let file = parsed(script.file)
     let first = file?.statements.first { script.contains($0.range.start) }
@@ -236,13 +251,76 @@ extension Linter {
     return Finding(
       at: range,
       message:
-        "Down migration of \(migration.version) does not give back the schema from before its up (\(parts.joined(separator: "; ")))",
+        "Down migration of \(migration.version) does not give back the schema from before its up (\(differences))",
       help: "Make the down undo exactly what the up does, in reverse order")
+  }
+}
+
+extension Linter {
+  /// Runs the downs of a revert group, in version order, on the model after its ups, and
+  /// compares the result with the model before the group.
+  fileprivate func groupRevertFinding(
+    _ group: ArraySlice<Migration>, before: Catalog, _ after: Catalog, _ set: MigrationSet,
+    _ parsed: (Int) -> ParsedFile?
+  ) -> (file: Int, finding: Finding)? {
+    guard let firstDown = group.lazy.flatMap(\.down).first else { return nil }
+    var reverted = after
+    var mode = RunMode()
+    mode.rules = false
+    var parsesCleanly = true
+    for script in group.flatMap(\.down) {
+      guard let file = parsed(script.file) else { return nil }
+      parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
+      var state = MigrationState()
+      var ignored: [(id: String, finding: Finding)] = []
+      for index in file.statements.indices where script.contains(file.statements[index].range.start) {
+        run(file, index, &reverted, &state, mode: mode, into: &ignored)
+      }
+    }
+    guard parsesCleanly else { return nil }
+    var leftOver: [String] = []
+    var missing: [String] = []
+    var changed: [String] = []
+    for key in Set(before.tables.keys).union(reverted.tables.keys).sorted() {
+      HistoryDiff.tables(before.tables[key], reverted.tables[key], &leftOver, &missing, &changed)
+    }
+    func existence<Value>(_ old: [String: Value], _ new: [String: Value], _ name: (Value) -> String) {
+      for key in Set(old.keys).union(new.keys).sorted() {
+        if old[key] == nil, let value = new[key] { leftOver.append(name(value)) }
+        if let value = old[key], new[key] == nil { missing.append(name(value)) }
+      }
+    }
+    existence(before.indexes, reverted.indexes) { "index `\($0.name)`" }
+    existence(before.views, reverted.views) { "\($0.kindName) `\($0.name)`" }
+    existence(before.objects, reverted.objects) { "\($0.kind) `\($0.name)`" }
+    guard let differences = HistoryDiff.summary(leftOver, missing, changed),
+      let first = group.first, let last = group.last
+    else { return nil }
+    let range =
+      parsed(firstDown.file)?.statements.first { firstDown.contains($0.range.start) }?.range
+      ?? SourceRange(start: 0, end: 0)
+    return (
+      firstDown.file,
+      Finding(
+        at: range,
+        message:
+          "The downs of migrations \(first.version) to \(last.version), which revert together, do not give back the schema from before their ups (\(differences))",
+        help: "Make the group's downs undo exactly what its ups do")
+    )
   }
 }
 
 /// Differences between two versions of the schema model, for `down-does-not-revert-up`.
 enum HistoryDiff {
+  /// "left over: …; missing: …; changed: …", or nil when nothing differs.
+  static func summary(_ leftOver: [String], _ missing: [String], _ changed: [String]) -> String? {
+    var parts: [String] = []
+    if !leftOver.isEmpty { parts.append("left over: " + list(leftOver)) }
+    if !missing.isEmpty { parts.append("missing: " + list(missing)) }
+    if !changed.isEmpty { parts.append("changed: " + list(changed)) }
+    return parts.isEmpty ? nil : parts.joined(separator: "; ")
+  }
+
   static func tables(
     _ old: Catalog.Table?, _ new: Catalog.Table?, _ leftOver: inout [String], _ missing: inout [String],
     _ changed: inout [String]

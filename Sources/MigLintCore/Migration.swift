@@ -90,6 +90,20 @@ package struct Migration: Hashable, Sendable {
   package var down: [MigrationScript]
   /// After the last deployed migration (a deploy record is known and does not list it).
   package var isPending: Bool
+  /// Set when the migration's down does not undo its own up but the group's downs together undo
+  /// the group's ups (ory's popx splits one change into numbered parts this way).
+  package var revertGroup: RevertGroup?
+
+  /// Consecutive migrations that revert only together.
+  package struct RevertGroup: Hashable, Sendable {
+    package var key: String
+    package var size: Int
+
+    package init(key: String, size: Int) {
+      self.key = key
+      self.size = size
+    }
+  }
 
   package init(version: String, name: String, up: [MigrationScript], down: [MigrationScript], isPending: Bool = false) {
     self.version = version

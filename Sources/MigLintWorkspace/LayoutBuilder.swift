@@ -42,6 +42,30 @@ extension Layouts {
       }
       reportDuplicateVersions()
       if hasDowns { reportMissingDowns() }
+      if tool == .pop { groupSplitMigrations() }
+    }
+
+    /// popx writes one change as numbered parts: `<14-digit timestamp><6-digit part>`. Their
+    /// downs are numbered in another order than their ups, so only the parts together revert.
+    mutating func groupSplitMigrations() {
+      func key(_ migration: Migration) -> String? {
+        let version = migration.version
+        guard version.utf8.count == 20, version.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        return String(version.prefix(14))
+      }
+      var start = 0
+      while start < migrations.count {
+        var end = start + 1
+        if let group = key(migrations[start]) {
+          while end < migrations.count, key(migrations[end]) == group { end += 1 }
+          if end - start > 1 {
+            for index in start..<end {
+              migrations[index].revertGroup = Migration.RevertGroup(key: group, size: end - start)
+            }
+          }
+        }
+        start = end
+      }
     }
 
     // MARK: - Transactions

@@ -403,3 +403,32 @@ extension PrecisionTests {
     #expect(!found.contains { $0.hasSuffix(" drop-column-referenced") }, "\(found)")
   }
 }
+
+extension PrecisionTests {
+  /// popx splits one change into numbered parts whose downs undo the parts in another order.
+  @Test func splitPopMigrationsRevertAsAGroup() throws {
+    let files = [
+      "migrations/20210410175418000000_network.postgres.up.sql": "ALTER TABLE flows ADD COLUMN nid uuid;\n",
+      "migrations/20210410175418000000_network.postgres.down.sql": "DROP INDEX flows_nid_idx;\n",
+      "migrations/20210410175418000001_network.postgres.up.sql": "CREATE INDEX flows_nid_idx ON flows (nid);\n",
+      "migrations/20210410175418000001_network.postgres.down.sql": "ALTER TABLE flows DROP COLUMN nid;\n",
+      "migrations/20210410175418000000_network.mysql.up.sql": "ALTER TABLE flows ADD COLUMN nid char(36);\n",
+      "migrations/20210410175418000000_network.mysql.down.sql": "ALTER TABLE flows DROP COLUMN nid;\n",
+      "migrations/20210512000000000000_seen.postgres.up.sql": "ALTER TABLE flows ALTER COLUMN seen DROP NOT NULL;\n",
+      "migrations/20210512000000000000_seen.postgres.down.sql": "ALTER TABLE flows ALTER COLUMN seen DROP NOT NULL;\n",
+      "migrations/20210512000000000001_seen.postgres.up.sql": "\n",
+      "migrations/20210512000000000001_seen.postgres.down.sql": "UPDATE flows SET seen = now() WHERE seen IS NULL;\n",
+    ]
+    let deployed = [
+      "migrations/20200101000000000000_flows.postgres.up.sql":
+        "CREATE TABLE flows (id uuid PRIMARY KEY, seen timestamptz NOT NULL);\n",
+      "migrations/20200101000000000000_flows.postgres.down.sql": "DROP TABLE flows;\n",
+    ]
+    let found = try findings(files, deployed: deployed, in: "migrations", messages: true)
+    let reverts = found.filter { $0.contains("down-does-not-revert-up") }
+    // The first group reverts as a whole; the second never restores NOT NULL.
+    #expect(reverts.count == 1, "\(found)")
+    #expect(reverts.first?.contains("20210512000000000000 to 20210512000000000001") == true)
+    #expect(reverts.first?.contains("`flows.seen` is nullable now") == true)
+  }
+}

@@ -13,7 +13,11 @@ struct DownDoesNotRevertUp: EngineRule {
       back the schema from before the up. The message names what is left over (a column the down
       forgot), what is missing (a table the down dropped that the up did not create) and what
       changed (a type or NOT NULL the down did not restore). Empty downs (the "cannot be reverted"
-      convention) and migrations with syntax errors are not compared.
+      convention) and migrations with syntax errors are not compared. What PostgreSQL drops on
+      its own (a materialized view's indexes, indexes on a dropped column, partition indexes of
+      a dropped parent index) needs no down of its own. pop migrations split into numbered parts
+      (`<timestamp><6-digit part>`, as ory's popx writes them) are compared as one group: all
+      their ups, then all their downs in version order.
 
       ## Why it is dangerous
       A rollback that leaves objects behind makes the next deploy of the same migration fail
