@@ -432,3 +432,25 @@ extension PrecisionTests {
     #expect(reverts.first?.contains("`flows.seen` is nullable now") == true)
   }
 }
+
+extension PrecisionTests {
+  @Test func aCheckOnColumnsTheStatementDropsTogetherIsNotLost() throws {
+    let deployed = [
+      "prisma/migrations/20231221101005_templates/migration.sql": """
+      CREATE TABLE "Field" ("id" serial PRIMARY KEY, "documentId" int, "templateId" int, "envelopeId" text);
+      ALTER TABLE "Field" ADD CONSTRAINT "Field_templateId_documentId_check" CHECK ("templateId" IS NULL OR "documentId" IS NULL);
+
+      """,
+      "prisma/migrations/migration_lock.toml": "provider = \"postgresql\"\n",
+    ]
+    let found = try findings(
+      [
+        "prisma/migrations/20250918070645_envelopes/migration.sql": """
+        ALTER TABLE "Field" DROP COLUMN "documentId",
+        DROP COLUMN "templateId";
+
+        """
+      ], deployed: deployed, in: "prisma/migrations")
+    #expect(!found.contains { $0.hasSuffix(" drop-column-referenced") }, "\(found)")
+  }
+}

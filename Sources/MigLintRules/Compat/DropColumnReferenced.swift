@@ -14,7 +14,8 @@ struct DropColumnReferenced: StatementRule {
       the file and line that created it. An index or constraint that the same statement drops
       first, or that the script creates again afterwards, is not lost, and a function the script
       replaces afterwards does not break: neither is reported. Nor is an index or constraint
-      (other than the primary key) on the dropped column alone: it has no use without it.
+      (other than the primary key) only on columns the statement drops: it has no use without
+      them.
 
       ## Why it is dangerous
       Two outcomes, both bad:
@@ -79,6 +80,7 @@ struct DropColumnReferenced: StatementRule {
     guard case .alterTable(let alter) = statement.kind, alter.objectType == "table" else { return [] }
     let table = Catalog.key(alter.relation)
     var droppedBefore = Set<String>()
+    let droppedColumns = Set(alter.commands.filter { $0.subtype == "DropColumn" }.compactMap(\.name))
     // A statement or script that adds a primary key replaces the one the column takes along.
     let replacesPrimaryKey = ([statement] + context.laterStatements).contains { addsPrimaryKey($0, to: table) }
     return alter.commands.compactMap { command in
@@ -99,7 +101,7 @@ struct DropColumnReferenced: StatementRule {
             }
           }
           return !context.catalog.isNew(dependent.origin) && !recreatedLater(dependent, context)
-            && !coversOnly(column, dependent, context.catalog)
+            && !coversOnly(droppedColumns, dependent, context.catalog)
         case .breaksAtRunTime: return !recreatedLater(dependent, context)
         }
       }
@@ -157,18 +159,19 @@ struct DropColumnReferenced: StatementRule {
     return alter.commands.contains { $0.constraint?.kind == .primaryKey || $0.column?.has(.primaryKey) == true }
   }
 
-  /// True for an index or constraint about the dropped column alone (other than the primary
-  /// key): it has no use without the column, so losing it loses nothing.
-  private func coversOnly(_ column: String, _ dependent: Catalog.Dependent, _ catalog: Catalog) -> Bool {
+  /// True for an index or constraint only about columns the statement drops (other than the
+  /// primary key): it has no use without them, so losing it loses nothing.
+  private func coversOnly(_ columns: Set<String>, _ dependent: Catalog.Dependent, _ catalog: Catalog) -> Bool {
     switch dependent.kind {
     case .index(let key):
       guard let index = catalog.indexes[key] else { return false }
-      return index.columns.allSatisfy { $0 == column } && index.expressionColumns.allSatisfy { $0 == column }
+      return index.columns.allSatisfy { $0.map(columns.contains) ?? true }
+        && index.expressionColumns.allSatisfy(columns.contains)
     case .constraint(let table, let name):
       guard let constraint = catalog.tables[table]?.constraint(name), constraint.kind != .primaryKey else {
         return false
       }
-      return constraint.columns.allSatisfy { $0 == column }
+      return constraint.columns.allSatisfy(columns.contains)
     default:
       return false
     }
