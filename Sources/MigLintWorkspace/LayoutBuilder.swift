@@ -509,6 +509,11 @@ extension Layouts {
               severity: .info)))
         return
       }
+      // Where downs are optional, a missing one is worth a word only against a convention: when
+      // nearly every migration has one.
+      if [.pop, .goose].contains(tool), versioned.filter({ !$0.down.isEmpty }).count * 10 < versioned.count * 9 {
+        return
+      }
       for migration in versioned where migration.down.isEmpty {
         guard let script = migration.up.first,
           !findings.contains(where: { $0.file == script.file && $0.ruleID == HistoryRuleID.missingDown })

@@ -454,3 +454,55 @@ extension PrecisionTests {
     #expect(!found.contains { $0.hasSuffix(" drop-column-referenced") }, "\(found)")
   }
 }
+
+extension PrecisionTests {
+  @Test func replacementsInTheSameStatementOrScriptAreNotLosses() throws {
+    let deployed = [
+      "db/0001_schema.up.sql": """
+      CREATE TABLE collections (collection_id serial PRIMARY KEY, name text);
+      CREATE TABLE runs (id text NOT NULL, "workflowRunId" text, CONSTRAINT runs_pkey PRIMARY KEY (id));
+      CREATE TABLE instance_block (person_id int, instance_id int);
+      CREATE TABLE instance_actions (person_id int, instance_id int, blocked_at timestamptz);
+
+      """,
+      "db/0001_schema.down.sql": "DROP TABLE instance_actions, instance_block, runs, collections;\n",
+    ]
+    let found = try findings(
+      [
+        "db/0002_rekey.up.sql": """
+        BEGIN;
+        ALTER TABLE collections ALTER collection_id DROP DEFAULT;
+        DROP SEQUENCE collections_collection_id_seq;
+        ALTER TABLE collections ALTER collection_id ADD GENERATED ALWAYS AS IDENTITY (RESTART 1000);
+        COMMIT;
+        ALTER TABLE runs DROP CONSTRAINT runs_pkey, ADD COLUMN uid uuid NOT NULL DEFAULT gen_random_uuid(),
+          ADD CONSTRAINT runs_pkey PRIMARY KEY (uid);
+        ALTER TABLE runs DROP COLUMN "workflowRunId", ADD COLUMN "workflowRunId" uuid;
+        INSERT INTO instance_actions (person_id, instance_id, blocked_at) SELECT person_id, instance_id, now() FROM instance_block;
+        DROP TABLE instance_block;
+
+        """,
+        "db/0002_rekey.down.sql": "SELECT 1;\n",
+      ], deployed: deployed, in: "db", messages: true)
+    let up = found.filter { $0.hasPrefix("db/0002_rekey.up.sql") }
+    #expect(!up.contains { $0.contains(" drop-object: ") }, "\(up)")
+    #expect(
+      up.contains { $0.contains("drop-column: Dropping and adding column `runs`.`workflowRunId` again empties it") })
+    #expect(up.contains { $0.contains("drop-table: ") && $0.contains("its rows were copied on line 9") })
+  }
+
+  @Test func gooseDownsAreOptionalUnlessTheDirectoryAlwaysWritesThem() throws {
+    var files: [String: String] = [:]
+    for number in 1...10 {
+      let down = number == 10 ? "" : "-- +goose Down\nDROP TABLE t\(number);\n"
+      files[String(format: "migrations/%05d_t%d.sql", number, number)] =
+        "-- +goose Up\nCREATE TABLE t\(number) (id bigint PRIMARY KEY);\n" + down
+    }
+    #expect(
+      try findings(files).filter { $0.hasSuffix(" missing-down-migration") } == [
+        "migrations/00010_t10.sql:2 missing-down-migration"
+      ])
+    files["migrations/00009_t9.sql"] = "-- +goose Up\nCREATE TABLE t9 (id bigint PRIMARY KEY);\n"
+    #expect(try findings(files).filter { $0.hasSuffix(" missing-down-migration") }.isEmpty)
+  }
+}

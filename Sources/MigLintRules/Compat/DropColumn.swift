@@ -48,6 +48,18 @@ struct DropColumn: StatementRule {
       // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
       // old`) is not lost.
       let copy = context.earlierStatements.last { copies(column, of: alter.relation, $0, context) }
+      // Dropped and added again in the same statement: the column stays, its values do not.
+      if alter.commands.contains(where: { $0.subtype == "AddColumn" && $0.column?.name == column }) {
+        return Finding(
+          at: SourceRange(
+            start: context.identifier(column, in: command.range)?.start ?? command.range.start,
+            end: command.range.end),
+          message:
+            "Dropping and adding column \(alter.relation.column(column)) again empties it: every row loses its value, and running code reads NULL or the new default",
+          help:
+            "Change the type with `ALTER COLUMN … TYPE … USING …`, or add a new column, backfill it, then drop the old one",
+          lock: LockAcquisition(.accessExclusive, on: alter.relation))
+      }
       let data =
         copy.map { "; its data was copied on line \(context.file.source.line(of: $0.range.start))" }
         ?? ", and its data is lost"

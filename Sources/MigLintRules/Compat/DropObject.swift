@@ -78,6 +78,7 @@ struct DropObject: StatementRule {
       let catalogKind = drop.objectType == "procedure" || drop.objectType == "routine" ? "function" : drop.objectType
       let existing = drop.objects.filter { name in
         !context.catalog.isNewObject(catalogKind, name) && !recreatedLater(catalogKind, name, context)
+          && !(catalogKind == "sequence" && isReplacedSerialSequence(name, context))
       }
       guard !existing.isEmpty else { return [] }
       let names = existing.map { "`\($0)`" }.joined(separator: ", ")
@@ -88,11 +89,13 @@ struct DropObject: StatementRule {
           help: "Deploy code that no longer uses the \(kind) first, then drop it in a later release")
       ]
     case .alterTable(let alter):
-      return alter.commands.compactMap { command -> Finding? in
+      return alter.commands.enumerated().compactMap { position, command -> Finding? in
+        // The statement's own later subcommands, then the script's later statements.
+        let after = [alter.commands[(position + 1)...].map { $0 }] + laterAlters(of: alter.relation, context)
         switch command.subtype {
         case "DropConstraint":
           guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation),
-            !constraintAddedLater(name, on: alter.relation, context)
+            !after.joined().contains(where: { $0.subtype.hasPrefix("AddConstraint") && $0.constraint?.name == name })
           else { return nil }
           return Finding(
             at: command.range,
@@ -102,7 +105,7 @@ struct DropObject: StatementRule {
         case "ColumnDefault" where command.defaultExpression == nil:
           // ALTER COLUMN … DROP DEFAULT (SET DEFAULT carries its expression).
           guard let name = command.name, context.catalog.isExistingColumn(name, of: alter.relation),
-            !defaultSetLater(name, of: alter.relation, context)
+            !after.joined().contains(where: { givesValues($0, to: name) })
           else { return nil }
           return Finding(
             at: SourceRange(
@@ -147,23 +150,32 @@ struct DropObject: StatementRule {
     }
   }
 
-  private func constraintAddedLater(_ name: String, on table: QualifiedName, _ context: StatementContext) -> Bool {
-    context.laterStatements.contains { later in
+  /// The subcommands of the script's later `ALTER TABLE`s of `table`, statement by statement.
+  private func laterAlters(of table: QualifiedName, _ context: StatementContext) -> [[AlterTableCommand]] {
+    context.laterStatements.compactMap { later in
       guard case .alterTable(let alter) = later.kind, Catalog.key(alter.relation) == Catalog.key(table) else {
-        return false
+        return nil
       }
-      return alter.commands.contains { $0.subtype.hasPrefix("AddConstraint") && $0.constraint?.name == name }
+      return alter.commands
     }
   }
 
-  private func defaultSetLater(_ column: String, of table: QualifiedName, _ context: StatementContext) -> Bool {
-    context.laterStatements.contains { later in
-      guard case .alterTable(let alter) = later.kind, Catalog.key(alter.relation) == Catalog.key(table) else {
-        return false
-      }
+  /// True when `command` gives `column` values again: a new default, or an identity.
+  private func givesValues(_ command: AlterTableCommand, to column: String) -> Bool {
+    guard command.name == column else { return false }
+    return (command.subtype == "ColumnDefault" && command.defaultExpression != nil) || command.subtype == "AddIdentity"
+  }
+
+  /// True for `<table>_<column>_seq`, the sequence of a serial column whose default an earlier
+  /// statement of the script dropped: the column is being re-keyed (to an identity, say).
+  private func isReplacedSerialSequence(_ name: QualifiedName, _ context: StatementContext) -> Bool {
+    context.earlierStatements.contains { earlier in
+      guard case .alterTable(let alter) = earlier.kind else { return false }
       return alter.commands.contains { command in
-        command.subtype == "ColumnDefault" && command.name == column && command.defaultExpression != nil
+        command.subtype == "ColumnDefault" && command.defaultExpression == nil
+          && command.name.map { "\(alter.relation.name)_\($0)_seq" } == name.name
       }
     }
   }
+
 }

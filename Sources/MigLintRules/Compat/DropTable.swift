@@ -36,10 +36,25 @@ struct DropTable: StatementRule {
     let existing = drop.objects.filter { context.catalog.isExisting($0) }
     guard let first = existing.first else { return [] }
     let names = existing.map { "`\($0)`" }.joined(separator: ", ")
+    // An `INSERT … SELECT … FROM` the table earlier in the script moved its rows elsewhere.
+    let copy = context.earlierStatements.last { earlier in
+      guard case .dataChange(let change) = earlier.kind, change.kind == .insert,
+        context.file.keyword("SELECT", in: earlier) != nil
+      else { return false }
+      return earlier.tokens.contains { index in
+        let token = context.file.tokens[index]
+        guard token.kind == Token.Kind.identifier || token.isKeyword else { return false }
+        let text = context.file.text(token.range)
+        return existing.contains { $0.name == text || (!text.hasPrefix("\"") && $0.name == text.lowercased()) }
+      }
+    }
+    let data =
+      copy.map { "; its rows were copied on line \(context.file.source.line(of: $0.range.start))" }
+      ?? ", and its data is lost"
     return [
       Finding(
         at: statement.range,
-        message: "Dropping table \(names) breaks running code that still uses it, and its data is lost",
+        message: "Dropping table \(names) breaks running code that still uses it\(data)",
         help: "Deploy code that no longer uses the table first, back it up, then drop it in a later release",
         lock: LockAcquisition(.accessExclusive, on: first))
     ]

@@ -15,8 +15,8 @@ struct MissingDownMigration: EngineRule {
       Drizzle). Also a down marker indented by mistake (`  -- migrate:down`), which the tool
       ignores. An empty down file or section is the "cannot be reverted" convention and counts.
       A directory where no migration has a down is forward-only by choice: one **info** note on
-      its first migration instead of a warning a file, and none for pop and goose, whose downs
-      are optional.
+      its first migration instead of a warning a file. For pop and goose, whose downs are
+      optional, a missing down is reported only where at least nine in ten migrations have one.
 
       ## Why it is dangerous
       When the deploy goes wrong there is no scripted way back: the rollback is improvised under
