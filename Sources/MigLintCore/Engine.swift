@@ -381,7 +381,7 @@ package struct Linter: Sendable {
       state.transaction.locks[key] = held
       // A view's lock is held by no long work: the table's is what queues traffic.
       if lock.mode == .accessExclusive, state.transaction.firstAccessExclusive == nil,
-        !catalog.isView(lock.relation), !statement.dropsView
+        !catalog.isView(lock.relation), !statement.dropsView, !statement.isLockTable
       {
         state.transaction.firstAccessExclusive = held
       }

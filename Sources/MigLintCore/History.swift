@@ -220,10 +220,22 @@ extension Linter {
       if let recorded = up[key] { return recorded }
       return down[key] ?? nil
     }
+    // `DROP COLUMN IF EXISTS` of a column the model never saw: it may have existed, and a
+    // down that adds it back restores it.
+    var maybeDropped = Set<String>()
+    for script in migration.up {
+      guard let file = parsed(script.file) else { continue }
+      for statement in file.statements where script.contains(statement.range.start) {
+        guard case .alterTable(let alter) = statement.kind else { continue }
+        for command in alter.commands where command.subtype == "DropColumn" && command.missingOk {
+          if let name = command.name { maybeDropped.insert(Catalog.key(alter.relation) + "/" + name) }
+        }
+      }
+    }
     for key in Set(upJournal.tables.keys).union(downJournal.tables.keys).sorted() {
       let old = before(key, upJournal.tables, downJournal.tables)
       let new = catalog.tables[key]
-      HistoryDiff.tables(old, new, &leftOver, &missing, &changed)
+      HistoryDiff.tables(old, new, &leftOver, &missing, &changed, maybeExisted: maybeDropped)
     }
     for key in Set(upJournal.indexes.keys).union(downJournal.indexes.keys).sorted() {
       let old = before(key, upJournal.indexes, downJournal.indexes)
@@ -321,9 +333,10 @@ enum HistoryDiff {
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
 
+  /// `maybeExisted`: "<table key>/<column>" of columns that may have existed before unseen.
   static func tables(
     _ old: Catalog.Table?, _ new: Catalog.Table?, _ leftOver: inout [String], _ missing: inout [String],
-    _ changed: inout [String]
+    _ changed: inout [String], maybeExisted: Set<String> = []
   ) {
     switch (old, new) {
     case (nil, nil):
@@ -331,14 +344,17 @@ enum HistoryDiff {
     case (nil, let new?):
       // The model started an entry for a table that predates the history: compare with empty.
       if new.origin == nil {
-        tables(Catalog.Table(name: new.name, columns: [], origin: nil), new, &leftOver, &missing, &changed)
+        tables(
+          Catalog.Table(name: new.name, columns: [], origin: nil), new, &leftOver, &missing, &changed,
+          maybeExisted: maybeExisted)
       } else {
         leftOver.append("table `\(new.name)`")
       }
     case (let old?, nil):
       missing.append("table `\(old.name)`")
     case (let old?, let new?):
-      for column in new.columns where old.column(column.name) == nil {
+      for column in new.columns
+      where old.column(column.name) == nil && !maybeExisted.contains(Catalog.key(new.name) + "/" + column.name) {
         leftOver.append("column `\(new.name).\(column.name)`")
       }
       for column in old.columns {

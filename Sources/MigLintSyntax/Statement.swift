@@ -411,6 +411,12 @@ package struct Statement: Hashable, Sendable {
   /// it): what it creates enters the schema model, but no rule looks at it.
   package var isRecovered: Bool = false
 
+  /// An explicit `LOCK TABLE` (the lock is the point of the statement; `lock-table` reports it).
+  package var isLockTable: Bool {
+    if case .lockTable = kind { return true }
+    return false
+  }
+
   /// `DROP VIEW` or `DROP MATERIALIZED VIEW`.
   package var dropsView: Bool {
     guard case .drop(let drop) = kind else { return false }

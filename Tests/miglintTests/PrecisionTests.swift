@@ -506,3 +506,51 @@ extension PrecisionTests {
     #expect(try findings(files).filter { $0.hasSuffix(" missing-down-migration") }.isEmpty)
   }
 }
+
+extension PrecisionTests {
+  @Test func keysCoveredByANewPrimaryKeyAndColumnsDroppedIfTheyExistedAreNotLosses() throws {
+    let deployed = [
+      "migrations/00001_init.sql": """
+      -- +goose Up
+      CREATE TABLE person_post (id serial PRIMARY KEY, person_id int, post_id int, UNIQUE (person_id, post_id));
+      CREATE TABLE limits (tenant_id uuid, resource text);
+      CREATE TABLE log_entry (id bigint PRIMARY KEY);
+      -- +goose Down
+      DROP TABLE log_entry, limits, person_post;
+
+      """
+    ]
+    let found = try findings(
+      [
+        "migrations/00002_keys.sql": """
+        -- +goose Up
+        ALTER TABLE person_post
+            DROP COLUMN id,
+            ADD PRIMARY KEY (person_id, post_id),
+            DROP CONSTRAINT person_post_person_id_post_id_key;
+        -- +goose Down
+        -- The ids are gone: not reverted.
+
+        """,
+        "migrations/00003_limits.sql": """
+        -- +goose Up
+        LOCK TABLE limits IN ACCESS EXCLUSIVE MODE;
+        DELETE FROM limits WHERE resource = 'WORKFLOW_RUN';
+        -- +goose Down
+        SELECT 1;
+
+        """,
+        "migrations/00004_log.sql": """
+        -- +goose Up
+        ALTER TABLE log_entry ADD COLUMN user_message text, DROP COLUMN IF EXISTS readable_summary;
+        -- +goose Down
+        ALTER TABLE log_entry DROP COLUMN user_message, ADD COLUMN readable_summary text;
+
+        """,
+      ], deployed: deployed, in: "migrations")
+    for rule in ["drop-object", "statements-after-access-exclusive", "down-does-not-revert-up"] {
+      #expect(!found.contains { $0.hasSuffix(" " + rule) }, "\(rule): \(found)")
+    }
+    #expect(found.contains("migrations/00003_limits.sql:2 lock-table"))
+  }
+}

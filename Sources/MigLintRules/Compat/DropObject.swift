@@ -95,7 +95,8 @@ struct DropObject: StatementRule {
         switch command.subtype {
         case "DropConstraint":
           guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation),
-            !after.joined().contains(where: { $0.subtype.hasPrefix("AddConstraint") && $0.constraint?.name == name })
+            !after.joined().contains(where: { $0.subtype.hasPrefix("AddConstraint") && $0.constraint?.name == name }),
+            !keyCoveredElsewhere(name, of: alter, skipping: position, context)
           else { return nil }
           return Finding(
             at: command.range,
@@ -147,6 +148,22 @@ struct DropObject: StatementRule {
       default: created = nil
       }
       return created.map(Catalog.key) == key
+    }
+  }
+
+  /// True when the dropped constraint is a unique key or primary key whose columns another key
+  /// added by this statement or a later one covers (`ADD PRIMARY KEY (a, b)` with `DROP
+  /// CONSTRAINT t_a_b_key`): nothing stops being protected.
+  private func keyCoveredElsewhere(
+    _ name: String, of alter: AlterTable, skipping position: Int, _ context: StatementContext
+  ) -> Bool {
+    guard let dropped = context.catalog.table(alter.relation)?.constraint(name),
+      dropped.kind == .unique || dropped.kind == .primaryKey
+    else { return false }
+    let others = alter.commands.enumerated().filter { $0.offset != position }.map(\.element)
+    return (others + laterAlters(of: alter.relation, context).joined()).contains { command in
+      guard let added = command.constraint, added.kind == .primaryKey || added.kind == .unique else { return false }
+      return Set(added.columns) == Set(dropped.columns)
     }
   }
 

@@ -17,7 +17,8 @@ struct StatementsAfterAccessExclusive: StatementRule {
       needs ACCESS EXCLUSIVE itself (a type change, `SET NOT NULL`) would hold it anyway and is
       not reported. Catalog-only changes (another `ADD COLUMN`,
       a rename, a view rebuilt around the change, a `DROP`) take no time and are not reported;
-      nor are transaction control and `SET`.
+      nor are transaction control and `SET`. A lock taken on purpose with `LOCK TABLE` is
+      `lock-table`'s finding, and a view's lock guards no long work: neither counts here.
 
       ## Why it is dangerous
       The lock is held until `COMMIT`: every later statement that does real work extends the time
