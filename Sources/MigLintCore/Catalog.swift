@@ -602,7 +602,8 @@ package struct Catalog: Sendable {
     case .unique: ([table] + columns + ["key"]).joined(separator: "_")
     case .foreignKey: ([table] + columns.prefix(1) + ["fkey"]).joined(separator: "_")
     case .exclusion: ([table] + columns.prefix(1) + ["excl"]).joined(separator: "_")
-    default: ([table] + columns.prefix(1) + ["check"]).joined(separator: "_")
+    // A check naming one column is `<table>_<column>_check`; one naming several, `<table>_check`.
+    default: ([table] + (columns.count == 1 ? columns : []) + ["check"]).joined(separator: "_")
     }
   }
 

@@ -419,7 +419,19 @@ package struct Linter: Sendable {
     case .createIndex(let index):
       state.transaction.alteredTables.insert(Catalog.key(index.table))
     case .rename(let rename):
-      if let relation = rename.relation { state.transaction.alteredTables.insert(Catalog.key(relation)) }
+      guard let relation = rename.relation else { break }
+      state.transaction.alteredTables.insert(Catalog.key(relation))
+      // A renamed table keeps its locks: later statements name it by its new name.
+      if rename.renameType == "table" {
+        let renamed = QualifiedName(schema: relation.schema, name: rename.newName)
+        if var held = state.transaction.locks.removeValue(forKey: Catalog.key(relation)) {
+          held.relation = renamed
+          state.transaction.locks[Catalog.key(renamed)] = held
+        }
+        if let first = state.transaction.firstAccessExclusive, catalog.same(first.relation, relation) {
+          state.transaction.firstAccessExclusive?.relation = renamed
+        }
+      }
     case .enumChange(let change) where !change.isCreate && change.renamedFrom == nil:
       state.transaction.addedEnumValues += change.values
     default:

@@ -221,6 +221,22 @@ struct LockModelServerTests {
     }
   }
 
+  /// The names PostgreSQL generates for unnamed constraints, which later statements drop by name.
+  @Test func generatedConstraintNamesMatchTheServer() throws {
+    let schema = """
+      CREATE TABLE g (id int PRIMARY KEY, a int UNIQUE, b int, c int REFERENCES g (id), CHECK (a > b), CHECK (b > 0));
+      """
+    let server = try PostgresServer()
+    _ = try server.psql(schema)
+    let onServer = Set(
+      try server.psql("SELECT conname FROM pg_constraint WHERE conrelid = 'g'::regclass;").split(separator: "\n")
+        .map(String.init))
+    var catalog = Catalog()
+    for statement in Parser.parse(try SourceFile(path: "g.sql", text: schema)).statements { catalog.apply(statement) }
+    let modelled = Set(catalog.table(QualifiedName(name: "g"))?.constraints.map(\.name) ?? [])
+    #expect(modelled == onServer)
+  }
+
   /// Whether miglint says `sql` rewrites `t`: the type-change verdict from the old type the
   /// model knows, else the rules that report a rewrite.
   private func claimsRewrite(_ sql: String, _ statement: Statement, _ catalog: Catalog) -> Bool {

@@ -573,3 +573,40 @@ extension PrecisionTests {
     #expect(found.filter { $0.hasSuffix(" unsupported-dialect") }.count == 1)
   }
 }
+
+extension PrecisionTests {
+  @Test func aCheckReplacedUnnamedAndLocksOfARenamedTableAreNotLosses() throws {
+    let deployed = [
+      "db/0001_init.up.sql": """
+      CREATE TABLE report_combined (id serial PRIMARY KEY, post_report_id int, comment_report_id int,
+        CHECK (num_nonnulls (post_report_id, comment_report_id) = 1));
+      CREATE TABLE comment_reply (id serial PRIMARY KEY, comment_id int);
+
+      """,
+      "db/0001_init.down.sql": "DROP TABLE comment_reply, report_combined;\n",
+    ]
+    let found = try findings(
+      [
+        "db/0002_next.up.sql": """
+        BEGIN;
+        ALTER TABLE report_combined
+            ADD COLUMN community_report_id int,
+            DROP CONSTRAINT report_combined_check,
+            ADD CHECK (num_nonnulls (post_report_id, comment_report_id, community_report_id) = 1);
+        ALTER TABLE comment_reply RENAME TO notification;
+        ALTER TABLE notification RENAME CONSTRAINT comment_reply_pkey TO notification_pkey;
+        COMMIT;
+
+        """,
+        "db/0002_next.down.sql": "SELECT 1;\n",
+      ], deployed: deployed, in: "db", messages: true)
+    #expect(!found.contains { $0.contains(" drop-object: ") }, "\(found)")
+    // The constraint rename locks the table renamed just before, not another busy one.
+    #expect(
+      !found.contains {
+        $0.contains(
+          "statements-after-access-exclusive: `ALTER TABLE` waits for the ACCESS EXCLUSIVE lock on `notification`")
+      },
+      "\(found)")
+  }
+}

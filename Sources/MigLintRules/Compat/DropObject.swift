@@ -95,7 +95,7 @@ struct DropObject: StatementRule {
         switch command.subtype {
         case "DropConstraint":
           guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation),
-            !after.joined().contains(where: { $0.subtype.hasPrefix("AddConstraint") && $0.constraint?.name == name }),
+            !after.joined().contains(where: { replaces($0, name, on: alter.relation, context) }),
             !keyCoveredElsewhere(name, of: alter, skipping: position, context)
           else { return nil }
           return Finding(
@@ -149,6 +149,18 @@ struct DropObject: StatementRule {
       }
       return created.map(Catalog.key) == key
     }
+  }
+
+  /// True when `command` adds the dropped constraint again: under its name, or unnamed and of
+  /// its kind (PostgreSQL then generates a name, usually the same).
+  private func replaces(
+    _ command: AlterTableCommand, _ name: String, on table: QualifiedName, _ context: StatementContext
+  )
+    -> Bool
+  {
+    guard command.subtype.hasPrefix("AddConstraint"), let added = command.constraint else { return false }
+    if added.name == name { return true }
+    return added.name == nil && context.catalog.table(table)?.constraint(name)?.kind == added.kind
   }
 
   /// True when the dropped constraint is a unique key or primary key whose columns another key
