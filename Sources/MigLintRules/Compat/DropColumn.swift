@@ -45,32 +45,30 @@ struct DropColumn: StatementRule {
       guard command.subtype == "DropColumn", let column = command.name,
         context.catalog.isExistingColumn(column, of: alter.relation)
       else { return nil }
-      // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
-      // old`) is not lost.
-      let copy = context.earlierStatements.last { copies(column, of: alter.relation, $0, context) }
+      let at = SourceRange(
+        start: context.identifier(column, in: command.range)?.start ?? command.range.start, end: command.range.end)
+      let lock = LockAcquisition(.accessExclusive, on: alter.relation)
       // Dropped and added again in the same statement: the column stays, its values do not.
       if alter.commands.contains(where: { $0.subtype == "AddColumn" && $0.column?.name == column }) {
         return Finding(
-          at: SourceRange(
-            start: context.identifier(column, in: command.range)?.start ?? command.range.start,
-            end: command.range.end),
+          at: at,
           message:
             "Dropping and adding column \(alter.relation.column(column)) again empties it: every row loses its value, and running code reads NULL or the new default",
           help:
             "Change the type with `ALTER COLUMN … TYPE … USING …`, or add a new column, backfill it, then drop the old one",
-          lock: LockAcquisition(.accessExclusive, on: alter.relation))
+          lock: lock)
       }
+      // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
+      // old`) is not lost.
+      let copy = context.earlierStatements.last { copies(column, of: alter.relation, $0, context) }
       let data =
         copy.map { "; its data was copied on line \(context.file.source.line(of: $0.range.start))" }
         ?? ", and its data is lost"
       return Finding(
-        at: SourceRange(
-          start: context.identifier(column, in: command.range)?.start ?? command.range.start,
-          end: command.range.end),
-        message:
-          "Dropping column \(alter.relation.column(column)) breaks running code that still uses it\(data)",
+        at: at,
+        message: "Dropping column \(alter.relation.column(column)) breaks running code that still uses it\(data)",
         help: "Deploy code that no longer reads or writes `\(column)` first, then drop the column in a later release",
-        lock: LockAcquisition(.accessExclusive, on: alter.relation))
+        lock: lock)
     }
   }
 
