@@ -60,13 +60,15 @@ extension Linter {
     let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert)
     var claimed = [Bool](repeating: false, count: set.files.count)
     var empty: [(migration: Migration, script: MigrationScript)] = []
-    // The model before the first migration of a revert group, and where that group starts.
-    var groupStart: (number: Int, catalog: Catalog)?
+    // Where the current revert group starts, and the model before it (to compare the group's
+    // downs with). Its downs wait for the group's last up.
+    var groupStart: (number: Int, catalog: Catalog?)?
     for (number, migration) in set.migrations.enumerated() where number >= start {
-      if number == checkpointAt { checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog)) }
-      if let group = migration.revertGroup, groupStart == nil || set.migrations[number - 1].revertGroup != group {
-        groupStart = checksRevert ? (number, catalog) : nil
+      // Inside a group the model lacks the downs still to come: no checkpoint there.
+      if number == checkpointAt, groupStart == nil {
+        checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog))
       }
+      if migration.revertGroup != nil, groupStart == nil { groupStart = (number, checksRevert ? catalog : nil) }
       let upStamp = 2 * number
       let checksRevert = checksRevert && !migration.down.isEmpty && migration.revertGroup == nil
       if checksRevert { catalog.beginJournal() }
@@ -87,19 +89,19 @@ extension Linter {
         empty.append((migration, script))
       }
       let upJournal = checksRevert ? catalog.endJournal() : nil
-      defer {
-        if let group = migration.revertGroup, let begin = groupStart,
-          number + 1 == set.migrations.count || set.migrations[number + 1].revertGroup != group
+      if let group = migration.revertGroup {
+        if number + 1 == set.migrations.count || set.migrations[number + 1].revertGroup != group, let begin = groupStart
         {
-          // Only a whole group can be compared.
-          if number - begin.number + 1 == group.size,
-            let (file, finding) = groupRevertFinding(
-              set.migrations[begin.number...number], before: begin.catalog, catalog, set, parsed)
-          {
-            raw[file].append((HistoryRuleID.downDoesNotRevert, finding))
-          }
+          let members = set.migrations[begin.number...number]
+          // Fetched before `raw` is lent to the group's run.
+          let precomputed = Dictionary(
+            members.flatMap(\.down).map { ($0.file, hasIndependentFindings($0.file)) }, uniquingKeysWith: { $0 || $1 })
+          lintGroupDowns(
+            members, from: begin.number, before: begin.catalog, set, &catalog, pendingStamp: pendingStamp,
+            parsed: parsed, independentRulesRan: precomputed, &raw, &rulesRan, &claimed)
           groupStart = nil
         }
+        continue
       }
       guard !migration.down.isEmpty else { continue }
       // The down runs against the schema after the up; the history goes on from the up.
@@ -269,32 +271,60 @@ extension Linter {
 }
 
 extension Linter {
-  /// Runs the downs of a revert group, in version order, on the model after its ups, and
-  /// compares the result with the model before the group.
-  fileprivate func groupRevertFinding(
-    _ group: ArraySlice<Migration>, before: Catalog, _ after: Catalog, _ set: MigrationSet,
-    _ parsed: (Int) -> ParsedFile?
-  ) -> (file: Int, finding: Finding)? {
-    guard let firstDown = group.lazy.flatMap(\.down).first else { return nil }
-    var reverted = after
-    var mode = RunMode()
-    mode.rules = false
+  /// Runs and lints the downs of a revert group as a rollback does, newest first, on the model
+  /// after all of the group's ups (their real context: popx numbers the parts' downs in another
+  /// order than their ups); with `before`, compares the result with the model before the group;
+  /// then takes the downs back.
+  fileprivate func lintGroupDowns(
+    _ group: ArraySlice<Migration>, from first: Int, before: Catalog?, _ set: MigrationSet, _ catalog: inout Catalog,
+    pendingStamp: Int, parsed: (Int) -> ParsedFile?, independentRulesRan: [Int: Bool],
+    _ raw: inout [[(id: String, finding: Finding)]], _ rulesRan: inout [Bool], _ claimed: inout [Bool]
+  ) {
+    let last = first + group.count - 1
+    catalog.beginJournal()
+    catalog.newSince = min(2 * last + 1, pendingStamp)
+    catalog.origin.stamp = 2 * last + 1
     var parsesCleanly = true
-    for script in group.flatMap(\.down) {
-      guard let file = parsed(script.file) else { return nil }
-      parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
-      var state = MigrationState()
-      var ignored: [(id: String, finding: Finding)] = []
-      for index in file.statements.indices where script.contains(file.statements[index].range.start) {
-        run(file, index, &reverted, &state, mode: mode, into: &ignored)
+    var downIsEmpty = true
+    for script in group.reversed().flatMap(\.down) {
+      guard let file = parsed(script.file) else {
+        parsesCleanly = false
+        continue
       }
+      parsesCleanly = parsesCleanly && file.syntaxErrors.isEmpty && file.templatedErrors.isEmpty
+      let mode = RunMode(
+        compatNewSince: min(2 * first, pendingStamp), independentRulesRan: independentRulesRan[script.file] ?? false)
+      if run(script, of: file, set, &catalog, mode: mode, &raw, &rulesRan, &claimed) > 0 { downIsEmpty = false }
     }
-    guard parsesCleanly else { return nil }
+    let downJournal = catalog.endJournal()
+    // Only a whole group can be compared.
+    if let before, parsesCleanly, !downIsEmpty, group.first?.revertGroup?.size == group.count,
+      let firstDown = group.lazy.flatMap(\.down).first,
+      let differences = Self.differences(before, catalog)
+    {
+      let range =
+        parsed(firstDown.file)?.statements.first { firstDown.contains($0.range.start) }?.range
+        ?? SourceRange(start: 0, end: 0)
+      raw[firstDown.file].append(
+        (
+          HistoryRuleID.downDoesNotRevert,
+          Finding(
+            at: range,
+            message:
+              "The downs of migrations \(group.first?.version ?? "") to \(group.last?.version ?? ""), which revert together, do not give back the schema from before their ups (\(differences))",
+            help: "Make the group's downs undo exactly what its ups do")
+        ))
+    }
+    catalog.restore(downJournal)
+  }
+
+  /// What differs between two whole models, or nil.
+  fileprivate static func differences(_ before: Catalog, _ after: Catalog) -> String? {
     var leftOver: [String] = []
     var missing: [String] = []
     var changed: [String] = []
-    for key in Set(before.tables.keys).union(reverted.tables.keys).sorted() {
-      HistoryDiff.tables(before.tables[key], reverted.tables[key], &leftOver, &missing, &changed)
+    for key in Set(before.tables.keys).union(after.tables.keys).sorted() {
+      HistoryDiff.tables(before.tables[key], after.tables[key], &leftOver, &missing, &changed)
     }
     func existence<Value>(_ old: [String: Value], _ new: [String: Value], _ name: (Value) -> String) {
       for key in Set(old.keys).union(new.keys).sorted() {
@@ -302,23 +332,10 @@ extension Linter {
         if let value = old[key], new[key] == nil { missing.append(name(value)) }
       }
     }
-    existence(before.indexes, reverted.indexes) { "index `\($0.name)`" }
-    existence(before.views, reverted.views) { "\($0.kindName) `\($0.name)`" }
-    existence(before.objects, reverted.objects) { "\($0.kind) `\($0.name)`" }
-    guard let differences = HistoryDiff.summary(leftOver, missing, changed),
-      let first = group.first, let last = group.last
-    else { return nil }
-    let range =
-      parsed(firstDown.file)?.statements.first { firstDown.contains($0.range.start) }?.range
-      ?? SourceRange(start: 0, end: 0)
-    return (
-      firstDown.file,
-      Finding(
-        at: range,
-        message:
-          "The downs of migrations \(first.version) to \(last.version), which revert together, do not give back the schema from before their ups (\(differences))",
-        help: "Make the group's downs undo exactly what its ups do")
-    )
+    existence(before.indexes, after.indexes) { "index `\($0.name)`" }
+    existence(before.views, after.views) { "\($0.kindName) `\($0.name)`" }
+    existence(before.objects, after.objects) { "\($0.kind) `\($0.name)`" }
+    return HistoryDiff.summary(leftOver, missing, changed)
   }
 }
 

@@ -610,3 +610,21 @@ extension PrecisionTests {
       "\(found)")
   }
 }
+
+extension PrecisionTests {
+  /// The downs of a popx group run newest first after all of its ups: dropping the referenced
+  /// table in the first part's down is fine once the later part's down dropped its referrer.
+  @Test func splitPopDownsAreLintedInRollbackOrder() throws {
+    let found = try findings([
+      "migrations/20191100000001000000_identities.postgres.up.sql": "CREATE TABLE identities (id uuid PRIMARY KEY);\n",
+      "migrations/20191100000001000000_identities.postgres.down.sql": "DROP TABLE identities;\n",
+      "migrations/20191100000001000001_identities.postgres.up.sql":
+        "CREATE TABLE credentials (id uuid PRIMARY KEY, identity_id uuid REFERENCES identities (id));\n",
+      "migrations/20191100000001000001_identities.postgres.down.sql": "DROP TABLE credentials;\n",
+      "migrations/20191100000001000000_identities.mysql.up.sql": "CREATE TABLE identities (id char(36) PRIMARY KEY);\n",
+    ])
+    #expect(
+      !found.contains { $0.hasSuffix(" drop-table-referenced") || $0.hasSuffix(" down-does-not-revert-up") }, "\(found)"
+    )
+  }
+}

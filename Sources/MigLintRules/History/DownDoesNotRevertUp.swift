@@ -17,7 +17,7 @@ struct DownDoesNotRevertUp: EngineRule {
       its own (a materialized view's indexes, indexes on a dropped column, partition indexes of
       a dropped parent index) needs no down of its own. pop migrations split into numbered parts
       (`<timestamp><6-digit part>`, as ory's popx writes them) are compared as one group: all
-      their ups, then all their downs in version order.
+      their ups, then all their downs newest first, as a rollback runs them.
 
       ## Why it is dangerous
       A rollback that leaves objects behind makes the next deploy of the same migration fail
