@@ -237,6 +237,23 @@ struct LockModelServerTests {
     #expect(modelled == onServer)
   }
 
+  /// Why `non-idempotent-statement` never offers `IF NOT EXISTS` for a concurrent build: a
+  /// failed build leaves an INVALID index, and the re-run with `IF NOT EXISTS` keeps it.
+  @Test func aFailedConcurrentBuildLeavesAnInvalidIndexThatIfNotExistsKeeps() throws {
+    let server = try PostgresServer()
+    _ = try server.psql("CREATE TABLE dup (v int); INSERT INTO dup VALUES (1), (1);")
+    #expect((try? server.psql("CREATE UNIQUE INDEX CONCURRENTLY dup_v_key ON dup (v);")) == nil)
+    let rerun = try server.psql(
+      """
+      CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS dup_v_key ON dup (v);
+      SELECT 'valid:' || indisvalid FROM pg_index WHERE indexrelid = 'dup_v_key'::regclass;
+      """)
+    #expect(rerun.contains("valid:false"))
+    // The safe re-run: drop the leftover, then build (here it fails again, on the duplicates).
+    _ = try server.psql("DROP INDEX CONCURRENTLY IF EXISTS dup_v_key;")
+    #expect(try server.psql("SELECT count(*) FROM pg_class WHERE relname = 'dup_v_key';").contains("0"))
+  }
+
   /// Whether miglint says `sql` rewrites `t`: the type-change verdict from the old type the
   /// model knows, else the rules that report a rewrite.
   private func claimsRewrite(_ sql: String, _ statement: Statement, _ catalog: Catalog) -> Bool {

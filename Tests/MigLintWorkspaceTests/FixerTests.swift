@@ -32,9 +32,9 @@ import Testing
   }
 
   @Test func overlappingFixesAreAppliedOneAtATimeUntilNothingChanges() throws {
-    // CONCURRENTLY and IF NOT EXISTS both insert after `INDEX`; the timeout goes before the statement.
-    let (text, outcome) = try fix("CREATE INDEX i ON t (c);\n")
-    #expect(text == "SET lock_timeout = '5s';\nCREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (c);\n")
+    // CONCURRENTLY and IF EXISTS both insert after `INDEX`; the timeout goes before the statement.
+    let (text, outcome) = try fix("DROP INDEX i;\n")
+    #expect(text == "SET lock_timeout = '5s';\nDROP INDEX CONCURRENTLY IF EXISTS i;\n")
     #expect(outcome.applied == 3)
     #expect(outcome.notes.isEmpty)
     // Converged: the fixed text offers nothing more.

@@ -23,14 +23,22 @@ struct NonIdempotentStatement: StatementRule {
       leaves some statements applied. Re-running it then fails on the first statement that already
       took effect, and someone has to repair the database by hand.
 
+      A `CREATE INDEX CONCURRENTLY` is different: a failed concurrent build leaves an INVALID
+      index behind, and `IF NOT EXISTS` then skips the re-run with a notice, keeping the invalid
+      index (checked against PostgreSQL 15). So it is reported with or without `IF NOT EXISTS`,
+      and no fix adds `IF NOT EXISTS` to it.
+
       ## Safe alternative
       Write each statement so that running it twice is harmless: `IF NOT EXISTS` / `IF EXISTS`.
+      For a concurrent index build, drop a leftover first: `DROP INDEX CONCURRENTLY IF EXISTS
+      name;`, then `CREATE INDEX CONCURRENTLY name …` (each outside a transaction block).
 
       A script of one statement is not reported (it fails whole or succeeds whole), unless the
-      statement is `CONCURRENTLY`: a failed concurrent build leaves an invalid index behind.
+      statement is `CONCURRENTLY`.
       """,
     triggering: [
       "▶CREATE INDEX CONCURRENTLY users_email_idx ON users (email);",
+      "▶CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);",
       "▶DROP INDEX CONCURRENTLY users_old_idx;",
       """
       ALTER TABLE users ▶ADD COLUMN note text;
@@ -38,7 +46,10 @@ struct NonIdempotentStatement: StatementRule {
       """,
     ],
     nonTriggering: [
-      "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email);",
+      """
+      DROP INDEX CONCURRENTLY IF EXISTS users_email_idx;
+      CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
+      """,
       "DROP TABLE IF EXISTS old_sessions;",
       """
       BEGIN;
@@ -75,10 +86,37 @@ struct NonIdempotentStatement: StatementRule {
           statement.range, "`\(headline)` fails if `\(create.name)` exists", insert: " IF NOT EXISTS",
           after: context.file.keyword("TABLE", in: statement))
       ]
+    case .createIndex(let index) where index.concurrently && index.name != nil:
+      // A failed concurrent build leaves an INVALID index behind; `IF NOT EXISTS` would then skip
+      // the build with a notice and keep the invalid index. The safe re-run drops it first.
+      let name = index.name ?? ""
+      let leftoverDropped = context.earlierStatements.contains { earlier in
+        guard case .drop(let drop) = earlier.kind, drop.objectType == "index", drop.missingOk else { return false }
+        return drop.objects.contains { $0.name == name && $0.schema == index.table.schema }
+      }
+      if leftoverDropped { return [] }
+      if index.ifNotExists {
+        return [
+          Finding(
+            at: statement.range,
+            message:
+              "`\(headline)` skips the build, with only a notice, when a failed earlier run left index `\(name)` INVALID",
+            help:
+              "Drop a leftover first (`DROP INDEX CONCURRENTLY IF EXISTS \(name);` run on its own first: in a migration of its own where the tool sends a file as one query) and build without `IF NOT EXISTS`"
+          )
+        ]
+      }
+      return [
+        Finding(
+          at: statement.range,
+          message:
+            "`\(headline)` fails if index `\(name)` exists, and a failed concurrent build leaves it behind INVALID",
+          help:
+            "Drop a leftover first (`DROP INDEX CONCURRENTLY IF EXISTS \(name);` run on its own first: in a migration of its own where the tool sends a file as one query); do not add `IF NOT EXISTS`, which would keep an invalid index without an error"
+        )
+      ]
     case .createIndex(let index) where !index.ifNotExists && index.name != nil:
-      let keyword =
-        index.concurrently
-        ? context.file.keyword("CONCURRENTLY", in: statement) : context.file.keyword("INDEX", in: statement)
+      let keyword = context.file.keyword("INDEX", in: statement)
       return [
         finding(
           statement.range, "`\(headline)` fails if index `\(index.name ?? "")` exists", insert: " IF NOT EXISTS",
