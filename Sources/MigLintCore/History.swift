@@ -175,8 +175,12 @@ extension Linter {
     let statements = file.statements.indices.filter { script.contains(file.statements[$0].range.start) }
     var state = MigrationState()
     state.script = script.range
-    if let tool = script.transaction, tool.applies(to: statements.map { file.statements[$0] }) {
-      state.transaction.tool = tool
+    if let tool = script.transaction {
+      if tool.applies(to: statements.map { file.statements[$0] }) {
+        state.transaction.tool = tool
+      } else if tool.singleQuery {
+        state.transactionWithAnotherStatement = tool
+      }
     }
     for index in statements {
       run(file, index, &catalog, &state, mode: mode, into: &raw[script.file])

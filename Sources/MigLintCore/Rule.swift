@@ -146,6 +146,9 @@ package struct MigrationState: Sendable {
   package var settings: Set<String> = []
   /// Statements before this one that took a lock blocking reads or writes on an existing table.
   package var blockingLockTaken = false
+  /// The tool's one-query transaction that does not wrap the script yet because it holds one
+  /// statement, and would as soon as a fix added another (golang-migrate, Prisma).
+  package var transactionWithAnotherStatement: ToolTransaction?
   /// The part of its file that the script being run covers (a goose, dbmate or sql-migrate
   /// section); nil for the whole file.
   package var script: SourceRange?

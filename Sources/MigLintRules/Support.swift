@@ -20,11 +20,33 @@ extension StatementContext {
     return SourceRange(start: statement.range.start, end: token.end)
   }
 
-  /// A fix inserting ` CONCURRENTLY` after the statement's `INDEX` keyword.
+  /// A fix inserting ` CONCURRENTLY` at `offset`; nil inside a transaction (an explicit block,
+  /// a DO block, or the migration tool's), where the result would fail at deploy.
+  func concurrentlyFix(at offset: Int?) -> Fix? {
+    guard let offset, !state.transaction.inTransaction else { return nil }
+    return Fix(title: "Add CONCURRENTLY", safety: .unsafe, edits: [.insert(" CONCURRENTLY", at: offset)])
+  }
+
+  /// A fix inserting ` CONCURRENTLY` after the statement's `INDEX` keyword (see ``concurrentlyFix(at:)``).
   func addConcurrentlyFix(_ statement: Statement) -> Fix? {
-    guard let index = file.keyword("INDEX", in: statement) else { return nil }
-    return Fix(
-      title: "Add CONCURRENTLY", safety: .unsafe, edits: [.insert(" CONCURRENTLY", at: index.end)])
+    concurrentlyFix(at: file.keyword("INDEX", in: statement)?.end)
+  }
+
+  /// `help` for a statement whose `CONCURRENTLY` form must run outside a transaction, followed,
+  /// when this one runs inside one, by how to get out of it ("Add `-- +goose NO TRANSACTION`
+  /// to the file").
+  func outsideTransaction(_ help: String) -> String {
+    let transaction = state.transaction
+    guard transaction.inTransaction else { return help }
+    let escape: String
+    if transaction.explicitBlock {
+      escape = "move it after the COMMIT of its transaction block"
+    } else if let tool = transaction.tool, transaction.implicit == nil {
+      escape = tool.optOut.prefix(1).lowercased() + tool.optOut.dropFirst()
+    } else {
+      escape = "move it out of \(transaction.describe(in: file.source))"
+    }
+    return help + "; this one runs in a transaction: \(escape)"
   }
 
   /// The first token in `range` that spells identifier `name` (unquoted or quoted).

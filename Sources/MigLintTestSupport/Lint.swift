@@ -80,6 +80,16 @@ package enum TestLint {
     return path
   }
 
+  /// Every rule's single-file examples without configuration, markers removed: SQL that some
+  /// rule reacts to, or is expected to leave alone.
+  package static var exampleSQL: [(rule: String, sql: String)] {
+    BuiltinRules.registry.descriptions.flatMap { description in
+      (description.triggering + description.nonTriggering).filter { $0.files.isEmpty && $0.configuration == nil }.map {
+        (description.id, $0.sql.replacing("\u{25B6}", with: ""))
+      }
+    }
+  }
+
   /// A temporary directory holding `files` (relative path → text).
   package static func makeDirectory(_ files: [String: String]) throws -> String {
     let directory = try temporaryDirectory()

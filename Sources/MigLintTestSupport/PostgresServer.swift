@@ -49,6 +49,15 @@ package final class PostgresServer: @unchecked Sendable {
       input: sql)
   }
 
+  /// Sends `sql` as one query string, as golang-migrate and Prisma send a migration file:
+  /// PostgreSQL runs a string of several statements as one implicit transaction.
+  package func oneQuery(_ sql: String) throws -> String {
+    try Self.shell([
+      "/usr/bin/psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", directory, "-U", "postgres", "-d",
+      "postgres", "-c", sql,
+    ])
+  }
+
   /// Runs a server program through `system(3)`, output to a file. Foundation's `Process` learns
   /// of an exit through a descriptor that the postmaster `pg_ctl start` leaves behind inherits,
   /// so it would wait forever; `system` waits on the child's pid.

@@ -18,6 +18,7 @@ package enum Fixer {
 
   /// Lints, applies the allowed fixes of each file's findings, and lints again with the fixed text
   /// (a fix can remove, move or uncover findings, and overlapping fixes wait for the next pass).
+  /// A file's safe fixes go first; its unsafe ones wait until no safe fix is left.
   /// `lint` gets the fixed text of every path changed so far.
   package static func run<Failure: Error>(
     allowing safety: FixSafety, lint: ([String: [UInt8]]) throws(Failure) -> [FileResult]
@@ -41,7 +42,12 @@ package enum Fixer {
           stuck.insert(result.path)
           continue
         }
-        let (bytes, count) = apply(result.diagnostics, to: source.bytes, allowing: safety)
+        // Safe fixes first, unsafe ones in later passes, judged on the text the safe ones left: two
+        // fixes each right alone may not be together (a `SET` added before a lone statement makes
+        // a one-query tool wrap the file in a transaction, where an added CONCURRENTLY fails).
+        let hasSafe = result.diagnostics.contains { $0.fixes.contains { $0.safety <= .safe } }
+        let (bytes, count) = apply(
+          result.diagnostics, to: source.bytes, allowing: hasSafe ? min(safety, .safe) : safety)
         guard count > 0 else { continue }
         let full = onDisk(bytes, like: source)
         guard let check = try? SourceFile(path: result.path, data: full), Parser.parse(check).syntaxErrors.isEmpty

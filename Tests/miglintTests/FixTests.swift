@@ -48,7 +48,34 @@ import Testing
     #expect(again.stderr == "miglint: no fixes to apply\n")
   }
 
-  @Test func fixingEveryFixtureConverges() throws {
+  /// Error findings of a JSON report, counted by file and rule.
+  func errors(_ paths: [String], in directory: String) throws -> [String: Int] {
+    let result = try CLI.run(paths + ["--format", "json", "--no-cache"], in: directory)
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    var counts: [String: Int] = [:]
+    for item in json?["diagnostics"] as? [[String: Any]] ?? [] where item["severity"] as? String == "error" {
+      counts["\(item["path"] as? String ?? "") \(item["rule"] as? String ?? "")", default: 0] += 1
+    }
+    return counts
+  }
+
+  /// The fix invariant: applying the safe fixes, then the unsafe ones too, never adds a finding at
+  /// error severity, and a second pass changes nothing.
+  func checkFixInvariant(_ paths: [String], in directory: String, _ name: String) throws {
+    let before = try errors(paths, in: directory)
+    for flags in [["--fix"], ["--fix", "--unsafe-fixes"]] {
+      let fixed = try CLI.run(paths + flags, in: directory)
+      #expect(fixed.status != 2 || name == "bad-input", "\(name): \(fixed.stderr)")
+      #expect(!fixed.stderr.contains("did not settle"), "\(name): \(fixed.stderr)")
+      for (key, count) in try errors(paths, in: directory) {
+        #expect(count <= before[key] ?? 0, "\(name) \(flags): a fix added an error: \(key)")
+      }
+    }
+    let second = try CLI.run(paths + ["--diff", "--unsafe-fixes"], in: directory)
+    #expect(second.stdout.isEmpty, "\(name) changes again:\n\(second.stdout)")
+  }
+
+  @Test func fixesOnEveryFixtureAddNoErrorAndConverge() throws {
     let copy = try TestLint.temporaryDirectory() + "/fixtures"
     try FileManager.default.copyItem(atPath: TestLint.repositoryRoot + "/fixtures", toPath: copy)
     for fixture in try FileManager.default.contentsOfDirectory(atPath: copy).sorted() {
@@ -56,12 +83,24 @@ import Testing
       let paths =
         (try? String(contentsOfFile: directory + "/args", encoding: .utf8))?
         .split(whereSeparator: \.isWhitespace).map(String.init) ?? ["migrations"]
-      let first = try CLI.run(paths + ["--fix", "--unsafe-fixes"], in: directory)
-      #expect(first.status != 2 || fixture == "bad-input", "\(fixture): \(first.stderr)")
-      #expect(!first.stderr.contains("did not settle"), "\(fixture): \(first.stderr)")
-      let second = try CLI.run(paths + ["--diff", "--unsafe-fixes"], in: directory)
-      #expect(second.stdout.isEmpty, "\(fixture) changes again:\n\(second.stdout)")
+      try checkFixInvariant(paths, in: directory, fixture)
     }
+  }
+
+  /// Every rule example as a migration of a plain directory, a golang-migrate directory (a file
+  /// with several statements runs as one transaction) and a goose directory (in a transaction).
+  @Test func fixesOnEveryRuleExampleInEachToolAddNoErrorAndConverge() throws {
+    var files: [String: String] = [:]
+    for (number, example) in TestLint.exampleSQL.enumerated() {
+      let sql = example.sql.hasSuffix("\n") ? example.sql : example.sql + "\n"
+      files[String(format: "plain/%04d_%@.sql", number, example.rule)] = sql
+      files[String(format: "golang/%04d_%@.up.sql", number, example.rule)] = sql
+      files[String(format: "golang/%04d_%@.down.sql", number, example.rule)] = "SELECT 1;\n"
+      files[String(format: "goose/%05d_%@.sql", number, example.rule)] = "-- +goose Up\n" + sql
+    }
+    let directory = try TestLint.makeDirectory(files)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try checkFixInvariant(["plain", "golang", "goose"], in: directory, "rule examples")
   }
 
   @Test func aSymbolicLinkKeepsPointingAtTheFixedFile() throws {
@@ -138,5 +177,49 @@ struct PreCommitHookTests {
     #expect(result.status == 1, "\(result.stderr)")
     #expect(result.stdout.contains("db/migrations/0002_index.sql:1:1: warning[create-index-non-concurrently]"))
     #expect(!result.stdout.contains("0003_draft"))
+  }
+}
+
+/// Fixed migrations run on a real PostgreSQL 15 the way their tool runs them: what `--fix
+/// --unsafe-fixes` writes never fails with "cannot run inside a transaction block".
+@Suite(.serialized, .enabled(if: PostgresServer.unavailableReason == nil, "\(PostgresServer.unavailableReason ?? "")"))
+struct FixedMigrationServerTests {
+  @Test func fixedMigrationsRunAsTheirToolRunsThem() throws {
+    let files = [
+      // golang-migrate sends a file as one query: one statement runs alone, two run as a transaction.
+      "golang/0001_email.up.sql": "CREATE INDEX users_email_idx ON users (email);\n",
+      "golang/0001_email.down.sql": "DROP INDEX users_email_idx;\n",
+      "golang/0002_name.up.sql":
+        "CREATE INDEX users_name_idx ON users (name);\nALTER TABLE users ADD COLUMN note text;\n",
+      "golang/0002_name.down.sql": "ALTER TABLE users DROP COLUMN note;\nDROP INDEX users_name_idx;\n",
+      "golang/0003_reindex.up.sql": "REINDEX INDEX users_email_idx;\n",
+      "golang/0003_reindex.down.sql": "SELECT 1;\n",
+      // goose runs each file in a transaction unless it says NO TRANSACTION.
+      "goose/00001_created.sql": "-- +goose Up\nCREATE INDEX users_created_idx ON users (created);\n",
+      "goose/00002_seen.sql": "-- +goose NO TRANSACTION\n-- +goose Up\nCREATE INDEX users_seen_idx ON users (seen);\n",
+    ]
+    let directory = try TestLint.makeDirectory(files)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try CLI.run(["golang", "goose", "--fix", "--unsafe-fixes"], in: directory)
+    func text(_ path: String) throws -> String { try String(contentsOfFile: directory + "/" + path, encoding: .utf8) }
+    // Safe fixes go first: the `SET lock_timeout` they add makes a golang-migrate file two
+    // statements, one transaction, so CONCURRENTLY is not added there; only the goose file that
+    // runs without a transaction gets it.
+    for path in ["golang/0001_email.up.sql", "golang/0002_name.up.sql", "golang/0003_reindex.up.sql"] {
+      #expect(try text(path).contains("lock_timeout = '5s';") && !text(path).contains("CONCURRENTLY"), "\(path)")
+    }
+    #expect(try !text("goose/00001_created.sql").contains("CONCURRENTLY"))
+    #expect(try text("goose/00002_seen.sql").contains("CREATE INDEX CONCURRENTLY"))
+
+    let server = try PostgresServer()
+    _ = try server.psql(
+      "CREATE TABLE users (id bigint PRIMARY KEY, email text, name text, created timestamptz, seen timestamptz);")
+    for path in ["golang/0001_email.up.sql", "golang/0002_name.up.sql", "golang/0003_reindex.up.sql"] {
+      #expect(throws: Never.self, "\(path)") { _ = try server.oneQuery(try text(path)) }
+    }
+    // goose: the up section inside BEGIN/COMMIT, or alone with NO TRANSACTION.
+    let wrapped = try text("goose/00001_created.sql").replacing("-- +goose Up\n", with: "")
+    #expect(throws: Never.self) { _ = try server.psql("BEGIN;\n" + wrapped + "COMMIT;\n") }
+    #expect(throws: Never.self) { _ = try server.psql(try text("goose/00002_seen.sql")) }
   }
 }

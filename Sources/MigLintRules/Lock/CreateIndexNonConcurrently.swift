@@ -45,8 +45,9 @@ struct CreateIndexNonConcurrently: StatementRule {
         at: context.range(statement, through: "INDEX"),
         message:
           "Building index \(name)on `\(index.table)` without CONCURRENTLY holds a SHARE lock that blocks writes for the whole build",
-        help:
-          "Use `CREATE INDEX CONCURRENTLY` outside a transaction block; if it fails, drop the INVALID index and retry",
+        help: context.outsideTransaction(
+          "Use `CREATE INDEX CONCURRENTLY` outside a transaction block (if it fails, drop the INVALID index it leaves and retry)"
+        ),
         lock: LockAcquisition(.share, on: index.table),
         fixes: context.addConcurrentlyFix(statement).map { [$0] } ?? [])
     ]

@@ -42,11 +42,9 @@ struct DetachPartitionNonConcurrently: StatementRule {
         at: command.range,
         message:
           "Detaching partition `\(command.partition?.description ?? "?")` without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on `\(alter.relation)` that blocks reads and writes",
-        help: "Use `DETACH PARTITION … CONCURRENTLY` outside a transaction block",
+        help: context.outsideTransaction("Use `DETACH PARTITION … CONCURRENTLY` outside a transaction block"),
         lock: LockAcquisition(.accessExclusive, on: alter.relation),
-        fixes: alter.commands.count == 1
-          ? [Fix(title: "Add CONCURRENTLY", safety: .unsafe, edits: [.insert(" CONCURRENTLY", at: command.range.end)])]
-          : [])
+        fixes: alter.commands.count == 1 ? context.concurrentlyFix(at: command.range.end).map { [$0] } ?? [] : [])
     }
   }
 }

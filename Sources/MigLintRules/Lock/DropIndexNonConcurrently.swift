@@ -56,7 +56,8 @@ struct DropIndexNonConcurrently: StatementRule {
         at: context.range(statement, through: "INDEX"),
         message:
           "Dropping index \(names) without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on \(on) that blocks reads and writes",
-        help: "Use `DROP INDEX CONCURRENTLY` (one index per statement, no CASCADE) outside a transaction block",
+        help: context.outsideTransaction(
+          "Use `DROP INDEX CONCURRENTLY` (one index per statement, no CASCADE) outside a transaction block"),
         lock: LockAcquisition(.accessExclusive, on: table ?? first),
         fixes: canFix ? (context.addConcurrentlyFix(statement).map { [$0] } ?? []) : [])
     ]

@@ -82,6 +82,17 @@ enum TimeoutSetting: String {
       message =
         "`\(context.headline(statement))` takes the \(lock.phrase) with no statement_timeout: nothing bounds how long it holds it"
     }
+    // A second statement would make a one-statement script of a one-query tool a transaction,
+    // where this one cannot run: set the timeout for the runner's role instead.
+    if context.state.transactionWithAnotherStatement != nil, statement.nonTransactionalName != nil {
+      return [
+        Finding(
+          at: statement.range, message: message,
+          help:
+            "Set \(rawValue) for the role the runner connects as (`ALTER ROLE … SET \(rawValue) = \(value);`): a second statement in this file would make the runner send it as one transaction, where `\(context.headline(statement))` cannot run",
+          lock: lock)
+      ]
+    }
     return [
       Finding(
         at: statement.range, message: message,

@@ -2,7 +2,6 @@ import MigLintCore
 import MigLintSyntax
 
 struct ReindexNonConcurrently: StatementRule {
-  static let readsHistory = false
 
   static let description = RuleDescription(
     id: "reindex-non-concurrently",
@@ -49,9 +48,10 @@ struct ReindexNonConcurrently: StatementRule {
     var fixes: [Fix] = []
     let help: String
     if context.pg(atLeast: 12) {
-      help = "Use `REINDEX \(reindex.target.uppercased()) CONCURRENTLY` outside a transaction block"
-      if let keyword, let token = context.file.keyword(keyword, in: statement) {
-        fixes = [Fix(title: "Add CONCURRENTLY", safety: .unsafe, edits: [.insert(" CONCURRENTLY", at: token.end)])]
+      help = context.outsideTransaction(
+        "Use `REINDEX \(reindex.target.uppercased()) CONCURRENTLY` outside a transaction block")
+      if let keyword, let fix = context.concurrentlyFix(at: context.file.keyword(keyword, in: statement)?.end) {
+        fixes = [fix]
       }
     } else {
       help =
