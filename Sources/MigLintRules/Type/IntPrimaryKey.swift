@@ -39,25 +39,21 @@ struct IntPrimaryKey: StatementRule {
   ]
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    var keyColumns = Set<String>()
-    if case .createTable(let create) = statement.kind {
-      for constraint in create.constraints where constraint.kind == .primaryKey || constraint.kind == .foreignKey {
-        keyColumns.formUnion(constraint.columns)
-      }
-    }
-    return context.definedColumns(statement).compactMap { item in
+    context.definedColumns(statement).compactMap { item in
       let column = item.column
-      guard let type = column.type, let replacement = Self.smallTypes[type.baseName], type.arrayDimensions == 0,
-        let location = type.location,
-        column.has(.primaryKey) || column.has(.foreignKey) || column.has(.identity) || keyColumns.contains(column.name)
+      guard let type = column.type, let smaller = Self.smallTypes[type.baseName], type.arrayDimensions == 0,
+        let location = type.location, let role = context.keyRole(of: column, in: statement)
       else { return nil }
-      let role = column.has(.foreignKey) ? "foreign-key" : (column.has(.identity) ? "identity" : "primary-key")
+      // A serial key needs both a wider type and (serial-column) an identity: name the one
+      // replacement that settles both.
+      let replacement = smaller == "bigserial" ? context.serialReplacement(base: "bigint") : smaller
       return Finding(
         at: context.typeRange(type) ?? SourceRange(start: location, end: location + 1),
         message:
           "\(role.prefix(1).uppercased() + role.dropFirst()) column \(item.table.column(column.name)) is `\(type.displayName)`, which runs out at \(type.baseName.contains("2") || type.baseName == "smallserial" ? "32,767" : "2,147,483,647")",
         help: "Use `\(replacement)`",
-        fixes: context.replaceTypeFix(type, with: replacement, title: "Use \(replacement)"))
+        fixes: column.has(.defaultValue) && smaller == "bigserial"
+          ? [] : context.replaceTypeFix(type, with: replacement, title: "Use \(replacement)"))
     }
   }
 }
