@@ -1,65 +1,97 @@
 /// Turns command-line paths, directories and globs into the list of SQL files to lint.
 package enum FileDiscovery {
-  /// Expands `arguments` in order, without duplicates.
+  /// What a list of command-line paths comes to: the files to lint, the paths that gave none
+  /// and why, and paths the configuration excluded.
+  package struct Discovery: Sendable {
+    package var files: [String] = []
+    /// A path that does not exist, a glob or directory without SQL files, a broken link: an
+    /// input error of the run (exit 2), reported beside the findings.
+    package var problems: [(path: String, message: String)] = []
+    /// Paths named on the command line that an `exclude` glob leaves out.
+    package var excluded: [String] = []
+  }
+
+  /// Expands `arguments` in order, without duplicates, never stopping at a bad one.
   ///
   /// A directory contributes every `*.sql` file below it (hidden directories skipped, symlinked
   /// directories not followed); a glob contributes the files it matches; a file is taken as is.
   /// Files matching an `exclude` glob are left out; globs are matched against absolute paths
   /// (relative paths are taken from `currentDirectory`).
+  package static func discover(
+    _ arguments: [String], exclude: [Glob] = [], currentDirectory: String = FileSystem.currentDirectory()
+  ) -> Discovery {
+    var discovery = Discovery()
+    var seen = Set<String>()
+    /// Adds `path`; false when an `exclude` glob leaves it out.
+    @discardableResult func add(_ path: String) -> Bool {
+      let normalized = normalize(path)
+      let absolute = normalized.hasPrefix("/") ? normalized : FileSystem.join(currentDirectory, normalized)
+      guard !exclude.contains(where: { $0.matches(absolute) }) else { return false }
+      if seen.insert(normalized).inserted { discovery.files.append(normalized) }
+      return true
+    }
+    for argument in arguments {
+      var found = 0
+      var left = 0
+      func take(_ path: String) { if add(path) { found += 1 } else { left += 1 } }
+      do throws(WorkspaceError) {
+        if Glob.isPattern(argument), FileSystem.kind(argument) == nil {
+          let glob = Glob(argument)
+          let root = glob.staticPrefix.isEmpty ? "." : glob.staticPrefix
+          if FileSystem.kind(root) == .directory {
+            try walk(root, allFiles: true, broken: { _ in }) { if glob.matches($0) { take($0) } }
+          }
+          if found + left == 0 { discovery.problems.append((argument, "no file matches this pattern")) }
+        } else {
+          switch FileSystem.kind(argument) {
+          case .directory:
+            try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }, take)
+            if found + left == 0 { discovery.problems.append((argument, "no .sql file below this directory")) }
+          case .file, .other:
+            take(argument)
+            if left > 0 { discovery.excluded.append(argument) }
+          case nil:
+            discovery.problems.append((argument, FileSystem.linkProblem(argument) ?? "no such file or directory"))
+          }
+        }
+      } catch {
+        discovery.problems.append((error.subject, error.message))
+      }
+    }
+    return discovery
+  }
+
+  /// ``discover(_:exclude:currentDirectory:)`` for callers that stop at the first bad path.
   ///
-  /// - Throws: ``WorkspaceError`` for a path that does not exist or a directory that cannot be listed.
+  /// - Throws: ``WorkspaceError`` for the first path that gave no file.
   package static func expand(
     _ arguments: [String], exclude: [Glob] = [], currentDirectory: String = FileSystem.currentDirectory()
   ) throws(WorkspaceError) -> [String] {
-    var seen = Set<String>()
-    var result: [String] = []
-    func add(_ path: String) {
-      let normalized = normalize(path)
-      let absolute = normalized.hasPrefix("/") ? normalized : FileSystem.join(currentDirectory, normalized)
-      guard !exclude.contains(where: { $0.matches(absolute) }), seen.insert(normalized).inserted else { return }
-      result.append(normalized)
-    }
-    for argument in arguments {
-      if Glob.isPattern(argument), FileSystem.kind(argument) == nil {
-        let glob = Glob(argument)
-        let root = glob.staticPrefix
-        guard FileSystem.kind(root.isEmpty ? "." : root) == .directory else { continue }
-        var matched: [String] = []
-        try walk(root.isEmpty ? "." : root, allFiles: true) { path in
-          if glob.matches(path) { matched.append(path) }
-        }
-        if matched.isEmpty { throw WorkspaceError(argument, "no file matches this pattern") }
-        matched.forEach(add)
-        continue
-      }
-      switch FileSystem.kind(argument) {
-      case .directory:
-        try walk(argument, allFiles: false, add)
-      case .file, .other:
-        add(argument)
-      case nil:
-        throw WorkspaceError(argument, "no such file or directory")
-      }
-    }
-    return result
+    let discovery = discover(arguments, exclude: exclude, currentDirectory: currentDirectory)
+    if let problem = discovery.problems.first { throw WorkspaceError(problem.path, problem.message) }
+    return discovery.files
   }
 
-  /// Calls `visit` with each file below `directory` (only `*.sql` unless `allFiles`), sorted.
-  private static func walk(_ directory: String, allFiles: Bool, _ visit: (String) -> Void) throws(WorkspaceError) {
+  /// Calls `visit` with each file below `directory` (only `*.sql` unless `allFiles`), sorted;
+  /// `broken` with each `*.sql` symbolic link that leads nowhere.
+  private static func walk(
+    _ directory: String, allFiles: Bool, broken: ((path: String, message: String)) -> Void, _ visit: (String) -> Void
+  ) throws(WorkspaceError) {
     for entry in try FileSystem.entries(directory) {
       if entry.name.hasPrefix(".") { continue }
       let path = FileSystem.join(directory, entry.name)
       switch entry.kind {
       case .directory:
-        try walk(path, allFiles: allFiles, visit)
+        try walk(path, allFiles: allFiles, broken: broken, visit)
       case .file:
         if allFiles || entry.name.lowercased().hasSuffix(".sql") { visit(path) }
       case .other:
-        break
+        if entry.name.lowercased().hasSuffix(".sql"), let problem = FileSystem.linkProblem(path) {
+          broken((path, problem))
+        }
       }
     }
   }
-
   private static func normalize(_ path: String) -> String {
     var text = path
     while text.hasPrefix("./"), text.count > 2 { text.removeFirst(2) }

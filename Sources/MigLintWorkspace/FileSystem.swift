@@ -34,6 +34,19 @@ package enum FileSystem {
     }
   }
 
+  /// Why `path`, a symbolic link, leads nowhere ("symbolic link loop", "symbolic link to `x`,
+  /// which does not exist"); nil when it is not a link or its target exists.
+  package static func linkProblem(_ path: String) -> String? {
+    var info = stat()
+    guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return nil }
+    guard stat(path, &info) != 0 else { return nil }
+    if errno == ELOOP { return "symbolic link loop" }
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let count = readlink(path, &buffer, buffer.count - 1)
+    let target = count > 0 ? String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"
+    return "symbolic link to `\(target)`, which does not exist"
+  }
+
   /// Reads a whole file.
   ///
   /// - Throws: ``WorkspaceError`` naming the path and the system's reason.

@@ -113,7 +113,9 @@ struct Check: ParsableCommand {
     var fixing: Fixer.Outcome?
     var inputs: [Input] = []
     do {
-      inputs = try resolveInputs(configuration)
+      var problems: [(path: String, message: String)] = []
+      inputs = try resolveInputs(configuration, problems: &problems)
+      warnAboutDirectorySettings(configuration)
       if fix || diff {
         let outcome = try Fixer.run(allowing: unsafeFixes ? .unsafe : .safe) { replacements throws(WorkspaceError) in
           try lint(inputs, linter: linter, configuration: configuration, replacements: replacements)
@@ -123,6 +125,8 @@ struct Check: ParsableCommand {
       } else {
         results = try lint(inputs, linter: linter, configuration: configuration)
       }
+      // Paths that gave no file are reported like unreadable files: named, with the reason.
+      results += problems.map { FileResult(path: $0.path, source: nil, diagnostics: [], inputError: $0.message) }
     } catch {
       printError("miglint: \(error.description)")
       throw ExitCode(Exit.usage)
@@ -161,6 +165,17 @@ struct Check: ParsableCommand {
       for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
     }
     throw ExitCode(exitCode)
+  }
+
+  /// A `[directories."…"]` table for a folder that does not exist is most likely a typo: say so.
+  private func warnAboutDirectorySettings(_ configuration: Configuration) {
+    let root = Self.configurationDirectory(configuration)
+    for path in configuration.directories.keys.sorted()
+    where FileSystem.kind(FileSystem.absolute(path, from: root)) != .directory {
+      printError(
+        "miglint: warning: \(configuration.path.map(FileSystem.baseName) ?? "configuration"): [directories.\"\(path)\"] names a directory that does not exist"
+      )
+    }
   }
 
   /// Writes the fixed files; returns whether a write failed, and the fixed text of standard input.
@@ -319,8 +334,11 @@ struct Check: ParsableCommand {
     return base.hasPrefix("/") ? base : FileSystem.join(cwd, base)
   }
 
-  /// Paths from the command line, the configuration's `include` globs, or the working directory.
-  private func resolveInputs(_ configuration: Configuration) throws(WorkspaceError) -> [Input] {
+  /// Paths from the command line, the configuration's `include` globs, or the working directory;
+  /// `problems` receives the paths that gave no file, with the reason.
+  private func resolveInputs(_ configuration: Configuration, problems: inout [(path: String, message: String)])
+    throws(WorkspaceError) -> [Input]
+  {
     let cwd = FileSystem.currentDirectory()
     let base = Self.configurationDirectory(configuration)
     let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
@@ -333,7 +351,14 @@ struct Check: ParsableCommand {
     var inputs: [Input] = []
     var files: [String] = []
     func flush() throws(WorkspaceError) {
-      inputs += try FileDiscovery.expand(files, exclude: exclude, currentDirectory: cwd).map(Input.file)
+      let discovery = FileDiscovery.discover(files, exclude: exclude, currentDirectory: cwd)
+      inputs += discovery.files.map(Input.file)
+      problems += discovery.problems
+      for path in discovery.excluded {
+        printError(
+          "miglint: \(path): excluded by `exclude` in \(configuration.path.map(FileSystem.baseName) ?? "the configuration")"
+        )
+      }
       files = []
     }
     for argument in arguments {

@@ -106,7 +106,8 @@ enum CLI {
     for (arguments, mention) in cases {
       let result = try CLI.run(arguments)
       #expect(result.status == 2, "\(arguments)")
-      #expect(result.stderr.contains(mention), "\(arguments): \(result.stderr)")
+      // Input errors are part of the text report; the others go to standard error.
+      #expect((result.stderr + result.stdout).contains(mention), "\(arguments): \(result.stderr)")
     }
   }
 
@@ -197,5 +198,55 @@ enum CLI {
     let ok = try CLI.run(["check", "fixtures/clean/migrations", "--format", "json"])
     #expect(ok.status == 0)
     #expect(ok.stdout.contains("0002_concurrent_index.sql"))
+  }
+}
+
+/// Every path given is linted or named with the reason it was not; nothing is skipped silently.
+@Suite struct InputProblemTests {
+  let good = ["m/001_good.sql": "SELECT 1;\n", "m/002_index.sql": "CREATE INDEX i ON users (email);\n"]
+
+  @Test func aMissingPathIsReportedAndTheRestIsLinted() throws {
+    let directory = try TestLint.makeDirectory(good)
+    let text = try CLI.run(["m/002_index.sql", "nonexistent.sql"], in: directory)
+    #expect(text.status == 2)
+    #expect(text.stdout.contains("create-index-non-concurrently"))
+    #expect(text.stdout.contains("nonexistent.sql") && text.stdout.contains("no such file or directory"))
+    let json = try CLI.run(["m/002_index.sql", "nonexistent.sql", "--format", "json"], in: directory)
+    #expect(json.status == 2)
+    #expect(json.stdout.contains("\"unreadableFiles\": 1"))
+    #expect(json.stderr.contains("nonexistent.sql: no such file or directory"))
+  }
+
+  @Test func anEmptyDirectoryOrAnUnmatchedGlobIsAnError() throws {
+    let directory = try TestLint.makeDirectory(good.merging(["empty/README.md": "notes\n"]) { $1 })
+    let empty = try CLI.run(["m", "empty"], in: directory)
+    #expect(empty.status == 2)
+    #expect(empty.stdout.contains("empty") && empty.stdout.contains("no .sql file"))
+    #expect(empty.stdout.contains("create-index-non-concurrently"))
+    let glob = try CLI.run(["m", "db/**/*.sql"], in: directory)
+    #expect(glob.status == 2 && glob.stdout.contains("no file matches this pattern"))
+  }
+
+  @Test func symbolicLinksThatLeadNowhereAreNamed() throws {
+    let directory = try TestLint.makeDirectory(good)
+    try FileManager.default.createSymbolicLink(atPath: directory + "/loop.sql", withDestinationPath: "loop.sql")
+    try FileManager.default.createSymbolicLink(atPath: directory + "/m/003_gone.sql", withDestinationPath: "gone.sql")
+    let named = try CLI.run(["loop.sql", "m"], in: directory)
+    #expect(named.status == 2)
+    #expect(named.stdout.contains("loop.sql") && named.stdout.contains("symbolic link loop"))
+    #expect(
+      named.stdout.contains("m/003_gone.sql")
+        && named.stdout.contains("symbolic link to `gone.sql`, which does not exist"))
+  }
+
+  @Test func anExcludedPathSaysSoAndAMissingDirectorySettingIsAWarning() throws {
+    let directory = try TestLint.makeDirectory(
+      good.merging([
+        "miglint.toml": "exclude = [\"m/001_good.sql\"]\n\n[directories.\"db/nope\"]\ntool = \"goose\"\n"
+      ]) { $1 })
+    let result = try CLI.run(["m/001_good.sql", "m/002_index.sql"], in: directory)
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("m/001_good.sql: excluded by `exclude` in miglint.toml"))
+    #expect(result.stderr.contains("[directories.\"db/nope\"]") && result.stderr.contains("does not exist"))
   }
 }
