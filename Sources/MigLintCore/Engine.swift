@@ -23,6 +23,13 @@ package struct FileResult: Sendable {
   /// Why the file could not be linted (unreadable, not text, too large).
   package var inputError: String?
 
+  /// The line and column an input error names ("NUL byte at byte offset 9 (line 2, column 3)").
+  package var inputErrorPosition: (line: Int, column: Int)? {
+    guard let message = inputError, let open = message.ranges(of: "(line ").last else { return nil }
+    let numbers = message[open.upperBound...].split(whereSeparator: { !$0.isNumber }).prefix(2).compactMap { Int($0) }
+    return numbers.count == 2 ? (numbers[0], numbers[1]) : nil
+  }
+
   package init(path: String, source: SourceFile?, diagnostics: [Diagnostic], inputError: String? = nil) {
     self.path = path
     self.source = source
@@ -271,7 +278,15 @@ package struct Linter: Sendable {
           } else {
             findings = entry.rule.check(statement, in: context)
           }
-          for finding in findings { raw.append((entry.id, finding)) }
+          for var finding in findings {
+            // Every finding on a statement that takes a lock names it (reporters show it).
+            if finding.lock == nil, let strongest = context.locks.max(by: { $0.mode < $1.mode }),
+              strongest.mode.blocksReadsOrWrites
+            {
+              finding.lock = strongest
+            }
+            raw.append((entry.id, finding))
+          }
         }
       }
       advance(&state, past: statement, context: context)

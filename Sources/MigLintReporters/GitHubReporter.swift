@@ -20,7 +20,9 @@ package struct GitHubReporter: Sendable {
         out += command(Self.level(diagnostic.severity), properties, diagnostic.messageWithHelp)
       }
       if let error = result.inputError {
-        out += command("error", [("file", result.path), ("title", "miglint")], error.escapingControlCharacters)
+        let position = result.inputErrorPosition.map { [("line", "\($0.line)"), ("col", "\($0.column)")] } ?? []
+        out += command(
+          "error", [("file", result.path)] + position + [("title", "miglint")], error.escapingControlCharacters)
       }
     }
     return out

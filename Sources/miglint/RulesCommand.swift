@@ -24,6 +24,10 @@ struct Rules: ParsableCommand {
   func run() throws {
     let registry = BuiltinRules.registry
     if let markdown {
+      guard FileSystem.makeDirectories(markdown) else {
+        printError("miglint: \(markdown): cannot create the directory")
+        throw ExitCode(Exit.usage)
+      }
       do {
         for (name, text) in RuleDocs.pages(registry) {
           try FileSystem.writeAtomically(Array(text.utf8), to: FileSystem.join(markdown, name))

@@ -111,7 +111,8 @@ struct DropColumnReferenced: StatementRule {
           start: context.identifier(column, in: command.range)?.start ?? command.range.start, end: command.range.end),
         message: "Dropping column \(alter.relation.column(column)) "
           + Self.outcome(dependents, cascade: command.cascade),
-        help: "Drop or recreate the dependents first, on purpose, in this migration")
+        help: "Drop or recreate the dependents first, on purpose, in this migration",
+        lock: LockAcquisition(.accessExclusive, on: alter.relation))
     }
   }
 

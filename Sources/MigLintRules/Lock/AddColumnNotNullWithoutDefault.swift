@@ -69,8 +69,8 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
         message:
           "Adding NOT NULL column \(alter.relation.column(column.name)) without a default fails as soon as the table has a row",
         help:
-          "Give the column a constant DEFAULT, or add it nullable, backfill in batches, then add the NOT NULL constraint"
-      )
+          "Give the column a constant DEFAULT, or add it nullable, backfill in batches, then add the NOT NULL constraint",
+        lock: LockAcquisition(.accessExclusive, on: alter.relation))
     }
   }
 
