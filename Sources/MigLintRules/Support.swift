@@ -2,8 +2,48 @@ import MigLintCore
 import MigLintSyntax
 
 extension StatementContext {
-  /// "CREATE INDEX", "ALTER TABLE": the statement's leading keywords, for messages.
+  /// "CREATE INDEX", "ALTER TABLE", "DROP INDEX": the statement's kind, for messages. Named from
+  /// the parse tree, so that `DROP INDEX IF EXISTS`, a table named `comment` or `CREATE OR
+  /// REPLACE FUNCTION` read right.
   func headline(_ statement: Statement) -> String {
+    func object(_ type: String) -> String {
+      switch type {
+      case "matview", "materialized_view": "MATERIALIZED VIEW"
+      case "tabconstraint": "TABLE"
+      case "foreign_table": "FOREIGN TABLE"
+      default: type.uppercased()
+      }
+    }
+    switch statement.kind {
+    case .createTable: return "CREATE TABLE"
+    case .alterTable(let alter): return "ALTER " + object(alter.objectType)
+    case .createIndex(let index):
+      return "CREATE " + (index.unique ? "UNIQUE " : "") + "INDEX" + (index.concurrently ? " CONCURRENTLY" : "")
+    case .drop(let drop) where !drop.objectType.isEmpty:
+      return "DROP " + object(drop.objectType) + (drop.concurrently ? " CONCURRENTLY" : "")
+    case .rename(let rename):
+      return "ALTER " + object(["column", "tabconstraint"].contains(rename.renameType) ? "table" : rename.renameType)
+    case .createView(let view): return "CREATE " + (view.materialized ? "MATERIALIZED VIEW" : "VIEW")
+    case .vacuum(let vacuum): return vacuum.isVacuum ? (vacuum.full ? "VACUUM FULL" : "VACUUM") : "ANALYZE"
+    case .truncate: return "TRUNCATE"
+    case .lockTable: return "LOCK TABLE"
+    case .cluster: return "CLUSTER"
+    case .refreshMaterializedView: return "REFRESH MATERIALIZED VIEW"
+    case .dataChange(let change): return change.kind.rawValue.uppercased()
+    case .enumChange(let change): return change.isCreate ? "CREATE TYPE" : "ALTER TYPE"
+    case .domainChange(let change): return change.isCreate ? "CREATE DOMAIN" : "ALTER DOMAIN"
+    case .function: return "CREATE FUNCTION"
+    case .doBlock: return "DO"
+    case .createObject(let created): return "CREATE " + object(created.objectType)
+    case .dropDatabase: return "DROP DATABASE"
+    case .createDatabase: return "CREATE DATABASE"
+    case .alterSystem: return "ALTER SYSTEM"
+    default: return leadingKeywords(statement)
+    }
+  }
+
+  /// The first keywords of the statement (up to three), for kinds the model does not name.
+  private func leadingKeywords(_ statement: Statement) -> String {
     var words: [String] = []
     for index in statement.tokens {
       let token = file.tokens[index]

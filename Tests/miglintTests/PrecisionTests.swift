@@ -641,3 +641,22 @@ extension PrecisionTests {
     #expect(old.map(\.help) == ["Use `bigserial`"])
   }
 }
+
+extension PrecisionTests {
+  /// Messages name the statement's kind from the parse tree, not its first words.
+  @Test func messagesNameTheStatementKind() {
+    func first(_ sql: String, _ rule: String) -> String {
+      TestLint.lint(sql, select: [rule]).first?.message ?? ""
+    }
+    #expect(first("DROP INDEX IF EXISTS users_email_idx;", "missing-lock-timeout").hasPrefix("`DROP INDEX` waits"))
+    #expect(first("ALTER TABLE comment DROP COLUMN legacy;", "missing-lock-timeout").hasPrefix("`ALTER TABLE` waits"))
+    #expect(
+      first("CREATE OR REPLACE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;", "non-idempotent-statement")
+        .isEmpty)
+    #expect(
+      first(
+        "BEGIN;\nALTER TABLE users ADD COLUMN n int;\nWITH s AS (SELECT 1) UPDATE users SET n = 1;\nCOMMIT;",
+        "statements-after-access-exclusive"
+      ).hasPrefix("`UPDATE` updates rows"))
+  }
+}
