@@ -1,33 +1,38 @@
 import MigLintCore
 import MigLintSyntax
 
-/// JUnit XML for CI test-report views: one test case per file; each finding that fails the run
-/// (at or above `fail-on`) is a `<failure>`, the others are listed in the case's `<system-out>`;
-/// a file that could not be read is an `<error>`.
+/// JUnit XML for CI test-report views. Each finding that fails the run (at or above `fail-on`)
+/// is a test case of its own with one `<failure>` (viewers expect at most one per case, and
+/// `failures` never above `tests`); each file is one more case, passing, that lists its other
+/// findings in `<system-out>`, or holds an `<error>` when the file could not be read.
 package struct JUnitReporter: Sendable {
   package init() {}
 
   package func render(_ report: Report) -> String {
     let failOn = report.configuration.failOn
     var cases = ""
+    var tests = 0
     var failures = 0
     var errors = 0
     for result in report.results {
-      cases +=
-        "    <testcase name=\"\(Self.escape(result.path))\" classname=\"miglint\" file=\"\(Self.escape(result.path))\">\n"
+      let file = Self.escape(result.path)
       var notes: [String] = []
       for diagnostic in result.diagnostics {
         let location = "\(diagnostic.path):\(diagnostic.start.line):\(diagnostic.start.column)"
         let text = "\(location): \(diagnostic.severity.rawValue)[\(diagnostic.ruleID)] \(diagnostic.messageWithHelp)"
-        if failOn.fails(diagnostic.severity) {
-          failures += 1
-          cases +=
-            "      <failure type=\"\(diagnostic.ruleID)\" message=\"\(Self.escape(diagnostic.message))\">"
-            + Self.escape(text, attribute: false) + "</failure>\n"
-        } else {
+        guard failOn.fails(diagnostic.severity) else {
           notes.append(text)
+          continue
         }
+        tests += 1
+        failures += 1
+        cases +=
+          "    <testcase name=\"\(Self.escape(location)) \(diagnostic.ruleID)\" classname=\"miglint.\(diagnostic.ruleID)\" file=\"\(file)\" line=\"\(diagnostic.start.line)\">\n"
+          + "      <failure type=\"\(diagnostic.ruleID)\" message=\"\(Self.escape(diagnostic.message))\">"
+          + Self.escape(text, attribute: false) + "</failure>\n    </testcase>\n"
       }
+      tests += 1
+      cases += "    <testcase name=\"\(file)\" classname=\"miglint\" file=\"\(file)\">\n"
       if let error = result.inputError {
         errors += 1
         cases += "      <error type=\"input-error\" message=\"\(Self.escape(error))\"/>\n"
@@ -37,7 +42,7 @@ package struct JUnitReporter: Sendable {
       }
       cases += "    </testcase>\n"
     }
-    let counts = "tests=\"\(report.results.count)\" failures=\"\(failures)\" errors=\"\(errors)\""
+    let counts = "tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\""
     return """
       <?xml version="1.0" encoding="UTF-8"?>
       <testsuites name="miglint" \(counts)>

@@ -108,23 +108,45 @@ import Testing
   }
 
   @Test(.enabled(if: Python.unavailableReason("xml.etree.ElementTree") == nil))
-  func junitParsesAsXMLWithAFailurePerFinding() throws {
+  func junitParsesAsXMLWithATestCasePerFailingFinding() throws {
     var report = try report()
     report.results.append(FileResult(path: "db/<bad>\u{1}.sql", source: nil, diagnostics: [], inputError: "NUL byte"))
     let xml = JUnitReporter().render(report)
     let script = """
       import sys, xml.etree.ElementTree as ET
       root = ET.fromstring(sys.stdin.read())
-      cases = root.findall("testsuite/testcase")
-      print(len(cases), len(root.findall(".//failure")), len(root.findall(".//error")), root.get("failures"))
-      print(cases[0].get("name"))
+      suite = root.find("testsuite")
+      cases = suite.findall("testcase")
+      assert all(len(c.findall("failure")) + len(c.findall("error")) <= 1 for c in cases)
+      print(len(cases), suite.get("tests"), len(root.findall(".//failure")), suite.get("failures"), len(root.findall(".//error")))
       """
     let result = try Python.run(script, stdin: xml)
     #expect(result.status == 0, "\(result.stderr)")
     let failing = report.diagnostics.filter { Configuration().failOn.fails($0.severity) }.count
-    #expect(result.stdout == "2 \(failing) 1 \(failing)\n\(path)\n")
+    // A case per failing finding plus one per file (two files); failures never exceed tests.
+    let cases = failing + 2
+    #expect(result.stdout == "\(cases) \(cases) \(failing) \(failing) 1\n")
     // Findings below fail-on are listed, not failed.
     #expect(xml.contains("<system-out>"))
+  }
+
+  /// Read by a JUnit consumer from PyPI (`junitparser`, as CI report tools use): its totals
+  /// match the file's.
+  @Test(.enabled(if: Python.unavailableReason("junitparser") == nil))
+  func junitReadsConsistentlyInAJUnitConsumer() throws {
+    let xml = JUnitReporter().render(try report())
+    let script = """
+      import sys, junitparser
+      xml = junitparser.JUnitXml.fromstring(sys.stdin.read())
+      for suite in xml:
+          cases = list(suite)
+          failed = sum(1 for case in cases if not case.is_passed)
+          print(suite.tests, len(cases), suite.failures, failed)
+      """
+    let result = try Python.run(script, stdin: xml)
+    #expect(result.status == 0, "\(result.stderr)")
+    let numbers = result.stdout.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+    #expect(numbers.count == 4 && numbers[0] == numbers[1] && numbers[2] == numbers[3] && numbers[2] <= numbers[0])
   }
 
   @Test func markdownSummarisesWithLinksAndEscapedCells() throws {
