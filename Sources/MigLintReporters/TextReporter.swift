@@ -32,9 +32,10 @@ package struct TextReporter: Sendable {
     let gutter = String(repeating: " ", count: number.count)
     let line = source.lineRange(lineIndex)
     let shown = displayed(source, from: line.start, to: line.end)
-    let before = displayed(source, from: line.start, to: min(diagnostic.range.start, line.end)).count
+    // Columns as a terminal draws them: CJK and emoji take two, combining marks none.
+    let before = Self.displayWidth(displayed(source, from: line.start, to: min(diagnostic.range.start, line.end)))
     let endOnLine = min(max(diagnostic.range.end, diagnostic.range.start + 1), line.end)
-    let width = max(1, displayed(source, from: line.start, to: endOnLine).count - before)
+    let width = max(1, Self.displayWidth(displayed(source, from: line.start, to: endOnLine)) - before)
     out += paint("\(gutter) |", .blue) + "\n"
     out += paint("\(number) |", .blue) + " \(shown)\n"
     out +=
@@ -43,6 +44,26 @@ package struct TextReporter: Sendable {
     if let help = diagnostic.help { out += paint("\(gutter) = help:", .bold) + " \(help.escapingControlCharacters)\n" }
     out += paint("\(gutter) = see:", .bold) + " \(RuleDocumentation.url(for: diagnostic.ruleID))\n"
     return out
+  }
+
+  /// Terminal columns of `text`: two for East Asian wide and fullwidth characters and emoji
+  /// shown as emoji, none for zero-width ones, one for the rest (a character's combining marks
+  /// belong to it).
+  package static func displayWidth(_ text: String) -> Int {
+    text.reduce(0) { total, character in
+      guard let first = character.unicodeScalars.first else { return total }
+      let value = first.value
+      if value == 0x200B || value == 0x200C || value == 0x200D || value == 0xFEFF { return total }
+      if first.properties.isEmojiPresentation || character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) {
+        return total + 2
+      }
+      let wide: [ClosedRange<UInt32>] = [
+        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x2FFFD,
+        0x30000...0x3FFFD,
+      ]
+      return total + (wide.contains { $0.contains(value) } ? 2 : 1)
+    }
   }
 
   /// Source text as shown: tabs as four spaces, control characters escaped.

@@ -15,6 +15,21 @@ import Testing
       registry: BuiltinRules.registry, configuration: Configuration(), exitCode: 1)
   }
 
+  /// Carets sit under the flagged text as a terminal draws the line: CJK and emoji are two
+  /// columns wide.
+  @Test func caretsAlignByDisplayWidth() throws {
+    let sql = "UPDATE users SET name = '日本語😀' WHERE id = 1; DROP TABLE x;\n"
+    let text = TextReporter(color: false).render(try report(sql))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let header = try #require(lines.firstIndex { $0.contains("[drop-table]") })
+    let caret = lines[header + 3]
+    let shown = String(lines[header + 2].dropFirst(4))
+    let prefix = String(shown[..<(try #require(shown.range(of: "DROP"))).lowerBound])
+    #expect(TextReporter.displayWidth(prefix) == prefix.count + 4)  // three CJK characters and an emoji
+    #expect(caret.dropFirst(4).prefix { $0 == " " }.count == TextReporter.displayWidth(prefix))
+    #expect(TextReporter.displayWidth("e\u{301}") == 1 && TextReporter.displayWidth("a\u{200B}b") == 2)
+  }
+
   @Test func jsonEscapesControlCharactersAndQuotes() {
     let value = JSONValue.object([("k\"", .string("a\u{1B}b\n\t\\ é \u{2028}"))])
     #expect(value.rendered(indent: 0) == #"{"k\"":"a\u001bb\n\t\\ é \u2028"}"#)
