@@ -1,8 +1,9 @@
 import Foundation
 
 /// python3 with the modules that check output formats the way their consumers read them
-/// (PyYAML for the hook manifest, the XML parser for JUnit, jsonschema for SARIF). `.ci/run`
-/// installs them; without them those tests are skipped with the reason.
+/// (PyYAML for the hook manifest, the XML parser and junitparser for JUnit, jsonschema for
+/// SARIF) and pre-commit for the README's recipe. `.ci/run` installs them; without them those
+/// tests are skipped with the reason.
 package enum Python {
   package static let executable: String? = {
     for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {

@@ -223,3 +223,74 @@ struct FixedMigrationServerTests {
     #expect(throws: Never.self) { _ = try server.psql(try text("goose/00002_seen.sql")) }
   }
 }
+
+/// The commit this repository's checkout is at.
+enum RepositoryHead {
+  static let commit: String? = {
+    let result = try? TestProcess.run("/usr/bin/env", ["git", "rev-parse", "HEAD"], in: TestLint.repositoryRoot)
+    return result?.status == 0 ? result?.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+  }()
+}
+
+/// The README's pre-commit recipe, as written, with the real `pre-commit` from PyPI: a scratch
+/// repository installs the hook from this repository at its current commit, and a commit of a
+/// migration that takes a blocking lock is stopped. The first run builds miglint in release mode.
+@Suite(
+  .enabled(if: Python.unavailableReason("pre_commit") == nil, "\(Python.unavailableReason("pre_commit") ?? "")"),
+  .enabled(if: RepositoryHead.commit != nil, "the repository has no commit to pin")
+)
+struct PreCommitRecipeTests {
+  /// The YAML block of the README's pre-commit section.
+  func recipe() throws -> String {
+    let readme = try String(contentsOfFile: TestLint.repositoryRoot + "/README.md", encoding: .utf8)
+    let section = try #require(readme.range(of: "### pre-commit"))
+    let rest = readme[section.upperBound...]
+    let start = try #require(rest.range(of: "```yaml\n"))
+    let end = try #require(rest[start.upperBound...].range(of: "```"))
+    return String(rest[start.upperBound..<end.lowerBound])
+  }
+
+  @Test func theRecipeAsWrittenStopsACommitWithAFinding() throws {
+    let head = try #require(RepositoryHead.commit)
+    let config = try recipe()
+      .replacing("https://github.com/miglint/miglint", with: TestLint.repositoryRoot)
+      .replacing("<full commit sha>", with: head)
+    #expect(config.contains("rev: \(head)"))
+    let repository = try TestLint.makeDirectory([
+      ".pre-commit-config.yaml": config,
+      "db/migrations/0001_users.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
+    ])
+    let cache = try TestLint.temporaryDirectory()
+    defer {
+      try? FileManager.default.removeItem(atPath: repository)
+      try? FileManager.default.removeItem(atPath: cache)
+    }
+    let environment = [
+      "PRE_COMMIT_HOME": cache, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+      "GIT_COMMITTER_EMAIL": "t@example.com",
+    ]
+    let inherited = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    func run(_ arguments: [String]) throws -> TestProcess.Output {
+      try TestProcess.run("/usr/bin/env", arguments, in: repository, environment: inherited)
+    }
+    #expect(try run(["git", "init", "-q"]).status == 0)
+    #expect(try run(["git", "add", "-A"]).status == 0)
+    #expect(try run(["git", "commit", "-q", "-m", "users", "--no-verify"]).status == 0)
+    let install = try run([Python.executable ?? "python3", "-m", "pre_commit", "install"])
+    #expect(install.status == 0, "\(install.stderr)")
+    try "CREATE INDEX users_email_idx ON users (email);\n".write(
+      toFile: repository + "/db/migrations/0002_email.sql", atomically: true, encoding: .utf8)
+    #expect(try run(["git", "add", "db/migrations/0002_email.sql"]).status == 0)
+    let commit = try run(["git", "commit", "-m", "index"])
+    #expect(commit.status != 0, "the hook let the commit through")
+    #expect(
+      (commit.stdout + commit.stderr).contains("create-index-non-concurrently"), "\(commit.stdout)\(commit.stderr)")
+    // A migration without findings commits.
+    try "-- miglint-ignore-file create-index-non-concurrently, missing-lock-timeout -- small table\n"
+      .appending("CREATE INDEX users_email_idx ON users (email);\n")
+      .write(toFile: repository + "/db/migrations/0002_email.sql", atomically: true, encoding: .utf8)
+    #expect(try run(["git", "add", "db/migrations/0002_email.sql"]).status == 0)
+    let clean = try run(["git", "commit", "-q", "-m", "index"])
+    #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
+  }
+}
