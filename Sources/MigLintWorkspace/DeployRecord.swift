@@ -32,6 +32,31 @@ package struct DeployRecord: Sendable {
 
   package init(entries: [Entry]) { self.entries = entries }
 
+  /// What changed from the record `old` to this one, a line each: "new 0005 (0005_add.sql)",
+  /// "edited 0002 (0002_orders.sql)", "deleted 0001 (0001_users.sql)", "renamed 0003
+  /// (0003_a.sql → 0003_b.sql)". Line-ending-only changes do not count (the hashes normalise them).
+  package func changes(since old: DeployRecord) -> [String] {
+    func files(_ entry: Entry) -> String { entry.files.map(\.path).joined(separator: ", ") }
+    let before = Dictionary(old.entries.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
+    let after = Dictionary(entries.map { ($0.version, $0) }, uniquingKeysWith: { first, _ in first })
+    var lines: [String] = []
+    for entry in entries {
+      guard let previous = before[entry.version] else {
+        lines.append("new \(entry.version) (\(files(entry)))")
+        continue
+      }
+      if previous.files.map(\.hash) == entry.files.map(\.hash), previous.files.map(\.path) != entry.files.map(\.path) {
+        lines.append("renamed \(entry.version) (\(files(previous)) → \(files(entry)))")
+      } else if previous != entry {
+        lines.append("edited \(entry.version) (\(files(entry)))")
+      }
+    }
+    for entry in old.entries where after[entry.version] == nil {
+      lines.append("deleted \(entry.version) (\(files(entry)))")
+    }
+    return lines
+  }
+
   /// Reads a record.
   ///
   /// - Throws: ``WorkspaceError`` naming the file and line of a missing header, a merge conflict

@@ -48,7 +48,8 @@ struct Sum: ParsableCommand {
       var stale = 0
       for root in roots {
         let layout = try project.layout(of: root)
-        let text = DeployRecord.make(layout).render()
+        let record = DeployRecord.make(layout)
+        let text = record.render()
         let path = FileSystem.join(root, DeployRecord.fileName)
         let current = layout.sidecars[DeployRecord.fileName].map { String(decoding: $0, as: UTF8.self) }
         let count = layout.migrations.count
@@ -58,6 +59,12 @@ struct Sum: ParsableCommand {
         } else if check {
           stale += 1
           writeText("\(path): \(current == nil ? "missing" : "out of date") (\(summary))\n", to: 1)
+          // Say what changed since the record was written.
+          if let bytes = layout.sidecars[DeployRecord.fileName],
+            let old = try? DeployRecord.parse(bytes, path: path)
+          {
+            for change in record.changes(since: old) { writeText("  \(change)\n", to: 1) }
+          }
         } else {
           try FileSystem.writeAtomically(Array(text.utf8), to: path)
           writeText("\(path): written (\(summary))\n", to: 1)

@@ -32,11 +32,36 @@ import Testing
     #expect(edited.status == 1)
     #expect(edited.stdout.contains("db/0002_orders.up.sql:1:1: error[edited-after-deploy]"))
     #expect(edited.stdout.contains("db/0001_users.up.sql:1:1: error[deleted-after-deploy]"))
-    #expect(try CLI.run(["sum", "--check", "db"], in: directory).status == 1)
+    let check = try CLI.run(["sum", "--check", "db"], in: directory)
+    #expect(check.status == 1)
+    // It says what changed: 0002's up was edited, 0001 lost its down.
+    #expect(check.stdout.contains("  edited 0002 (0002_orders.up.sql, 0002_orders.down.sql)"), "\(check.stdout)")
+    #expect(check.stdout.contains("  edited 0001 (0001_users.up.sql)"), "\(check.stdout)")
     // A merge conflict in the record is a clear error naming the line.
     try "miglint.sum 1\n<<<<<<< HEAD\n".write(toFile: directory + "/db/miglint.sum", atomically: true, encoding: .utf8)
     let conflict = try CLI.run(["db"], in: directory)
     #expect(conflict.status == 2 && conflict.stderr.contains("db/miglint.sum:2: unresolved merge conflict"))
+  }
+
+  @Test func sumCheckListsNewDeletedAndRenamedMigrations() throws {
+    let directory = try makeDirectory(migrations)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try CLI.run(["sum", "db"], in: directory)
+    let manager = FileManager.default
+    try manager.moveItem(atPath: directory + "/db/0001_users.up.sql", toPath: directory + "/db/0001_accounts.up.sql")
+    try manager.moveItem(
+      atPath: directory + "/db/0001_users.down.sql", toPath: directory + "/db/0001_accounts.down.sql")
+    try manager.removeItem(atPath: directory + "/db/0002_orders.up.sql")
+    try manager.removeItem(atPath: directory + "/db/0002_orders.down.sql")
+    try "SELECT 1;\n".write(toFile: directory + "/db/0003_noop.up.sql", atomically: true, encoding: .utf8)
+    let check = try CLI.run(["sum", "--check", "db"], in: directory)
+    #expect(check.status == 1)
+    #expect(
+      check.stdout.contains(
+        "  renamed 0001 (0001_users.up.sql, 0001_users.down.sql → 0001_accounts.up.sql, 0001_accounts.down.sql)\n"),
+      "\(check.stdout)")
+    #expect(check.stdout.contains("  new 0003 (0003_noop.up.sql)\n"))
+    #expect(check.stdout.contains("  deleted 0002 (0002_orders.up.sql, 0002_orders.down.sql)\n"))
   }
 
   @Test func theScopeLimitsStatementRulesToPendingMigrations() throws {
