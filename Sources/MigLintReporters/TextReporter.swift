@@ -27,6 +27,8 @@ package struct TextReporter: Sendable {
     var out = "\(diagnostic.path.escapingControlCharacters):\(diagnostic.start.line):\(diagnostic.start.column): "
     out += paint("\(diagnostic.severity.rawValue)[\(diagnostic.ruleID)]", style) + " "
     out += diagnostic.message.escapingControlCharacters + "\n"
+    // A file that is gone (deleted after deploy) has no text to frame.
+    guard !source.bytes.isEmpty else { return out + footer(diagnostic, gutter: " ") }
     let lineIndex = diagnostic.start.line - 1
     let number = String(diagnostic.start.line)
     let gutter = String(repeating: " ", count: number.count)
@@ -41,9 +43,14 @@ package struct TextReporter: Sendable {
     out +=
       paint("\(gutter) |", .blue) + " " + String(repeating: " ", count: before)
       + paint(String(repeating: "^", count: width), style) + "\n"
+    return out + footer(diagnostic, gutter: gutter)
+  }
+
+  /// The help and rule-page lines under a finding.
+  private func footer(_ diagnostic: Diagnostic, gutter: String) -> String {
+    var out = ""
     if let help = diagnostic.help { out += paint("\(gutter) = help:", .bold) + " \(help.escapingControlCharacters)\n" }
-    out += paint("\(gutter) = see:", .bold) + " \(RuleDocumentation.url(for: diagnostic.ruleID))\n"
-    return out
+    return out + paint("\(gutter) = see:", .bold) + " \(RuleDocumentation.url(for: diagnostic.ruleID))\n"
   }
 
   /// Terminal columns of `text`: two for East Asian wide and fullwidth characters and emoji

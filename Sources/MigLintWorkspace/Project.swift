@@ -228,7 +228,7 @@ package struct Project {
       return verify(
         record.entries.map { entry in
           Deployed(
-            version: entry.version, files: entry.files.map { ($0.path, $0.hash) },
+            version: entry.version, files: entry.files.map { ($0.path, $0.hash, nil) },
             location: (sumIndex, lineRange(entry.line)), source: "`\(DeployRecord.fileName)` line \(entry.line + 1)")
         }, layout, &findings)
     }
@@ -244,8 +244,9 @@ package struct Project {
       known.formUnion(relatives)
       let present = relatives.filter(atBase.contains)
       guard !present.isEmpty else { continue }
-      let entries = present.map { relative -> (String, String?) in
-        (relative, git.content(relative).map(DeployRecord.hash))
+      let entries = present.map { relative -> (String, String?, [UInt8]?) in
+        let content = git.content(relative)
+        return (relative, content.map(DeployRecord.hash), content)
       }
       deployed.append(Deployed(version: migration.version, files: entries, location: nil, source: "`\(base)`"))
     }
@@ -269,8 +270,9 @@ package struct Project {
   /// A migration the deploy record lists.
   private struct Deployed {
     var version: String
-    /// Relative path and normalised hash (nil when git could not show it).
-    var files: [(path: String, hash: String?)]
+    /// Relative path, normalised hash (nil when git could not show it), and the deployed text
+    /// when it is known (`--base`).
+    var files: [(path: String, hash: String?, text: [UInt8]?)]
     /// Where findings about it point when the migration is gone: (file index, range).
     var location: (file: Int, range: SourceRange)?
     /// "`miglint.sum` line 4", "`origin/main`".
@@ -320,14 +322,45 @@ package struct Project {
         guard let hash = file.hash, let bytes = layout.files[index].bytes, DeployRecord.hash(bytes) != hash else {
           continue
         }
+        // With the deployed text at hand, point at the first line that differs.
+        var range = firstLine(layout, index)
+        var detail = ""
+        if let old = file.text, let change = Self.firstChange(from: old, to: bytes) {
+          range = change.range
+          detail = "; first change on line \(change.line): deployed `\(change.old)`, now `\(change.new)`"
+        }
         findings.append(
           Self.finding(
-            index, HistoryRuleID.editedAfterDeploy, at: firstLine(layout, index),
-            "`\(file.path)` changed after it was deployed (\(entry.source)): databases that ran it will not run the new text, new databases will",
+            index, HistoryRuleID.editedAfterDeploy, at: range,
+            "`\(file.path)` changed after it was deployed (\(entry.source)): databases that ran it will not run the new text, new databases will\(detail)",
             help: "Restore the deployed text and put the change in a new migration"))
       }
     }
     return result
+  }
+
+  /// The first line where `new` differs from `old` (line endings aside): its 1-based number, its
+  /// range in `new`, and both lines, shortened for a message.
+  static func firstChange(from old: [UInt8], to new: [UInt8]) -> (
+    line: Int, range: SourceRange, old: String, new: String
+  )? {
+    let oldLines = Layouts.lines(old)
+    let newLines = Layouts.lines(new)
+    func text(_ bytes: [UInt8], _ range: SourceRange?) -> String {
+      guard let range else { return "" }
+      var slice = bytes[range.start..<range.end]
+      if slice.last == 0x0D { slice = slice.dropLast() }
+      let line = String(decoding: slice, as: UTF8.self)
+      return line.count > 80 ? String(line.prefix(79)) + "…" : line
+    }
+    for number in 0..<max(oldLines.count, newLines.count) {
+      let before = number < oldLines.count ? oldLines[number] : nil
+      let after = number < newLines.count ? newLines[number] : nil
+      guard text(old, before) != text(new, after) else { continue }
+      let position = after ?? SourceRange(start: new.count, end: new.count)
+      return (number + 1, position, text(old, before), text(new, after))
+    }
+    return nil
   }
 
   private func reportOutOfOrder(

@@ -126,8 +126,15 @@ import Testing
       toFile: directory + "/db/0003_total.up.sql", atomically: true, encoding: .utf8)
     let result = try CLI.run(["db", "--base", "HEAD"], in: directory)
     #expect(result.status == 1)
-    #expect(result.stdout.contains("db/0002_orders.up.sql:1:1: error[edited-after-deploy]"))
+    #expect(
+      result.stdout.contains(
+        "db/0002_orders.up.sql:1:1: error[edited-after-deploy] `0002_orders.up.sql` changed after it was deployed (`HEAD`): databases that ran it will not run the new text, new databases will; first change on line 1: deployed `CREATE TABLE orders (id bigint PRIMARY KEY);`, now `CREATE TABLE orders (id bigint PRIMARY KEY, note text);`"
+      ), "\(result.stdout)")
     #expect(result.stdout.contains("db/0001_users.down.sql:1:1: error[deleted-after-deploy]"))
+    // The deleted file has no text to show: no empty code frame.
+    let deleted = try #require(
+      result.stdout.components(separatedBy: "\n\n").first { $0.contains("[deleted-after-deploy]") })
+    #expect(!deleted.contains(" | "), "\(deleted)")
     #expect(result.stdout.contains("db/0003_total.up.sql:1:1: warning[missing-down-migration]"))
     #expect(!result.stdout.contains("0001_users.up.sql:1:1: error"))  // deployed, unchanged
   }
