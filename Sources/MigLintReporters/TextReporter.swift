@@ -16,22 +16,27 @@ package struct TextReporter: Sendable {
         out += paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n"
       }
       guard let source = result.source else { return out }
-      for diagnostic in result.diagnostics { out += render(diagnostic, source) + "\n" }
+      // Several findings on one line share its code frame: it is shown under the first only.
+      var framed: Int?
+      for diagnostic in result.diagnostics {
+        out += render(diagnostic, source, frame: framed != diagnostic.start.line) + "\n"
+        framed = diagnostic.start.line
+      }
       return out
     }
     return parts.joined() + summary(report) + "\n"
   }
 
-  private func render(_ diagnostic: Diagnostic, _ source: SourceFile) -> String {
+  private func render(_ diagnostic: Diagnostic, _ source: SourceFile, frame: Bool) -> String {
     let style: Style = diagnostic.severity == .error ? .red : (diagnostic.severity == .warning ? .yellow : .blue)
     var out = "\(diagnostic.path.escapingControlCharacters):\(diagnostic.start.line):\(diagnostic.start.column): "
     out += paint("\(diagnostic.severity.rawValue)[\(diagnostic.ruleID)]", style) + " "
     out += diagnostic.message.escapingControlCharacters + "\n"
     // A file that is gone (deleted after deploy) has no text to frame.
-    guard !source.bytes.isEmpty else { return out + footer(diagnostic, gutter: " ") }
-    let lineIndex = diagnostic.start.line - 1
     let number = String(diagnostic.start.line)
     let gutter = String(repeating: " ", count: number.count)
+    guard !source.bytes.isEmpty, frame else { return out + footer(diagnostic, gutter: gutter) }
+    let lineIndex = diagnostic.start.line - 1
     let line = source.lineRange(lineIndex)
     let shown = displayed(source, from: line.start, to: line.end)
     // Columns as a terminal draws them: CJK and emoji take two, combining marks none.

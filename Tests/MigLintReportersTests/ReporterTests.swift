@@ -30,6 +30,13 @@ import Testing
     #expect(TextReporter.displayWidth("e\u{301}") == 1 && TextReporter.displayWidth("a\u{200B}b") == 2)
   }
 
+  /// Findings on one line share its code frame: it is printed under the first only.
+  @Test func aLineIsFramedOnce() throws {
+    let text = TextReporter(color: false).render(try report("CREATE INDEX i ON users (email);\n"))
+    #expect(text.components(separatedBy: "1 | CREATE INDEX").count == 2)
+    #expect(text.components(separatedBy: "= help:").count == 3)
+  }
+
   @Test func jsonEscapesControlCharactersAndQuotes() {
     let value = JSONValue.object([("k\"", .string("a\u{1B}b\n\t\\ é \u{2028}"))])
     #expect(value.rendered(indent: 0) == #"{"k\"":"a\u001bb\n\t\\ é \u2028"}"#)
