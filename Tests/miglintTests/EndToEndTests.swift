@@ -250,3 +250,27 @@ enum CLI {
     #expect(result.stderr.contains("[directories.\"db/nope\"]") && result.stderr.contains("does not exist"))
   }
 }
+
+extension InputProblemTests {
+  @Test func rulePagesGoIntoADirectoryThatDoesNotExistYet() throws {
+    let directory = try TestLint.temporaryDirectory()
+    let result = try CLI.run(["rules", "--markdown", "docs/rules"], in: directory)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(FileManager.default.fileExists(atPath: directory + "/docs/rules/drop-table.md"))
+  }
+
+  @Test func findingsOnALockingStatementNameTheLock() throws {
+    let sql = """
+      CREATE VIEW v AS SELECT email FROM users;
+      ALTER TABLE users ADD COLUMN plan text NOT NULL;
+      ALTER TABLE users DROP COLUMN email;
+      """
+    let result = try CLI.run(["-", "--format", "json"], stdin: sql)
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let diagnostics = json?["diagnostics"] as? [[String: Any]] ?? []
+    for rule in ["add-column-not-null-without-default", "drop-column-referenced"] {
+      let found = try #require(diagnostics.first { $0["rule"] as? String == rule }, "\(rule)")
+      #expect((found["lock"] as? [String: Any])?["mode"] as? String == "ACCESS EXCLUSIVE", "\(rule)")
+    }
+  }
+}
