@@ -112,7 +112,16 @@ package struct Linter: Sendable {
     for error in file.syntaxErrors {
       let at = SourceRange(
         start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1)))
-      if newerTarget {
+      if error.notAnalysed {
+        raw.append(
+          (
+            EngineRuleID.syntaxError,
+            Finding(
+              at: at, message: error.message,
+              help: "Review the statement by hand, or split it; the rest of the file is still linted",
+              severity: .warning)
+          ))
+      } else if newerTarget {
         raw.append(
           (
             EngineRuleID.syntaxError,

@@ -98,14 +98,15 @@ extension Parser {
         decodeFragment(json, bytes: source.bytes, tokens: tokens, base: range.start, length: range.length)
       }
       switch parsed {
-      case .success(let .some(statements)):
+      case .success(.statements(let statements)):
         return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: [])
-      case .success(.none), .failure:
-        let message: String
-        if case .failure(let failure) = parsed { message = failure.message } else { message = "malformed parse tree" }
+      case .success(.unreadable(let tooDeep)):
+        return ParsedFile(
+          source: source, tokens: tokens, statements: [], syntaxErrors: [Parser.unreadable(tooDeep, at: range)])
+      case .failure(let failure):
         return ParsedFile(
           source: source, tokens: tokens, statements: [],
-          syntaxErrors: [SyntaxError(message: message, location: range.start, range: range)])
+          syntaxErrors: [SyntaxError(message: failure.message, location: range.start, range: range)])
       }
     }
   }

@@ -42,8 +42,11 @@ package struct JSONTape {
     guard bytes.count < Self.maximumSize else { throw .tooLarge }
     entries.reserveCapacity(bytes.count / 6)
     var position = 0
-    try parseValue(&position)
+    try parseValue(&position, depth: 0)
   }
+
+  /// Objects and arrays nested deeper than this are refused (``JSONTapeError/tooDeep``).
+  package static let maximumDepth = 1_000
 
   // MARK: - Reading
 
@@ -149,7 +152,8 @@ package struct JSONTape {
 
   // MARK: - Parsing
 
-  private mutating func parseValue(_ position: inout Int) throws(JSONTapeError) {
+  private mutating func parseValue(_ position: inout Int, depth: Int) throws(JSONTapeError) {
+    guard depth <= Self.maximumDepth else { throw .tooDeep }
     skipWhitespace(&position)
     guard position < bytes.count else { throw .unexpectedEnd }
     switch bytes[position] {
@@ -166,7 +170,7 @@ package struct JSONTape {
           try parseString(&position)
           skipWhitespace(&position)
           try expect(0x3A, &position)
-          try parseValue(&position)
+          try parseValue(&position, depth: depth + 1)
           skipWhitespace(&position)
           guard position < bytes.count else { throw .unexpectedEnd }
           if bytes[position] == 0x2C { position += 1; continue }
@@ -184,7 +188,7 @@ package struct JSONTape {
         position += 1
       } else {
         while true {
-          try parseValue(&position)
+          try parseValue(&position, depth: depth + 1)
           skipWhitespace(&position)
           guard position < bytes.count else { throw .unexpectedEnd }
           if bytes[position] == 0x2C { position += 1; continue }
@@ -317,6 +321,9 @@ package struct JSONTape {
 /// The JSON from libpg_query was not well formed (never expected; reported, not trapped).
 package enum JSONTapeError: Error, Equatable {
   case tooLarge
+  /// Nested deeper than ``JSONTape/maximumDepth``: a parse tree this deep (a chain of thousands
+  /// of `+` or `||`) would overflow the stack of every recursive reader.
+  case tooDeep
   case unexpectedEnd
   case unexpectedByte(offset: Int)
 }

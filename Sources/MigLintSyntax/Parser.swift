@@ -6,6 +6,16 @@ package struct SyntaxError: Error, Hashable, Sendable {
   package var location: Int
   /// The rejected statement, from its first token to its end (without the `;`).
   package var range: SourceRange
+  /// PostgreSQL's grammar accepted it, but miglint could not analyse it (a parse tree nested
+  /// too deep): a warning, not an error.
+  package var notAnalysed = false
+}
+
+/// What libpg_query's JSON for a text turned into.
+enum Decoded {
+  case statements([Statement])
+  /// Malformed JSON, or a tree nested too deep to read (`tooDeep`).
+  case unreadable(tooDeep: Bool)
 }
 
 /// A file split into typed statements, syntax errors and comments.
@@ -105,7 +115,7 @@ package enum Parser {
     }
     let markers = sectionMarkers(tokens, bytes)
     switch whole {
-    case .success(let .some(statements)) where !markers.contains(where: { inside(statements, $0) }):
+    case .success(.statements(let statements)) where !markers.contains(where: { inside(statements, $0) }):
       return ParsedFile(source: source, tokens: tokens, statements: statements, syntaxErrors: [])
     default:
       return recover(source, bytes, tokens: tokens, markers: markers)
@@ -189,10 +199,10 @@ package enum Parser {
       }
     }
     switch result {
-    case .success(let .some(parsed)):
+    case .success(.statements(let parsed)):
       return .success(parsed)
-    case .success(.none):
-      return .failure(SyntaxError(message: "libpg_query returned malformed JSON", location: piece.start, range: piece))
+    case .success(.unreadable(let tooDeep)):
+      return .failure(unreadable(tooDeep, at: piece))
     case .failure(let failure):
       let offset = byteOffset(ofCharacter: failure.cursorPosition - 1, in: bytes, from: piece.start)
       return .failure(
@@ -292,15 +302,29 @@ package enum Parser {
   /// `decodeStatements` for `Embedded.swift`.
   static func decodeFragment(
     _ json: UnsafeBufferPointer<UInt8>, bytes: [UInt8], tokens: [Token], base: Int, length: Int
-  ) -> [Statement]? {
+  ) -> Decoded {
     decodeStatements(json, bytes: bytes, tokens: tokens, base: base, length: length)
   }
 
-  /// Turns libpg_query's JSON for a text at `base` into statements; nil if the JSON is malformed.
+  /// The syntax error for a text whose parse tree could not be read.
+  static func unreadable(_ tooDeep: Bool, at range: SourceRange) -> SyntaxError {
+    tooDeep
+      ? SyntaxError(
+        message: "the statement nests deeper than \(JSONTape.maximumDepth) levels: miglint could not analyse it",
+        location: range.start, range: range, notAnalysed: true)
+      : SyntaxError(message: "libpg_query returned malformed JSON", location: range.start, range: range)
+  }
+
+  /// Turns libpg_query's JSON for a text at `base` into statements.
   private static func decodeStatements(
     _ json: UnsafeBufferPointer<UInt8>, bytes: [UInt8], tokens: [Token], base: Int, length: Int
-  ) -> [Statement]? {
-    guard let tape = try? JSONTape(bytes: json) else { return nil }
+  ) -> Decoded {
+    let tape: JSONTape
+    do throws(JSONTapeError) {
+      tape = try JSONTape(bytes: json)
+    } catch {
+      return .unreadable(tooDeep: error == .tooDeep)
+    }
     let decoder = StatementDecoder(tape: tape, base: base, tokens: tokens)
     var statements: [Statement] = []
     for element in tape.elements(tape.member(0, "stmts")) {
@@ -317,7 +341,7 @@ package enum Parser {
       guard let stmt = tape.member(element, "stmt") else { continue }
       statements.append(decoder.decode(stmt, range: range, tokenRange: tokenRange))
     }
-    return statements
+    return .statements(statements)
   }
 
   /// Indexes of the non-comment-bounded tokens that start in `[from, to)`: the range starts at the

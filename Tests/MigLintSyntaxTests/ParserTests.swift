@@ -93,3 +93,18 @@ import Testing
     #expect(box.mismatches == 0)
   }
 }
+
+extension ParserTests {
+  /// A parse tree nested deeper than the reader's bound is reported, not followed down the stack.
+  @Test func aDeeplyNestedStatementIsNotAnalysedAndTheRestIs() throws {
+    let deep = "SELECT " + Array(repeating: "1", count: 40_000).joined(separator: "+") + ";\n"
+    let file = try parse(deep + "CREATE INDEX i ON users (email);\n")
+    #expect(file.syntaxErrors.count == 1)
+    #expect(file.syntaxErrors.first?.notAnalysed == true)
+    #expect(file.statements.count == 1)
+    guard case .createIndex = file.statements.first?.kind else {
+      Issue.record("the statement after the deep one was not parsed")
+      return
+    }
+  }
+}
