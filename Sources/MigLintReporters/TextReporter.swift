@@ -36,13 +36,20 @@ package struct TextReporter: Sendable {
     let number = String(diagnostic.start.line)
     let gutter = String(repeating: " ", count: number.count)
     guard !source.bytes.isEmpty, frame else { return out + footer(diagnostic, gutter: gutter) }
-    let lineIndex = diagnostic.start.line - 1
-    let line = source.lineRange(lineIndex)
-    let shown = displayed(source, from: line.start, to: line.end)
+    let full = source.lineRange(diagnostic.start.line - 1)
+    let endOnLine = min(max(diagnostic.range.end, diagnostic.range.start + 1), full.end)
+    // A long line is shown around the flagged text only, marked with an ellipsis on each cut side.
+    let line = Self.excerpt(full, around: SourceRange(start: diagnostic.range.start, end: endOnLine), in: source.bytes)
+    let cutBefore = line.start > full.start ? "…" : ""
+    let cutAfter = line.end < full.end ? "…" : ""
+    let shown = cutBefore + displayed(source, from: line.start, to: line.end) + cutAfter
     // Columns as a terminal draws them: CJK and emoji take two, combining marks none.
-    let before = Self.displayWidth(displayed(source, from: line.start, to: min(diagnostic.range.start, line.end)))
-    let endOnLine = min(max(diagnostic.range.end, diagnostic.range.start + 1), line.end)
-    let width = max(1, Self.displayWidth(displayed(source, from: line.start, to: endOnLine)) - before)
+    let before =
+      cutBefore.count
+      + Self.displayWidth(displayed(source, from: line.start, to: min(diagnostic.range.start, line.end)))
+    let width = max(
+      1, cutBefore.count + Self.displayWidth(displayed(source, from: line.start, to: min(endOnLine, line.end))) - before
+    )
     out += paint("\(gutter) |", .blue) + "\n"
     out += paint("\(number) |", .blue) + " \(shown)\n"
     out +=
@@ -79,6 +86,23 @@ package struct TextReporter: Sendable {
   }
 
   /// Source text as shown: tabs as four spaces, control characters escaped.
+  /// Bytes of a line shown at most: longer lines are cut to a window around the flagged text.
+  static let maximumExcerpt = 240
+
+  /// The part of `line` to show for `span`: the whole line when short, else up to
+  /// ``maximumExcerpt`` bytes from a little before the span, cut at character boundaries.
+  static func excerpt(_ line: SourceRange, around span: SourceRange, in bytes: [UInt8]) -> SourceRange {
+    guard line.length > maximumExcerpt else { return line }
+    func boundary(_ offset: Int) -> Int {
+      var index = offset
+      while index > line.start, index < bytes.count, bytes[index] & 0xC0 == 0x80 { index -= 1 }
+      return index
+    }
+    let start = boundary(max(line.start, min(span.start, line.end) - 60))
+    let end = boundary(min(line.end, start + maximumExcerpt))
+    return SourceRange(start: start, end: max(end, min(span.end, start + maximumExcerpt, line.end)))
+  }
+
   private func displayed(_ source: SourceFile, from start: Int, to end: Int) -> String {
     let text = source.text(of: SourceRange(start: start, end: end))
     return (text.utf8.contains(0x09) ? text.replacing("\t", with: "    ") : text).escapingControlCharacters

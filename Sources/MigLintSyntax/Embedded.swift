@@ -51,10 +51,15 @@ extension Parser {
     var embedded = EmbeddedSQL(fragments: [], dynamicDDL: [])
     let bytes = file.source.bytes
     var searchFrom = bodyStart
+    // `lineno` counts lines of the body from the line of its opening quote. Queries come in
+    // order, so the line cursor moves forward only (restarting for one that goes back).
+    var lineStart = bodyStart
+    var line = 1
     for query in queries {
-      // `lineno` counts lines of the body from the line of its opening quote.
-      var lineStart = bodyStart
-      var line = 1
+      if query.line < line {
+        lineStart = bodyStart
+        line = 1
+      }
       while line < query.line, let newline = bytes[lineStart..<bodyEnd].firstIndex(of: 0x0A) {
         lineStart = newline + 1
         line += 1

@@ -72,6 +72,11 @@ package struct SourceFile: Sendable {
   package let bomLength: Int
   /// Byte offset at which each line starts. Line endings are `\n`, `\r\n` and a lone `\r`.
   package let lineStarts: [Int]
+  /// For files with a line longer than ``blockSize``: scalars (and scalars needing two UTF-16
+  /// units) before each block of that many bytes, so that a column on a long line is counted
+  /// from the nearest block, not from the line's start (findings on one long line stay linear).
+  private let blockCounts: [(scalars: Int32, astral: Int32)]
+  private static let blockSize = 512
 
   /// Validates and indexes a file's bytes.
   ///
@@ -96,6 +101,8 @@ package struct SourceFile: Sendable {
     self.bytes = body
     self.bomLength = bom
     self.lineStarts = starts
+    let hasLongLine = zip(starts, starts.dropFirst() + [body.count]).contains { $1 - $0 > Self.blockSize }
+    blockCounts = hasLongLine ? Self.blockCounts(of: body) : []
   }
 
   /// Convenience for tests and stdin: a file from a Swift string.
@@ -129,7 +136,7 @@ package struct SourceFile: Sendable {
 
   /// 1-based line and columns of a byte offset.
   package func position(of offset: Int) -> SourcePosition {
-    Self.position(offset: offset, bytes: bytes, lineStarts: lineStarts, bom: bomLength)
+    Self.position(offset: offset, bytes: bytes, lineStarts: lineStarts, bom: bomLength, blocks: blockCounts)
   }
 
   /// The text of a 0-based line without its line ending.
@@ -165,14 +172,50 @@ package struct SourceFile: Sendable {
     return starts
   }
 
-  private static func position(offset: Int, bytes: [UInt8], lineStarts: [Int], bom: Int)
-    -> SourcePosition
+  private static func blockCounts(of bytes: [UInt8]) -> [(scalars: Int32, astral: Int32)] {
+    var counts: [(scalars: Int32, astral: Int32)] = []
+    counts.reserveCapacity(bytes.count / blockSize + 1)
+    var scalars: Int32 = 0
+    var astral: Int32 = 0
+    for (index, byte) in bytes.enumerated() {
+      if index % blockSize == 0 { counts.append((scalars, astral)) }
+      if byte & 0xC0 != 0x80 { scalars += 1 }
+      if byte >= 0xF0 { astral += 1 }
+    }
+    return counts
+  }
+
+  /// Scalars and astral scalars that start in `bytes[..<offset]`, from the nearest block count.
+  private static func prefixCounts(_ offset: Int, _ bytes: [UInt8], _ blocks: [(scalars: Int32, astral: Int32)])
+    -> (scalars: Int, astral: Int)
   {
+    let block = min(offset / blockSize, blocks.count - 1)
+    var scalars = Int(blocks[block].scalars)
+    var astral = Int(blocks[block].astral)
+    for byte in bytes[(block * blockSize)..<offset] {
+      if byte & 0xC0 != 0x80 { scalars += 1 }
+      if byte >= 0xF0 { astral += 1 }
+    }
+    return (scalars, astral)
+  }
+
+  private static func position(
+    offset: Int, bytes: [UInt8], lineStarts: [Int], bom: Int, blocks: [(scalars: Int32, astral: Int32)] = []
+  ) -> SourcePosition {
     let clamped = min(max(0, offset), bytes.count)
     let low = lineIndex(of: clamped, in: lineStarts)
+    let lineStart = lineStarts[low]
+    if !blocks.isEmpty, clamped - lineStart > blockSize {
+      let end = prefixCounts(clamped, bytes, blocks)
+      let start = prefixCounts(lineStart, bytes, blocks)
+      let scalars = end.scalars - start.scalars
+      return SourcePosition(
+        line: low + 1, column: 1 + scalars, utf16Column: 1 + scalars + end.astral - start.astral,
+        fileOffset: clamped + bom)
+    }
     var column = 1
     var utf16 = 1
-    var index = lineStarts[low]
+    var index = lineStart
     while index < clamped {
       let byte = bytes[index]
       if byte & 0xC0 != 0x80 {  // a scalar starts here

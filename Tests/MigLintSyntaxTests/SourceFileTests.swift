@@ -47,3 +47,29 @@ import Testing
     }
   }
 }
+
+extension SourceFileTests {
+  /// Columns on long lines come from block counts: they must equal a count from the line start.
+  @Test func columnsOnLongLinesMatchACountFromTheLineStart() throws {
+    var text = "short line\n"
+    var generator = SystemRandomNumberGenerator()
+    let pieces = ["a", "é", "日", "😀", " ", "\t", "xyz"]
+    for _ in 0..<3 {
+      for _ in 0..<900 { text += pieces[Int(generator.next() % UInt64(pieces.count))] }
+      text += "\r\n"
+    }
+    let source = try SourceFile(path: "t.sql", text: text)
+    let bytes = source.bytes
+    for offset in stride(from: 0, through: bytes.count, by: 7) {
+      let line = source.line(of: offset)
+      var column = 1
+      var utf16 = 1
+      for byte in bytes[source.lineStarts[line - 1]..<offset] where byte & 0xC0 != 0x80 {
+        column += 1
+        utf16 += byte >= 0xF0 ? 2 : 1
+      }
+      let position = source.position(of: offset)
+      #expect(position.column == column && position.utf16Column == utf16, "offset \(offset)")
+    }
+  }
+}
