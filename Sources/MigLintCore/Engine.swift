@@ -507,30 +507,44 @@ package struct Linter: Sendable {
     _ raw: [(id: String, finding: Finding)], _ suppressions: [Suppression], _ file: ParsedFile, reportUnused: Bool
   ) -> [(id: String, finding: Finding)] {
     // What each next-statement suppression covers: the first statement or rejected piece after it.
-    let targets: [SourceRange] =
-      (file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
-    let covered: [SourceRange?] = suppressions.map { suppression in
-      guard suppression.scope == .nextStatement else { return nil }
-      return targets.first { $0.start >= suppression.range.end }
+    // A rejected piece read as a statement (a recovered CREATE TABLE) is one target, not two.
+    let targets: [SourceRange] = Set(file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
+    /// Index of the first target whose start is at or after `offset` (binary search).
+    func firstTarget(startingAtOrAfter offset: Int) -> Int {
+      var low = 0
+      var high = targets.count
+      while low < high {
+        let middle = (low + high) / 2
+        if targets[middle].start < offset { low = middle + 1 } else { high = middle }
+      }
+      return low
+    }
+    // Suppressions by the target they cover, and the file-wide ones: each finding then looks at
+    // its own statement's suppressions only.
+    var byTarget: [Int: [Int]] = [:]
+    var fileWide: [Int] = []
+    for (index, suppression) in suppressions.enumerated() {
+      if suppression.scope == .file {
+        fileWide.append(index)
+      } else {
+        let target = firstTarget(startingAtOrAfter: suppression.range.end)
+        if target < targets.count { byTarget[target, default: []].append(index) }
+      }
     }
     var used = Set<[Int]>()  // [suppression index, entry index]
     var kept: [(id: String, finding: Finding)] = []
     for item in raw {
       var silenced = false
-      for (index, suppression) in suppressions.enumerated() {
-        guard let entryIndex = suppression.entries.firstIndex(where: { $0.id == item.id }) else { continue }
-        let applies: Bool
-        if suppression.scope == .file {
-          applies = true
-        } else if let target = covered[index] {
-          applies = item.finding.range.start >= target.start && item.finding.range.start <= target.end
-        } else {
-          applies = false
-        }
-        if applies {
-          used.insert([index, entryIndex])
-          silenced = true
-        }
+      // The target holding the finding: the last one starting at or before it.
+      let position = firstTarget(startingAtOrAfter: item.finding.range.start + 1) - 1
+      var candidates = fileWide
+      if position >= 0, item.finding.range.start <= targets[position].end {
+        candidates += byTarget[position] ?? []
+      }
+      for index in candidates {
+        guard let entryIndex = suppressions[index].entries.firstIndex(where: { $0.id == item.id }) else { continue }
+        used.insert([index, entryIndex])
+        silenced = true
       }
       if !silenced { kept.append(item) }
     }
@@ -559,11 +573,30 @@ package struct Linter: Sendable {
   private func restoringPlaceholders(_ finding: Finding, _ file: ParsedFile) -> Finding {
     guard !file.substitutions.isEmpty else { return finding }
     var restored = finding
-    for (name, original) in file.substitutions {
-      restored.message = restored.message.replacing(name, with: original)
-      restored.help = restored.help?.replacing(name, with: original)
-    }
+    restored.message = Self.restoring(finding.message, file.substitutions)
+    restored.help = finding.help.map { Self.restoring($0, file.substitutions) }
     return restored
+  }
+
+  /// `text` with each identifier-like word that is a placeholder's stand-in replaced by the
+  /// placeholder: one pass over the text, whatever the number of placeholders.
+  static func restoring(_ text: String, _ substitutions: [String: String]) -> String {
+    var out = ""
+    var word = ""
+    func flush() {
+      out += substitutions[word] ?? word
+      word = ""
+    }
+    for character in text {
+      if character == "_" || character.isLetter || character.isNumber {
+        word.append(character)
+      } else {
+        flush()
+        out.append(character)
+      }
+    }
+    flush()
+    return out
   }
 
   private func diagnostic(_ id: String, _ finding: Finding, _ source: SourceFile) -> Diagnostic {

@@ -71,14 +71,22 @@ package enum Parser {
     file.skipped = preprocessed.skipped
     file.substitutions = preprocessed.substitutions
     // A statement with a placeholder that does not parse is the template's, not a syntax error.
+    // Placeholders are in file order: a binary search finds the first that could overlap.
     let placeholders = preprocessed.skipped.filter { $0.kind == .templatePlaceholder }.map(\.range)
     let templated = file.syntaxErrors.filter { error in
-      placeholders.contains { $0.start < error.range.end && error.range.start < $0.end }
+      var low = 0
+      var high = placeholders.count
+      while low < high {
+        let middle = (low + high) / 2
+        if placeholders[middle].end <= error.range.start { low = middle + 1 } else { high = middle }
+      }
+      return low < placeholders.count && placeholders[low].start < error.range.end
     }
     if !templated.isEmpty {
+      let templatedSet = Set(templated)
       file = ParsedFile(
         source: file.source, tokens: file.tokens, statements: file.statements,
-        syntaxErrors: file.syntaxErrors.filter { !templated.contains($0) }, skipped: file.skipped,
+        syntaxErrors: file.syntaxErrors.filter { !templatedSet.contains($0) }, skipped: file.skipped,
         templatedErrors: templated, substitutions: file.substitutions)
     }
     return file
