@@ -62,12 +62,15 @@ package struct DeployRecord: Sendable {
   /// - Throws: ``WorkspaceError`` naming the file and line of a missing header, a merge conflict
   ///   or a malformed line.
   package static func parse(_ bytes: [UInt8], path: String) throws(WorkspaceError) -> DeployRecord {
-    let lines = Layouts.lines(bytes).map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) }
+    // A byte-order mark an editor added is not part of the header.
+    let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+    let lines = Layouts.lines(body).map { String(decoding: body[$0.start..<$0.end], as: UTF8.self) }
     guard let first = lines.first?.trimmingSpaces, first == header else {
       throw WorkspaceError(
         "\(path):1", "expected the header `\(header)`; regenerate the file with `miglint sum` after a deploy")
     }
     var entries: [Entry] = []
+    var lineOfVersion: [String: Int] = [:]
     for (index, line) in lines.enumerated().dropFirst() {
       let text = line.trimmingSpaces
       if text.isEmpty || text.hasPrefix("#") { continue }
@@ -90,10 +93,11 @@ package struct DeployRecord: Sendable {
         }
         files.append((fields[pair], String(hash.dropFirst(7)).lowercased()))
       }
-      if let duplicate = entries.first(where: { $0.version == fields[0] }) {
+      if let earlier = lineOfVersion[fields[0]] {
         throw WorkspaceError(
-          "\(path):\(index + 1)", "version \(fields[0]) is listed twice (also on line \(duplicate.line + 1))")
+          "\(path):\(index + 1)", "version \(fields[0]) is listed twice (also on line \(earlier + 1))")
       }
+      lineOfVersion[fields[0]] = index
       entries.append(Entry(version: fields[0], files: files, line: index))
     }
     return DeployRecord(entries: entries)
@@ -134,20 +138,45 @@ package struct DeployRecord: Sendable {
   package static func make(_ layout: Layout) -> DeployRecord {
     DeployRecord(
       entries: layout.migrations.enumerated().map { number, migration in
-        let indexes = (migration.up + migration.down).map(\.file).reduce(into: [Int]()) { list, index in
-          if !list.contains(index) { list.append(index) }
-        }
+        var seen = Set<Int>()
+        let indexes = (migration.up + migration.down).map(\.file).filter { seen.insert($0).inserted }
         return Entry(
           version: migration.version,
           files: indexes.map { (layout.files[$0].relative, hash(layout.files[$0].bytes ?? [])) }, line: number)
       })
   }
 
-  private static func encode(_ text: String) -> String {
-    text.replacing("%", with: "%25").replacing(" ", with: "%20")
+  /// A file name as a field of a line: `%`, white space and control characters as `%XX`, so that
+  /// every name the file system allows reads back the same.
+  static func encode(_ text: String) -> String {
+    var out: [UInt8] = []
+    for byte in text.utf8 {
+      if byte == 0x25 || byte <= 0x20 || byte == 0x7F {
+        let hex = String(byte, radix: 16, uppercase: true)
+        out += Array(("%" + (hex.count == 1 ? "0" : "") + hex).utf8)
+      } else {
+        out.append(byte)
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 
-  private static func decode(_ text: String) -> String {
-    text.replacing("%20", with: " ").replacing("%25", with: "%")
+  /// The inverse of ``encode(_:)``: every `%XX` back to its byte.
+  static func decode(_ text: String) -> String {
+    let bytes = Array(text.utf8)
+    var out: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+      if bytes[index] == 0x25, index + 2 < bytes.count,
+        let value = UInt8(String(decoding: bytes[(index + 1)...(index + 2)], as: UTF8.self), radix: 16)
+      {
+        out.append(value)
+        index += 3
+      } else {
+        out.append(bytes[index])
+        index += 1
+      }
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }

@@ -54,7 +54,12 @@ struct Sum: ParsableCommand {
         let current = layout.sidecars[DeployRecord.fileName].map { String(decoding: $0, as: UTF8.self) }
         let count = layout.migrations.count
         let summary = "\(count) migration\(count == 1 ? "" : "s"), \(layout.tool.rawValue)"
-        if current == text {
+        // Up to date when it lists the same migrations, whatever its comments or a BOM.
+        let same =
+          current == text
+          || layout.sidecars[DeployRecord.fileName].flatMap { try? DeployRecord.parse($0, path: path) }?.entries
+            == record.entries
+        if same {
           writeText("\(path): up to date (\(summary))\n", to: 1)
         } else if check {
           stale += 1

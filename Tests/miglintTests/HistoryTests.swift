@@ -350,3 +350,24 @@ import Testing
     #expect(reports[1] == reports[0] && reports[2] == reports[0], "after an edit to migration 2")
   }
 }
+
+extension HistoryTests {
+  /// Every name the file system allows reads back from the record; an editor's BOM is fine.
+  @Test func theRecordReadsBackNamesWithWhiteSpaceAndControlCharacters() throws {
+    let directory = try makeDirectory([
+      "db/0001_users table.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY);\n",
+      "db/0002_tab\there.up.sql": "SELECT 1;\n",
+      "db/0003_line\nbreak%.up.sql": "SELECT 2;\n",
+    ])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    #expect(try CLI.run(["sum", "db"], in: directory).status == 0)
+    #expect(try CLI.run(["db"], in: directory).status != 2)
+    #expect(try CLI.run(["sum", "--check", "db"], in: directory).status == 0)
+    let record = directory + "/db/miglint.sum"
+    let text = try String(contentsOfFile: record, encoding: .utf8)
+    #expect(text.contains("0002_tab%09here.up.sql") && text.contains("0003_line%0Abreak%25.up.sql"))
+    try ("\u{FEFF}" + text).write(toFile: record, atomically: true, encoding: .utf8)
+    #expect(try CLI.run(["sum", "--check", "db"], in: directory).status == 0)
+    #expect(try CLI.run(["db"], in: directory).status != 2)
+  }
+}
