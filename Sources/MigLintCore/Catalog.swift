@@ -51,12 +51,47 @@ package struct Catalog: Sendable {
 
   package struct Table: Sendable {
     package var name: QualifiedName
-    package var columns: [Column]
+    /// In table order; changed through the methods below, which keep ``positions`` in step.
+    package private(set) var columns: [Column]
     package var constraints: [Constraint] = []
     /// Nil when the model only knows the table from ALTERs (it predates the history).
     package var origin: Origin?
+    /// Column name → index in ``columns``: a table with many columns answers in constant time.
+    private var positions: [String: Int]
 
-    package func column(_ name: String) -> Column? { columns.first { $0.name == name } }
+    package init(name: QualifiedName, columns: [Column], constraints: [Constraint] = [], origin: Origin?) {
+      self.name = name
+      self.columns = columns
+      self.constraints = constraints
+      self.origin = origin
+      positions = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    package func column(_ name: String) -> Column? { positions[name].map { columns[$0] } }
+
+    mutating func append(_ column: Column) {
+      guard positions[column.name] == nil else { return }
+      positions[column.name] = columns.count
+      columns.append(column)
+    }
+
+    mutating func removeColumn(_ name: String) {
+      guard let index = positions.removeValue(forKey: name) else { return }
+      columns.remove(at: index)
+      for later in index..<columns.count { positions[columns[later].name] = later }
+    }
+
+    /// Applies `change` to the column named `name`, if there is one.
+    mutating func updateColumn(_ name: String, _ change: (inout Column) -> Void) {
+      guard let index = positions[name] else { return }
+      change(&columns[index])
+    }
+
+    mutating func renameColumn(_ old: String, to new: String) {
+      guard let index = positions.removeValue(forKey: old) else { return }
+      columns[index].name = new
+      positions[new] = index
+    }
     package func constraint(_ name: String) -> Constraint? { constraints.first { $0.name == name } }
     package var checks: [Constraint] { constraints.filter { $0.kind == .check } }
     /// Column lists of the primary key and unique constraints.
@@ -325,7 +360,9 @@ package struct Catalog: Sendable {
     let key = Self.key(alter.relation)
     // A table the model does not know predates the history: start an entry without origin so
     // that what the migrations add to it is known.
-    var table = tables[key] ?? Table(name: alter.relation, columns: [], origin: nil)
+    // Dropping a column asks the model about the table's dependents: leave it in place then.
+    let drops = alter.commands.contains { $0.subtype == "DropColumn" }
+    var table = (drops ? tables[key] : takeTable(key)) ?? Table(name: alter.relation, columns: [], origin: nil)
     for command in alter.commands {
       switch command.subtype {
       case "AddColumn", "AddColumnRecurse":
@@ -333,20 +370,16 @@ package struct Catalog: Sendable {
         addColumn(column, to: &table)
       case "DropColumn":
         guard let name = command.name else { continue }
-        table.columns.removeAll { $0.name == name }
+        table.removeColumn(name)
         table.constraints.removeAll { $0.columns.contains(name) }
         dropColumnDependents(table: key, column: name, cascade: command.cascade)
       case "AlterColumnType":
-        guard let name = command.name, let index = table.columns.firstIndex(where: { $0.name == name }) else {
-          continue
-        }
-        table.columns[index].type = command.newType
+        guard let name = command.name else { continue }
+        table.updateColumn(name) { $0.type = command.newType }
       case "SetNotNull":
         if let name = command.name { setNotNull(&table, name) }
       case "DropNotNull":
-        if let name = command.name, let index = table.columns.firstIndex(where: { $0.name == name }) {
-          table.columns[index].notNull = false
-        }
+        if let name = command.name { table.updateColumn(name) { $0.notNull = false } }
       case "AddConstraint", "AddConstraintRecurse":
         if let constraint = command.constraint { addConstraint(constraint, to: &table) }
       case "ValidateConstraint", "ValidateConstraintRecurse":
@@ -500,11 +533,9 @@ package struct Catalog: Sendable {
         setObject(objectKey, object)
       }
     case "column":
-      guard var table = tables[key], let old = rename.oldName,
-        let index = table.columns.firstIndex(where: { $0.name == old })
-      else { return }
+      guard var table = tables[key], let old = rename.oldName, table.column(old) != nil else { return }
       let new = rename.newName
-      table.columns[index].name = new
+      table.renameColumn(old, to: new)
       for position in table.constraints.indices {
         table.constraints[position].columns = table.constraints[position].columns.map { $0 == old ? new : $0 }
         table.constraints[position].provesNotNull = table.constraints[position].provesNotNull.map {
@@ -551,7 +582,7 @@ package struct Catalog: Sendable {
   }
 
   private mutating func addColumn(_ definition: ColumnDefinition, to table: inout Table) {
-    table.columns.append(
+    table.append(
       Column(
         name: definition.name, type: definition.type,
         notNull: definition.has(.notNull) || definition.has(.primaryKey), origin: origin))
@@ -590,7 +621,7 @@ package struct Catalog: Sendable {
   }
 
   private func setNotNull(_ table: inout Table, _ column: String) {
-    if let index = table.columns.firstIndex(where: { $0.name == column }) { table.columns[index].notNull = true }
+    table.updateColumn(column) { $0.notNull = true }
   }
 
   /// PostgreSQL's default names (before de-duplication and truncation to 63 bytes).
@@ -800,6 +831,12 @@ package struct Catalog: Sendable {
     for (key, value) in journal.indexes { indexes[key] = value }
     for (key, value) in journal.views { views[key] = value }
     for (key, value) in journal.objects { objects[key] = value }
+  }
+
+  /// The table at `key`, moved out of the map while no journal runs, so that changing it does
+  /// not copy its columns (the map would still hold them); ``setTable(_:_:)`` puts it back.
+  private mutating func takeTable(_ key: String) -> Table? {
+    journal == nil ? tables.removeValue(forKey: key) : tables[key]
   }
 
   private mutating func setTable(_ key: String, _ value: Table?) {

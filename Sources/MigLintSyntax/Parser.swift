@@ -65,9 +65,11 @@ package enum Parser {
   /// each piece is parsed alone: the pieces that fail become ``SyntaxError``s, the rest are linted.
   package static func parse(_ source: SourceFile) -> ParsedFile {
     guard let preprocessed = Preprocessor.run(source) else {
-      return withCString(source.bytes[...]) { parse(source, source.bytes, $0) }
+      let bytes = Preprocessor.flatteningDeepComments(source.bytes) ?? source.bytes
+      return withCString(bytes[...]) { parse(source, bytes, $0) }
     }
-    var file = withCString(preprocessed.bytes[...]) { parse(source, preprocessed.bytes, $0) }
+    let bytes = Preprocessor.flatteningDeepComments(preprocessed.bytes) ?? preprocessed.bytes
+    var file = withCString(bytes[...]) { parse(source, bytes, $0) }
     file.skipped = preprocessed.skipped
     file.substitutions = preprocessed.substitutions
     // A statement with a placeholder that does not parse is the template's, not a syntax error.

@@ -202,6 +202,54 @@ package enum Preprocessor {
     }
   }
 
+  /// Block comments nested deeper than this are flattened before parsing.
+  package static let maximumCommentDepth = 64
+
+  /// `bytes` with the inside of every block comment nested deeper than ``maximumCommentDepth``
+  /// blanked (its outer `/*` and `*/` and its line breaks kept, so no offset or line moves); nil
+  /// when there is none. PostgreSQL's scanner takes time quadratic in such nesting, and a
+  /// comment's content means nothing to the migration.
+  package static func flatteningDeepComments(_ bytes: [UInt8]) -> [UInt8]? {
+    var opened = 0
+    for index in bytes.indices.dropLast() where bytes[index] == 0x2F && bytes[index + 1] == 0x2A { opened += 1 }
+    guard opened > maximumCommentDepth else { return nil }
+    var commented = [Bool](repeating: false, count: bytes.count)
+    var lexer = Lexer()
+    lexer.advance(over: bytes, 0..<bytes.count, marking: &commented)
+    var output = bytes
+    var changed = false
+    var index = 0
+    while index + 1 < bytes.count {
+      guard commented[index], bytes[index] == 0x2F, bytes[index + 1] == 0x2A else {
+        index += 1
+        continue
+      }
+      // A block comment: follow its nesting to its end.
+      let start = index
+      var depth = 0
+      var deepest = 0
+      while index + 1 < bytes.count {
+        if bytes[index] == 0x2F, bytes[index + 1] == 0x2A {
+          depth += 1
+          deepest = max(deepest, depth)
+          index += 2
+        } else if bytes[index] == 0x2A, bytes[index + 1] == 0x2F {
+          depth -= 1
+          index += 2
+          if depth == 0 { break }
+        } else {
+          index += 1
+        }
+      }
+      guard deepest > maximumCommentDepth, depth == 0 else { continue }
+      for inner in (start + 2)..<(index - 2) where output[inner] != 0x0A && output[inner] != 0x0D {
+        output[inner] = 0x20
+      }
+      changed = true
+    }
+    return changed ? output : nil
+  }
+
   private static func blank(_ bytes: inout [UInt8], _ range: SourceRange) {
     for index in range.start..<range.end where bytes[index] != 0x0A && bytes[index] != 0x0D { bytes[index] = 0x20 }
   }

@@ -108,3 +108,15 @@ extension ParserTests {
     }
   }
 }
+
+extension ParserTests {
+  /// Deeply nested comments are flattened (same offsets), not fed to a scanner quadratic in them.
+  @Test func deeplyNestedCommentsKeepOffsetsAndTheStatementsAfterThem() throws {
+    let comment = String(repeating: "/*", count: 500) + "\n x \n" + String(repeating: "*/", count: 500)
+    let file = try parse(comment + "\nDROP TABLE x;\n")
+    #expect(file.syntaxErrors.isEmpty)
+    #expect(file.statements.count == 1)
+    #expect(file.statements.first.map { file.text($0.range) } == "DROP TABLE x")
+    #expect(file.statements.first.map { file.source.line(of: $0.range.start) } == 4)
+  }
+}
