@@ -13,7 +13,13 @@ package struct Glob: Sendable, Hashable {
     var text = pattern
     while text.hasPrefix("./") { text.removeFirst(2) }
     self.pattern = text
-    segments = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    // `**/**` means what `**` means: consecutive ones collapse.
+    var parts: [String] = []
+    for part in text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    where !(part == "**" && parts.last == "**") {
+      parts.append(part)
+    }
+    segments = parts
   }
 
   /// True when the text has glob characters.
@@ -24,7 +30,7 @@ package struct Glob: Sendable, Hashable {
     var text = path
     while text.hasPrefix("./") { text.removeFirst(2) }
     let parts = text.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-    return match(segments[...], parts[...])
+    return match(parts)
   }
 
   /// The leading segments without glob characters: where a walk must start.
@@ -34,18 +40,24 @@ package struct Glob: Sendable, Hashable {
     return pattern.hasPrefix("/") ? "/" + prefix : prefix
   }
 
-  private func match(_ pattern: ArraySlice<String>, _ path: ArraySlice<String>) -> Bool {
-    guard let first = pattern.first else { return path.isEmpty }
-    if first == "**" {
-      let rest = pattern.dropFirst()
-      var remaining = path
-      while true {
-        if match(rest, remaining) { return true }
-        guard !remaining.isEmpty else { return false }
-        remaining = remaining.dropFirst()
+  /// Which path positions each pattern segment can end at, segment by segment: time
+  /// proportional to segments × path length, never a backtracking search.
+  private func match(_ path: [String]) -> Bool {
+    var reachable = [Bool](repeating: false, count: path.count + 1)
+    reachable[0] = true
+    for segment in segments {
+      var next = [Bool](repeating: false, count: path.count + 1)
+      if segment == "**" {
+        // Any number of directories: every position from the first reachable one on.
+        guard let first = reachable.firstIndex(of: true) else { return false }
+        for position in first...path.count { next[position] = true }
+      } else {
+        for position in path.indices where reachable[position] && fnmatch(segment, path[position], 0) == 0 {
+          next[position + 1] = true
+        }
       }
+      reachable = next
     }
-    guard let segment = path.first, fnmatch(first, segment, 0) == 0 else { return false }
-    return match(pattern.dropFirst(), path.dropFirst())
+    return reachable[path.count]
   }
 }

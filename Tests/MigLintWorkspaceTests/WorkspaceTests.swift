@@ -115,3 +115,19 @@ import Testing
     }
   }
 }
+
+/// Globs match segment by segment without backtracking.
+extension GlobTests {
+  @Test func doubleStarsMatchAnyDepthAndRepeatedOnesCollapse() {
+    let deep = (0..<26).map { "d\($0)" }.joined(separator: "/") + "/0001.sql"
+    #expect(Glob("**/0001.sql").matches(deep))
+    #expect(Glob("d0/**/d25/*.sql").matches(deep))
+    #expect(!Glob("d0/**/d26/*.sql").matches(deep))
+    // Twelve `**` in a row (a repository's config can say so): one, as fast as one.
+    let repeated = Glob(Array(repeating: "**", count: 12).joined(separator: "/") + "/nothing.sql")
+    #expect(!repeated.matches(deep))
+    #expect(Glob(Array(repeating: "**", count: 12).joined(separator: "/") + "/0001.sql").matches(deep))
+    #expect(Glob("db/*.sql").matches("db/a.sql") && !Glob("db/*.sql").matches("db/x/a.sql"))
+    #expect(Glob("**").matches("a/b") && Glob("a/**").matches("a"))
+  }
+}
