@@ -47,9 +47,11 @@ package enum FileDiscovery {
           case .directory:
             try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }, take)
             if found + left == 0 { discovery.problems.append((argument, "no .sql file below this directory")) }
-          case .file, .other:
+          case .file:
             take(argument)
             if left > 0 { discovery.excluded.append(argument) }
+          case .other:
+            discovery.problems.append((argument, "not a regular file (a FIFO, a device or a socket): not read"))
           case nil:
             discovery.problems.append((argument, FileSystem.linkProblem(argument) ?? "no such file or directory"))
           }

@@ -1,3 +1,5 @@
+import MigLintSyntax
+
 #if canImport(Glibc)
   import Glibc
   private let systemRead = Glibc.read
@@ -50,13 +52,23 @@ package enum FileSystem {
   /// Reads a whole file.
   ///
   /// - Throws: ``WorkspaceError`` naming the path and the system's reason.
-  package static func read(_ path: String) throws(WorkspaceError) -> [UInt8] {
-    let descriptor = open(path, O_RDONLY)
+  package static func read(_ path: String, limit: Int = SourceFile.maximumSize) throws(WorkspaceError) -> [UInt8] {
+    // Non-blocking open: a FIFO must not hang the run before it is refused below.
+    let descriptor = open(path, O_RDONLY | O_NONBLOCK)
     guard descriptor >= 0 else { throw WorkspaceError(path, "cannot read: \(lastError())") }
     defer { close(descriptor) }
     var info = stat()
     guard fstat(descriptor, &info) == 0 else { throw WorkspaceError(path, "cannot read: \(lastError())") }
-    if info.st_mode & S_IFMT == S_IFDIR { throw WorkspaceError(path, "cannot read: is a directory") }
+    switch info.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw WorkspaceError(path, "cannot read: is a directory")
+    case S_IFIFO: throw WorkspaceError(path, "cannot read: a FIFO, not a regular file")
+    case S_IFCHR, S_IFBLK: throw WorkspaceError(path, "cannot read: a device, not a regular file")
+    default: throw WorkspaceError(path, "cannot read: not a regular file")
+    }
+    guard Int(info.st_size) <= limit else {
+      throw WorkspaceError(path, "file is \(info.st_size) bytes, above the limit of \(limit) bytes")
+    }
     // One allocation of the reported size, then read on until EOF in case the file grew.
     var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
     var filled = 0
@@ -73,27 +85,30 @@ package enum FileSystem {
       filled += count
     }
     bytes.removeLast(bytes.count - filled)
-    if filled == Int(info.st_size) { bytes += try readToEnd(descriptor, path) }
+    if filled == Int(info.st_size) { bytes += try readToEnd(descriptor, path, limit: limit - filled) }
     return bytes
   }
 
-  private static func readToEnd(_ descriptor: Int32, _ path: String) throws(WorkspaceError) -> [UInt8] {
+  /// Reads until end of file, refusing more than `limit` bytes (stopping as soon as it is passed).
+  private static func readToEnd(_ descriptor: Int32, _ path: String, limit: Int) throws(WorkspaceError) -> [UInt8] {
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 4096)
+    var chunk = [UInt8](repeating: 0, count: 65536)
     while true {
       let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
       if count < 0 {
         if errno == EINTR { continue }
+        if errno == EAGAIN { return bytes }  // a non-blocking descriptor with nothing more to give
         throw WorkspaceError(path, "cannot read: \(lastError())")
       }
       if count == 0 { return bytes }
       bytes += chunk[0..<count]
+      if bytes.count > limit { throw WorkspaceError(path, "above the limit of \(limit) bytes: not read further") }
     }
   }
 
   /// Reads standard input to the end.
   package static func readStandardInput() throws(WorkspaceError) -> [UInt8] {
-    try readToEnd(0, "<stdin>")
+    try readToEnd(0, "<stdin>", limit: SourceFile.maximumSize)
   }
 
   /// Writes a file atomically: a temporary file in the same directory, then rename(2).

@@ -274,3 +274,36 @@ extension InputProblemTests {
     }
   }
 }
+
+/// Reads are bounded: only regular files, never past the size limit.
+@Suite struct BoundedReadTests {
+  @Test func aFIFOOrADeviceNamedAsAPathIsReportedNotRead() throws {
+    let directory = try TestLint.temporaryDirectory()
+    #expect(mkfifo(directory + "/pipe.sql", 0o644) == 0)
+    try FileManager.default.createSymbolicLink(atPath: directory + "/zero.sql", withDestinationPath: "/dev/zero")
+    let result = try CLI.run(["pipe.sql", "zero.sql"], in: directory)
+    #expect(result.status == 2)
+    #expect(result.stdout.components(separatedBy: "not a regular file").count == 3, "\(result.stdout)")
+  }
+
+  @Test func standardInputStopsAtTheSizeLimit() throws {
+    let big = String(repeating: "-- filler line for the size limit\n", count: (64 << 20) / 34 + 10)
+    let result = try CLI.run(["-"], stdin: big)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("above the limit"))
+  }
+
+  @Test func aReplayCacheEntryThatIsAFIFOIsAMiss() throws {
+    var files: [String: String] = [:]
+    for number in 1...25 { files[String(format: "db/%04d_t.sql", number)] = "CREATE TABLE t\(number) (id int);\n" }
+    let directory = try TestLint.makeDirectory(files)
+    let cache = try TestLint.temporaryDirectory()
+    let newest = "db/0025_t.sql"
+    let first = try CLI.run([newest, "--format", "json"], in: directory, environment: ["MIGLINT_CACHE_DIR": cache])
+    let entry = try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first)
+    try FileManager.default.removeItem(atPath: cache + "/" + entry)
+    #expect(mkfifo(cache + "/" + entry, 0o644) == 0)
+    let again = try CLI.run([newest, "--format", "json"], in: directory, environment: ["MIGLINT_CACHE_DIR": cache])
+    #expect(again.stdout == first.stdout)
+  }
+}
