@@ -15,7 +15,7 @@ import MigLintCore
 /// the replay runs in full. The cache is an optimisation: a file that cannot be read or written
 /// is ignored.
 package struct ReplayCache: Sendable {
-  package static let magic = Array("miglint-replay 2\n".utf8)
+  package static let magic = Array("miglint-replay 3\n".utf8)
 
   package var directory: String
   /// Migrations that must precede the first reported one for the cache to be used: a shorter
@@ -46,7 +46,12 @@ package struct ReplayCache: Sendable {
 
   /// The checkpoint stored for `loaded`, if it is still valid for its first migrations.
   package func load(_ loaded: LoadedSet) -> ReplayCheckpoint? {
-    guard let bytes = try? FileSystem.read(file(loaded)), bytes.starts(with: Self.magic) else { return nil }
+    guard let stored = try? FileSystem.read(file(loaded)), stored.starts(with: Self.magic),
+      stored.count >= Self.magic.count + 16
+    else { return nil }
+    // A checksum over the whole entry: a damaged or edited entry is a miss, never a wrong model.
+    let bytes = Array(stored.dropLast(16))
+    guard Self.checksum(bytes) == Array(stored.suffix(16)) else { return nil }
     var reader = ByteReader(bytes, offset: Self.magic.count)
     do throws(SnapshotError) {
       let migrations = try reader.int()
@@ -67,8 +72,16 @@ package struct ReplayCache: Sendable {
     writer.int(checkpoint.migrations)
     writer.raw(Self.key(loaded, migrations: checkpoint.migrations))
     checkpoint.catalog.snapshot(into: &writer)
+    writer.raw(Self.checksum(writer.bytes))
     guard FileSystem.makeDirectories(directory) else { return }
     try? FileSystem.writeAtomically(writer.bytes, to: file(loaded))
+  }
+
+  /// 128 bits over an entry's bytes.
+  private static func checksum(_ bytes: [UInt8]) -> [UInt8] {
+    var hash = Hash()
+    hash.add(bytes)
+    return hash.bytes
   }
 
   /// One file per migrations directory.

@@ -371,3 +371,25 @@ extension HistoryTests {
     #expect(try CLI.run(["db"], in: directory).status != 2)
   }
 }
+
+extension ReplayCacheTests {
+  /// Every single-bit flip of a cache entry is a miss: the output stays that of a cold run.
+  @Test func aDamagedEntryIsNeverUsed() throws {
+    let directory = try TestLint.makeDirectory(history())
+    let cache = try TestLint.temporaryDirectory()
+    let newest = "db/0030_drop_email.sql"
+    func run() throws -> String {
+      try CLI.run([newest, "--format", "json"], in: directory, environment: ["MIGLINT_CACHE_DIR": cache]).stdout
+    }
+    let cold = try run()
+    let entry = cache + "/" + (try #require(try FileManager.default.contentsOfDirectory(atPath: cache).first))
+    let original = try Array(Data(contentsOf: URL(fileURLWithPath: entry)))
+    // Flip one bit in each of a spread of bytes past the header.
+    for offset in stride(from: 17, to: original.count, by: max(1, original.count / 40)) {  // past "miglint-replay 3\n"
+      var damaged = original
+      damaged[offset] ^= 0x10
+      try Data(damaged).write(to: URL(fileURLWithPath: entry))
+      #expect(try run() == cold, "bit flip at \(offset) changed the report")
+    }
+  }
+}
