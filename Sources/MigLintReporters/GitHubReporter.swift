@@ -57,6 +57,8 @@ package struct GitHubReporter: Sendable {
 
   /// A property value: as data, plus `:` and `,`, which separate properties.
   static func escapeProperty(_ text: String) -> String {
-    escapeData(text).replacing(":", with: "%3A").replacing(",", with: "%2C")
+    // Control characters from a file name never reach the log raw (ESC, TAB, …).
+    escapeData(text.escapingControlCharacters).replacing("\t", with: "%09").replacing(":", with: "%3A")
+      .replacing(",", with: "%2C")
   }
 }

@@ -31,6 +31,8 @@ package enum ConfigurationLoader {
   ///   keys, values of the wrong type and unknown rule ids.
   package static func load(_ path: String, registry: RuleRegistry) throws(WorkspaceError) -> Configuration {
     let bytes = try FileSystem.read(path)
+    // TOML allows no NUL; a reader that stopped there would drop the rest of the file silently.
+    if let offset = bytes.firstIndex(of: 0) { throw WorkspaceError(path, "NUL byte at byte offset \(offset)") }
     guard let text = String(validating: bytes, as: UTF8.self) else {
       throw WorkspaceError(path, "not valid UTF-8")
     }

@@ -82,14 +82,16 @@ package struct DeployRecord: Sendable {
       }
       let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { decode(String($0)) }
       guard fields.count >= 3, fields.count % 2 == 1 else {
-        throw WorkspaceError("\(path):\(index + 1)", "expected `<version> <file> sha256:<hash> …`, got `\(text)`")
+        throw WorkspaceError(
+          "\(path):\(index + 1)", "expected `<version> <file> sha256:<hash> …`, got `\(Self.excerpt(text))`")
       }
       var files: [(path: String, hash: String)] = []
       for pair in stride(from: 1, to: fields.count, by: 2) {
         let hash = fields[pair + 1]
         guard hash.hasPrefix("sha256:"), hash.count == 71, hash.dropFirst(7).allSatisfy(\.isHexDigit) else {
           throw WorkspaceError(
-            "\(path):\(index + 1)", "expected `sha256:` and 64 hex digits after `\(fields[pair])`, got `\(hash)`")
+            "\(path):\(index + 1)",
+            "expected `sha256:` and 64 hex digits after `\(Self.excerpt(fields[pair]))`, got `\(Self.excerpt(hash))`")
         }
         files.append((fields[pair], String(hash.dropFirst(7)).lowercased()))
       }
@@ -145,6 +147,9 @@ package struct DeployRecord: Sendable {
           files: indexes.map { (layout.files[$0].relative, hash(layout.files[$0].bytes ?? [])) }, line: number)
       })
   }
+
+  /// Text from a record line quoted in a message: at most 80 characters.
+  private static func excerpt(_ text: String) -> String { text.count > 80 ? text.prefix(79) + "…" : text }
 
   /// A file name as a field of a line: `%`, white space and control characters as `%XX`, so that
   /// every name the file system allows reads back the same.

@@ -18,9 +18,18 @@ func writeText(_ text: String, to descriptor: Int32) {
 }
 
 /// Writes a line to standard error.
+///
+/// Messages quote paths, keys and lines from the input: control characters are escaped (an
+/// ESC or BEL from a crafted file name never reaches the terminal raw) and a message is cut at
+/// ``maximumErrorLength`` characters.
 func printError(_ text: String) {
-  writeText(text.hasSuffix("\n") ? text : text + "\n", to: 2)
+  var line = text.hasSuffix("\n") ? String(text.dropLast()) : text
+  if line.count > maximumErrorLength { line = line.prefix(maximumErrorLength - 1) + "…" }
+  writeText(line.escapingControlCharacters.replacing("\t", with: "\\t") + "\n", to: 2)
 }
+
+/// The longest message written to standard error.
+let maximumErrorLength = 600
 
 /// Ends the process with `code`.
 func terminate(_ code: Int32) -> Never { exit(code) }

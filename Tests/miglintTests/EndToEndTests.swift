@@ -307,3 +307,29 @@ extension InputProblemTests {
     #expect(again.stdout == first.stdout)
   }
 }
+
+/// Nothing from a repository reaches the terminal raw, and a bad configuration byte is named.
+@Suite struct UntrustedInputTests {
+  @Test func controlCharactersFromInputAreEscapedOnStandardError() throws {
+    let directory = try TestLint.makeDirectory([
+      "db/0001_a.sql": "SELECT 1;\n",
+      "db/miglint.sum": "miglint.sum 1\n0001 \u{1B}[31mred\u{7} " + String(repeating: "x", count: 5_000) + "\n",
+    ])
+    let result = try CLI.run(["db"], in: directory)
+    #expect(result.status == 2)
+    #expect(!result.stderr.contains("\u{1B}") && !result.stderr.contains("\u{7}"))
+    #expect(result.stderr.contains("\\u{1b}"))
+    #expect(result.stderr.count < 1_000)
+    let github = try CLI.run(["bad\u{1B}\tname.sql", "--format", "github"], in: directory)
+    #expect(!github.stdout.contains("\u{1B}") && !github.stdout.contains("\t"))
+  }
+
+  @Test func aNULByteInTheConfigurationIsAnErrorNamingItsOffset() throws {
+    let directory = try TestLint.makeDirectory([
+      "db/0001_a.sql": "SELECT 1;\n", "miglint.toml": "fail-on = \"warning\"\n\u{0}ignore = [\"drop-table\"]\n",
+    ])
+    let result = try CLI.run(["db"], in: directory)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("miglint.toml: NUL byte at byte offset 20"))
+  }
+}
