@@ -87,10 +87,11 @@ package struct GitBase {
 
   /// Paths of the files below the directory at the ref, relative to it.
   package func files() throws(WorkspaceError) -> [String] {
-    guard let output = git(["ls-tree", "-r", "--name-only", ref, "--", "."]), output.status == 0 else {
+    // `-z`: names as they are, NUL-separated (without it git C-quotes non-ASCII, tabs and quotes).
+    guard let output = git(["ls-tree", "-r", "-z", "--name-only", ref, "--", "."]), output.status == 0 else {
       throw WorkspaceError("--base", "git ls-tree \(ref) failed in `\(directory)`")
     }
-    return String(decoding: output.stdout, as: UTF8.self).split(separator: "\n").map(String.init)
+    return output.stdout.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
   }
 
   /// A file's content at the ref (`relative` to the directory).

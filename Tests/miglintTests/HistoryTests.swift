@@ -393,3 +393,30 @@ extension ReplayCacheTests {
     }
   }
 }
+
+extension HistoryTests {
+  /// File names git would quote (non-ASCII, tab, quote, backslash) are read as they are.
+  @Test func baseReadsNamesGitWouldQuote() throws {
+    let directory = try makeDirectory([
+      "db/0001_caf\u{E9}.sql": "CREATE TABLE cafe (id bigint PRIMARY KEY);\n",
+      "db/0002_ta\tb \"q\" \\.sql": "CREATE TABLE tab (id bigint PRIMARY KEY);\n",
+    ])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let git = { (arguments: [String]) throws -> TestProcess.Output in
+      try TestProcess.run(
+        "/usr/bin/git",
+        ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments,
+        in: directory)
+    }
+    _ = try git(["init", "-q"])
+    _ = try git(["add", "."])
+    _ = try git(["commit", "-qm", "deployed"])
+    let clean = try CLI.run(["db", "--base", "HEAD", "--format", "json"], in: directory)
+    #expect(
+      !clean.stdout.contains("out-of-order-migration") && !clean.stdout.contains("after-deploy"), "\(clean.stdout)")
+    try "CREATE TABLE cafe (id bigint PRIMARY KEY, name text);\n".write(
+      toFile: directory + "/db/0001_caf\u{E9}.sql", atomically: true, encoding: .utf8)
+    let edited = try CLI.run(["db", "--base", "HEAD", "--format", "json"], in: directory)
+    #expect(edited.stdout.contains("\"rule\": \"edited-after-deploy\""))
+  }
+}
