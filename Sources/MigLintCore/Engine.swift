@@ -253,9 +253,12 @@ package struct Linter: Sendable {
   ) {
     runOne(file, index, &catalog, &state, mode: mode, into: &raw)
     if let embedded = file.embeddedSQL(at: index) {
-      lintEmbedded(embedded, of: file.statements[index], &catalog, &state, mode: mode, into: &raw)
+      lintEmbedded(embedded, of: file.statements[index], &catalog, &state, mode: mode, depth: 1, into: &raw)
     }
   }
+
+  /// How deep DO blocks and function bodies inside each other are followed.
+  static let maximumEmbeddingDepth = 8
 
   private func runOne(
     _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState, mode: RunMode,
@@ -355,12 +358,28 @@ package struct Linter: Sendable {
   /// body (run when called: linted, but the schema model does not change).
   private func lintEmbedded(
     _ embedded: EmbeddedSQL, of statement: Statement, _ catalog: inout Catalog, _ state: inout MigrationState,
-    mode: RunMode, into raw: inout [(id: String, finding: Finding)]
+    mode: RunMode, depth: Int, into raw: inout [(id: String, finding: Finding)]
   ) {
     let isBlock: Bool
     if case .doBlock = statement.kind { isBlock = true } else { isBlock = false }
     // Without rules a function body has nothing to give: it does not change the schema.
     guard mode.rules || isBlock else { return }
+    // A body PL/pgSQL cannot read fails when the migration runs it (or creates the function):
+    // a finding, never silence.
+    if let error = embedded.unreadable, mode.rules {
+      raw.append(
+        (
+          EngineRuleID.syntaxError,
+          Finding(
+            at: SourceRange(
+              start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1))),
+            message: error.message,
+            help: error.notAnalysed
+              ? "Review the body by hand; the rest of the file is still linted"
+              : "Fix the body: PostgreSQL rejects it when the migration runs",
+            severity: error.notAnalysed ? .warning : nil)
+        ))
+    }
     var innerState = state
     var innerCatalog = catalog
     if !innerState.transaction.explicitBlock {
@@ -374,6 +393,12 @@ package struct Linter: Sendable {
     for fragment in embedded.fragments {
       for index in fragment.statements.indices {
         runOne(fragment, index, &innerCatalog, &innerState, mode: innerMode, into: &raw)
+        // A DO block or a function created inside this body: its own body, in turn.
+        if depth < Self.maximumEmbeddingDepth, let inner = fragment.embeddedSQL(at: index) {
+          lintEmbedded(
+            inner, of: fragment.statements[index], &innerCatalog, &innerState, mode: innerMode, depth: depth + 1,
+            into: &raw)
+        }
       }
     }
     if let first = embedded.dynamicDDL.first, mode.rules {

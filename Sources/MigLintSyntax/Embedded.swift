@@ -12,6 +12,9 @@ package struct EmbeddedSQL: Sendable {
   package var fragments: [ParsedFile]
   /// `EXECUTE` of a string built at run time that contains DDL keywords: not analysed.
   package var dynamicDDL: [SourceRange]
+  /// Why the body could not be read at all (PL/pgSQL rejected it, or it nests too deep): a
+  /// finding on the body, never silence.
+  package var unreadable: SyntaxError?
 }
 
 extension Parser {
@@ -34,19 +37,32 @@ extension Parser {
     // PL/pgSQL parses the whole statement.
     var text = Array(file.source.bytes[statement.range.start..<statement.range.end])
     text.append(0)
+    let bodyRange = SourceRange(start: bodyStart, end: max(bodyStart, bodyEnd))
+    var unreadable: SyntaxError?
     let queries: [(text: String, line: Int, dynamic: Bool)] = text.withUnsafeBytes { raw in
       guard let base = raw.baseAddress else { return [] }
       let result = pg_query_parse_plpgsql(base.assumingMemoryBound(to: CChar.self))
       defer { pg_query_free_plpgsql_parse_result(result) }
-      guard result.error == nil, let json = result.plpgsql_funcs else { return [] }
+      if let error = result.error {
+        let message = error.pointee.message.map { String(cString: $0) } ?? "PL/pgSQL rejected the body"
+        unreadable = SyntaxError(message: "PL/pgSQL: \(message)", location: bodyRange.start, range: bodyRange)
+        return []
+      }
+      guard let json = result.plpgsql_funcs else { return [] }
       let length = strlen(json)
       return json.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
-        guard let tape = try? JSONTape(bytes: UnsafeBufferPointer(start: pointer, count: length)) else { return [] }
-        var found: [(String, Int, Bool)] = []
-        collectQueries(tape, 0, into: &found)
-        return found
+        do throws(JSONTapeError) {
+          let tape = try JSONTape(bytes: UnsafeBufferPointer(start: pointer, count: length))
+          var found: [(String, Int, Bool)] = []
+          collectQueries(tape, 0, into: &found)
+          return found
+        } catch {
+          unreadable = Parser.unreadable(error == .tooDeep, at: bodyRange)
+          return []
+        }
       }
     }
+    if let unreadable { return EmbeddedSQL(fragments: [], dynamicDDL: [], unreadable: unreadable) }
     guard !queries.isEmpty else { return nil }
     var embedded = EmbeddedSQL(fragments: [], dynamicDDL: [])
     let bytes = file.source.bytes
@@ -121,9 +137,12 @@ extension Parser {
     switch tape.kind(node) {
     case .object:
       for (key, value) in tape.members(node) {
-        if tape.keyEquals(key, "PLpgSQL_stmt_execsql") || tape.keyEquals(key, "PLpgSQL_stmt_dynexecute") {
+        // `CALL` and `DO` inside a body are `PLpgSQL_stmt_call`, with their SQL in `expr`.
+        let isCall = tape.keyEquals(key, "PLpgSQL_stmt_call")
+        if tape.keyEquals(key, "PLpgSQL_stmt_execsql") || tape.keyEquals(key, "PLpgSQL_stmt_dynexecute") || isCall {
           let dynamic = tape.keyEquals(key, "PLpgSQL_stmt_dynexecute")
-          let expression = tape.member(tape.member(value, dynamic ? "query" : "sqlstmt"), "PLpgSQL_expr")
+          let member: StaticString = isCall ? "expr" : (dynamic ? "query" : "sqlstmt")
+          let expression = tape.member(tape.member(value, member), "PLpgSQL_expr")
           if let query = tape.string(tape.member(expression, "query")) {
             found.append((query, tape.int(tape.member(value, "lineno")) ?? 1, dynamic))
           }

@@ -660,3 +660,28 @@ extension PrecisionTests {
       ).hasPrefix("`UPDATE` updates rows"))
   }
 }
+
+extension PrecisionTests {
+  /// A body PL/pgSQL cannot read is a finding, and bodies inside bodies are followed.
+  @Test func unreadableAndNestedBodiesAreNeverSilent() {
+    let broken = TestLint.lint(
+      "DO $$\nBEGIN\n  ALTER TABLE users ADD COLUMN x int NOT NULL\n  IF x THEN\nEND $$;\n", select: ["syntax-error"])
+    #expect(broken.map(\.ruleID) == ["syntax-error"])
+    #expect(broken.first?.message.hasPrefix("PL/pgSQL: ") == true)
+    let nested = TestLint.lint(
+      """
+      DO $outer$
+      BEGIN
+        CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $f$
+        BEGIN
+          DO $inner$ BEGIN CREATE INDEX CONCURRENTLY i ON users (email); END $inner$;
+        END $f$;
+      END $outer$;
+      """, select: ["concurrently-in-transaction"])
+    #expect(nested.map(\.start.line) == [5])
+    let deep =
+      "DO $$ BEGIN " + String(repeating: "IF true THEN ", count: 5_000) + String(repeating: "END IF; ", count: 5_000)
+      + "END $$;"
+    #expect(TestLint.lint(deep, select: ["syntax-error"]).count == 1)
+  }
+}
