@@ -114,17 +114,27 @@ package enum FileSystem {
   /// Writes a file atomically: a temporary file in the same directory, then rename(2).
   ///
   /// An existing file keeps its permission bits.
-  package static func writeAtomically(_ bytes: [UInt8], to path: String) throws(WorkspaceError) {
-    let directory = parent(of: path)
-    var template = Array((directory == "" ? "." : directory).utf8) + Array("/.miglint-XXXXXX".utf8) + [0]
+  package static func writeAtomically(
+    _ bytes: [UInt8], to path: String, beforeRename check: () throws(WorkspaceError) -> Void = {}
+  ) throws(WorkspaceError) {
+    let directory = parent(of: path) == "" ? "." : parent(of: path)
+    removeStaleTemporaries(in: directory)
+    var template = Array(directory.utf8) + Array("/\(temporaryPrefix)\(getpid())-XXXXXX".utf8) + [0]
     let descriptor = template.withUnsafeMutableBufferPointer { buffer in
       buffer.withMemoryRebound(to: CChar.self) { characters in characters.baseAddress.map { mkstemp($0) } ?? -1 }
     }
     guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: \(lastError())") }
     let temporary = String(decoding: template.dropLast(), as: UTF8.self)
+    PendingTemporary.set(temporary)
+    defer { PendingTemporary.set(nil) }
+    // The new file keeps the old one's mode and, where allowed, its owner.
     var info = stat()
-    let mode: mode_t = stat(path, &info) == 0 ? info.st_mode & 0o7777 : 0o644
-    fchmod(descriptor, mode)
+    if stat(path, &info) == 0 {
+      fchmod(descriptor, info.st_mode & 0o7777)
+      if info.st_uid != geteuid() || info.st_gid != getegid() { _ = fchown(descriptor, info.st_uid, info.st_gid) }
+    } else {
+      fchmod(descriptor, 0o644)
+    }
     var written = 0
     while written < bytes.count {
       let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
@@ -137,10 +147,34 @@ package enum FileSystem {
       }
       written += count
     }
-    guard fsync(descriptor) == 0, close(descriptor) == 0, rename(temporary, path) == 0 else {
+    guard fsync(descriptor) == 0, close(descriptor) == 0 else {
       let reason = lastError()
       unlink(temporary)
       throw WorkspaceError(path, "cannot write: \(reason)")
+    }
+    do {
+      try check()
+    } catch {
+      unlink(temporary)
+      throw error
+    }
+    guard rename(temporary, path) == 0 else {
+      let reason = lastError()
+      unlink(temporary)
+      throw WorkspaceError(path, "cannot write: \(reason)")
+    }
+  }
+
+  /// Temporary files are named `.miglint-<pid>-XXXXXX`: a later run removes those of processes
+  /// that are gone (killed before they could clean up).
+  static let temporaryPrefix = ".miglint-"
+
+  private static func removeStaleTemporaries(in directory: String) {
+    guard let entries = try? entries(directory) else { return }
+    for entry in entries where entry.name.hasPrefix(temporaryPrefix) {
+      let pid = entry.name.dropFirst(temporaryPrefix.count).prefix { $0 != "-" }
+      guard let number = Int32(pid), number != getpid(), kill(number, 0) != 0, errno == ESRCH else { continue }
+      unlink(join(directory, entry.name))
     }
   }
 
@@ -155,10 +189,28 @@ package enum FileSystem {
       return String(cString: pointer)
     }
     guard let target else { throw WorkspaceError(path, "cannot fix: \(lastError())") }
+    var before = stat()
+    guard stat(target, &before) == 0 else { throw WorkspaceError(path, "cannot fix: \(lastError())") }
+    guard before.st_mode & 0o222 != 0 else { throw WorkspaceError(path, "read-only: fixes not written") }
+    guard before.st_nlink <= 1 else {
+      throw WorkspaceError(
+        path, "has \(before.st_nlink) hard links: a new file would split them; fixes not written")
+    }
     guard try read(target) == expected else {
       throw WorkspaceError(path, "changed since it was read; fixes not written (run miglint again)")
     }
-    try writeAtomically(bytes, to: target)
+    // Right before the rename, the file must still be the one read: same inode, size, time and
+    // text. (An editor saving in between is caught here; the window left is the rename itself.)
+    try writeAtomically(bytes, to: target) { () throws(WorkspaceError) in
+      var now = stat()
+      let same =
+        stat(target, &now) == 0 && now.st_ino == before.st_ino && now.st_dev == before.st_dev
+        && now.st_size == before.st_size && now.st_mtim.tv_sec == before.st_mtim.tv_sec
+        && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec
+      guard same, (try? read(target)) == expected else {
+        throw WorkspaceError(path, "changed while the fixes were written; fixes not written (run miglint again)")
+      }
+    }
   }
 
   /// Creates `path` and its missing parents; false when it cannot.
@@ -235,4 +287,24 @@ package enum FileSystem {
   }
 
   private static func lastError() -> String { String(cString: strerror(errno)) }
+}
+
+/// The temporary file being written, removed by the signal handlers of the command line when
+/// the process is interrupted (SIGINT, SIGTERM) before it could rename or remove it.
+package enum PendingTemporary {
+  /// A fixed buffer: a signal handler may read it without allocating.
+  nonisolated(unsafe) package static let path: UnsafeMutablePointer<CChar> = {
+    let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(PATH_MAX) + 1)
+    buffer[0] = 0
+    return buffer
+  }()
+
+  static func set(_ value: String?) {
+    guard let value, value.utf8.count <= Int(PATH_MAX) else {
+      path[0] = 0
+      return
+    }
+    _ = value.withCString { strncpy(path, $0, Int(PATH_MAX)) }
+    path[Int(PATH_MAX)] = 0
+  }
 }

@@ -12,6 +12,8 @@ package enum Fixer {
     /// Files whose text changed, in report order.
     package var changes: [(path: String, original: [UInt8], fixed: [UInt8])]
     package var applied: Int
+    /// Fixes applied to each changed file, so that a file that could not be written is not counted.
+    package var appliedByPath: [String: Int] = [:]
     /// Why some fixes were not applied (a fix that would break the parse, no convergence).
     package var notes: [String]
   }
@@ -28,6 +30,7 @@ package enum Fixer {
     var fixed: [String: [UInt8]] = [:]
     var stuck = Set<String>()
     var applied = 0
+    var appliedByPath: [String: Int] = [:]
     var notes: [String] = []
     var pass = 0
     while true {
@@ -59,6 +62,7 @@ package enum Fixer {
         if originals[result.path] == nil { originals[result.path] = onDisk(source.bytes, like: source) }
         fixed[result.path] = full
         applied += count
+        appliedByPath[result.path, default: 0] += count
         changedThisPass = true
       }
       guard changedThisPass else { break }
@@ -74,7 +78,7 @@ package enum Fixer {
         fixed[result.path].flatMap { $0 == original ? nil : (result.path, original, $0) }
       }
     }
-    return Outcome(results: results, changes: changes, applied: applied, notes: notes)
+    return Outcome(results: results, changes: changes, applied: applied, appliedByPath: appliedByPath, notes: notes)
   }
 
   /// `text` as the file stores it: with the byte-order mark `source` was read with.

@@ -138,12 +138,14 @@ struct Check: ParsableCommand {
       if diff {
         let text = fixing.changes.map { UnifiedDiff.render(path: $0.path, old: $0.original, new: $0.fixed) }.joined()
         try emit(text)
-        printError("miglint: \(fixSummary(fixing, results, written: false))")
+        printError("miglint: \(fixSummary(fixing, results, written: nil))")
         let failed = results.contains { $0.inputError != nil }
         throw ExitCode(failed ? Exit.usage : (fixing.changes.isEmpty ? Exit.clean : Exit.findings))
       }
-      (ioFailed, fixedStandardInput) = write(fixing, inputs)
-      printError("miglint: \(fixSummary(fixing, results, written: true))")
+      let outcome = write(fixing, inputs)
+      ioFailed = outcome.failed
+      fixedStandardInput = outcome.standardInput
+      printError("miglint: \(fixSummary(fixing, results, written: outcome.written))")
     }
     let failed = results.contains { result in
       result.diagnostics.contains { configuration.failOn.fails($0.severity) }
@@ -178,24 +180,30 @@ struct Check: ParsableCommand {
     }
   }
 
-  /// Writes the fixed files; returns whether a write failed, and the fixed text of standard input.
-  private func write(_ fixing: Fixer.Outcome, _ inputs: [Input]) -> (failed: Bool, standardInput: [UInt8]?) {
+  /// Writes the fixed files; returns whether a write failed, the paths written, and the fixed
+  /// text of standard input.
+  private func write(_ fixing: Fixer.Outcome, _ inputs: [Input]) -> (
+    failed: Bool, written: Set<String>, standardInput: [UInt8]?
+  ) {
     let standardInput = Set(inputs.compactMap { if case .standardInput(let name, _) = $0 { name } else { nil } })
     var failed = false
+    var written = Set<String>()
     var fixedStandardInput: [UInt8]?
     for change in fixing.changes {
       if standardInput.contains(change.path) {
         fixedStandardInput = change.fixed
+        written.insert(change.path)
         continue
       }
       do {
         try FileSystem.replace(change.path, expecting: change.original, with: change.fixed)
+        written.insert(change.path)
       } catch {
         printError("miglint: \(error.description)")
         failed = true
       }
     }
-    return (failed, fixedStandardInput)
+    return (failed, written, fixedStandardInput)
   }
 
   /// Writes `text` to `--output` (atomically) or standard output.
@@ -216,11 +224,15 @@ struct Check: ParsableCommand {
   }
 
   /// "applied 3 fixes to 2 files; 1 finding has an unsafe fix (--unsafe-fixes)".
-  private func fixSummary(_ outcome: Fixer.Outcome, _ results: [FileResult], written: Bool) -> String {
+  /// `written`: the files the fixes went into (nil for `--diff`, which writes nothing); only their
+  /// fixes count as applied.
+  private func fixSummary(_ outcome: Fixer.Outcome, _ results: [FileResult], written: Set<String>?) -> String {
+    let files = written.map { paths in outcome.changes.filter { paths.contains($0.path) } } ?? outcome.changes
+    let count = files.reduce(0) { $0 + (outcome.appliedByPath[$1.path] ?? 0) }
     var parts = [
       outcome.applied == 0
         ? "no fixes to apply"
-        : "\(written ? "applied" : "would apply") \(plural(outcome.applied, "fix", "fixes")) to \(plural(outcome.changes.count, "file"))"
+        : "\(written == nil ? "would apply" : "applied") \(plural(count, "fix", "fixes")) to \(plural(files.count, "file"))"
     ]
     let fixable = results.flatMap(\.diagnostics).filter { !$0.fixes.isEmpty }
     let allowed: FixSafety = unsafeFixes ? .unsafe : .safe

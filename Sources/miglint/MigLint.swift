@@ -35,6 +35,7 @@ struct MigLint: ParsableCommand {
 
   /// Runs the command line with our exit codes (ArgumentParser's usage errors would exit 64).
   static func main() {
+    removingTemporaryOnSignals()
     do {
       var arguments = Array(CommandLine.arguments.dropFirst())
       let paths = Check.takePaths(from: &arguments)
@@ -56,6 +57,18 @@ struct MigLint: ParsableCommand {
       let message = fullMessage(for: error)
       printError(message.isEmpty ? "\(error)" : message)
       terminate(Exit.usage)
+    }
+  }
+}
+
+/// On SIGINT or SIGTERM, removes the temporary file being written (if any), then dies of the
+/// signal as it would have.
+private func removingTemporaryOnSignals() {
+  for signalNumber in [SIGINT, SIGTERM] {
+    signal(signalNumber) { received in
+      if PendingTemporary.path[0] != 0 { unlink(PendingTemporary.path) }
+      signal(received, SIG_DFL)
+      raise(received)
     }
   }
 }

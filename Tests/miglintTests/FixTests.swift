@@ -294,3 +294,44 @@ struct PreCommitRecipeTests {
     #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
   }
 }
+
+/// `--fix` writes only what it may, keeps what the file was, and says only what it did.
+@Suite struct FixWriteTests {
+  let text = "CREATE INDEX i ON users (email);\n"
+
+  @Test func readOnlyAndHardLinkedFilesAreRefusedAndNotCounted() throws {
+    let directory = try TestLint.makeDirectory(["m/001_a.sql": text, "m/002_b.sql": text])
+    let readOnly = directory + "/m/001_a.sql"
+    try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: readOnly)
+    try FileManager.default.linkItem(atPath: directory + "/m/002_b.sql", toPath: directory + "/other-name.sql")
+    let result = try CLI.run(["m", "--fix"], in: directory)
+    #expect(result.status == 2)
+    #expect(result.stderr.contains("m/001_a.sql: read-only: fixes not written"))
+    #expect(result.stderr.contains("m/002_b.sql: has 2 hard links"))
+    #expect(result.stderr.contains("applied 0 fixes to 0 files"), "\(result.stderr)")
+    #expect(try String(contentsOfFile: readOnly, encoding: .utf8) == text)
+    #expect(try String(contentsOfFile: directory + "/other-name.sql", encoding: .utf8) == text)
+  }
+
+  @Test(.enabled(if: getuid() == 0, "needs root to give the file to another user"))
+  func theOwnerAndModeOfAFixedFileAreKept() throws {
+    let directory = try TestLint.makeDirectory(["m/001_a.sql": text])
+    let path = directory + "/m/001_a.sql"
+    try FileManager.default.setAttributes([.posixPermissions: 0o600, .ownerAccountID: 65534], ofItemAtPath: path)
+    let result = try CLI.run(["m", "--fix"], in: directory)
+    #expect(result.stderr.contains("applied"), "\(result.stderr)")
+    let attributes = try FileManager.default.attributesOfItem(atPath: path)
+    #expect((attributes[.ownerAccountID] as? Int) == 65534)
+    #expect((attributes[.posixPermissions] as? Int) == 0o600)
+    #expect(try String(contentsOfFile: path, encoding: .utf8) != text)
+  }
+
+  @Test func temporariesOfProcessesThatAreGoneAreRemoved() throws {
+    let directory = try TestLint.makeDirectory(["m/001_a.sql": text])
+    // A pid far above any live one (pid_max is at most 4194304).
+    let stale = directory + "/m/.miglint-99999999-abcdef"
+    try "partial".write(toFile: stale, atomically: false, encoding: .utf8)
+    #expect(try CLI.run(["sum", "m"], in: directory).status == 0)
+    #expect(!FileManager.default.fileExists(atPath: stale))
+  }
+}
