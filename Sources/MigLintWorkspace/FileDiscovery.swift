@@ -17,8 +17,13 @@ package enum FileDiscovery {
   /// directories not followed); a glob contributes the files it matches; a file is taken as is.
   /// Files matching an `exclude` glob are left out; globs are matched against absolute paths
   /// (relative paths are taken from `currentDirectory`).
+  ///
+  /// Files found by walking (not named themselves) must lie in the tree walked: a `.sql` symbolic
+  /// link that leads out of it is reported, not followed. With a `root` (globs from a
+  /// repository's configuration), what a glob finds must lie in the root.
   package static func discover(
-    _ arguments: [String], exclude: [Glob] = [], currentDirectory: String = FileSystem.currentDirectory()
+    _ arguments: [String], exclude: [Glob] = [], currentDirectory: String = FileSystem.currentDirectory(),
+    root: String? = nil
   ) -> Discovery {
     var discovery = Discovery()
     var seen = Set<String>()
@@ -30,22 +35,35 @@ package enum FileDiscovery {
       if seen.insert(normalized).inserted { discovery.files.append(normalized) }
       return true
     }
+    /// False (and a problem noted) for a found file that resolves outside `tree`.
+    func stays(_ path: String, inside tree: String?) -> Bool {
+      guard let tree, let real = FileSystem.resolved(path), !FileSystem.isInside(real, tree) else { return true }
+      discovery.problems.append((path, "leads outside `\(tree)` (to `\(real)`): not read unless named itself"))
+      return false
+    }
     for argument in arguments {
       var found = 0
       var left = 0
       func take(_ path: String) { if add(path) { found += 1 } else { left += 1 } }
+      func takeFound(_ path: String, inside tree: String?) {
+        if stays(path, inside: tree) { take(path) } else { found += 1 }
+      }
       do throws(WorkspaceError) {
         if Glob.isPattern(argument), FileSystem.kind(argument) == nil {
           let glob = Glob(argument)
-          let root = glob.staticPrefix.isEmpty ? "." : glob.staticPrefix
-          if FileSystem.kind(root) == .directory {
-            try walk(root, allFiles: true, broken: { _ in }) { if glob.matches($0) { take($0) } }
+          let start = glob.staticPrefix.isEmpty ? "." : glob.staticPrefix
+          if FileSystem.kind(start) == .directory {
+            let tree = root ?? FileSystem.resolved(start)
+            try walk(start, allFiles: true, broken: { _ in }) { if glob.matches($0) { takeFound($0, inside: tree) } }
           }
           if found + left == 0 { discovery.problems.append((argument, "no file matches this pattern")) }
         } else {
           switch FileSystem.kind(argument) {
           case .directory:
-            try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }, take)
+            let tree = FileSystem.resolved(argument)
+            try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }) {
+              takeFound($0, inside: tree)
+            }
             if found + left == 0 { discovery.problems.append((argument, "no .sql file below this directory")) }
           case .file:
             take(argument)

@@ -36,6 +36,34 @@ package enum FileSystem {
     }
   }
 
+  /// The absolute, symlink-free path of an existing file or directory.
+  package static func resolved(_ path: String) -> String? {
+    realpath(path, nil).map { pointer in
+      defer { free(pointer) }
+      return String(cString: pointer)
+    }
+  }
+
+  /// True when `path` (resolved) lies in `root` (resolved).
+  package static func isInside(_ path: String, _ root: String) -> Bool {
+    path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+  }
+
+  /// The directory a run may write in and read from without being told: the directory of the
+  /// configuration file, else the git work tree around `directory` (found by its `.git`), else
+  /// `directory` itself. Resolved.
+  package static func projectRoot(configurationDirectory: String?, from directory: String) -> String {
+    if let configurationDirectory, let root = resolved(configurationDirectory) { return root }
+    let start = resolved(directory) ?? directory
+    var candidate = start
+    while true {
+      if kind(join(candidate, ".git")) != nil { return candidate }
+      let up = parent(of: candidate)
+      guard !up.isEmpty, up != candidate else { return start }
+      candidate = up
+    }
+  }
+
   /// Why `path`, a symbolic link, leads nowhere ("symbolic link loop", "symbolic link to `x`,
   /// which does not exist"); nil when it is not a link or its target exists.
   package static func linkProblem(_ path: String) -> String? {
@@ -222,10 +250,11 @@ package enum FileSystem {
   }
 
   /// Entries of a directory, sorted, without `.` and `..`.
-  package static func entries(_ directory: String) throws(WorkspaceError) -> [(name: String, kind: Kind)] {
+  package static func entries(_ directory: String) throws(WorkspaceError) -> [(name: String, kind: Kind, isLink: Bool)]
+  {
     guard let handle = opendir(directory) else { throw WorkspaceError(directory, "cannot list: \(lastError())") }
     defer { closedir(handle) }
-    var result: [(String, Kind)] = []
+    var result: [(String, Kind, Bool)] = []
     while let entry = readdir(handle) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
         String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
@@ -240,7 +269,7 @@ package enum FileSystem {
       }
       // A symlink to a directory is not descended into (it could loop).
       if Int32(entry.pointee.d_type) == Int32(DT_LNK), kind == .directory { kind = .other }
-      result.append((name, kind))
+      result.append((name, kind, Int32(entry.pointee.d_type) == Int32(DT_LNK)))
     }
     return result.sorted { $0.0 < $1.0 }
   }

@@ -143,6 +143,7 @@ package struct Project {
     var files: [LayoutFile] = []
     var sidecars: [String: [UInt8]] = [:]
     let directory = root.isEmpty ? "." : root
+    let tree = FileSystem.resolved(directory)
     // sqitch change names may contain slashes: `deploy/warehouse/organism.sql`.
     let nestsChanges = FileSystem.kind(FileSystem.join(directory, "sqitch.plan")) == .file
     func visit(_ folder: String, prefix: String, depth: Int) throws(WorkspaceError) {
@@ -154,6 +155,11 @@ package struct Project {
           try visit(path, prefix: relative + "/", depth: 1)
         case .directory where depth >= 1 && depth < Layouts.maximumSqitchDepth && nestsChanges:
           try visit(path, prefix: relative + "/", depth: depth + 1)
+        // A symbolic link that leads out of the migrations directory is not followed (a
+        // repository must not make miglint read `/etc/passwd`); discovery reports it.
+        case .file
+        where entry.isLink && !(FileSystem.resolved(path).map { FileSystem.isInside($0, tree ?? directory) } ?? false):
+          continue
         case .file where entry.name.lowercased().hasSuffix(".sql"):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
           files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))

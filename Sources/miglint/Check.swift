@@ -142,7 +142,7 @@ struct Check: ParsableCommand {
         let failed = results.contains { $0.inputError != nil }
         throw ExitCode(failed ? Exit.usage : (fixing.changes.isEmpty ? Exit.clean : Exit.findings))
       }
-      let outcome = write(fixing, inputs)
+      let outcome = write(fixing, inputs, root: Self.projectRoot(configuration))
       ioFailed = outcome.failed
       fixedStandardInput = outcome.standardInput
       printError("miglint: \(fixSummary(fixing, results, written: outcome.written))")
@@ -182,7 +182,7 @@ struct Check: ParsableCommand {
 
   /// Writes the fixed files; returns whether a write failed, the paths written, and the fixed
   /// text of standard input.
-  private func write(_ fixing: Fixer.Outcome, _ inputs: [Input]) -> (
+  private func write(_ fixing: Fixer.Outcome, _ inputs: [Input], root: String) -> (
     failed: Bool, written: Set<String>, standardInput: [UInt8]?
   ) {
     let standardInput = Set(inputs.compactMap { if case .standardInput(let name, _) = $0 { name } else { nil } })
@@ -195,7 +195,12 @@ struct Check: ParsableCommand {
         written.insert(change.path)
         continue
       }
-      do {
+      do throws(WorkspaceError) {
+        // Never outside the project, wherever a path or a symbolic link points.
+        let target = FileSystem.resolved(change.path) ?? change.path
+        guard FileSystem.isInside(target, root) else {
+          throw WorkspaceError(change.path, "outside the project (`\(root)`): fixes not written")
+        }
         try FileSystem.replace(change.path, expecting: change.original, with: change.fixed)
         written.insert(change.path)
       } catch {
@@ -339,6 +344,14 @@ struct Check: ParsableCommand {
       exclude: configuration.exclude.map { Glob(FileSystem.join(root, $0)) }, currentDirectory: cwd)
   }
 
+  /// Where the run may write: the configuration's directory, else the git work tree, else the
+  /// working directory.
+  static func projectRoot(_ configuration: Configuration) -> String {
+    FileSystem.projectRoot(
+      configurationDirectory: configuration.path.map { _ in configurationDirectory(configuration) },
+      from: FileSystem.currentDirectory())
+  }
+
   /// The absolute directory of the configuration file (the working directory without one).
   static func configurationDirectory(_ configuration: Configuration) -> String {
     let cwd = FileSystem.currentDirectory()
@@ -355,15 +368,18 @@ struct Check: ParsableCommand {
     let base = Self.configurationDirectory(configuration)
     let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
     var arguments = paths
+    // Globs of the configuration (a repository's, maybe a stranger's) find files in the project only.
+    var root: String?
     if arguments.isEmpty {
       arguments =
         configuration.include.isEmpty
         ? ["."] : configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
+      root = Self.projectRoot(configuration)
     }
     var inputs: [Input] = []
     var files: [String] = []
     func flush() throws(WorkspaceError) {
-      let discovery = FileDiscovery.discover(files, exclude: exclude, currentDirectory: cwd)
+      let discovery = FileDiscovery.discover(files, exclude: exclude, currentDirectory: cwd, root: root)
       inputs += discovery.files.map(Input.file)
       problems += discovery.problems
       for path in discovery.excluded {

@@ -335,3 +335,31 @@ struct PreCommitRecipeTests {
     #expect(!FileManager.default.fileExists(atPath: stale))
   }
 }
+
+/// A repository's configuration cannot make miglint read or write outside the project.
+@Suite struct ProjectBoundaryTests {
+  @Test func includeGlobsAndSymbolicLinksStayInsideTheProject() throws {
+    let outside = try TestLint.makeDirectory(["secret.sql": "CREATE INDEX s ON secrets (k);\n"])
+    let project = try TestLint.makeDirectory([
+      "miglint.toml": "include = [\"../\(URL(fileURLWithPath: outside).lastPathComponent)/*.sql\", \"db/*.sql\"]\n",
+      "db/0001_a.sql": "CREATE INDEX i ON users (email);\n",
+    ])
+    try FileManager.default.createSymbolicLink(
+      atPath: project + "/db/0002_link.sql", withDestinationPath: "/etc/passwd")
+    let result = try CLI.run(["--fix", "--unsafe-fixes"], in: project)
+    #expect(result.status == 2)
+    // The outside file is neither read nor fixed; the link to /etc/passwd is not followed.
+    #expect(try String(contentsOfFile: outside + "/secret.sql", encoding: .utf8) == "CREATE INDEX s ON secrets (k);\n")
+    #expect(!result.stdout.contains("root:") && !result.stderr.contains("root:"))
+    #expect(result.stdout.contains("not read unless named itself"), "\(result.stdout)")
+    #expect(try String(contentsOfFile: project + "/db/0001_a.sql", encoding: .utf8).contains("CONCURRENTLY"))
+  }
+
+  @Test func aFileOutsideTheProjectIsNeverWritten() throws {
+    let outside = try TestLint.makeDirectory(["x.sql": "CREATE INDEX s ON secrets (k);\n"])
+    let project = try TestLint.makeDirectory(["miglint.toml": "fail-on = \"warning\"\n"])
+    let result = try CLI.run([outside + "/x.sql", "--fix"], in: project)
+    #expect(result.stderr.contains("outside the project"), "\(result.stderr)")
+    #expect(try String(contentsOfFile: outside + "/x.sql", encoding: .utf8) == "CREATE INDEX s ON secrets (k);\n")
+  }
+}
