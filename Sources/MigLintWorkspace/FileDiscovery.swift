@@ -18,12 +18,13 @@ package enum FileDiscovery {
   /// Files matching an `exclude` glob are left out; globs are matched against absolute paths
   /// (relative paths are taken from `currentDirectory`).
   ///
-  /// Files found by walking (not named themselves) must lie in the tree walked: a `.sql` symbolic
-  /// link that leads out of it is reported, not followed. With a `root` (globs from a
-  /// repository's configuration), what a glob finds must lie in the root.
+  /// Files found by walking (not named themselves) must lie in the project `root` (or, for a
+  /// directory outside it, in that directory): a `.sql` symbolic link that leads out is reported,
+  /// not followed. With `strict` (globs from a repository's configuration), whatever a glob finds
+  /// must lie in the root.
   package static func discover(
     _ arguments: [String], exclude: [Glob] = [], currentDirectory: String = FileSystem.currentDirectory(),
-    root: String? = nil
+    root: String? = nil, strict: Bool = false
   ) -> Discovery {
     var discovery = Discovery()
     var seen = Set<String>()
@@ -53,14 +54,14 @@ package enum FileDiscovery {
           let glob = Glob(argument)
           let start = glob.staticPrefix.isEmpty ? "." : glob.staticPrefix
           if FileSystem.kind(start) == .directory {
-            let tree = root ?? FileSystem.resolved(start)
+            let tree = strict ? root : FileSystem.boundary(for: start, project: root)
             try walk(start, allFiles: true, broken: { _ in }) { if glob.matches($0) { takeFound($0, inside: tree) } }
           }
           if found + left == 0 { discovery.problems.append((argument, "no file matches this pattern")) }
         } else {
           switch FileSystem.kind(argument) {
           case .directory:
-            let tree = FileSystem.resolved(argument)
+            let tree = FileSystem.boundary(for: argument, project: root)
             try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }) {
               takeFound($0, inside: tree)
             }

@@ -49,6 +49,15 @@ package enum FileSystem {
     path == root || path.hasPrefix(root.hasSuffix("/") ? root : root + "/")
   }
 
+  /// Where files found by walking `directory` must lie: the project when the directory is in it,
+  /// else the directory itself (a directory named outside the project is walked, but its links
+  /// may not lead further out).
+  package static func boundary(for directory: String, project: String?) -> String {
+    let walked = resolved(directory) ?? directory
+    guard let project, isInside(walked, project) else { return walked }
+    return project
+  }
+
   /// The directory a run may write in and read from without being told: the directory of the
   /// configuration file, else the git work tree around `directory` (found by its `.git`), else
   /// `directory` itself. Resolved.

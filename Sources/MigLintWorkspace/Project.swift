@@ -41,15 +41,20 @@ package struct Project {
   package let exclude: [Glob]
   package var currentDirectory: String
 
+  /// The project's directory (resolved): symbolic links in a migrations directory that lead out
+  /// of it are not followed; nil leaves the migrations directory itself as the limit.
+  package var root: String?
+
   package init(
     scope: Scope? = nil, base: String? = nil, directories: [String: DirectorySettings] = [:], exclude: [Glob] = [],
-    currentDirectory: String = FileSystem.currentDirectory()
+    currentDirectory: String = FileSystem.currentDirectory(), root: String? = nil
   ) {
     self.scope = scope
     self.base = base
     self.directories = directories
     self.exclude = exclude
     self.currentDirectory = currentDirectory
+    self.root = root
   }
 
   /// Lists and reads the migrations directories that `paths` (SQL files, as FileDiscovery gives
@@ -143,7 +148,7 @@ package struct Project {
     var files: [LayoutFile] = []
     var sidecars: [String: [UInt8]] = [:]
     let directory = root.isEmpty ? "." : root
-    let tree = FileSystem.resolved(directory)
+    let tree = FileSystem.boundary(for: directory, project: self.root)
     // sqitch change names may contain slashes: `deploy/warehouse/organism.sql`.
     let nestsChanges = FileSystem.kind(FileSystem.join(directory, "sqitch.plan")) == .file
     func visit(_ folder: String, prefix: String, depth: Int) throws(WorkspaceError) {
@@ -158,7 +163,7 @@ package struct Project {
         // A symbolic link that leads out of the migrations directory is not followed (a
         // repository must not make miglint read `/etc/passwd`); discovery reports it.
         case .file
-        where entry.isLink && !(FileSystem.resolved(path).map { FileSystem.isInside($0, tree ?? directory) } ?? false):
+        where entry.isLink && !(FileSystem.resolved(path).map { FileSystem.isInside($0, tree) } ?? false):
           continue
         case .file where entry.name.lowercased().hasSuffix(".sql"):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }

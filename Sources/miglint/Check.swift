@@ -341,7 +341,8 @@ struct Check: ParsableCommand {
     for (path, settings) in configuration.directories { directories[FileSystem.absolute(path, from: root)] = settings }
     return Project(
       scope: scope, base: base, directories: directories,
-      exclude: configuration.exclude.map { Glob(FileSystem.join(root, $0)) }, currentDirectory: cwd)
+      exclude: configuration.exclude.map { Glob(FileSystem.join(root, $0)) }, currentDirectory: cwd,
+      root: projectRoot(configuration))
   }
 
   /// Where the run may write: the configuration's directory, else the git work tree, else the
@@ -369,17 +370,18 @@ struct Check: ParsableCommand {
     let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
     var arguments = paths
     // Globs of the configuration (a repository's, maybe a stranger's) find files in the project only.
-    var root: String?
+    let root = Self.projectRoot(configuration)
+    let strict = arguments.isEmpty
     if arguments.isEmpty {
       arguments =
         configuration.include.isEmpty
         ? ["."] : configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
-      root = Self.projectRoot(configuration)
     }
     var inputs: [Input] = []
     var files: [String] = []
     func flush() throws(WorkspaceError) {
-      let discovery = FileDiscovery.discover(files, exclude: exclude, currentDirectory: cwd, root: root)
+      let discovery = FileDiscovery.discover(
+        files, exclude: exclude, currentDirectory: cwd, root: root, strict: strict)
       inputs += discovery.files.map(Input.file)
       problems += discovery.problems
       for path in discovery.excluded {
