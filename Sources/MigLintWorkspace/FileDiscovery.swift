@@ -103,7 +103,13 @@ package enum FileDiscovery {
       let path = FileSystem.join(directory, entry.name)
       switch entry.kind {
       case .directory:
-        try walk(path, allFiles: allFiles, broken: broken, visit)
+        // A folder that cannot be listed (no permission, a path over PATH_MAX) is named; the
+        // walk goes on with the others.
+        do {
+          try walk(path, allFiles: allFiles, broken: broken, visit)
+        } catch {
+          broken((error.subject, error.message))
+        }
       case .file:
         if allFiles || entry.name.lowercased().hasSuffix(".sql") { visit(path) }
       case .other:

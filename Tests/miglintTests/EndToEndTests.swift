@@ -333,3 +333,24 @@ extension InputProblemTests {
     #expect(result.stderr.contains("miglint.toml: NUL byte at byte offset 20"))
   }
 }
+
+extension InputProblemTests {
+  /// A folder whose path is longer than PATH_MAX is named; the other folders are still linted.
+  @Test(.enabled(if: Python.executable != nil, "python3 creates the deep folder"))
+  func aFolderPastPathMaxIsReportedAndTheRestLinted() throws {
+    let directory = try TestLint.makeDirectory(["ok/001.sql": "DROP TABLE t;\n"])
+    let script = """
+      import os, sys
+      os.chdir(sys.argv[1])
+      for _ in range(25):
+          os.mkdir("d" * 200)
+          os.chdir("d" * 200)
+      open("001.sql", "w").write("SELECT 1;\\n")
+      """
+    #expect(try TestProcess.run(Python.executable ?? "python3", ["-c", script, directory]).status == 0)
+    let result = try CLI.run(["."], in: directory)
+    #expect(result.status == 2)
+    #expect(result.stdout.contains("drop-table"))
+    #expect(result.stdout.contains("File name too long"))
+  }
+}
