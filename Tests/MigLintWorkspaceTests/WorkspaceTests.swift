@@ -116,6 +116,35 @@ import Testing
   }
 }
 
+/// Table headers the TOML library would abort on (an assertion, in debug and release builds)
+/// are rejected before it sees them; valid files with brackets in strings and arrays are not.
+extension ConfigurationLoaderTests {
+  @Test(arguments: ["[((directories]", "[[ (a]]", "x = 1\n[\n", "[ \u{2603}]", "a = [1]\n\t[@]"])
+  func aTableHeaderWithoutAKeyIsAnError(_ text: String) {
+    do {
+      _ = try ConfigurationLoader.parse(text, path: "miglint.toml", registry: registry)
+      Issue.record("accepted: \(text)")
+    } catch {
+      #expect(error.description.contains("a table header must start with a key"), "\(error)")
+    }
+  }
+
+  @Test func bracketsInsideValuesAreNotHeaders() throws {
+    let text = """
+      include = [
+        "db/[(]*.sql",
+        '[(x',
+        \"\"\"
+      [(not a header\"\"\",
+      ]
+      [directories."db/[("] # a comment [(
+      tool = "goose"
+      """
+    let configuration = try ConfigurationLoader.parse(text, path: "miglint.toml", registry: registry)
+    #expect(configuration.include == ["db/[(]*.sql", "[(x", "[(not a header"])
+  }
+}
+
 /// Globs match segment by segment without backtracking.
 extension GlobTests {
   @Test func doubleStarsMatchAnyDepthAndRepeatedOnesCollapse() {
