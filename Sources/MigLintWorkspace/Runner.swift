@@ -207,8 +207,12 @@ package enum Runner {
         plan.files.append((script.file, whole.contains(script.file) ? nil : sections[script.file]))
       }
     }
-    // Files outside the migrations are linted on their own, and only when asked for.
-    for index in loaded.set.files.indices where !seen.contains(index) && loaded.set.files[index].reported {
+    // Files outside the migrations are linted on their own, and only when asked for. Files the
+    // record has findings on (edited after deploy) are parsed for positions even when the replay
+    // resumes past them: those findings come from the record, not the replay.
+    let recordFindings = Set(loaded.set.findings.map(\.file))
+    for index in loaded.set.files.indices
+    where !seen.contains(index) && (loaded.set.files[index].reported || recordFindings.contains(index)) {
       plan.files.append((index, nil))
     }
     return plan

@@ -420,3 +420,25 @@ extension HistoryTests {
     #expect(edited.stdout.contains("\"rule\": \"edited-after-deploy\""))
   }
 }
+
+extension ReplayCacheDifferentialTests {
+  /// Findings about deployed files (edited, added to, renamed after deploy) stay when the warm
+  /// run resumes past those files: they come from the record, not the replay.
+  @Test func findingsOnDeployedFilesSurviveTheCache() throws {
+    let directory = try TestLint.makeDirectory([
+      "sql/001_init.sql": "CREATE TABLE events (id bigint PRIMARY KEY);\n",
+      "sql/002_kind.sql": "ALTER TABLE events ADD COLUMN kind text;\n",
+    ])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    #expect(try CLI.run(["sum", "sql"], in: directory).status == 0)
+    try "CREATE TABLE events (id bigint PRIMARY KEY, note text);\n".write(
+      toFile: directory + "/sql/001_init.sql", atomically: true, encoding: .utf8)
+    try "CREATE INDEX CONCURRENTLY events_kind ON events (kind);\n".write(
+      toFile: directory + "/sql/003_index.sql", atomically: true, encoding: .utf8)
+    let cache = try TestLint.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: cache) }
+    let reports = try coldFirstWarm(["sql"], in: directory, cache: cache)
+    #expect(reports[0].contains("\"rule\": \"edited-after-deploy\""))
+    #expect(reports[1] == reports[0] && reports[2] == reports[0])
+  }
+}
