@@ -113,8 +113,10 @@ package enum FileDiscovery {
       case .file:
         if allFiles || entry.name.lowercased().hasSuffix(".sql") { visit(path) }
       case .other:
-        if entry.name.lowercased().hasSuffix(".sql"), let problem = FileSystem.linkProblem(path) {
-          broken((path, problem))
+        // A `.sql` entry that is neither file nor folder: a broken link, or a FIFO, device or
+        // socket (never opened: a FIFO would block the run).
+        if entry.name.lowercased().hasSuffix(".sql") {
+          broken((path, FileSystem.linkProblem(path) ?? "not a regular file (a FIFO, a device or a socket): not read"))
         }
       }
     }

@@ -286,6 +286,18 @@ extension InputProblemTests {
     #expect(result.stdout.components(separatedBy: "not a regular file").count == 3, "\(result.stdout)")
   }
 
+  /// Found in a migrations folder, a FIFO or a link to a device is named too, and the rest is linted.
+  @Test func aFIFOInAFolderIsReportedNotSkipped() throws {
+    let directory = try TestLint.makeDirectory(["m/001_a.sql": "DROP TABLE a;\n"])
+    #expect(mkfifo(directory + "/m/002_pipe.sql", 0o644) == 0)
+    try FileManager.default.createSymbolicLink(atPath: directory + "/m/003_zero.sql", withDestinationPath: "/dev/zero")
+    let result = try CLI.run(["m"], in: directory)
+    #expect(result.status == 2)
+    #expect(result.stdout.contains("m/002_pipe.sql") && result.stdout.contains("m/003_zero.sql"), "\(result.stdout)")
+    #expect(result.stdout.components(separatedBy: "not a regular file").count == 3, "\(result.stdout)")
+    #expect(result.stdout.contains("drop-table"))
+  }
+
   @Test func standardInputStopsAtTheSizeLimit() throws {
     let big = String(repeating: "-- filler line for the size limit\n", count: (64 << 20) / 34 + 10)
     let result = try CLI.run(["-"], stdin: big)
