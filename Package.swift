@@ -38,6 +38,9 @@ let package = Package(
     .testTarget(
       name: "MigLintReportersTests",
       dependencies: ["MigLintReporters", "MigLintRules", "MigLintTestSupport"]),
+    .testTarget(
+      name: "MigLintFuzzTests",
+      dependencies: ["MigLintReporters", "MigLintRules", "MigLintWorkspace", "MigLintTestSupport"]),
     .testTarget(name: "miglintTests", dependencies: ["miglint", "MigLintTestSupport"]),
   ]
 )

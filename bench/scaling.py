@@ -116,6 +116,8 @@ def main():
         worst = max(worst, growth)
         print(f"| {name} | {n:,} | {small_time:.3f} s | {big_time:.3f} s | {growth:.1f} |", flush=True)
     print(f"\nworst growth: {worst:.1f}")
+    if worst > 11:
+        raise SystemExit("a case grows faster than linear (target <= 11)")
 
 
 if __name__ == "__main__":
