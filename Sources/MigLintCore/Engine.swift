@@ -265,8 +265,10 @@ package struct Linter: Sendable {
     into raw: inout [(id: String, finding: Finding)]
   ) {
     let statement = file.statements[index]
-    // The scope ends the context before the catalog changes, so the model is mutated in place
-    // instead of copied (the context holds a reference to it).
+    // The scope ends the context before the catalog and the state change, so both are mutated in
+    // place instead of copied (the context holds references to them; a copy per statement of the
+    // locks a long transaction holds would make a long body quadratic).
+    let locks: [LockAcquisition]
     do {
       let context = StatementContext(
         file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
@@ -301,8 +303,9 @@ package struct Linter: Sendable {
           }
         }
       }
-      advance(&state, past: statement, context: context)
+      locks = context.locks
     }
+    advance(&state, past: statement, locks: locks, catalog: catalog)
     if mode.applying {
       catalog.origin.path = file.source.path
       catalog.origin.line = file.source.line(of: statement.range.start)
@@ -421,9 +424,10 @@ package struct Linter: Sendable {
   }
 
   /// Updates transaction state, settings and lock history after `statement`.
-  private func advance(_ state: inout MigrationState, past statement: Statement, context: StatementContext) {
-    let catalog = context.catalog
-    for lock in context.locks where catalog.isExisting(lock.relation) {
+  private func advance(
+    _ state: inout MigrationState, past statement: Statement, locks: [LockAcquisition], catalog: Catalog
+  ) {
+    for lock in locks where catalog.isExisting(lock.relation) {
       let key = Catalog.key(lock.relation)
       let held = HeldLock(mode: lock.mode, relation: lock.relation, offset: statement.range.start)
       if let existing = state.transaction.locks[key], existing.mode >= lock.mode { continue }

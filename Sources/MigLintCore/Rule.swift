@@ -224,6 +224,20 @@ package struct StatementContext: Sendable {
     return earlier.drop { $0.range.start < start }
   }
 
+  /// The statements of libpg_query node type `node` ("InsertStmt") before this one in the script
+  /// being run, in order; found through the file's index, not by a scan of every statement.
+  package func earlierStatements(ofNode node: String) -> [Statement] {
+    let indexes = file.indexesByNode[node] ?? []
+    var low = 0
+    var high = indexes.count
+    while low < high {
+      let mid = (low + high) / 2
+      if indexes[mid] < index { low = mid + 1 } else { high = mid }
+    }
+    let start = state.script?.start ?? 0
+    return indexes[..<low].map { file.statements[$0] }.filter { $0.range.start >= start }
+  }
+
   /// The statements after this one up to the end of the current transaction (its COMMIT or
   /// ROLLBACK); outside an explicit block, none.
   package var laterStatementsInTransaction: ArraySlice<Statement> {

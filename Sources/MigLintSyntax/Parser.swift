@@ -34,6 +34,20 @@ package struct ParsedFile: Sendable {
   /// The SQL inside DO blocks and PL/pgSQL bodies, by statement index, when parsed ahead
   /// (``Parser/parsingEmbedded(_:)``); nil when it is parsed on demand.
   package var embedded: [Int: EmbeddedSQL]?
+  /// Statement indexes by libpg_query node type ("InsertStmt"), in order: a rule looking back or
+  /// ahead for one kind of statement reads these instead of scanning every statement (one scan
+  /// per statement would make a file of thousands quadratic).
+  package let indexesByNode: [String: [Int]]
+
+  package init(source: SourceFile, tokens: [Token], statements: [Statement], syntaxErrors: [SyntaxError]) {
+    self.source = source
+    self.tokens = tokens
+    self.statements = statements
+    self.syntaxErrors = syntaxErrors
+    var byNode: [String: [Int]] = [:]
+    for (index, statement) in statements.enumerated() { byNode[statement.nodeType, default: []].append(index) }
+    indexesByNode = byNode
+  }
 
   /// The SQL inside the DO block or PL/pgSQL body of statement `index`: parsed ahead when
   /// ``embedded`` is set (an absent entry means none, or not wanted), else parsed now.
@@ -86,10 +100,14 @@ package enum Parser {
     }
     if !templated.isEmpty {
       let templatedSet = Set(templated)
-      file = ParsedFile(
+      var kept = ParsedFile(
         source: file.source, tokens: file.tokens, statements: file.statements,
-        syntaxErrors: file.syntaxErrors.filter { !templatedSet.contains($0) }, skipped: file.skipped,
-        templatedErrors: templated, substitutions: file.substitutions)
+        syntaxErrors: file.syntaxErrors.filter { !templatedSet.contains($0) })
+      kept.skipped = file.skipped
+      kept.templatedErrors = templated
+      kept.substitutions = file.substitutions
+      kept.embedded = file.embedded
+      file = kept
     }
     return file
   }

@@ -60,7 +60,8 @@ struct DropColumn: StatementRule {
       }
       // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
       // old`) is not lost.
-      let copy = context.earlierStatements.last { copies(column, of: alter.relation, $0, context) }
+      let copy = (context.earlierStatements(ofNode: "UpdateStmt") + context.earlierStatements(ofNode: "InsertStmt"))
+        .filter { copies(column, of: alter.relation, $0, context) }.max { $0.range.start < $1.range.start }
       let data =
         copy.map { "; its data was copied on line \(context.file.source.line(of: $0.range.start))" }
         ?? ", and its data is lost"

@@ -81,6 +81,9 @@ struct DropColumnReferenced: StatementRule {
     let table = Catalog.key(alter.relation)
     var droppedBefore = Set<String>()
     let droppedColumns = Set(alter.commands.filter { $0.subtype == "DropColumn" }.compactMap(\.name))
+    // Most ALTER TABLEs drop no column: the script's later statements are not searched for them
+    // (one search per statement would make a script of many ALTERs quadratic).
+    guard !droppedColumns.isEmpty else { return [] }
     // A statement or script that adds a primary key replaces the one the column takes along.
     let replacesPrimaryKey = ([statement] + context.laterStatements).contains { addsPrimaryKey($0, to: table) }
     return alter.commands.compactMap { command in

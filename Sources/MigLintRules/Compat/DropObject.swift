@@ -90,12 +90,15 @@ struct DropObject: StatementRule {
       ]
     case .alterTable(let alter):
       return alter.commands.enumerated().compactMap { position, command -> Finding? in
-        // The statement's own later subcommands, then the script's later statements.
-        let after = [alter.commands[(position + 1)...].map { $0 }] + laterAlters(of: alter.relation, context)
+        // The statement's own later subcommands, then the script's later statements; searched
+        // only for the commands that drop something (a script of many ALTERs stays linear).
+        func after() -> [[AlterTableCommand]] {
+          [alter.commands[(position + 1)...].map { $0 }] + laterAlters(of: alter.relation, context)
+        }
         switch command.subtype {
         case "DropConstraint":
           guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation),
-            !after.joined().contains(where: { replaces($0, name, on: alter.relation, context) }),
+            !after().joined().contains(where: { replaces($0, name, on: alter.relation, context) }),
             !keyCoveredElsewhere(name, of: alter, skipping: position, context)
           else { return nil }
           return Finding(
@@ -106,7 +109,7 @@ struct DropObject: StatementRule {
         case "ColumnDefault" where command.defaultExpression == nil:
           // ALTER COLUMN … DROP DEFAULT (SET DEFAULT carries its expression).
           guard let name = command.name, context.catalog.isExistingColumn(name, of: alter.relation),
-            !after.joined().contains(where: { givesValues($0, to: name) })
+            !after().joined().contains(where: { givesValues($0, to: name) })
           else { return nil }
           return Finding(
             at: SourceRange(
