@@ -6,6 +6,14 @@ import Testing
 @Suite struct HistoryTests {
   func makeDirectory(_ files: [String: String]) throws -> String { try TestLint.makeDirectory(files) }
 
+  /// Runs git in `directory` with a fixed identity and branch name.
+  static func git(_ arguments: [String], in directory: String) throws -> TestProcess.Output {
+    try TestProcess.run(
+      "/usr/bin/git",
+      ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments,
+      in: directory)
+  }
+
   let migrations = [
     "db/0001_users.up.sql": "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n",
     "db/0001_users.down.sql": "DROP TABLE users;\n",
@@ -108,12 +116,7 @@ import Testing
   @Test func baseTreatsFilesAtTheRefAsDeployed() throws {
     let directory = try makeDirectory(migrations)
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let git = { (arguments: [String]) throws -> TestProcess.Output in
-      try TestProcess.run(
-        "/usr/bin/git",
-        ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments,
-        in: directory)
-    }
+    let git = { (arguments: [String]) throws -> TestProcess.Output in try Self.git(arguments, in: directory) }
     #expect(try CLI.run(["db", "--base", "HEAD"], in: directory).stderr.contains("not inside a git repository"))
     _ = try git(["init", "-q"])
     _ = try git(["add", "."])
@@ -402,12 +405,7 @@ extension HistoryTests {
       "db/0002_ta\tb \"q\" \\.sql": "CREATE TABLE tab (id bigint PRIMARY KEY);\n",
     ])
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let git = { (arguments: [String]) throws -> TestProcess.Output in
-      try TestProcess.run(
-        "/usr/bin/git",
-        ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "init.defaultBranch=main"] + arguments,
-        in: directory)
-    }
+    let git = { (arguments: [String]) throws -> TestProcess.Output in try Self.git(arguments, in: directory) }
     _ = try git(["init", "-q"])
     _ = try git(["add", "."])
     _ = try git(["commit", "-qm", "deployed"])
