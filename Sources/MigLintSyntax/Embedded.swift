@@ -35,32 +35,16 @@ extension Parser {
     let tag = Array(file.source.bytes[literal...tagEnd])
     let bodyEnd = file.source.bytes.firstIndex(of: tag, from: bodyStart) ?? statement.range.end
     // PL/pgSQL parses the whole statement.
-    var text = Array(file.source.bytes[statement.range.start..<statement.range.end])
-    text.append(0)
+    let text = Array(file.source.bytes[statement.range.start..<statement.range.end])
     let bodyRange = SourceRange(start: bodyStart, end: max(bodyStart, bodyEnd))
-    var unreadable: SyntaxError?
-    let queries: [(text: String, line: Int, dynamic: Bool)] = text.withUnsafeBytes { raw in
-      guard let base = raw.baseAddress else { return [] }
-      let result = pg_query_parse_plpgsql(base.assumingMemoryBound(to: CChar.self))
-      defer { pg_query_free_plpgsql_parse_result(result) }
-      if let error = result.error {
-        let message = error.pointee.message.map { String(cString: $0) } ?? "PL/pgSQL rejected the body"
-        unreadable = SyntaxError(message: "PL/pgSQL: \(message)", location: bodyRange.start, range: bodyRange)
-        return []
-      }
-      guard let json = result.plpgsql_funcs else { return [] }
-      let length = strlen(json)
-      return json.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
-        do throws(JSONTapeError) {
-          let tape = try JSONTape(bytes: UnsafeBufferPointer(start: pointer, count: length))
-          var found: [(String, Int, Bool)] = []
-          collectQueries(tape, 0, into: &found)
-          return found
-        } catch {
-          unreadable = Parser.unreadable(error == .tooDeep, at: bodyRange)
-          return []
-        }
-      }
+    var (queries, unreadable) = plpgsqlQueries(text, bodyRange: bodyRange)
+    // libpg_query compiles the body without the function's output parameters, where a bare
+    // `RETURN NEXT;` or `RETURN;` is valid: read such a body again with `NULL` returned there.
+    if let error = unreadable, error.message.contains("missing expression"),
+      hasOutputParameters(statement, file, before: literal),
+      let patched = returningNull(text, body: (bodyStart - statement.range.start)..<(bodyEnd - statement.range.start))
+    {
+      (queries, unreadable) = plpgsqlQueries(patched, bodyRange: bodyRange)
     }
     if let unreadable { return EmbeddedSQL(fragments: [], dynamicDDL: [], unreadable: unreadable) }
     guard !queries.isEmpty else { return nil }
@@ -130,6 +114,79 @@ extension Parser {
           syntaxErrors: [SyntaxError(message: failure.message, location: range.start, range: range)])
       }
     }
+  }
+
+  /// The queries PL/pgSQL finds in a CREATE FUNCTION or DO statement's text, or why it could not
+  /// read the body.
+  private static func plpgsqlQueries(_ statementText: [UInt8], bodyRange: SourceRange) -> (
+    [(text: String, line: Int, dynamic: Bool)], SyntaxError?
+  ) {
+    var text = statementText
+    text.append(0)
+    var unreadable: SyntaxError?
+    let queries: [(text: String, line: Int, dynamic: Bool)] = text.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress else { return [] }
+      let result = pg_query_parse_plpgsql(base.assumingMemoryBound(to: CChar.self))
+      defer { pg_query_free_plpgsql_parse_result(result) }
+      if let error = result.error {
+        let message = error.pointee.message.map { String(cString: $0) } ?? "PL/pgSQL rejected the body"
+        unreadable = SyntaxError(message: "PL/pgSQL: \(message)", location: bodyRange.start, range: bodyRange)
+        return []
+      }
+      guard let json = result.plpgsql_funcs else { return [] }
+      let length = strlen(json)
+      return json.withMemoryRebound(to: UInt8.self, capacity: length) { pointer in
+        do throws(JSONTapeError) {
+          let tape = try JSONTape(bytes: UnsafeBufferPointer(start: pointer, count: length))
+          var found: [(String, Int, Bool)] = []
+          collectQueries(tape, 0, into: &found)
+          return found
+        } catch {
+          unreadable = Parser.unreadable(error == .tooDeep, at: bodyRange)
+          return []
+        }
+      }
+    }
+    return (queries, unreadable)
+  }
+
+  /// True when the function declares OUT, INOUT or TABLE parameters (tokens before its body).
+  private static func hasOutputParameters(_ statement: Statement, _ file: ParsedFile, before body: Int) -> Bool {
+    var previous = ""
+    for index in statement.tokens {
+      let token = file.tokens[index]
+      guard token.start < body else { break }
+      let word = token.isKeyword || token.kind == Token.Kind.identifier ? file.text(token.range).uppercased() : ""
+      if word == "OUT" || word == "INOUT" || (previous == "RETURNS" && word == "TABLE") { return true }
+      previous = word
+    }
+    return false
+  }
+
+  /// `text` with `NULL` added to each bare `RETURN;` and `RETURN NEXT;` of the body at `body`
+  /// (found by the scanner, so never inside a string or comment); nil when there is none.
+  private static func returningNull(_ text: [UInt8], body: Range<Int>) -> [UInt8]? {
+    guard body.lowerBound >= 0, body.upperBound <= text.count, body.lowerBound <= body.upperBound else { return nil }
+    let bodyText = Array(text[body]) + [0]
+    guard
+      let tokens = bodyText.withUnsafeBytes({ raw in
+        raw.baseAddress.flatMap { PgQuery.scan($0.assumingMemoryBound(to: CChar.self)) }
+      })
+    else { return nil }
+    func word(_ token: Token) -> String {
+      String(decoding: bodyText[token.start..<token.end], as: UTF8.self).uppercased()
+    }
+    var insertions: [Int] = []
+    for (position, token) in tokens.enumerated() where token.kind == Token.Kind.semicolon && position > 0 {
+      let before = word(tokens[position - 1])
+      if before == "RETURN" || (before == "NEXT" && position > 1 && word(tokens[position - 2]) == "RETURN") {
+        insertions.append(body.lowerBound + token.start)
+      }
+    }
+    guard !insertions.isEmpty else { return nil }
+    var patched = text
+    for offset in insertions.reversed() { patched.insert(contentsOf: Array(" NULL".utf8), at: offset) }
+    return patched
   }
 
   /// Every `PLpgSQL_stmt_execsql` query and `PLpgSQL_stmt_dynexecute` expression, in order.

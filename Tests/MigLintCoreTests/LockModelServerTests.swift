@@ -274,3 +274,28 @@ struct LockModelServerTests {
     return TestLint.lint(sql + ";", select: rewriting).contains { rewriting.contains($0.ruleID) }
   }
 }
+
+extension LockModelServerTests {
+  /// Bodies PostgreSQL accepts are never a syntax error, and these it rejects are. libpg_query
+  /// compiles a body without the function's output parameters, so a bare `RETURN NEXT;` or
+  /// `RETURN;` of a function with OUT or TABLE parameters needs care. (Checks PostgreSQL makes
+  /// only against the function's declared type, like a bare `RETURN;` in `RETURNS int`, are not
+  /// libpg_query's and not miglint's.)
+  @Test func plpgsqlBodiesAreJudgedAsTheServerJudgesThem() throws {
+    let server = try PostgresServer()
+    let cases = [
+      "CREATE FUNCTION pa(x int, OUT y int) RETURNS SETOF int LANGUAGE plpgsql AS $$ BEGIN y := 1; RETURN NEXT; END $$",
+      "CREATE FUNCTION pb(x int, OUT y int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN y := 1; RETURN; END $$",
+      "CREATE FUNCTION pc(x int) RETURNS TABLE (y int) LANGUAGE plpgsql AS $$ BEGIN y := 1; RETURN NEXT; END $$",
+      "CREATE FUNCTION pd(a anyarray, OUT a_1d anyarray) RETURNS SETOF anyarray LANGUAGE plpgsql STRICT AS $f$ BEGIN -- ;\n FOREACH a_1d SLICE 1 IN ARRAY a LOOP RETURN NEXT; END LOOP; END $f$",
+      "CREATE FUNCTION pf(x int) RETURNS SETOF int LANGUAGE plpgsql AS $$ BEGIN RETURN NEXT; END $$",
+      "CREATE FUNCTION pg(x int, OUT y int) RETURNS int LANGUAGE plpgsql AS $$ BEGIN y := 'RETURN;'; RETURN x +; END $$",
+    ]
+    for sql in cases {
+      let accepted = (try? server.psql("BEGIN; \(sql); ROLLBACK;")) != nil
+      let findings = TestLint.lint(sql + ";\n", select: ["syntax-error"]).filter { $0.ruleID == "syntax-error" }
+      #expect(
+        findings.isEmpty == accepted, "\(sql): server \(accepted ? "accepts" : "rejects"), \(findings.map(\.message))")
+    }
+  }
+}
