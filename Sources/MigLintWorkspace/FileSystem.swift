@@ -150,9 +150,13 @@ package enum FileSystem {
 
   /// Writes a file atomically: a temporary file in the same directory, then rename(2).
   ///
-  /// An existing file keeps its permission bits.
+  /// An existing file keeps its permission bits. With `replacing`, the file must still be that
+  /// one (its inode and text) when the new text takes its place: the two are exchanged in one
+  /// step (renameat2 RENAME_EXCHANGE, where the system has it), the file that came out is
+  /// compared, and an edit that slipped in between is put back and reported.
   package static func writeAtomically(
-    _ bytes: [UInt8], to path: String, beforeRename check: () throws(WorkspaceError) -> Void = {}
+    _ bytes: [UInt8], to path: String, replacing: (inode: UInt, device: UInt, text: [UInt8])? = nil,
+    beforeRename check: () throws(WorkspaceError) -> Void = {}
   ) throws(WorkspaceError) {
     let directory = parent(of: path) == "" ? "." : parent(of: path)
     removeStaleTemporaries(in: directory)
@@ -195,12 +199,40 @@ package enum FileSystem {
       unlink(temporary)
       throw error
     }
+    if let replacing, let exchange = renameExchange, exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2) == 0 {
+      // `temporary` now names what `path` held at the exchange.
+      var out = stat()
+      let same =
+        stat(temporary, &out) == 0 && UInt(out.st_ino) == replacing.inode && UInt(out.st_dev) == replacing.device
+        && (try? read(temporary)) == replacing.text
+      if !same {
+        _ = exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2)
+        unlink(temporary)
+        throw WorkspaceError(
+          path, "changed while the fixes were written; it was put back and not fixed (run miglint again)")
+      }
+      unlink(temporary)
+      return
+    }
     guard rename(temporary, path) == 0 else {
       let reason = lastError()
       unlink(temporary)
       throw WorkspaceError(path, "cannot write: \(reason)")
     }
   }
+
+  /// renameat2(2), looked up at run time (Glibc's module does not export it): nil where the C
+  /// library lacks it. Flag 2 is RENAME_EXCHANGE.
+  private static let renameExchange:
+    (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32)? = {
+      #if os(Linux)
+        guard let symbol = dlsym(nil, "renameat2") else { return nil }
+        return unsafeBitCast(
+          symbol, to: (@convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32).self)
+      #else
+        return nil
+      #endif
+    }()
 
   /// Temporary files are named `.miglint-<pid>-XXXXXX`: a later run removes those of processes
   /// that are gone (killed before they could clean up).
@@ -237,8 +269,10 @@ package enum FileSystem {
       throw WorkspaceError(path, "changed since it was read; fixes not written (run miglint again)")
     }
     // Right before the rename, the file must still be the one read: same inode, size, time and
-    // text. (An editor saving in between is caught here; the window left is the rename itself.)
-    try writeAtomically(bytes, to: target) { () throws(WorkspaceError) in
+    // text; an editor saving in between is caught here. One saving between this check and the
+    // rename is caught by the exchange, and its text put back.
+    let replacing = (inode: UInt(before.st_ino), device: UInt(before.st_dev), text: expected)
+    try writeAtomically(bytes, to: target, replacing: replacing) { () throws(WorkspaceError) in
       var now = stat()
       let same =
         stat(target, &now) == 0 && now.st_ino == before.st_ino && now.st_dev == before.st_dev
