@@ -9,7 +9,6 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
   ],
   targets: [
     // libpg_query (Debian: libpg-query-dev) as a system library.
@@ -19,7 +18,7 @@ let package = Package(
     .target(name: "MigLintRules", dependencies: ["MigLintCore", "MigLintSyntax"]),
     .target(
       name: "MigLintWorkspace",
-      dependencies: ["MigLintCore", "MigLintSyntax", .product(name: "TOMLKit", package: "TOMLKit")]),
+      dependencies: ["MigLintCore", "MigLintSyntax"]),
     .target(name: "MigLintReporters", dependencies: ["MigLintCore", "MigLintSyntax"]),
     .executableTarget(
       name: "miglint",

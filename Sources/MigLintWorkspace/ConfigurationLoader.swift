@@ -1,5 +1,4 @@
 import MigLintCore
-import TOMLKit
 
 /// Finds and reads `miglint.toml` / `.miglint.toml`.
 package enum ConfigurationLoader {
@@ -39,99 +38,15 @@ package enum ConfigurationLoader {
     return try parse(text, path: path, registry: registry)
   }
 
-  /// Where a table header (`[` or `[[` at the start of a statement) is followed by something that
-  /// cannot start a key. The TOML library asserts there instead of reporting an error, which
-  /// aborts the process in every build, so such text never reaches it. Strings, comments and
-  /// brackets inside values are skipped: a `[` there is not a header.
-  static func headerWithoutKey(_ text: String) -> (line: Int, column: Int)? {
-    let scalars = Array(text.unicodeScalars)
-    var line = 1
-    var lineStart = 0
-    var depth = 0  // brackets and braces open in a value
-    var statementStart = true  // only whitespace or a comment since the last newline at depth 0
-    var index = 0
-    func isBlank(_ scalar: Unicode.Scalar) -> Bool {
-      scalar == " " || scalar == "\t" || (scalar.value > 0x7F && scalar.properties.isWhitespace && scalar != "\u{2028}")
-    }
-    func at(_ offset: Int) -> Unicode.Scalar? { offset < scalars.count ? scalars[offset] : nil }
-    func skipBlanks(_ offset: inout Int) { while let scalar = at(offset), isBlank(scalar) { offset += 1 } }
-    while index < scalars.count {
-      let scalar = scalars[index]
-      switch scalar {
-      case "\n":
-        line += 1
-        lineStart = index + 1
-        if depth == 0 { statementStart = true }
-        index += 1
-      case "#":
-        while let next = at(index), next != "\n" { index += 1 }
-      case "\"", "'":
-        // A string, single- or multi-line; basic strings have backslash escapes.
-        let triple = at(index + 1) == scalar && at(index + 2) == scalar
-        index += triple ? 3 : 1
-        while let next = at(index) {
-          if next == "\\" && scalar == "\"" {
-            index += 2
-            continue
-          }
-          if next == "\n" {
-            line += 1
-            lineStart = index + 1
-            if !triple { break }
-          }
-          if next == scalar && (!triple || (at(index + 1) == scalar && at(index + 2) == scalar)) {
-            index += triple ? 3 : 1
-            // A closing run of four or five quotes keeps the extra ones in the string.
-            while triple, at(index) == scalar { index += 1 }
-            break
-          }
-          index += 1
-        }
-        statementStart = false
-      case "[" where depth == 0 && statementStart:
-        var offset = index + 1
-        skipBlanks(&offset)
-        if at(offset) == "[" && offset == index + 1 {
-          offset += 1
-          skipBlanks(&offset)
-        }
-        if let next = at(offset), next != "]", next != "[", next != "\"", next != "'",
-          !(next.isASCII && (next.properties.isAlphabetic || ("0"..."9").contains(next) || next == "_" || next == "-"))
-        {
-          return (line, offset - lineStart + 1)
-        }
-        statementStart = false
-        index = offset
-      case "[", "{":
-        if !statementStart { depth += 1 }
-        statementStart = false
-        index += 1
-      case "]", "}":
-        depth = max(0, depth - 1)
-        index += 1
-      default:
-        if !isBlank(scalar) { statementStart = false }
-        index += 1
-      }
-    }
-    return nil
-  }
-
   /// Parses configuration text; `path` is used in messages.
   package static func parse(_ text: String, path: String, registry: RuleRegistry) throws(WorkspaceError)
     -> Configuration
   {
-    if let bad = headerWithoutKey(text) {
-      throw WorkspaceError("\(path):\(bad.line):\(bad.column)", "invalid TOML: a table header must start with a key")
-    }
     let table: TOMLTable
     do {
-      table = try TOMLTable(string: text)
-    } catch let error as TOMLParseError {
-      throw WorkspaceError(
-        "\(path):\(error.source.begin.line):\(error.source.begin.column)", "invalid TOML: \(error.description)")
+      table = try TOML.parse(text)
     } catch {
-      throw WorkspaceError(path, "invalid TOML")
+      throw WorkspaceError("\(path):\(error.line):\(error.column)", "invalid TOML: \(error.message)")
     }
     var configuration = Configuration()
     configuration.path = path
@@ -192,7 +107,7 @@ package enum ConfigurationLoader {
   }
 
   /// `[directories."db/migrations"]` tables with `tool` and `transaction`.
-  private static func directories(_ value: any TOMLValueConvertible, _ path: String) throws(WorkspaceError)
+  private static func directories(_ value: TOMLValue, _ path: String) throws(WorkspaceError)
     -> [String: DirectorySettings]
   {
     guard let table = value.table else {
@@ -230,7 +145,7 @@ package enum ConfigurationLoader {
     return result
   }
 
-  private static func strings(_ value: any TOMLValueConvertible, _ subject: String) throws(WorkspaceError)
+  private static func strings(_ value: TOMLValue, _ subject: String) throws(WorkspaceError)
     -> [String]
   {
     guard let array = value.array else { throw WorkspaceError(subject, "expected an array of strings") }
@@ -243,7 +158,7 @@ package enum ConfigurationLoader {
   }
 
   private static func selectors(
-    _ value: any TOMLValueConvertible, _ subject: String, _ registry: RuleRegistry
+    _ value: TOMLValue, _ subject: String, _ registry: RuleRegistry
   ) throws(WorkspaceError) -> [String] {
     let names = try strings(value, subject)
     for name in names where !registry.isValidSelector(name) {

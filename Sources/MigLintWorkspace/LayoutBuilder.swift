@@ -295,7 +295,7 @@ extension Layouts {
     mutating func buildPrisma() {
       if let lock = sidecars["migration_lock.toml"] {
         let text = String(decoding: lock, as: UTF8.self).filter { $0 != " " && $0 != "\t" }
-        if let range = text.range(of: "provider=\"") {
+        if let range = text.firstRange(of: "provider=\"") {
           let provider = String(text[range.upperBound...].prefix { $0 != "\"" })
           if !["postgresql", "postgres"].contains(provider) {
             let skipped = files.indices.filter { isSQL[$0] }
@@ -413,7 +413,7 @@ extension Layouts {
     static func journalTags(_ json: String) -> [String] {
       var tags: [String] = []
       var rest = json[...]
-      while let key = rest.range(of: "\"tag\"") {
+      while let key = rest.firstRange(of: "\"tag\"") {
         rest = rest[key.upperBound...]
         guard let open = rest.firstIndex(of: "\"") else { break }
         let value = rest[rest.index(after: open)...]

@@ -151,7 +151,7 @@ package enum Layouts {
   /// Flyway: `V1_1__name.sql` → ("V", "1.1", "name"); `R__name.sql` → ("R", "", "name").
   static func flywayName(_ file: String) -> (prefix: Character, version: String, name: String)? {
     guard file.hasSuffix(".sql"), let prefix = file.first, "VURB".contains(prefix),
-      let separator = file.range(of: "__")
+      let separator = file.firstRange(of: "__")
     else { return nil }
     let version = file[file.index(after: file.startIndex)..<separator.lowerBound]
     let name = String(file[separator.upperBound...].dropLast(4))

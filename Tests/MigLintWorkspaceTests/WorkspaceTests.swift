@@ -59,6 +59,36 @@ import Testing
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("m").path)
     #expect(!leftovers.contains { $0.hasPrefix(".miglint-") })
   }
+
+  /// An editor saving after the last check, just before the new text takes the file's place
+  /// (atomically, as a new file, or in place): its text comes back, the write is reported.
+  @Test(arguments: [true, false])
+  func anEditSavedDuringTheWriteIsPutBack(_ atomically: Bool) throws {
+    let root = try makeTree()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let path = root.appendingPathComponent("m/001_a.sql").path
+    let original = try #require(FileManager.default.contents(atPath: path))
+    let identity = try FileManager.default.attributesOfItem(atPath: path)
+    let inode = try #require(identity[.systemFileNumber] as? UInt)
+    let device = try #require((identity[.systemNumber] as? Int).map { UInt($0) })
+    let editor = "SELECT 'saved by the editor';\n"
+    #expect(throws: WorkspaceError.self) {
+      try FileSystem.writeAtomically(
+        Array("SELECT 'fixed';\n".utf8), to: path, replacing: (inode, device, [UInt8](original))
+      ) { () throws(WorkspaceError) in
+        if atomically {
+          try? editor.write(toFile: path, atomically: true, encoding: .utf8)
+        } else {
+          let handle = FileHandle(forWritingAtPath: path)
+          handle?.write(Data(editor.utf8))
+          try? handle?.close()
+        }
+      }
+    }
+    #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix(editor))
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("m").path)
+    #expect(!leftovers.contains { $0.hasPrefix(".miglint-") })
+  }
 }
 
 @Suite struct ConfigurationLoaderTests {
@@ -116,17 +146,49 @@ import Testing
   }
 }
 
-/// Table headers the TOML library would abort on (an assertion, in debug and release builds)
-/// are rejected before it sees them; valid files with brackets in strings and arrays are not.
+/// The TOML reader: malformed files (among them ones a C++ TOML library aborted the process on)
+/// are errors with a line and column; valid files with brackets in strings and arrays read.
 extension ConfigurationLoaderTests {
-  @Test(arguments: ["[((directories]", "[[ (a]]", "x = 1\n[\n", "[ \u{2603}]", "a = [1]\n\t[@]"])
-  func aTableHeaderWithoutAKeyIsAnError(_ text: String) {
+  @Test(arguments: [
+    ("[((directories]", "1:2"), ("[[ (a]]", "1:2"), ("x = 1\n[\n", "2:2"), ("[ \u{2603}]", "1:3"),
+    ("a = [1]\n\t[@]", "2:3"), ("a = ,", "1:5"), ("a = ]", "1:5"), ("a = { b = }", "1:11"), ("a = [1,,]", "1:8"),
+    ("a = \"x", "1:7"), ("a = 1\na = 2", "2:6"), ("[a]\n[a]", "2:4"), ("a = 1979-05-27", "1:15"),
+    ("a = 0x1F", "1:9"), ("a = \"\\q\"", "1:8"), ("a = 01", "1:7"), ("a = 1 b = 2", "1:7"),
+    (String(repeating: "a = ", count: 1) + String(repeating: "[", count: 100), "1:"),
+  ])
+  func malformedTOMLIsAnErrorWithAPosition(_ text: String, _ position: String) {
     do {
       _ = try ConfigurationLoader.parse(text, path: "miglint.toml", registry: registry)
       Issue.record("accepted: \(text)")
     } catch {
-      #expect(error.description.contains("a table header must start with a key"), "\(error)")
+      #expect(error.description.hasPrefix("miglint.toml:\(position)"), "\(error)")
+      #expect(error.description.contains("invalid TOML"), "\(error)")
     }
+  }
+
+  @Test func theTOMLReaderReadsTheSyntaxAConfigurationUses() throws {
+    let text = #"""
+      # comment
+      pg-version = "14"  # trailing comment
+      "select" = ['default', "lock", """multi""", \#u{27}\#u{27}\#u{27}lit\#u{27}\#u{27}\#u{27}]
+      fail-on = "warning"
+      require-suppression-reason = true
+      [severity]
+      drop-column = "error"
+      [directories]
+      "db/a" = { tool = "goose", transaction = "none" }
+      [directories."db/b"]
+      tool = "plain"
+      """#
+    let table = try TOML.parse(text)
+    #expect(table["pg-version"]?.string == "14")
+    #expect(table["select"]?.array?.compactMap(\.string) == ["default", "lock", "multi", "lit"])
+    #expect(table["fail-on"]?.string == "warning")
+    #expect(table["directories"]?.table?["db/a"]?.table?["tool"]?.string == "goose")
+    #expect(table["directories"]?.table?["db/b"]?.table?["tool"]?.string == "plain")
+    #expect(try TOML.parse("a.b = 1_000\nc = -2.5e3\nd = false\n")["a"]?.table?["b"]?.int == 1000)
+    #expect(try TOML.parse("c = -2.5e3")["c"]?.double == -2500)
+    #expect(try TOML.parse("s = \"\"\"\nx \\\n   y\"\"\"")["s"]?.string == "x y")
   }
 
   @Test func bracketsInsideValuesAreNotHeaders() throws {
