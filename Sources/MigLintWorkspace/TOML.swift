@@ -144,7 +144,7 @@ package enum TOML {
           guard defined.insert(path).inserted else {
             throw error("table `\(path.joined(separator: "."))` is defined twice")
           }
-          try open(path, in: &root, header: true)
+          try open(path, in: &root)
           try endOfLine()
         } else {
           let keys = try key()
@@ -160,16 +160,10 @@ package enum TOML {
     }
 
     /// Makes sure the tables along `path` exist and are open to more keys.
-    mutating func open(_ path: [String], in table: inout TOMLTable, header: Bool) throws(TOMLError) {
+    mutating func open(_ path: [String], in table: inout TOMLTable) throws(TOMLError) {
       guard let first = path.first else { return }
-      var child: TOMLTable
-      switch table[first] {
-      case nil: child = TOMLTable()
-      case .table(let existing) where table.open.contains(first): child = existing
-      default: throw error("`\(first)` is already defined as a value")
-      }
-      table.open.insert(first)
-      try open(Array(path.dropFirst()), in: &child, header: header)
+      var child = try openChild(first, of: &table)
+      try open(Array(path.dropFirst()), in: &child)
       table.set(first, .table(child))
     }
 
@@ -181,15 +175,21 @@ package enum TOML {
         table.set(first, value)
         return
       }
-      var child: TOMLTable
-      switch table[first] {
-      case nil: child = TOMLTable()
-      case .table(let existing) where table.open.contains(first): child = existing
-      default: throw error("`\(first)` is already defined as a value")
-      }
-      table.open.insert(first)
+      var child = try openChild(first, of: &table)
       try insert(Array(path.dropFirst()), value, in: &child)
       table.set(first, .table(child))
+    }
+
+    /// The table under `key`, new or still open (not a value, not an inline table).
+    func openChild(_ key: String, of table: inout TOMLTable) throws(TOMLError) -> TOMLTable {
+      let child: TOMLTable
+      switch table[key] {
+      case nil: child = TOMLTable()
+      case .table(let existing) where table.open.contains(key): child = existing
+      default: throw error("`\(key)` is already defined as a value")
+      }
+      table.open.insert(key)
+      return child
     }
 
     /// A key: bare or quoted parts joined by dots.
