@@ -8,7 +8,7 @@ let package = Package(
     .executable(name: "miglint", targets: ["miglint"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
   ],
   targets: [
     // libpg_query (Debian: libpg-query-dev) as a system library.

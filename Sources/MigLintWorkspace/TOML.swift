@@ -324,7 +324,7 @@ package enum TOML {
 
     /// A basic (`"…"`, with escapes) or literal (`'…'`) string on one line.
     mutating func singleLineString() throws(TOMLError) -> String {
-      let quote = current!
+      guard let quote = current else { throw error("expected a string") }
       advance()
       var text = ""
       while true {
@@ -345,7 +345,7 @@ package enum TOML {
 
     /// `"""…"""` or `'''…'''`; a line break right after the opening quotes is not part of it.
     mutating func multiLineString() throws(TOMLError) -> String {
-      let quote = current!
+      guard let quote = current else { throw error("expected a string") }
       index += 3
       if current == "\r", peek(1) == "\n" { advance() }
       if current == "\n" { advance() }
