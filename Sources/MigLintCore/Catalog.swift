@@ -179,13 +179,8 @@ package struct Catalog: Sendable {
     private(set) var keys: [String] = []
 
     mutating func insert(_ key: String) {
-      var low = 0
-      var high = keys.count
-      while low < high {
-        let middle = (low + high) / 2
-        if keys[middle] < key { low = middle + 1 } else { high = middle }
-      }
-      if low == keys.count || keys[low] != key { keys.insert(key, at: low) }
+      let position = keys.partitioningIndex { $0 >= key }
+      if position == keys.count || keys[position] != key { keys.insert(key, at: position) }
     }
   }
 

@@ -103,47 +103,38 @@ package struct Linter: Sendable {
     return finalize(file, raw)
   }
 
-  /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
-  package func fileFindings(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
-    var raw: [(id: String, finding: Finding)] = []
+  /// The `syntax-error` finding for `error`, at its first byte: an error, or a warning for what
+  /// miglint could not analyse (a tree nested too deep, syntax of a target newer than the grammar).
+  private func syntaxFinding(_ error: SyntaxError, inBody: Bool) -> Finding {
+    let at = SourceRange(start: error.location, end: error.location + 1)
+    if error.notAnalysed {
+      let what = inBody ? "the body by hand" : "the statement by hand, or split it"
+      return Finding(
+        at: at, message: error.message, help: "Review \(what); the rest of the file is still linted", severity: .warning
+      )
+    }
+    if inBody {
+      return Finding(
+        at: at, message: error.message, help: "Fix the body: PostgreSQL rejects it when the migration runs")
+    }
     // A target newer than the grammar may accept what the parser rejects: say what was not
     // analysed instead of calling it an error.
-    let newerTarget = configuration.pgVersion.major > PgQuery.grammarMajor
-    for error in file.syntaxErrors {
-      let at = SourceRange(
-        start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1)))
-      if error.notAnalysed {
-        raw.append(
-          (
-            EngineRuleID.syntaxError,
-            Finding(
-              at: at, message: error.message,
-              help: "Review the statement by hand, or split it; the rest of the file is still linted",
-              severity: .warning)
-          ))
-      } else if newerTarget {
-        raw.append(
-          (
-            EngineRuleID.syntaxError,
-            Finding(
-              at: at,
-              message:
-                "miglint's parser knows \(PgQuery.grammarVersion); this statement could not be analysed (\(error.message))",
-              help:
-                "Check it against PostgreSQL \(configuration.pgVersion) by hand; the rest of the file is still linted",
-              severity: .warning)
-          ))
-      } else {
-        raw.append(
-          (
-            EngineRuleID.syntaxError,
-            Finding(
-              at: at, message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
-              help: "Fix the statement; the rest of the file is still linted")
-          ))
-      }
+    if configuration.pgVersion.major > PgQuery.grammarMajor {
+      return Finding(
+        at: at,
+        message:
+          "miglint's parser knows \(PgQuery.grammarVersion); this statement could not be analysed (\(error.message))",
+        help: "Check it against PostgreSQL \(configuration.pgVersion) by hand; the rest of the file is still linted",
+        severity: .warning)
     }
-    return raw + skippedText(file)
+    return Finding(
+      at: at, message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
+      help: "Fix the statement; the rest of the file is still linted")
+  }
+
+  /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
+  package func fileFindings(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
+    file.syntaxErrors.map { (EngineRuleID.syntaxError, syntaxFinding($0, inBody: false)) } + skippedText(file)
   }
 
   /// Applies suppressions, severities and placeholders to a file's raw findings; sorted output.
@@ -370,18 +361,7 @@ package struct Linter: Sendable {
     // A body PL/pgSQL cannot read fails when the migration runs it (or creates the function):
     // a finding, never silence.
     if let error = embedded.unreadable, mode.rules {
-      raw.append(
-        (
-          EngineRuleID.syntaxError,
-          Finding(
-            at: SourceRange(
-              start: error.location, end: max(error.location + 1, min(error.range.end, error.location + 1))),
-            message: error.message,
-            help: error.notAnalysed
-              ? "Review the body by hand; the rest of the file is still linted"
-              : "Fix the body: PostgreSQL rejects it when the migration runs",
-            severity: error.notAnalysed ? .warning : nil)
-        ))
+      raw.append((EngineRuleID.syntaxError, syntaxFinding(error, inBody: true)))
     }
     var innerState = state
     var innerCatalog = catalog
@@ -538,16 +518,7 @@ package struct Linter: Sendable {
     // What each next-statement suppression covers: the first statement or rejected piece after it.
     // A rejected piece read as a statement (a recovered CREATE TABLE) is one target, not two.
     let targets: [SourceRange] = Set(file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
-    /// Index of the first target whose start is at or after `offset` (binary search).
-    func firstTarget(startingAtOrAfter offset: Int) -> Int {
-      var low = 0
-      var high = targets.count
-      while low < high {
-        let middle = (low + high) / 2
-        if targets[middle].start < offset { low = middle + 1 } else { high = middle }
-      }
-      return low
-    }
+    func firstTarget(startingAtOrAfter offset: Int) -> Int { targets.partitioningIndex { $0.start >= offset } }
     // Suppressions by the target they cover, and the file-wide ones: each finding then looks at
     // its own statement's suppressions only.
     var byTarget: [Int: [Int]] = [:]

@@ -228,14 +228,10 @@ package struct StatementContext: Sendable {
   /// being run, in order; found through the file's index, not by a scan of every statement.
   package func earlierStatements(ofNode node: String) -> [Statement] {
     let indexes = file.indexesByNode[node] ?? []
-    var low = 0
-    var high = indexes.count
-    while low < high {
-      let mid = (low + high) / 2
-      if indexes[mid] < index { low = mid + 1 } else { high = mid }
-    }
     let start = state.script?.start ?? 0
-    return indexes[..<low].map { file.statements[$0] }.filter { $0.range.start >= start }
+    return indexes[..<indexes.partitioningIndex { $0 >= index }].map { file.statements[$0] }.filter {
+      $0.range.start >= start
+    }
   }
 
   /// The statements after this one up to the end of the current transaction (its COMMIT or

@@ -90,13 +90,8 @@ package enum Parser {
     // Placeholders are in file order: a binary search finds the first that could overlap.
     let placeholders = preprocessed.skipped.filter { $0.kind == .templatePlaceholder }.map(\.range)
     let templated = file.syntaxErrors.filter { error in
-      var low = 0
-      var high = placeholders.count
-      while low < high {
-        let middle = (low + high) / 2
-        if placeholders[middle].end <= error.range.start { low = middle + 1 } else { high = middle }
-      }
-      return low < placeholders.count && placeholders[low].start < error.range.end
+      let first = placeholders.partitioningIndex { $0.end > error.range.start }
+      return first < placeholders.count && placeholders[first].start < error.range.end
     }
     if !templated.isEmpty {
       let templatedSet = Set(templated)
@@ -181,13 +176,8 @@ package enum Parser {
 
   /// True when `offset` falls inside one of `statements` (sorted by position).
   private static func inside(_ statements: [Statement], _ offset: Int) -> Bool {
-    var low = 0
-    var high = statements.count
-    while low < high {
-      let middle = (low + high) / 2
-      if statements[middle].range.end <= offset { low = middle + 1 } else { high = middle }
-    }
-    return low < statements.count && statements[low].range.start < offset
+    let first = statements.partitioningIndex { $0.range.end > offset }
+    return first < statements.count && statements[first].range.start < offset
   }
 
   /// Parses each piece between top-level `;` tokens and section markers alone.

@@ -53,13 +53,7 @@ package struct Token: Hashable, Sendable {
 extension Array where Element == Token {
   /// Index of the first token that starts at or after `offset` (binary search; tokens are sorted).
   package func firstIndex(startingAtOrAfter offset: Int) -> Int {
-    var low = 0
-    var high = count
-    while low < high {
-      let mid = (low + high) / 2
-      if self[mid].start < offset { low = mid + 1 } else { high = mid }
-    }
-    return low
+    partitioningIndex { $0.start >= offset }
   }
 }
 

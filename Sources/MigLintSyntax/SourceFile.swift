@@ -122,13 +122,7 @@ package struct SourceFile: Sendable {
 
   /// 0-based line index containing `offset`.
   private static func lineIndex(of offset: Int, in lineStarts: [Int]) -> Int {
-    var low = 0
-    var high = lineStarts.count - 1
-    while low < high {
-      let mid = (low + high + 1) / 2
-      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
-    }
-    return low
+    max(0, lineStarts.partitioningIndex { $0 > offset } - 1)
   }
 
   /// 1-based line of a byte offset (no column counting).

@@ -150,13 +150,13 @@ package enum FileSystem {
 
   /// Writes a file atomically: a temporary file in the same directory, then rename(2).
   ///
-  /// An existing file keeps its permission bits. With `replacing`, the file must still be that
-  /// one (its inode and text) when the new text takes its place: the two are exchanged in one
-  /// step (renameat2 RENAME_EXCHANGE, where the system has it), the file that came out is
-  /// compared, and an edit that slipped in between is put back and reported.
+  /// An existing file keeps its permission bits. With `unchanged`, the file being replaced must
+  /// still be the one read: `unchanged(path)` is asked just before the rename, and where the
+  /// system can exchange two names in one step (renameat2 RENAME_EXCHANGE) the new text and the
+  /// file are exchanged and `unchanged` asked again of the file that came out; an edit that
+  /// slipped in between is put back and reported.
   package static func writeAtomically(
-    _ bytes: [UInt8], to path: String, replacing: (inode: UInt, device: UInt, text: [UInt8])? = nil,
-    beforeRename check: () throws(WorkspaceError) -> Void = {}
+    _ bytes: [UInt8], to path: String, unchanged: ((String) -> Bool)? = nil
   ) throws(WorkspaceError) {
     let directory = parent(of: path) == "" ? "." : parent(of: path)
     removeStaleTemporaries(in: directory)
@@ -193,19 +193,13 @@ package enum FileSystem {
       unlink(temporary)
       throw WorkspaceError(path, "cannot write: \(reason)")
     }
-    do {
-      try check()
-    } catch {
+    if let unchanged, !unchanged(path) {
       unlink(temporary)
-      throw error
+      throw WorkspaceError(path, "changed while the fixes were written; fixes not written (run miglint again)")
     }
-    if let replacing, let exchange = renameExchange, exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2) == 0 {
+    if let unchanged, let exchange = renameExchange, exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2) == 0 {
       // `temporary` now names what `path` held at the exchange.
-      var out = stat()
-      let same =
-        stat(temporary, &out) == 0 && UInt(out.st_ino) == replacing.inode && UInt(out.st_dev) == replacing.device
-        && (try? read(temporary)) == replacing.text
-      if !same {
+      if !unchanged(temporary) {
         _ = exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2)
         unlink(temporary)
         throw WorkspaceError(
@@ -253,11 +247,7 @@ package enum FileSystem {
   package static func replace(_ path: String, expecting expected: [UInt8], with bytes: [UInt8])
     throws(WorkspaceError)
   {
-    let target = realpath(path, nil).map { pointer in
-      defer { free(pointer) }
-      return String(cString: pointer)
-    }
-    guard let target else { throw WorkspaceError(path, "cannot fix: \(lastError())") }
+    guard let target = resolved(path) else { throw WorkspaceError(path, "cannot fix: \(lastError())") }
     var before = stat()
     guard stat(target, &before) == 0 else { throw WorkspaceError(path, "cannot fix: \(lastError())") }
     guard before.st_mode & 0o222 != 0 else { throw WorkspaceError(path, "read-only: fixes not written") }
@@ -268,19 +258,13 @@ package enum FileSystem {
     guard try read(target) == expected else {
       throw WorkspaceError(path, "changed since it was read; fixes not written (run miglint again)")
     }
-    // Right before the rename, the file must still be the one read: same inode, size, time and
-    // text; an editor saving in between is caught here. One saving between this check and the
-    // rename is caught by the exchange, and its text put back.
-    let replacing = (inode: UInt(before.st_ino), device: UInt(before.st_dev), text: expected)
-    try writeAtomically(bytes, to: target, replacing: replacing) { () throws(WorkspaceError) in
+    // The file must still be the one read (inode, size, time and text) right before the rename,
+    // and, where names can be exchanged, the one that came out of the exchange.
+    try writeAtomically(bytes, to: target) { current in
       var now = stat()
-      let same =
-        stat(target, &now) == 0 && now.st_ino == before.st_ino && now.st_dev == before.st_dev
+      return stat(current, &now) == 0 && now.st_ino == before.st_ino && now.st_dev == before.st_dev
         && now.st_size == before.st_size && now.st_mtim.tv_sec == before.st_mtim.tv_sec
-        && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec
-      guard same, (try? read(target)) == expected else {
-        throw WorkspaceError(path, "changed while the fixes were written; fixes not written (run miglint again)")
-      }
+        && now.st_mtim.tv_nsec == before.st_mtim.tv_nsec && (try? read(current)) == expected
     }
   }
 

@@ -70,12 +70,17 @@ import Testing
     let original = try #require(FileManager.default.contents(atPath: path))
     let identity = try FileManager.default.attributesOfItem(atPath: path)
     let inode = try #require(identity[.systemFileNumber] as? UInt)
-    let device = try #require((identity[.systemNumber] as? Int).map { UInt($0) })
     let editor = "SELECT 'saved by the editor';\n"
+    // The first question is the check before the rename: the file is still the one read, and the
+    // editor saves right after it. The second is asked of the file that came out of the exchange.
+    var asked = 0
     #expect(throws: WorkspaceError.self) {
-      try FileSystem.writeAtomically(
-        Array("SELECT 'fixed';\n".utf8), to: path, replacing: (inode, device, [UInt8](original))
-      ) { () throws(WorkspaceError) in
+      try FileSystem.writeAtomically(Array("SELECT 'fixed';\n".utf8), to: path) { current in
+        asked += 1
+        guard asked == 1 else {
+          let now = try? FileManager.default.attributesOfItem(atPath: current)
+          return now?[.systemFileNumber] as? UInt == inode && FileManager.default.contents(atPath: current) == original
+        }
         if atomically {
           try? editor.write(toFile: path, atomically: true, encoding: .utf8)
         } else {
@@ -83,6 +88,7 @@ import Testing
           handle?.write(Data(editor.utf8))
           try? handle?.close()
         }
+        return true
       }
     }
     #expect(try String(contentsOfFile: path, encoding: .utf8).hasPrefix(editor))
