@@ -352,22 +352,25 @@ package struct Project {
 
   /// The first line where `new` differs from `old` (line endings aside): its 1-based number, its
   /// range in `new`, and both lines, shortened for a message.
-  static func firstChange(from old: [UInt8], to new: [UInt8]) -> (
+  package static func firstChange(from old: [UInt8], to new: [UInt8]) -> (
     line: Int, range: SourceRange, old: String, new: String
   )? {
     let oldLines = Layouts.lines(old)
     let newLines = Layouts.lines(new)
+    func line(_ bytes: [UInt8], _ range: SourceRange?) -> ArraySlice<UInt8> {
+      guard let range else { return [] }
+      let slice = bytes[range.start..<range.end]
+      return slice.last == 0x0D ? slice.dropLast() : slice
+    }
     func text(_ bytes: [UInt8], _ range: SourceRange?) -> String {
-      guard let range else { return "" }
-      var slice = bytes[range.start..<range.end]
-      if slice.last == 0x0D { slice = slice.dropLast() }
-      let line = String(decoding: slice, as: UTF8.self)
-      return line.count > 80 ? String(line.prefix(79)) + "…" : line
+      let text = String(decoding: line(bytes, range), as: UTF8.self)
+      return text.count > 80 ? String(text.prefix(79)) + "…" : text
     }
     for number in 0..<max(oldLines.count, newLines.count) {
       let before = number < oldLines.count ? oldLines[number] : nil
       let after = number < newLines.count ? newLines[number] : nil
-      guard text(old, before) != text(new, after) else { continue }
+      // Compared whole: lines are shortened only for the message.
+      guard line(old, before) != line(new, after) else { continue }
       let position = after ?? SourceRange(start: new.count, end: new.count)
       return (number + 1, position, text(old, before), text(new, after))
     }

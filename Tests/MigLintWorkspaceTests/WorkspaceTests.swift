@@ -228,3 +228,16 @@ extension GlobTests {
     #expect(Glob("**").matches("a/b") && Glob("a/**").matches("a"))
   }
 }
+
+/// Where an edited deployed file first differs from what was deployed.
+@Suite struct FirstChangeTests {
+  @Test func aChangePastTheShownPartOfALongLineIsFound() throws {
+    let long = "CREATE TABLE t (" + (0..<12).map { "column_\($0) int" }.joined(separator: ", ")
+    let old = Array("SELECT 1;\n\(long));\nSELECT 2;\n".utf8)
+    let new = Array("SELECT 1;\n\(long), extra int);\nSELECT 2;\n".utf8)
+    let change = try #require(Project.firstChange(from: old, to: new))
+    #expect(change.line == 2)
+    #expect(change.old.hasSuffix("…") && change.new.hasSuffix("…"))
+    #expect(Project.firstChange(from: old, to: old) == nil)
+  }
+}
