@@ -133,7 +133,7 @@ package struct Catalog: Sendable {
 
   /// Other objects: sequence, type, domain, function, trigger, policy, schema, extension.
   package struct Object: Sendable, Hashable {
-    package var kind: String
+    package var kind: ObjectType
     package var name: QualifiedName
     /// The table it is on (trigger, policy).
     package var table: QualifiedName?
@@ -224,19 +224,19 @@ package struct Catalog: Sendable {
 
   /// True when an object of `kind` named `name` was created by the migration being linted or a
   /// pending one (kinds: view, matview, function, type, sequence, schema, extension, domain, …).
-  package func isNewObject(_ kind: String, _ name: QualifiedName) -> Bool {
-    if kind == "view" || kind == "matview" { return isNew(views[Self.key(name)]?.origin) }
-    if kind == "trigger" || kind == "policy" {
-      return objects.contains { $0.key.hasPrefix(kind + ":" + name.name + "@") && isNew($0.value.origin) }
+  package func isNewObject(_ kind: ObjectType, _ name: QualifiedName) -> Bool {
+    if kind.isView { return isNew(views[Self.key(name)]?.origin) }
+    if kind == .trigger || kind == .policy {
+      return objects.contains { $0.key.hasPrefix(Self.scopedPrefix(kind, name)) && isNew($0.value.origin) }
     }
     return isNew(objects[Self.objectKey(kind, name)]?.origin)
   }
 
-  package func isNewView(_ name: QualifiedName) -> Bool { isNewObject("view", name) }
+  package func isNewView(_ name: QualifiedName) -> Bool { isNewObject(.view, name) }
 
   /// True when the model knows `name` as a table, view or sequence and not as an index.
   package func isOtherRelation(_ name: QualifiedName) -> Bool {
-    index(name) == nil && (table(name) != nil || isView(name) || objects[Self.objectKey("sequence", name)] != nil)
+    index(name) == nil && (table(name) != nil || isView(name) || objects[Self.objectKey(.sequence, name)] != nil)
   }
 
   /// True when the model knows `name` as a view or materialized view.
@@ -284,10 +284,15 @@ package struct Catalog: Sendable {
     }
   }
 
-  private static func objectKey(_ kind: String, _ name: QualifiedName, on table: QualifiedName? = nil) -> String {
+  private static func objectKey(_ kind: ObjectType, _ name: QualifiedName, on table: QualifiedName? = nil) -> String {
     // Triggers and policies are named per table.
-    if let table { return kind + ":" + name.name + "@" + key(table) }
-    return kind + ":" + (kind == "schema" || kind == "extension" ? name.name : key(name))
+    if let table { return scopedPrefix(kind, name) + key(table) }
+    return kind.rawValue + ":" + (kind == .schema || kind == .extension ? name.name : key(name))
+  }
+
+  /// The start of the keys of the objects of `kind` named `name` on any table.
+  private static func scopedPrefix(_ kind: ObjectType, _ name: QualifiedName) -> String {
+    kind.rawValue + ":" + name.name + "@"
   }
 
   // MARK: - Replay
@@ -323,14 +328,14 @@ package struct Catalog: Sendable {
       guard let name = function.name else { return }
       let words = Self.words(function.body ?? "")
       setObject(
-        Self.objectKey("function", name), Object(kind: "function", name: name, words: words, origin: origin))
+        Self.objectKey(.function, name), Object(kind: .function, name: name, words: words, origin: origin))
     case .enumChange(let change) where change.isCreate:
-      setObject(Self.objectKey("type", change.name), Object(kind: "type", name: change.name, origin: origin))
+      setObject(Self.objectKey(.type, change.name), Object(kind: .type, name: change.name, origin: origin))
     case .domainChange(let change) where change.isCreate:
-      setObject(Self.objectKey("domain", change.name), Object(kind: "domain", name: change.name, origin: origin))
+      setObject(Self.objectKey(.domain, change.name), Object(kind: .domain, name: change.name, origin: origin))
     case .createObject(let created):
       let scoped = Self.objectKey(created.objectType, created.name, on: created.table)
-      if created.ifNotExists, created.objectType != "trigger", objects[scoped] != nil { return }
+      if created.ifNotExists, created.objectType != .trigger, objects[scoped] != nil { return }
       setObject(
         scoped,
         Object(
@@ -342,46 +347,46 @@ package struct Catalog: Sendable {
   }
 
   private mutating func alterTable(_ alter: AlterTable) {
-    if alter.objectType == "index" {
+    if alter.objectType == .index {
       let parent = Self.key(alter.relation)
-      for command in alter.commands where command.subtype == "AttachPartition" {
+      for command in alter.commands where command.subtype == .attachPartition {
         guard let child = command.partition.map(Self.key), var index = indexes[child] else { continue }
         index.parent = parent
         setIndex(child, index)
       }
       return
     }
-    guard alter.objectType == "table" else { return }
+    guard alter.objectType == .table else { return }
     let key = Self.key(alter.relation)
     // A table the model does not know predates the history: start an entry without origin so
     // that what the migrations add to it is known.
     // Dropping a column asks the model about the table's dependents: leave it in place then.
-    let drops = alter.commands.contains { $0.subtype == "DropColumn" }
+    let drops = alter.commands.contains { $0.subtype == .dropColumn }
     var table = (drops ? tables[key] : takeTable(key)) ?? Table(name: alter.relation, columns: [], origin: nil)
     for command in alter.commands {
       switch command.subtype {
-      case "AddColumn", "AddColumnRecurse":
+      case .addColumn:
         guard let column = command.column, table.column(column.name) == nil else { continue }
         addColumn(column, to: &table)
-      case "DropColumn":
+      case .dropColumn:
         guard let name = command.name else { continue }
         table.removeColumn(name)
         table.constraints.removeAll { $0.columns.contains(name) }
         dropColumnDependents(table: key, column: name, cascade: command.cascade)
-      case "AlterColumnType":
+      case .alterColumnType:
         guard let name = command.name else { continue }
         table.updateColumn(name) { $0.type = command.newType }
-      case "SetNotNull":
+      case .setNotNull:
         if let name = command.name { setNotNull(&table, name) }
-      case "DropNotNull":
+      case .dropNotNull:
         if let name = command.name { table.updateColumn(name) { $0.notNull = false } }
-      case "AddConstraint", "AddConstraintRecurse":
+      case .addConstraint:
         if let constraint = command.constraint { addConstraint(constraint, to: &table) }
-      case "ValidateConstraint", "ValidateConstraintRecurse":
+      case .validateConstraint:
         for index in table.constraints.indices where table.constraints[index].name == command.name {
           table.constraints[index].validated = true
         }
-      case "DropConstraint", "DropConstraintRecurse":
+      case .dropConstraint:
         table.constraints.removeAll { $0.name == command.name }
       default:
         break
@@ -429,10 +434,10 @@ package struct Catalog: Sendable {
     return inner.count == 1 ? inner : []
   }
 
-  private mutating func applyDrop(_ objectType: String, _ object: QualifiedName, cascade: Bool) {
+  private mutating func applyDrop(_ objectType: ObjectType, _ object: QualifiedName, cascade: Bool) {
     let key = Self.key(object)
     switch objectType {
-    case "table":
+    case .table:
       guard tables[key] != nil else { return }
       setTable(key, nil)
       for (indexKey, _) in indexes(on: key) { setIndex(indexKey, nil) }
@@ -444,24 +449,23 @@ package struct Catalog: Sendable {
           setTable(otherKey, other)
         }
       }
-    case "index":
+    case .index:
       dropIndex(key)
-    case "view", "matview":
+    case .view, .matview:
       setView(key, nil)
       // A materialized view's indexes go with it.
       for (indexKey, _) in indexes(on: key) { setIndex(indexKey, nil) }
       if cascade {
         for (viewKey, _) in views(reading: key) { setView(viewKey, nil) }
       }
-    case "trigger", "policy":
+    case .trigger, .policy:
       // DROP TRIGGER name ON table: the parser gives the table as the name's qualifier.
-      for (objectKey, other) in objects where objectKey.hasPrefix(objectType + ":" + object.name + "@") {
+      for (objectKey, other) in objects where objectKey.hasPrefix(Self.scopedPrefix(objectType, object)) {
         if let table = object.schema, other.table?.name != table { continue }
         setObject(objectKey, nil)
       }
     default:
-      let kind = objectType == "procedure" || objectType == "routine" ? "function" : objectType
-      setObject(Self.objectKey(kind, object), nil)
+      setObject(Self.objectKey(objectType.catalogKind, object), nil)
     }
   }
 
@@ -496,7 +500,7 @@ package struct Catalog: Sendable {
     guard let relation = rename.relation else { return }
     let key = Self.key(relation)
     switch rename.renameType {
-    case "table":
+    case .table:
       guard var table = tables[key] else { return }
       setTable(key, nil)
       table.name = QualifiedName(schema: relation.schema, name: rename.newName)
@@ -527,7 +531,7 @@ package struct Catalog: Sendable {
         object.table = table.name
         setObject(objectKey, object)
       }
-    case "column":
+    case .column:
       guard var table = tables[key], let old = rename.oldName, table.column(old) != nil else { return }
       let new = rename.newName
       table.renameColumn(old, to: new)
@@ -555,18 +559,18 @@ package struct Catalog: Sendable {
         }
         setTable(otherKey, other)
       }
-    case "index":
+    case .index:
       guard var index = indexes[key] else { return }
       setIndex(key, nil)
       index.name = QualifiedName(schema: relation.schema, name: rename.newName)
       setIndex(Self.key(index.name), index)
-    case "tabconstraint":
+    case .tabconstraint:
       guard var table = tables[key], let old = rename.oldName,
         let index = table.constraints.firstIndex(where: { $0.name == old })
       else { return }
       table.constraints[index].name = rename.newName
       setTable(key, table)
-    case "view", "matview":
+    case .view, .matview:
       guard var view = views[key] else { return }
       setView(key, nil)
       view.name = QualifiedName(schema: relation.schema, name: rename.newName)
@@ -752,7 +756,7 @@ package struct Catalog: Sendable {
     for (objectKey, object) in objects(on: key) where object.columns.contains(column) {
       result.append(
         Dependent(
-          kind: .object(objectKey), description: "\(object.kind) `\(object.name.name)`", origin: object.origin,
+          kind: .object(objectKey), description: "\(object.kind.rawValue) `\(object.name.name)`", origin: object.origin,
           effect: .refuses))
     }
     let tableName = tables[key]?.name.name ?? String(key.split(separator: ".").last ?? "")
@@ -760,7 +764,7 @@ package struct Catalog: Sendable {
       // The column unqualified, or qualified with the table; `NEW.id` or `p.id` may be another's.
       let word = column.lowercased()
       let table = tableName.lowercased()
-      guard let function = objects[functionKey], function.kind == "function", function.words.contains(table),
+      guard let function = objects[functionKey], function.kind == .function, function.words.contains(table),
         function.words.contains("^" + word) || function.words.contains(table + "." + word)
       else { continue }
       result.append(
@@ -861,7 +865,7 @@ package struct Catalog: Sendable {
   private mutating func setObject(_ key: String, _ value: Object?) {
     if journal != nil, journal?.objects.index(forKey: key) == nil { journal?.objects[key] = .some(objects[key]) }
     if let table = value?.table { related.objects[Self.key(table), default: SortedKeys()].insert(key) }
-    if let value, value.kind == "function" {
+    if let value, value.kind == .function {
       for word in value.words { related.functions[word, default: SortedKeys()].insert(key) }
     }
     objects[key] = value

@@ -455,7 +455,7 @@ package struct Linter: Sendable {
       guard let relation = rename.relation else { break }
       state.transaction.alteredTables.insert(Catalog.key(relation))
       // A renamed table keeps its locks: later statements name it by its new name.
-      if rename.renameType == "table" {
+      if rename.renameType == .table {
         let renamed = QualifiedName(schema: relation.schema, name: rename.newName)
         if var held = state.transaction.locks.removeValue(forKey: Catalog.key(relation)) {
           held.relation = renamed

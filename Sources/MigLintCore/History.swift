@@ -233,7 +233,7 @@ extension Linter {
       guard let file = parsed(script.file) else { continue }
       for statement in file.statements where script.contains(statement.range.start) {
         guard case .alterTable(let alter) = statement.kind else { continue }
-        for command in alter.commands where command.subtype == "DropColumn" && command.missingOk {
+        for command in alter.commands where command.subtype == .dropColumn && command.missingOk {
           if let name = command.name { maybeDropped.insert(Catalog.key(alter.relation) + "/" + name) }
         }
       }

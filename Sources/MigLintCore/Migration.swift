@@ -45,7 +45,7 @@ extension Statement {
     case .createDatabase: return "CREATE DATABASE"
     case .alterSystem: return "ALTER SYSTEM"
     case .alterTable(let alter)
-    where alter.commands.contains { $0.subtype == "DetachPartition" && $0.concurrent }:
+    where alter.commands.contains { $0.subtype == .detachPartition && $0.concurrent }:
       return "DETACH PARTITION CONCURRENTLY"
     default: return nil
     }

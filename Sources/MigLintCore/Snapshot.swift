@@ -173,7 +173,7 @@ extension ByteWriter {
   }
 
   mutating func object(_ value: Catalog.Object) {
-    string(value.kind)
+    string(value.kind.rawValue)
     name(value.name)
     optional(value.table) { $0.name($1) }
     strings(value.columns)
@@ -240,8 +240,9 @@ extension ByteReader {
   }
 
   mutating func object() throws(SnapshotError) -> Catalog.Object {
-    Catalog.Object(
-      kind: try string(), name: try name(),
+    guard let kind = ObjectType(rawValue: try string()) else { throw SnapshotError() }
+    return Catalog.Object(
+      kind: kind, name: try name(),
       table: try optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.name() },
       columns: try strings(), words: Set(try strings()), origin: try origin())
   }

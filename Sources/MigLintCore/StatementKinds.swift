@@ -25,6 +25,7 @@ package enum StatementKindNames {
     ("drop", "any DROP"),
     ("drop-column", "ALTER TABLE … DROP COLUMN"),
     ("drop-index", "DROP INDEX"),
+    ("drop-policy", "DROP POLICY"),
     ("drop-role", "DROP ROLE / USER / GROUP"),
     ("drop-table", "DROP TABLE"),
     ("grant", "GRANT"),
@@ -47,18 +48,21 @@ package enum StatementKindNames {
     switch statement.kind {
     case .createTable: return ["create-table"]
     case .alterTable(let alter):
-      var names = alter.objectType == "table" ? ["alter-table"] : []
-      if alter.commands.contains(where: { $0.subtype == "AddColumn" }) { names.append("add-column") }
-      if alter.commands.contains(where: { $0.subtype == "DropColumn" }) { names.append("drop-column") }
-      if alter.commands.contains(where: { $0.subtype == "AlterColumnType" }) { names.append("alter-column-type") }
+      var names = alter.objectType == .table ? ["alter-table"] : []
+      let subtypes = Set(alter.commands.map(\.subtype))
+      if subtypes.contains(.addColumn) { names.append("add-column") }
+      if subtypes.contains(.dropColumn) { names.append("drop-column") }
+      if subtypes.contains(.alterColumnType) { names.append("alter-column-type") }
+      if subtypes.contains(.changeOwner) { names.append("owner") }
       return names
     case .createIndex: return ["create-index"]
     case .drop(let drop):
-      var names = ["drop"]
-      if drop.objectType == "table" { names.append("drop-table") }
-      if drop.objectType == "index" { names.append("drop-index") }
-      if drop.objectType == "policy" { names.append("drop-policy") }
-      return names
+      switch drop.objectType {
+      case .table: return ["drop", "drop-table"]
+      case .index: return ["drop", "drop-index"]
+      case .policy: return ["drop", "drop-policy"]
+      default: return ["drop"]
+      }
     case .createView: return ["create-view"]
     case .reindex: return ["reindex"]
     case .vacuum: return ["vacuum"]
@@ -71,25 +75,27 @@ package enum StatementKindNames {
     case .doBlock: return ["do"]
     case .createObject(let object):
       switch object.objectType {
-      case "schema": return ["create-schema"]
-      case "extension": return ["create-extension"]
-      case "trigger": return ["create-trigger"]
-      case "policy": return ["create-policy"]
+      case .schema: return ["create-schema"]
+      case .extension: return ["create-extension"]
+      case .trigger: return ["create-trigger"]
+      case .policy: return ["create-policy"]
       default: return []
       }
     case .dropDatabase: return ["drop"]
-    default:
-      break
-    }
-    switch statement.nodeType {
-    case "GrantStmt": return [statement.isGrant ? "grant" : "revoke"]
-    case "CreateRoleStmt": return ["create-role"]
-    case "DropRoleStmt": return ["drop-role"]
-    case "CopyStmt": return ["copy"]
-    case "CommentStmt": return ["comment"]
-    case "AlterOwnerStmt": return ["owner"]
-    case "SecLabelStmt": return ["security-label"]
-    default: return []
+    case .rename, .transaction, .variableSet, .createDatabase, .refreshMaterializedView, .enumChange,
+      .domainChange, .setSchema:
+      return []
+    case .other:
+      switch statement.nodeType {
+      case "GrantStmt": return [statement.isGrant ? "grant" : "revoke"]
+      case "CreateRoleStmt": return ["create-role"]
+      case "DropRoleStmt": return ["drop-role"]
+      case "CopyStmt": return ["copy"]
+      case "CommentStmt": return ["comment"]
+      case "AlterOwnerStmt": return ["owner"]
+      case "SecLabelStmt": return ["security-label"]
+      default: return []
+      }
     }
   }
 }

@@ -6,23 +6,15 @@ extension StatementContext {
   /// the parse tree, so that `DROP INDEX IF EXISTS`, a table named `comment` or `CREATE OR
   /// REPLACE FUNCTION` read right.
   func headline(_ statement: Statement) -> String {
-    func object(_ type: String) -> String {
-      switch type {
-      case "matview", "materialized_view": "MATERIALIZED VIEW"
-      case "tabconstraint": "TABLE"
-      case "foreign_table": "FOREIGN TABLE"
-      default: type.uppercased()
-      }
-    }
     switch statement.kind {
     case .createTable: return "CREATE TABLE"
-    case .alterTable(let alter): return "ALTER " + object(alter.objectType)
+    case .alterTable(let alter): return "ALTER " + alter.objectType.keywords
     case .createIndex(let index):
       return "CREATE " + (index.unique ? "UNIQUE " : "") + "INDEX" + (index.concurrently ? " CONCURRENTLY" : "")
-    case .drop(let drop) where !drop.objectType.isEmpty:
-      return "DROP " + object(drop.objectType) + (drop.concurrently ? " CONCURRENTLY" : "")
+    case .drop(let drop):
+      return "DROP " + drop.objectType.keywords + (drop.concurrently ? " CONCURRENTLY" : "")
     case .rename(let rename):
-      return "ALTER " + object(["column", "tabconstraint"].contains(rename.renameType) ? "table" : rename.renameType)
+      return "ALTER " + rename.renameType.keywords
     case .createView(let view): return "CREATE " + (view.materialized ? "MATERIALIZED VIEW" : "VIEW")
     case .vacuum(let vacuum): return vacuum.isVacuum ? (vacuum.full ? "VACUUM FULL" : "VACUUM") : "ANALYZE"
     case .truncate: return "TRUNCATE"
@@ -34,7 +26,7 @@ extension StatementContext {
     case .domainChange(let change): return change.isCreate ? "CREATE DOMAIN" : "ALTER DOMAIN"
     case .function: return "CREATE FUNCTION"
     case .doBlock: return "DO"
-    case .createObject(let created): return "CREATE " + object(created.objectType)
+    case .createObject(let created): return "CREATE " + created.objectType.keywords
     case .dropDatabase: return "DROP DATABASE"
     case .createDatabase: return "CREATE DATABASE"
     case .alterSystem: return "ALTER SYSTEM"
@@ -166,7 +158,7 @@ extension StatementContext {
       return create.columns.map { (create.name, $0) }
     case .alterTable(let alter):
       return alter.commands.compactMap { command in
-        command.subtype == "AddColumn" ? command.column.map { (alter.relation, $0) } : nil
+        command.subtype == .addColumn ? command.column.map { (alter.relation, $0) } : nil
       }
     default:
       return []
@@ -198,7 +190,7 @@ extension StatementContext {
       item.column.type.map { (item.table, item.column.name, $0) }
     }
     if case .alterTable(let alter) = statement.kind {
-      for command in alter.commands where command.subtype == "AlterColumnType" {
+      for command in alter.commands where command.subtype == .alterColumnType {
         if let type = command.newType, let name = command.name { result.append((alter.relation, name, type)) }
       }
     }

@@ -131,9 +131,7 @@ package struct CreateTable: Hashable, Sendable {
 
 /// One subcommand of ALTER TABLE (and of ALTER INDEX / VIEW / MATERIALIZED VIEW / …).
 package struct AlterTableCommand: Hashable, Sendable {
-  /// libpg_query's `AlterTableType` without the `AT_` prefix: `AddColumn`, `DropColumn`,
-  /// `AlterColumnType`, `SetNotNull`, `DropNotNull`, `AddConstraint`, `ValidateConstraint`, …
-  package var subtype: String
+  package var subtype: AlterTableType
   /// Column or constraint name the subcommand is about.
   package var name: String?
   package var column: ColumnDefinition?
@@ -157,8 +155,8 @@ package struct AlterTableCommand: Hashable, Sendable {
 
 /// ALTER TABLE and its siblings that share the node (ALTER INDEX, ALTER VIEW, …).
 package struct AlterTable: Hashable, Sendable {
-  /// `OBJECT_TABLE`, `OBJECT_INDEX`, `OBJECT_VIEW`, `OBJECT_MATVIEW`, … without the prefix, lower case.
-  package var objectType: String
+  /// `.table`, `.index`, `.view`, `.matview`, `.sequence`, `.foreignTable`, …
+  package var objectType: ObjectType
   package var relation: QualifiedName
   package var missingOk: Bool
   /// `ALTER TABLE ONLY`.
@@ -184,8 +182,7 @@ package struct CreateIndex: Hashable, Sendable {
 
 /// DROP of any object kind.
 package struct DropStatement: Hashable, Sendable {
-  /// `OBJECT_TABLE` etc. without the prefix, lower case: `table`, `index`, `view`, `type`, …
-  package var objectType: String
+  package var objectType: ObjectType
   package var objects: [QualifiedName]
   package var missingOk: Bool
   package var cascade: Bool
@@ -194,10 +191,10 @@ package struct DropStatement: Hashable, Sendable {
 
 /// ALTER … RENAME.
 package struct RenameStatement: Hashable, Sendable {
-  /// What is renamed: `column`, `table`, `index`, `view`, `tabconstraint`, …
-  package var renameType: String
-  /// For columns: the kind of relation they belong to.
-  package var relationType: String
+  /// What is renamed: `.column`, `.table`, `.index`, `.view`, `.tabconstraint`, …
+  package var renameType: ObjectType
+  /// For columns and constraints: the kind of relation they belong to.
+  package var relationType: ObjectType?
   package var relation: QualifiedName?
   /// The renamed object when it is not the relation (column or constraint), or its old name.
   package var oldName: String?
@@ -274,8 +271,7 @@ package struct CreateView: Hashable, Sendable {
 
 /// REINDEX.
 package struct Reindex: Hashable, Sendable {
-  /// `index`, `table`, `schema`, `system`, `database`.
-  package var target: String
+  package var target: ReindexTarget
   package var name: String?
   package var concurrently: Bool
 }
@@ -297,8 +293,7 @@ package struct Truncate: Hashable, Sendable {
 /// LOCK TABLE.
 package struct LockTable: Hashable, Sendable {
   package var relations: [QualifiedName]
-  /// PostgreSQL's lock mode number: 1 = ACCESS SHARE … 8 = ACCESS EXCLUSIVE.
-  package var mode: Int
+  package var mode: LockMode
 }
 
 /// UPDATE, DELETE or INSERT on one table.
@@ -347,8 +342,8 @@ package struct FunctionBody: Hashable, Sendable {
 /// CREATE SCHEMA / SEQUENCE / EXTENSION / TRIGGER / POLICY and other creations that rules only
 /// need the name and IF NOT EXISTS of.
 package struct CreateObject: Hashable, Sendable {
-  /// `schema`, `sequence`, `extension`, `trigger`, `policy`, `type`, …
-  package var objectType: String
+  /// `.schema`, `.sequence`, `.extension`, `.trigger` or `.policy`.
+  package var objectType: ObjectType
   package var name: QualifiedName
   /// The table it is on (triggers, policies).
   package var table: QualifiedName?
@@ -361,7 +356,7 @@ package struct CreateObject: Hashable, Sendable {
 
 /// ALTER … SET SCHEMA.
 package struct SetSchema: Hashable, Sendable {
-  package var objectType: String
+  package var objectType: ObjectType
   package var object: QualifiedName?
   package var newSchema: String
 }
@@ -420,7 +415,7 @@ package struct Statement: Hashable, Sendable {
   /// `DROP VIEW` or `DROP MATERIALIZED VIEW`.
   package var dropsView: Bool {
     guard case .drop(let drop) = kind else { return false }
-    return drop.objectType == "view" || drop.objectType == "matview"
+    return drop.objectType.isView
   }
 
   /// BEGIN/COMMIT/SAVEPOINT/… and SET/RESET: statements that do no work on tables.

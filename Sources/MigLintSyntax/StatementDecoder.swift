@@ -17,15 +17,15 @@ struct StatementDecoder {
     switch type {
     case "CreateStmt": kind = .createTable(createTable(node))
     case "CreateTableAsStmt": kind = createTableAs(node)
-    case "AlterTableStmt": kind = .alterTable(alterTable(node, tokenRange: tokenRange))
+    case "AlterTableStmt": kind = alterTable(node, tokenRange: tokenRange).map(StatementKind.alterTable) ?? .other
     case "IndexStmt": kind = .createIndex(createIndex(node))
-    case "DropStmt": kind = .drop(drop(node))
-    case "RenameStmt": kind = .rename(rename(node))
+    case "DropStmt": kind = drop(node).map(StatementKind.drop) ?? .other
+    case "RenameStmt": kind = rename(node).map(StatementKind.rename) ?? .other
     case "TransactionStmt": kind = transaction(node)
     case "VariableSetStmt": kind = variableSet(node)
     case "SelectStmt": kind = setConfigCall(node) ?? .other
     case "ViewStmt": kind = .createView(view(node))
-    case "ReindexStmt": kind = .reindex(reindex(node))
+    case "ReindexStmt": kind = reindex(node).map(StatementKind.reindex) ?? .other
     case "VacuumStmt": kind = .vacuum(vacuum(node))
     case "CreatedbStmt": kind = .createDatabase
     case "AlterSystemStmt": kind = .alterSystem
@@ -38,7 +38,7 @@ struct StatementDecoder {
       kind = .lockTable(
         LockTable(
           relations: tape.elements(tape.member(node, "relations")).map { rangeVar(tape.member($0, "RangeVar")) },
-          mode: tape.int(tape.member(node, "mode")) ?? 8))
+          mode: LockMode(libpgQuery: tape.int(tape.member(node, "mode")) ?? 8) ?? .accessExclusive))
     case "ClusterStmt": kind = .cluster(tape.member(node, "relation").map { rangeVar($0) })
     case "RefreshMatViewStmt":
       kind = .refreshMaterializedView(
@@ -77,37 +77,39 @@ struct StatementDecoder {
     case "CreateSchemaStmt":
       kind = .createObject(
         CreateObject(
-          objectType: "schema", name: QualifiedName(name: tape.string(tape.member(node, "schemaname")) ?? ""),
+          objectType: .schema, name: QualifiedName(name: tape.string(tape.member(node, "schemaname")) ?? ""),
           table: nil, ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
     case "CreateSeqStmt":
       kind = .createObject(
         CreateObject(
-          objectType: "sequence", name: rangeVar(tape.member(node, "sequence")), table: nil,
+          objectType: .sequence, name: rangeVar(tape.member(node, "sequence")), table: nil,
           ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
     case "CreateExtensionStmt":
       kind = .createObject(
         CreateObject(
-          objectType: "extension", name: QualifiedName(name: tape.string(tape.member(node, "extname")) ?? ""),
+          objectType: .extension, name: QualifiedName(name: tape.string(tape.member(node, "extname")) ?? ""),
           table: nil, ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
     case "CreateTrigStmt":
       kind = .createObject(
         CreateObject(
-          objectType: "trigger", name: QualifiedName(name: tape.string(tape.member(node, "trigname")) ?? ""),
+          objectType: .trigger, name: QualifiedName(name: tape.string(tape.member(node, "trigname")) ?? ""),
           table: rangeVar(tape.member(node, "relation")), ifNotExists: tape.bool(tape.member(node, "replace")),
           columns: stringList(tape.member(node, "columns")),
           function: qualified(stringList(tape.member(node, "funcname")))))
     case "CreatePolicyStmt":
       kind = .createObject(
         CreateObject(
-          objectType: "policy", name: QualifiedName(name: tape.string(tape.member(node, "policy_name")) ?? ""),
+          objectType: .policy, name: QualifiedName(name: tape.string(tape.member(node, "policy_name")) ?? ""),
           table: rangeVar(tape.member(node, "table")), ifNotExists: false,
           columns: columnNames(in: tape.member(node, "qual")) + columnNames(in: tape.member(node, "with_check"))))
     case "AlterObjectSchemaStmt":
       let object = tape.member(node, "relation").map { rangeVar($0) } ?? tape.member(node, "object").flatMap(objectName)
-      kind = .setSchema(
-        SetSchema(
-          objectType: objectType(tape.member(node, "objectType")) ?? "", object: object,
-          newSchema: tape.string(tape.member(node, "newschema")) ?? ""))
+      kind =
+        objectType(tape.member(node, "objectType")).map { objectType in
+          .setSchema(
+            SetSchema(
+              objectType: objectType, object: object, newSchema: tape.string(tape.member(node, "newschema")) ?? ""))
+        } ?? .other
     case "DropdbStmt": kind = .dropDatabase(tape.string(tape.member(node, "dbname")) ?? "")
     default: kind = .other
     }
@@ -136,9 +138,8 @@ struct StatementDecoder {
 
   private func createTableAs(_ node: Int) -> StatementKind {
     let into = tape.member(node, "into")
-    let objectType = tape.string(tape.member(node, "objtype")) ?? ""
     let name = rangeVar(tape.member(into, "rel"))
-    if objectType == "OBJECT_MATVIEW" {
+    if objectType(tape.member(node, "objtype")) == .matview {
       return .createView(
         CreateView(
           name: name, materialized: true, orReplace: false,
@@ -150,39 +151,42 @@ struct StatementDecoder {
         ifNotExists: tape.bool(tape.member(node, "if_not_exists")), isTemporary: false))
   }
 
-  private func alterTable(_ node: Int, tokenRange: Range<Int>) -> AlterTable {
+  /// Nil when a subcommand is of a kind the grammar does not produce: the statement stays `.other`.
+  private func alterTable(_ node: Int, tokenRange: Range<Int>) -> AlterTable? {
     let relationNode = tape.member(node, "relation")
     let commandNodes = tape.elements(tape.member(node, "cmds"))
     let ranges = subcommandRanges(
       relationLocation: location(relationNode), count: commandNodes.count, tokenRange: tokenRange)
     var commands: [AlterTableCommand] = []
     for (index, element) in commandNodes.enumerated() {
-      guard let command = tape.member(element, "AlterTableCmd") else { continue }
-      commands.append(alterTableCommand(command, range: ranges[index]))
+      guard let node = tape.member(element, "AlterTableCmd") else { continue }
+      guard let command = alterTableCommand(node, range: ranges[index]) else { return nil }
+      commands.append(command)
     }
     return AlterTable(
-      objectType: objectType(tape.member(node, "objtype")) ?? "table",
+      objectType: objectType(tape.member(node, "objtype")) ?? .table,
       relation: rangeVar(relationNode), missingOk: tape.bool(tape.member(node, "missing_ok")),
       only: !tape.bool(tape.member(relationNode, "inh")), commands: commands)
   }
 
-  private func alterTableCommand(_ node: Int, range: SourceRange) -> AlterTableCommand {
-    var subtype = tape.string(tape.member(node, "subtype")) ?? ""
-    if subtype.hasPrefix("AT_") { subtype.removeFirst(3) }
+  private func alterTableCommand(_ node: Int, range: SourceRange) -> AlterTableCommand? {
+    guard let subtype = tape.string(tape.member(node, "subtype")).flatMap(AlterTableType.init(libpgQuery:)) else {
+      return nil
+    }
     var command = AlterTableCommand(
       subtype: subtype, name: tape.string(tape.member(node, "name")), column: nil, constraint: nil,
       newType: nil, hasUsing: false,
       cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE",
       missingOk: tape.bool(tape.member(node, "missing_ok")), defaultExpression: nil, partition: nil,
       concurrent: false, range: range)
-    if subtype == "ColumnDefault", let expression = tape.member(node, "def") {
+    if subtype == .columnDefault, let expression = tape.member(node, "def") {
       command.defaultExpression = expressionSummary(expression)
       return command
     }
     guard let (type, value) = tape.wrapped(tape.member(node, "def")) else { return command }
     switch type {
     case "ColumnDef":
-      if subtype == "AlterColumnType" {
+      if subtype == .alterColumnType {
         command.newType = tape.member(value, "typeName").map(typeReference)
         let using = tape.member(value, "raw_default")
         command.hasUsing = using != nil
@@ -225,22 +229,23 @@ struct StatementDecoder {
       hasWhere: whereClause != nil, expressionColumns: expressionColumns)
   }
 
-  private func drop(_ node: Int) -> DropStatement {
+  private func drop(_ node: Int) -> DropStatement? {
+    guard let objectType = objectType(tape.member(node, "removeType")) else { return nil }
     let objects = tape.elements(tape.member(node, "objects")).compactMap(objectName)
     return DropStatement(
-      objectType: objectType(tape.member(node, "removeType")) ?? "",
+      objectType: objectType,
       objects: objects, missingOk: tape.bool(tape.member(node, "missing_ok")),
       cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE",
       concurrently: tape.bool(tape.member(node, "concurrent")))
   }
 
-  private func rename(_ node: Int) -> RenameStatement {
+  private func rename(_ node: Int) -> RenameStatement? {
+    guard let renameType = objectType(tape.member(node, "renameType")) else { return nil }
     let relation = tape.member(node, "relation")
     var objectName = relation.map { rangeVar($0) }
     if objectName == nil, let object = tape.member(node, "object") { objectName = self.objectName(object) }
     return RenameStatement(
-      renameType: self.objectType(tape.member(node, "renameType")) ?? "",
-      relationType: self.objectType(tape.member(node, "relationType")) ?? "",
+      renameType: renameType, relationType: self.objectType(tape.member(node, "relationType")),
       relation: objectName, oldName: tape.string(tape.member(node, "subname")),
       newName: tape.string(tape.member(node, "newname")) ?? "",
       missingOk: tape.bool(tape.member(node, "missing_ok")))
@@ -290,15 +295,16 @@ struct StatementDecoder {
       query: references(in: tape.member(node, "query")))
   }
 
-  private func reindex(_ node: Int) -> Reindex {
-    var target = tape.string(tape.member(node, "kind")) ?? ""
-    if target.hasPrefix("REINDEX_OBJECT_") { target.removeFirst("REINDEX_OBJECT_".count) }
+  private func reindex(_ node: Int) -> Reindex? {
+    guard let target = tape.string(tape.member(node, "kind")).flatMap(ReindexTarget.init(libpgQuery:)) else {
+      return nil
+    }
     let relation = tape.member(node, "relation")
     let concurrently = tape.elements(tape.member(node, "params")).contains { param in
       tape.string(tape.member(tape.member(param, "DefElem"), "defname")) == "concurrently"
     }
     return Reindex(
-      target: target.lowercased(),
+      target: target,
       name: relation.map { rangeVar($0).description } ?? tape.string(tape.member(node, "name")),
       concurrently: concurrently)
   }
@@ -586,10 +592,8 @@ struct StatementDecoder {
     tape.elements(node).compactMap { tape.string(tape.member(tape.member($0, "String"), "sval")) }
   }
 
-  private func objectType(_ node: Int?) -> String? {
-    guard var value = tape.string(node) else { return nil }
-    if value.hasPrefix("OBJECT_") { value.removeFirst(7) }
-    return value.lowercased()
+  private func objectType(_ node: Int?) -> ObjectType? {
+    tape.string(node).flatMap(ObjectType.init(libpgQuery:))
   }
 
   private func location(_ node: Int?) -> Int? {

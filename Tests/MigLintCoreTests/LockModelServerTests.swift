@@ -258,7 +258,7 @@ struct LockModelServerTests {
   /// model knows, else the rules that report a rewrite.
   private func claimsRewrite(_ sql: String, _ statement: Statement, _ catalog: Catalog) -> Bool {
     if case .alterTable(let alter) = statement.kind {
-      for command in alter.commands where command.subtype == "AlterColumnType" {
+      for command in alter.commands where command.subtype == .alterColumnType {
         guard let name = command.name, let old = catalog.table(alter.relation)?.column(name)?.type,
           let new = command.newType
         else { return true }

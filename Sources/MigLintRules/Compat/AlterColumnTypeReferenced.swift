@@ -43,10 +43,10 @@ struct AlterColumnTypeReferenced: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .alterTable(let alter) = statement.kind, alter.objectType == "table" else { return [] }
+    guard case .alterTable(let alter) = statement.kind, alter.objectType == .table else { return [] }
     let table = Catalog.key(alter.relation)
     return alter.commands.compactMap { command in
-      guard command.subtype == "AlterColumnType", let column = command.name else { return nil }
+      guard command.subtype == .alterColumnType, let column = command.name else { return nil }
       let views = context.catalog.views(readingColumn: column, inTable: table)
       guard !views.isEmpty else { return nil }
       let names = views.map { $0.description + ($0.origin.map { " (\($0.location))" } ?? "") }.joined(separator: ", ")

@@ -53,7 +53,8 @@ struct CascadeDrop: StatementRule {
           help: "Truncate the referencing tables explicitly, by name, if that is intended")
       ]
     case .alterTable(let alter):
-      return alter.commands.filter { $0.cascade && $0.subtype.hasPrefix("Drop") }.map { command in
+      return alter.commands.filter { $0.cascade && [.dropColumn, .dropConstraint].contains($0.subtype) }.map {
+        command in
         Finding(
           at: command.range,
           message: "`CASCADE` on `\(alter.relation)` also drops every object that depends on `\(command.name ?? "it")`",

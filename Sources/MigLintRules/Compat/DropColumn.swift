@@ -42,14 +42,14 @@ struct DropColumn: StatementRule {
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .alterTable(let alter) = statement.kind else { return [] }
     return alter.commands.compactMap { command in
-      guard command.subtype == "DropColumn", let column = command.name,
+      guard command.subtype == .dropColumn, let column = command.name,
         context.catalog.isExistingColumn(column, of: alter.relation)
       else { return nil }
       let at = SourceRange(
         start: context.identifier(column, in: command.range)?.start ?? command.range.start, end: command.range.end)
       let lock = LockAcquisition(.accessExclusive, on: alter.relation)
       // Dropped and added again in the same statement: the column stays, its values do not.
-      if alter.commands.contains(where: { $0.subtype == "AddColumn" && $0.column?.name == column }) {
+      if alter.commands.contains(where: { $0.subtype == .addColumn && $0.column?.name == column }) {
         return Finding(
           at: at,
           message:

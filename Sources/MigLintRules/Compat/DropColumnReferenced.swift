@@ -77,18 +77,18 @@ struct DropColumnReferenced: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .alterTable(let alter) = statement.kind, alter.objectType == "table" else { return [] }
+    guard case .alterTable(let alter) = statement.kind, alter.objectType == .table else { return [] }
     let table = Catalog.key(alter.relation)
     var droppedBefore = Set<String>()
-    let droppedColumns = Set(alter.commands.filter { $0.subtype == "DropColumn" }.compactMap(\.name))
+    let droppedColumns = Set(alter.commands.filter { $0.subtype == .dropColumn }.compactMap(\.name))
     // Most ALTER TABLEs drop no column: the script's later statements are not searched for them
     // (one search per statement would make a script of many ALTERs quadratic).
     guard !droppedColumns.isEmpty else { return [] }
     // A statement or script that adds a primary key replaces the one the column takes along.
     let replacesPrimaryKey = ([statement] + context.laterStatements).contains { addsPrimaryKey($0, to: table) }
     return alter.commands.compactMap { command in
-      if command.subtype.hasPrefix("DropConstraint"), let name = command.name { droppedBefore.insert(name) }
-      guard command.subtype == "DropColumn", let column = command.name else { return nil }
+      if command.subtype == .dropConstraint, let name = command.name { droppedBefore.insert(name) }
+      guard command.subtype == .dropColumn, let column = command.name else { return nil }
       // An index or constraint created by this migration (or, for a down script, by its up) goes
       // with the column on purpose; what PostgreSQL refuses fails whoever created it. One the
       // statement drops itself, or the script creates again, is not lost; a function the script

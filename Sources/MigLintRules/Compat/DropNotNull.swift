@@ -38,7 +38,7 @@ struct DropNotNull: StatementRule {
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .alterTable(let alter) = statement.kind else { return [] }
     return alter.commands.compactMap { command in
-      guard command.subtype == "DropNotNull", let name = command.name,
+      guard command.subtype == .dropNotNull, let name = command.name,
         context.catalog.isExistingColumn(name, of: alter.relation)
       else { return nil }
       // A column the model saw created nullable (and never made NOT NULL): the statement is a no-op.

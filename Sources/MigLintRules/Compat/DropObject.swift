@@ -65,20 +65,20 @@ struct DropObject: StatementRule {
     ])
 
   /// Object kinds this rule covers (tables, indexes and databases have rules of their own).
-  static let kinds: [String: String] = [
-    "view": "view", "matview": "materialized view", "function": "function", "procedure": "procedure",
-    "routine": "routine", "type": "type", "sequence": "sequence", "domain": "domain", "schema": "schema",
-    "extension": "extension",
+  static let kinds: [ObjectType: String] = [
+    .view: "view", .matview: "materialized view", .function: "function", .procedure: "procedure",
+    .routine: "routine", .type: "type", .sequence: "sequence", .domain: "domain", .schema: "schema",
+    .extension: "extension",
   ]
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     switch statement.kind {
     case .drop(let drop):
       guard let kind = Self.kinds[drop.objectType] else { return [] }
-      let catalogKind = drop.objectType == "procedure" || drop.objectType == "routine" ? "function" : drop.objectType
+      let catalogKind = drop.objectType.catalogKind
       let existing = drop.objects.filter { name in
         !context.catalog.isNewObject(catalogKind, name) && !recreatedLater(catalogKind, name, context)
-          && !(catalogKind == "sequence" && isReplacedSerialSequence(name, context))
+          && !(catalogKind == .sequence && isReplacedSerialSequence(name, context))
       }
       guard !existing.isEmpty else { return [] }
       let names = existing.map { "`\($0)`" }.joined(separator: ", ")
@@ -96,7 +96,7 @@ struct DropObject: StatementRule {
           [alter.commands[(position + 1)...].map { $0 }] + laterAlters(of: alter.relation, context)
         }
         switch command.subtype {
-        case "DropConstraint":
+        case .dropConstraint:
           guard let name = command.name, !context.catalog.isNewConstraint(name, on: alter.relation),
             !after().joined().contains(where: { replaces($0, name, on: alter.relation, context) }),
             !keyCoveredElsewhere(name, of: alter, skipping: position, context)
@@ -106,7 +106,7 @@ struct DropObject: StatementRule {
             message:
               "Dropping constraint `\(name)` of `\(alter.relation)` stops protecting data that running code may rely on",
             help: "Make sure no code relies on the constraint, then drop it in a later release")
-        case "ColumnDefault" where command.defaultExpression == nil:
+        case .columnDefault where command.defaultExpression == nil:
           // ALTER COLUMN … DROP DEFAULT (SET DEFAULT carries its expression).
           guard let name = command.name, context.catalog.isExistingColumn(name, of: alter.relation),
             !after().joined().contains(where: { givesValues($0, to: name) })
@@ -117,7 +117,7 @@ struct DropObject: StatementRule {
             message:
               "Dropping the default of \(alter.relation.column(name)) makes inserts from running code that omit it store NULL or fail",
             help: "Deploy code that always sets `\(name)` first, then drop the default in a later release")
-        case "DropExpression":
+        case .dropExpression:
           guard let name = command.name else { return nil }
           return Finding(
             at: command.range,
@@ -136,18 +136,18 @@ struct DropObject: StatementRule {
   // MARK: - Recreated in the same script (a view rebuilt around a change, a default set again
   // after a type swap): nothing running loses it.
 
-  private func recreatedLater(_ kind: String, _ name: QualifiedName, _ context: StatementContext) -> Bool {
+  private func recreatedLater(_ kind: ObjectType, _ name: QualifiedName, _ context: StatementContext) -> Bool {
     let key = Catalog.key(name)
     return context.laterStatements.contains { later in
       let created: QualifiedName?
       switch later.kind {
-      case .createView(let view) where kind == "view" || kind == "matview": created = view.name
-      case .function(let function) where kind == "function": created = function.name
-      case .enumChange(let change) where kind == "type" && change.isCreate: created = change.name
-      case .domainChange(let change) where kind == "domain" && change.isCreate: created = change.name
+      case .createView(let view) where kind.isView: created = view.name
+      case .function(let function) where kind == .function: created = function.name
+      case .enumChange(let change) where kind == .type && change.isCreate: created = change.name
+      case .domainChange(let change) where kind == .domain && change.isCreate: created = change.name
       case .createObject(let object) where object.objectType == kind:
         // Schemas and extensions are not schema-qualified.
-        return kind == "schema" || kind == "extension" ? object.name.name == name.name : Catalog.key(object.name) == key
+        return kind == .schema || kind == .extension ? object.name.name == name.name : Catalog.key(object.name) == key
       default: created = nil
       }
       return created.map(Catalog.key) == key
@@ -161,7 +161,7 @@ struct DropObject: StatementRule {
   )
     -> Bool
   {
-    guard command.subtype.hasPrefix("AddConstraint"), let added = command.constraint else { return false }
+    guard command.subtype == .addConstraint, let added = command.constraint else { return false }
     if added.name == name { return true }
     return added.name == nil && context.catalog.table(table)?.constraint(name)?.kind == added.kind
   }
@@ -195,7 +195,7 @@ struct DropObject: StatementRule {
   /// True when `command` gives `column` values again: a new default, or an identity.
   private func givesValues(_ command: AlterTableCommand, to column: String) -> Bool {
     guard command.name == column else { return false }
-    return (command.subtype == "ColumnDefault" && command.defaultExpression != nil) || command.subtype == "AddIdentity"
+    return (command.subtype == .columnDefault && command.defaultExpression != nil) || command.subtype == .addIdentity
   }
 
   /// True for `<table>_<column>_seq`, the sequence of a serial column whose default an earlier
@@ -204,7 +204,7 @@ struct DropObject: StatementRule {
     context.earlierStatements.contains { earlier in
       guard case .alterTable(let alter) = earlier.kind else { return false }
       return alter.commands.contains { command in
-        command.subtype == "ColumnDefault" && command.defaultExpression == nil
+        command.subtype == .columnDefault && command.defaultExpression == nil
           && command.name.map { "\(alter.relation.name)_\($0)_seq" } == name.name
       }
     }

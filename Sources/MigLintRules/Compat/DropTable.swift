@@ -32,7 +32,7 @@ struct DropTable: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .drop(let drop) = statement.kind, drop.objectType == "table" else { return [] }
+    guard case .drop(let drop) = statement.kind, drop.objectType == .table else { return [] }
     let existing = drop.objects.filter { context.catalog.isExisting($0) }
     guard let first = existing.first else { return [] }
     let names = existing.map { "`\($0)`" }.joined(separator: ", ")

@@ -42,7 +42,7 @@ struct DropTableReferenced: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .drop(let drop) = statement.kind, drop.objectType == "table" else { return [] }
+    guard case .drop(let drop) = statement.kind, drop.objectType == .table else { return [] }
     let dropped = Set(drop.objects.map(Catalog.key))
     var lines: [String] = []
     for object in drop.objects {

@@ -40,6 +40,8 @@ struct ForbiddenStatement: StatementRule {
     triggering: [
       RuleExample("▶REVOKE ALL ON users FROM PUBLIC;", configuration: #"forbid = ["revoke"]"#),
       RuleExample("▶ALTER TABLE users ADD COLUMN note text;", configuration: #"select = ["ban-add-column"]"#),
+      RuleExample("▶DROP POLICY owner_only ON users;", configuration: #"forbid = ["drop-policy"]"#),
+      RuleExample("▶ALTER TABLE users OWNER TO app;", configuration: #"forbid = ["owner"]"#),
     ],
     nonTriggering: [
       RuleExample("GRANT SELECT ON users TO reporting;", configuration: #"forbid = ["revoke"]"#),

@@ -32,7 +32,7 @@ struct RenameColumn: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .rename(let rename) = statement.kind, rename.renameType == "column",
+    guard case .rename(let rename) = statement.kind, rename.renameType == .column,
       let relation = rename.relation, let column = rename.oldName,
       context.catalog.isExistingColumn(column, of: relation)
     else { return [] }

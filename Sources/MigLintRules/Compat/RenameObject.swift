@@ -37,10 +37,10 @@ struct RenameObject: StatementRule {
       "ALTER TABLE users RENAME COLUMN email TO mail;",
     ])
 
-  static let kinds: [String: String] = [
-    "view": "view", "matview": "materialized view", "function": "function", "procedure": "procedure",
-    "type": "type", "sequence": "sequence", "schema": "schema", "index": "index", "tabconstraint": "constraint",
-    "domain": "domain", "trigger": "trigger", "policy": "policy",
+  static let kinds: [ObjectType: String] = [
+    .view: "view", .matview: "materialized view", .function: "function", .procedure: "procedure",
+    .type: "type", .sequence: "sequence", .schema: "schema", .index: "index", .tabconstraint: "constraint",
+    .domain: "domain", .trigger: "trigger", .policy: "policy",
   ]
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
@@ -48,8 +48,8 @@ struct RenameObject: StatementRule {
     switch statement.kind {
     case .rename(let rename):
       guard let kind = Self.kinds[rename.renameType], let object = rename.relation else { return [] }
-      if rename.renameType == "index", context.catalog.isNewIndex(object) { return [] }
-      if rename.renameType == "tabconstraint" {
+      if rename.renameType == .index, context.catalog.isNewIndex(object) { return [] }
+      if rename.renameType == .tabconstraint {
         let name = rename.oldName ?? ""
         if context.catalog.isNewConstraint(name, on: object) { return [] }
         return [
@@ -60,8 +60,7 @@ struct RenameObject: StatementRule {
             help: help)
         ]
       }
-      let catalogKind = rename.renameType == "procedure" ? "function" : rename.renameType
-      if context.catalog.isNewObject(catalogKind, object) { return [] }
+      if context.catalog.isNewObject(rename.renameType.catalogKind, object) { return [] }
       return [
         Finding(
           at: statement.range,
@@ -69,7 +68,7 @@ struct RenameObject: StatementRule {
           help: help)
       ]
     case .enumChange(let change) where change.renamedFrom != nil:
-      guard !context.catalog.isNewObject("type", change.name), let old = change.renamedFrom else { return [] }
+      guard !context.catalog.isNewObject(.type, change.name), let old = change.renamedFrom else { return [] }
       return [
         Finding(
           at: statement.range,
@@ -80,14 +79,14 @@ struct RenameObject: StatementRule {
     case .setSchema(let change):
       guard let object = change.object else { return [] }
       let isNew =
-        change.objectType == "table"
+        change.objectType == .table
         ? !context.catalog.isExisting(object) : context.catalog.isNewObject(change.objectType, object)
       guard !isNew else { return [] }
       return [
         Finding(
           at: statement.range,
           message:
-            "Moving \(change.objectType) `\(object)` to schema `\(change.newSchema)` breaks running code that uses its qualified name or search_path",
+            "Moving \(change.objectType.rawValue) `\(object)` to schema `\(change.newSchema)` breaks running code that uses its qualified name or search_path",
           help: help)
       ]
     default:

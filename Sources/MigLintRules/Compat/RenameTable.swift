@@ -37,7 +37,7 @@ struct RenameTable: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .rename(let rename) = statement.kind, rename.renameType == "table",
+    guard case .rename(let rename) = statement.kind, rename.renameType == .table,
       let relation = rename.relation, context.catalog.isExisting(relation)
     else { return [] }
     let renamed = QualifiedName(schema: relation.schema, name: rename.newName)

@@ -35,7 +35,7 @@ struct AddColumnGeneratedStored: StatementRule {
       return []
     }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AddColumn", let column = command.column, column.has(.generated) else { return nil }
+      guard command.subtype == .addColumn, let column = command.column, column.has(.generated) else { return nil }
       return Finding(
         at: SourceRange(start: column.location ?? command.range.start, end: command.range.end),
         message:

@@ -60,7 +60,7 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
       return []
     }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AddColumn", let column = command.column,
+      guard command.subtype == .addColumn, let column = command.column,
         column.has(.notNull) || column.has(.primaryKey),
         !column.has(.defaultValue), !column.has(.generated), !column.has(.identity), !column.isSerial
       else { return nil }

@@ -38,7 +38,7 @@ struct AddColumnSerial: StatementRule {
       return []
     }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AddColumn", let column = command.column, column.isSerial || column.has(.identity)
+      guard command.subtype == .addColumn, let column = command.column, column.isSerial || column.has(.identity)
       else { return nil }
       let what = column.isSerial ? "`\(column.type?.baseName ?? "serial")`" : "identity"
       return Finding(

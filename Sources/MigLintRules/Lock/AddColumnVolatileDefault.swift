@@ -49,7 +49,7 @@ struct AddColumnVolatileDefault: StatementRule {
       return []
     }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AddColumn", let column = command.column,
+      guard command.subtype == .addColumn, let column = command.column,
         let expression = column.defaultExpression, !expression.isNullConstant
       else { return nil }
       let volatile = Volatility.volatileCalls(in: expression)

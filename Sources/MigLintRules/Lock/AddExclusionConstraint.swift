@@ -35,7 +35,7 @@ struct AddExclusionConstraint: StatementRule {
       return []
     }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AddConstraint", let constraint = command.constraint, constraint.kind == .exclusion
+      guard command.subtype == .addConstraint, let constraint = command.constraint, constraint.kind == .exclusion
       else { return nil }
       return Finding(
         at: SourceRange(start: constraint.location ?? command.range.start, end: command.range.end),

@@ -48,14 +48,14 @@ struct AddPrimaryKey: StatementRule {
     let help =
       "Make the key columns NOT NULL first, build the index with `CREATE UNIQUE INDEX CONCURRENTLY`, then `ADD CONSTRAINT … PRIMARY KEY USING INDEX`"
     return alter.commands.compactMap { command -> Finding? in
-      if command.subtype == "AddColumn", let column = command.column, column.has(.primaryKey) {
+      if command.subtype == .addColumn, let column = command.column, column.has(.primaryKey) {
         return Finding(
           at: SourceRange(start: column.location ?? command.range.start, end: command.range.end),
           message:
             "Adding primary-key column \(alter.relation.column(column.name)) builds its index under an ACCESS EXCLUSIVE lock that blocks reads and writes",
           help: help, lock: lock)
       }
-      guard command.subtype == "AddConstraint", let constraint = command.constraint, constraint.kind == .primaryKey
+      guard command.subtype == .addConstraint, let constraint = command.constraint, constraint.kind == .primaryKey
       else { return nil }
       let range = SourceRange(start: constraint.location ?? command.range.start, end: command.range.end)
       guard let indexName = constraint.usingIndex else {

@@ -41,12 +41,12 @@ struct AddUniqueConstraint: StatementRule {
     return alter.commands.compactMap { command -> Finding? in
       let names: [String]
       let start: Int?
-      if command.subtype == "AddConstraint", let constraint = command.constraint, constraint.kind == .unique,
+      if command.subtype == .addConstraint, let constraint = command.constraint, constraint.kind == .unique,
         constraint.usingIndex == nil
       {
         names = constraint.columns
         start = constraint.location
-      } else if command.subtype == "AddColumn", let column = command.column, column.has(.unique) {
+      } else if command.subtype == .addColumn, let column = command.column, column.has(.unique) {
         names = [column.name]
         start = column.location
       } else {

@@ -40,11 +40,11 @@ struct AlterColumnType: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .alterTable(let alter) = statement.kind, alter.objectType == "table",
+    guard case .alterTable(let alter) = statement.kind, alter.objectType == .table,
       context.catalog.isExisting(alter.relation)
     else { return [] }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AlterColumnType", let column = command.name, let newType = command.newType else {
+      guard command.subtype == .alterColumnType, let column = command.name, let newType = command.newType else {
         return nil
       }
       let oldType = context.catalog.table(alter.relation)?.column(column)?.type

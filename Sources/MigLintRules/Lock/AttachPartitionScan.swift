@@ -41,7 +41,7 @@ struct AttachPartitionScan: StatementRule {
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .alterTable(let alter) = statement.kind else { return [] }
     return alter.commands.compactMap { command in
-      guard command.subtype == "AttachPartition", let partition = command.partition,
+      guard command.subtype == .attachPartition, let partition = command.partition,
         context.catalog.isExisting(partition),
         !(context.catalog.table(partition)?.checks.contains { $0.validated } ?? false)
       else { return nil }

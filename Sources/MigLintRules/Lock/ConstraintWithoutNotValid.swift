@@ -40,16 +40,16 @@ struct ConstraintWithoutNotValid: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .alterTable(let alter) = statement.kind, alter.objectType == "table",
+    guard case .alterTable(let alter) = statement.kind, alter.objectType == .table,
       context.catalog.isExisting(alter.relation)
     else { return [] }
     var findings: [Finding] = []
     for command in alter.commands {
-      if command.subtype == "AddConstraint", let constraint = command.constraint, !constraint.notValid,
+      if command.subtype == .addConstraint, let constraint = command.constraint, !constraint.notValid,
         constraint.kind == .check || constraint.kind == .foreignKey
       {
         findings.append(tableConstraint(constraint, command, alter, statement, context))
-      } else if command.subtype == "AddColumn", let column = command.column,
+      } else if command.subtype == .addColumn, let column = command.column,
         let foreignKey = column.constraint(.foreignKey), let referenced = foreignKey.referencedTable
       {
         findings.append(

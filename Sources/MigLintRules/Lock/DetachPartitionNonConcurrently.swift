@@ -37,7 +37,7 @@ struct DetachPartitionNonConcurrently: StatementRule {
       context.catalog.isExisting(alter.relation)
     else { return [] }
     return alter.commands.compactMap { command in
-      guard command.subtype == "DetachPartition", !command.concurrent else { return nil }
+      guard command.subtype == .detachPartition, !command.concurrent else { return nil }
       return Finding(
         at: command.range,
         message:

@@ -41,7 +41,7 @@ struct DropIndexNonConcurrently: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .drop(let drop) = statement.kind, drop.objectType == "index", !drop.concurrently else { return [] }
+    guard case .drop(let drop) = statement.kind, drop.objectType == .index, !drop.concurrently else { return [] }
     // `IF EXISTS` on a name the model knows as a table, view or sequence, not an index: a no-op.
     let existing = drop.objects.filter { name in
       !context.catalog.isNewIndex(name) && !(drop.missingOk && context.catalog.isOtherRelation(name))

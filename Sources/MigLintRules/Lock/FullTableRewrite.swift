@@ -35,9 +35,9 @@ struct FullTableRewrite: StatementRule {
       """,
     ])
 
-  static let rewritingSubcommands: [String: String] = [
-    "SetLogged": "SET LOGGED", "SetUnLogged": "SET UNLOGGED", "SetAccessMethod": "SET ACCESS METHOD",
-    "SetTableSpace": "SET TABLESPACE",
+  static let rewritingSubcommands: [AlterTableType: String] = [
+    .setLogged: "SET LOGGED", .setUnlogged: "SET UNLOGGED", .setAccessMethod: "SET ACCESS METHOD",
+    .setTablespace: "SET TABLESPACE",
   ]
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

@@ -32,9 +32,10 @@ struct LockTable: StatementRule {
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     guard case .lockTable(let lock) = statement.kind,
-      let mode = LockMode(rawValue: lock.mode - 1), mode.blocksReadsOrWrites,
+      lock.mode.blocksReadsOrWrites,
       let first = lock.relations.first
     else { return [] }
+    let mode = lock.mode
     let names = lock.relations.map { "`\($0)`" }.joined(separator: ", ")
     return [
       Finding(

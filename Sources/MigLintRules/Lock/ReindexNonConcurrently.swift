@@ -40,17 +40,17 @@ struct ReindexNonConcurrently: StatementRule {
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
-    guard case .reindex(let reindex) = statement.kind, !reindex.concurrently, reindex.target != "system" else {
+    guard case .reindex(let reindex) = statement.kind, !reindex.concurrently, reindex.target != .system else {
       return []
     }
-    let target = reindex.name.map { "`\($0)`" } ?? "the \(reindex.target)"
-    let keyword = ["index", "table", "schema", "database"].contains(reindex.target) ? reindex.target.uppercased() : nil
+    let target = reindex.name.map { "`\($0)`" } ?? "the \(reindex.target.rawValue)"
+    let keyword = reindex.target.rawValue.uppercased()
     var fixes: [Fix] = []
     let help: String
     if context.pg(atLeast: 12) {
       help = context.outsideTransaction(
-        "Use `REINDEX \(reindex.target.uppercased()) CONCURRENTLY` outside a transaction block")
-      if let keyword, let fix = context.concurrentlyFix(at: context.file.keyword(keyword, in: statement)?.end) {
+        "Use `REINDEX \(keyword) CONCURRENTLY` outside a transaction block")
+      if let fix = context.concurrentlyFix(at: context.file.keyword(keyword, in: statement)?.end) {
         fixes = [fix]
       }
     } else {

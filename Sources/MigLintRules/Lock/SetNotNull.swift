@@ -63,7 +63,7 @@ struct SetNotNull: StatementRule {
       return []
     }
     return alter.commands.compactMap { command in
-      guard command.subtype == "SetNotNull", let column = command.name else { return nil }
+      guard command.subtype == .setNotNull, let column = command.name else { return nil }
       if context.pg(atLeast: 12), context.catalog.hasValidatedNotNullCheck(column, on: alter.relation) {
         return nil
       }

@@ -131,7 +131,7 @@ struct StatementsAfterAccessExclusive: StatementRule {
       }
     case .createIndex(let index) where !index.concurrently && catalog.isExisting(index.table):
       return "builds an index by scanning `\(index.table)`"
-    case .alterTable(let alter) where alter.objectType == "table" && catalog.isExisting(alter.relation):
+    case .alterTable(let alter) where alter.objectType == .table && catalog.isExisting(alter.relation):
       // Work that needs ACCESS EXCLUSIVE on the locked table itself would hold it anyway.
       let needsTheLock = locks.contains { catalog.same($0.relation, held.relation) && $0.mode == .accessExclusive }
       if !(needsTheLock && catalog.same(alter.relation, held.relation)),
@@ -164,23 +164,23 @@ struct StatementsAfterAccessExclusive: StatementRule {
     -> String?
   {
     switch command.subtype {
-    case "AlterColumnType":
+    case .alterColumnType:
       let old = command.name.flatMap { context.catalog.table(table)?.column($0)?.type }
       guard let old, let new = command.newType,
         TypeChange.verdict(from: old, to: new, pgVersion: context.pgVersion) == .noRewrite
       else { return "rewrites `\(table)`" }
       return nil
-    case "AddColumn", "AddColumnRecurse":
+    case .addColumn:
       guard let column = command.column else { return nil }
       let volatile = column.defaultExpression.map { !Volatility.volatileCalls(in: $0).isEmpty } ?? false
       return volatile || column.has(.generated) || column.has(.identity) || column.isSerial
         ? "rewrites `\(table)`" : nil
-    case "SetNotNull":
+    case .setNotNull:
       guard let name = command.name,
         !(context.pg(atLeast: 12) && context.catalog.hasValidatedNotNullCheck(name, on: table))
       else { return nil }
       return "scans `\(table)`"
-    case "AddConstraint", "AddConstraintRecurse":
+    case .addConstraint:
       guard let constraint = command.constraint else { return nil }
       switch constraint.kind {
       case .check, .foreignKey: return constraint.notValid ? nil : "scans `\(table)` to validate a constraint"
@@ -188,7 +188,7 @@ struct StatementsAfterAccessExclusive: StatementRule {
       case .exclusion: return "builds an index by scanning `\(table)`"
       default: return nil
       }
-    case "ValidateConstraint", "ValidateConstraintRecurse":
+    case .validateConstraint:
       return "scans `\(table)` to validate a constraint"
     default:
       return nil

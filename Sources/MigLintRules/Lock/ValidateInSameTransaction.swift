@@ -56,7 +56,7 @@ struct ValidateInSameTransaction: StatementRule {
     var addedHere = Set<String>()
     for command in alter.commands {
       if let constraint = command.constraint, constraint.notValid, let name = constraint.name { addedHere.insert(name) }
-      guard command.subtype == "ValidateConstraint", let name = command.name else { continue }
+      guard command.subtype == .validateConstraint, let name = command.name else { continue }
       let sameStatement = addedHere.contains(name)
       let addedEarlier = context.state.transaction.notValidConstraints.contains(key + "/" + name)
       let held = context.state.transaction.locks[key].flatMap { lock in

@@ -60,10 +60,10 @@ struct NonIdempotentStatement: StatementRule {
     ])
 
   /// DROP object kinds and the keyword after which IF EXISTS goes.
-  static let dropKeywords: [String: String] = [
-    "table": "TABLE", "index": "INDEX", "view": "VIEW", "matview": "VIEW", "sequence": "SEQUENCE",
-    "schema": "SCHEMA", "extension": "EXTENSION", "type": "TYPE", "domain": "DOMAIN", "function": "FUNCTION",
-    "procedure": "PROCEDURE", "trigger": "TRIGGER", "policy": "POLICY",
+  static let dropKeywords: [ObjectType: String] = [
+    .table: "TABLE", .index: "INDEX", .view: "VIEW", .matview: "VIEW", .sequence: "SEQUENCE",
+    .schema: "SCHEMA", .extension: "EXTENSION", .type: "TYPE", .domain: "DOMAIN", .function: "FUNCTION",
+    .procedure: "PROCEDURE", .trigger: "TRIGGER", .policy: "POLICY",
   ]
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
@@ -91,7 +91,7 @@ struct NonIdempotentStatement: StatementRule {
       // the build with a notice and keep the invalid index. The safe re-run drops it first.
       let name = index.name ?? ""
       let leftoverDropped = context.earlierStatements.contains { earlier in
-        guard case .drop(let drop) = earlier.kind, drop.objectType == "index", drop.missingOk else { return false }
+        guard case .drop(let drop) = earlier.kind, drop.objectType == .index, drop.missingOk else { return false }
         return drop.objects.contains { $0.name == name && $0.schema == index.table.schema }
       }
       if leftoverDropped { return [] }
@@ -123,12 +123,12 @@ struct NonIdempotentStatement: StatementRule {
           after: keyword)
       ]
     case .createObject(let object)
-    where !object.ifNotExists && ["schema", "sequence", "extension"].contains(object.objectType):
+    where !object.ifNotExists && [.schema, .sequence, .extension].contains(object.objectType):
       return [
         finding(
-          statement.range, "`\(headline)` fails if \(object.objectType) `\(object.name)` exists",
+          statement.range, "`\(headline)` fails if \(object.objectType.rawValue) `\(object.name)` exists",
           insert: " IF NOT EXISTS",
-          after: context.file.keyword(object.objectType.uppercased(), in: statement))
+          after: context.file.keyword(object.objectType.keywords, in: statement))
       ]
     case .drop(let drop) where !drop.missingOk:
       guard let word = Self.dropKeywords[drop.objectType] else { return [] }
@@ -143,15 +143,15 @@ struct NonIdempotentStatement: StatementRule {
       return alter.commands.compactMap { command in
         let keyword = firstKeywords(command.range, context)
         switch command.subtype {
-        case "AddColumn" where !command.missingOk:
+        case .addColumn where !command.missingOk:
           return finding(
             command.range, "`ADD COLUMN \(command.column?.name ?? "")` fails if the column exists",
             insert: " IF NOT EXISTS", after: keyword)
-        case "DropColumn" where !command.missingOk:
+        case .dropColumn where !command.missingOk:
           return finding(
             command.range, "`DROP COLUMN \(command.name ?? "")` fails if the column is already gone",
             insert: " IF EXISTS", after: keyword)
-        case "DropConstraint" where !command.missingOk:
+        case .dropConstraint where !command.missingOk:
           return finding(
             command.range, "`DROP CONSTRAINT \(command.name ?? "")` fails if the constraint is already gone",
             insert: " IF EXISTS", after: keyword)

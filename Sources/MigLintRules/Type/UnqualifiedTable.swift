@@ -30,8 +30,8 @@ struct UnqualifiedTable: StatementRule {
     let names: [QualifiedName]
     switch statement.kind {
     case .createTable(let create) where !create.isTemporary: names = [create.name]
-    case .alterTable(let alter) where alter.objectType == "table": names = [alter.relation]
-    case .drop(let drop) where drop.objectType == "table": names = drop.objects
+    case .alterTable(let alter) where alter.objectType == .table: names = [alter.relation]
+    case .drop(let drop) where drop.objectType == .table: names = drop.objects
     case .createIndex(let index): names = [index.table]
     case .truncate(let truncate): names = truncate.relations
     case .lockTable(let lock): names = lock.relations
