@@ -43,19 +43,21 @@ package struct Configuration: Sendable {
   }
 }
 
-/// A migration tool whose layout miglint understands (LAYOUTS.md).
+/// A migration tool whose layout miglint understands (docs/layouts.md); each has its type in
+/// `Sources/MigLintWorkspace/Layouts/`. The case order is the detection order: layouts whose files
+/// say more (a plan, a lock file, folder names) come before those matched by names or markers.
 package enum MigrationTool: String, CaseIterable, Sendable {
-  case golangMigrate = "golang-migrate"
+  case sqitch
+  case prisma
+  case diesel
+  case upDown = "up-down"
+  case drizzle
+  case flyway
   case pop
+  case golangMigrate = "golang-migrate"
   case goose
   case dbmate
   case sqlMigrate = "sql-migrate"
-  case diesel
-  case prisma
-  case flyway
-  case sqitch
-  case drizzle
-  case upDown = "up-down"
   case plain
 
   /// The name used in messages: "goose", "Prisma Migrate".

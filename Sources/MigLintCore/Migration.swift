@@ -93,6 +93,9 @@ package struct Migration: Hashable, Sendable {
   /// Set when the migration's down does not undo its own up but the group's downs together undo
   /// the group's ups (ory's popx splits one change into numbered parts this way).
   package var revertGroup: RevertGroup?
+  /// Runs again whenever it changes, after the versioned ones (Flyway's `R__`): it has no place
+  /// in the version order and no down.
+  package var isRepeatable = false
 
   /// Consecutive migrations that revert only together.
   package struct RevertGroup: Hashable, Sendable {

@@ -40,75 +40,35 @@ package struct Layout: Sendable {
 package enum Layouts {
   // MARK: - Where a migrations directory starts
 
-  /// The migrations directory a SQL file belongs to (diesel, Prisma, sqitch and up/down layouts
-  /// keep scripts one level below it), given the file's path.
+  /// The migrations directory a SQL file belongs to, given the file's path: the one its tool's
+  /// layout keeps it below (diesel, Prisma, sqitch, up/down folders), else its folder.
   package static func root(of path: String) -> String {
-    let parent = FileSystem.parent(of: path)
-    let grandparent = FileSystem.parent(of: parent)
-    let folder = FileSystem.baseName(parent)
-    let name = FileSystem.baseName(path)
-    if (name == "up.sql" || name == "down.sql") && isVersionFolder(folder) { return grandparent }
-    if name == "migration.sql" && isVersionFolder(folder) { return grandparent }
-    // sqitch: `deploy/<change>.sql`, where a change name may hold slashes.
-    var ancestor = parent
-    for _ in 0..<maximumSqitchDepth {
-      let above = FileSystem.parent(of: ancestor)
-      if ["deploy", "revert", "verify"].contains(FileSystem.baseName(ancestor)),
-        FileSystem.kind(FileSystem.join(above, "sqitch.plan")) == .file
-      {
-        return above
-      }
-      guard above != ancestor, !above.isEmpty, above != "." else { break }
-      ancestor = above
+    for tool in MigrationTool.allCases {
+      if let root = tool.layout.root(ofScript: path) { return root }
     }
-    if ["up", "down", "seed", "seeds"].contains(folder),
-      FileSystem.kind(FileSystem.join(grandparent, "up")) == .directory,
-      FileSystem.kind(FileSystem.join(grandparent, "down")) == .directory
-    {
-      return grandparent
-    }
-    return parent
+    return FileSystem.parent(of: path)
   }
 
-  /// How deep sqitch change folders below `deploy/` are followed.
-  package static let maximumSqitchDepth = 16
-
-  private static func isVersionFolder(_ name: String) -> Bool {
-    guard let first = name.utf8.first, first >= 0x30, first <= 0x39 else { return false }
-    return name.contains("_")
+  /// True for a folder directly below a migrations directory that some layout keeps scripts in.
+  static func holdsScripts(_ folder: String) -> Bool {
+    MigrationTool.allCases.contains { $0.layout.holdsScripts(folder) }
   }
+
+  /// True for a non-SQL file some layout reads.
+  static func isSidecar(_ name: String) -> Bool { MigrationTool.allCases.contains { $0.layout.isSidecar(name) } }
 
   // MARK: - Detection
 
-  /// The tool whose layout the directory's files follow.
+  /// The tool whose layout the directory's files follow: the first, in `MigrationTool`'s order,
+  /// whose layout matches; else the tool whose marker comment comes first in the first files.
   package static func detect(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> MigrationTool {
-    if sidecars["sqitch.plan"] != nil { return .sqitch }
-    if sidecars["migration_lock.toml"] != nil || files.contains(where: { $0.name == "migration.sql" }) {
-      return .prisma
-    }
-    if files.contains(where: { ($0.name == "up.sql" || $0.name == "down.sql") && $0.relative.contains("/") }) {
-      return .diesel
-    }
-    if files.contains(where: { $0.relative.hasPrefix("up/") })
-      && files.contains(where: { $0.relative.hasPrefix("down/") })
-    {
-      return .upDown
-    }
-    if sidecars["meta/_journal.json"] != nil { return .drizzle }
-    if files.contains(where: { flywayName($0.name) != nil }) { return .flyway }
-    let upDownNames = files.compactMap { splitName($0.name) }
-    if !upDownNames.isEmpty {
-      let popMarks = upDownNames.contains { !$0.qualifiers.isEmpty }
-      return popMarks ? .pop : .golangMigrate
-    }
+    let tools = MigrationTool.allCases.map { ($0, $0.layout) }
+    if let (tool, _) = tools.first(where: { $0.1.matches(files, sidecars: sidecars) }) { return tool }
     for file in files.prefix(50) {
       guard let bytes = file.bytes else { continue }
       for line in lines(bytes) where bytes[line.start..<line.end].starts(with: [0x2D, 0x2D]) {  // "--"
         let text = lowercasedASCII(bytes[line.start..<min(line.end, line.start + 32)])
-        if text.hasPrefix("-- +goose ") || text.hasPrefix("--+goose ") { return .goose }
-        if text.hasPrefix("-- migrate:") || text.hasPrefix("--migrate:") { return .dbmate }
-        if text.hasPrefix("-- +migrate ") || text.hasPrefix("--+migrate ") { return .sqlMigrate }
-        if text.hasPrefix("--> statement-breakpoint") { return .drizzle }
+        if let (tool, _) = tools.first(where: { $0.1.isMarker(text) }) { return tool }
       }
     }
     return .plain
@@ -120,7 +80,7 @@ package enum Layouts {
   package static func build(
     _ tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], transaction: TransactionMode?
   ) -> Layout {
-    var builder = Builder(tool: tool, files: files, sidecars: sidecars, override: transaction)
+    var builder = LayoutBuilder(tool: tool, files: files, sidecars: sidecars, override: transaction)
     builder.run()
     return builder.layout
   }

@@ -150,15 +150,15 @@ package struct Project {
     let directory = root.isEmpty ? "." : root
     let tree = FileSystem.boundary(for: directory, project: self.root)
     // sqitch change names may contain slashes: `deploy/warehouse/organism.sql`.
-    let nestsChanges = FileSystem.kind(FileSystem.join(directory, "sqitch.plan")) == .file
+    let nestsChanges = FileSystem.kind(FileSystem.join(directory, Sqitch.planName)) == .file
     func visit(_ folder: String, prefix: String, depth: Int) throws(WorkspaceError) {
       for entry in try FileSystem.entries(folder) where !entry.name.hasPrefix(".") {
         let path = root.isEmpty && prefix.isEmpty ? entry.name : FileSystem.join(folder, entry.name)
         let relative = prefix + entry.name
         switch entry.kind {
-        case .directory where depth == 0 && Self.isLayoutFolder(entry.name):
+        case .directory where depth == 0 && Layouts.holdsScripts(entry.name):
           try visit(path, prefix: relative + "/", depth: 1)
-        case .directory where depth >= 1 && depth < Layouts.maximumSqitchDepth && nestsChanges:
+        case .directory where depth >= 1 && depth < Sqitch.maximumDepth && nestsChanges:
           try visit(path, prefix: relative + "/", depth: depth + 1)
         // A symbolic link that leads out of the migrations directory is not followed (a
         // repository must not make miglint read `/etc/passwd`); discovery reports it.
@@ -168,7 +168,7 @@ package struct Project {
         case .file where entry.name.lowercased().hasSuffix(".sql"):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
           files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
-        case .file where Self.sidecarNames.contains(entry.name) || entry.name.hasSuffix(".sql.conf"):
+        case .file where entry.name == DeployRecord.fileName || Layouts.isSidecar(entry.name):
           sidecars[relative] = try? FileSystem.read(path)
         default:
           continue
@@ -200,17 +200,6 @@ package struct Project {
       case .failure(let error): files[index].readError = error.message
       }
     }
-  }
-
-  private static let sidecarNames: Set<String> = [
-    "sqitch.plan", "migration_lock.toml", "metadata.toml", "_journal.json", DeployRecord.fileName,
-  ]
-
-  /// Folders one level down that hold a layout's scripts.
-  private static func isLayoutFolder(_ name: String) -> Bool {
-    if ["up", "down", "seed", "seeds", "deploy", "revert", "verify", "meta"].contains(name) { return true }
-    guard let first = name.utf8.first, first >= 0x30, first <= 0x39 else { return false }
-    return name.contains("_")
   }
 
   private func absolute(_ path: String) -> String { FileSystem.absolute(path, from: currentDirectory) }
@@ -383,7 +372,7 @@ package struct Project {
     guard let last = deployed.max() else { return }
     for number in 0..<last where !deployed.contains(number) {
       let migration = migrations[number]
-      guard let script = migration.up.first, !migration.version.hasPrefix("R__") else { continue }
+      guard let script = migration.up.first, !migration.isRepeatable else { continue }
       findings.append(
         Self.finding(
           script.file, HistoryRuleID.outOfOrder, at: firstLine(layout, script.file),

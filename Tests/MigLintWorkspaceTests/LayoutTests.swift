@@ -25,6 +25,12 @@ import Testing
     #expect(layout.migrations.count >= 3, "\(fixture): \(layout.migrations.map(\.version))")
   }
 
+  /// A tool added to `MigrationTool` needs its fixture (CONTRIBUTING.md, "Adding a migration tool").
+  @Test func everyToolHasItsFixture() {
+    #expect(
+      Set(Self.fixtures.map { String($0.dropFirst("layout-".count)) }) == Set(MigrationTool.allCases.map(\.rawValue)))
+  }
+
   @Test func rootsOfNestedLayouts() throws {
     #expect(Layouts.root(of: "db/migrations/0001_a.up.sql") == "db/migrations")
     #expect(Layouts.root(of: "migrations/2024-01-01-000000_posts/up.sql") == "migrations")
@@ -53,18 +59,19 @@ import Testing
 
   @Test func markerSectionsKeepTheirByteRanges() throws {
     let text = "-- +goose NO TRANSACTION\n-- +goose Up\nSELECT 1;\n-- +goose Down\r\nSELECT 2;\n"
-    let sections = Layouts.Sections(tool: .goose, bytes: Array(text.utf8))
+    let sections = Sections(markerPrefix: Goose().markerPrefix, bytes: Array(text.utf8))
     let up = try #require(sections.up)
     let down = try #require(sections.down)
     #expect(String(decoding: Array(text.utf8)[up.start..<up.end], as: UTF8.self) == "SELECT 1;\n")
     #expect(String(decoding: Array(text.utf8)[down.start..<down.end], as: UTF8.self) == "SELECT 2;\n")
     #expect(sections.upWithoutTransaction && sections.downWithoutTransaction)
-    let dbmate = Layouts.Sections(tool: .dbmate, bytes: Array("-- migrate:up transaction:false\nSELECT 1;\n".utf8))
+    let dbmate = Sections(
+      markerPrefix: Dbmate().markerPrefix, bytes: Array("-- migrate:up transaction:false\nSELECT 1;\n".utf8))
     #expect(dbmate.upWithoutTransaction && dbmate.down == nil)
   }
 
   @Test func sqitchReworkedChangesUseTheirTaggedScripts() {
-    let plan = Layouts.SqitchPlan(
+    let plan = SqitchPlan(
       """
       %project=x
       users 2024-01-01T00:00:00Z A <a@b> # first

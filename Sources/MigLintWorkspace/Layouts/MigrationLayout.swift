@@ -1,0 +1,215 @@
+import MigLintCore
+import MigLintSyntax
+
+/// One migration tool's layout (docs/layouts.md): how its directory is recognised, where it keeps
+/// scripts, how it orders and pairs them, and how it runs them.
+///
+/// Adding a tool: a case in `MigrationTool` (MigLintCore/Configuration.swift; the case order is
+/// the detection order), a type conforming to this protocol in this folder, its line in
+/// `MigrationTool.layout` below, and a fixture project under `fixtures/`.
+protocol MigrationLayout: Sendable {
+  /// True when the directory's files or sidecars follow the layout (names, folders, plan files).
+  /// Tools are asked in `MigrationTool`'s case order; the first to answer yes wins.
+  func matches(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> Bool
+  /// True when a comment line (lower case, starting with `--`) is this tool's marker; asked only
+  /// when no tool's layout matched, of the first lines of the first files, in file order.
+  func isMarker(_ line: String) -> Bool
+  /// The migrations directory of `path` when the layout keeps scripts below it (`<version>/up.sql`).
+  func root(ofScript path: String) -> String?
+  /// True for a folder directly below the migrations directory that holds the layout's scripts.
+  func holdsScripts(_ folder: String) -> Bool
+  /// True for a non-SQL file the layout reads (plan, lock file, per-migration settings).
+  func isSidecar(_ name: String) -> Bool
+  /// Orders and pairs the directory's SQL files into migrations.
+  func build(_ builder: inout LayoutBuilder)
+  /// True where the tool treats down migrations as optional: a missing one is reported only
+  /// against a convention (nearly every migration has one).
+  var downsAreOptional: Bool { get }
+  /// True where a version names one migration (false where the tool keys on names).
+  var versionsAreUnique: Bool { get }
+  /// What a migration without a down should get, for the help text.
+  func expectedDown(of migration: Migration, upFile: LayoutFile) -> String
+}
+
+extension MigrationLayout {
+  func matches(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> Bool { false }
+  func isMarker(_ line: String) -> Bool { false }
+  func root(ofScript path: String) -> String? { nil }
+  func holdsScripts(_ folder: String) -> Bool { false }
+  func isSidecar(_ name: String) -> Bool { false }
+  var downsAreOptional: Bool { false }
+  var versionsAreUnique: Bool { true }
+  func expectedDown(of migration: Migration, upFile: LayoutFile) -> String {
+    "a file in `down/` with version \(migration.version)"
+  }
+}
+
+extension MigrationTool {
+  /// The tool's layout. The one place that maps a tool to its type.
+  var layout: any MigrationLayout {
+    switch self {
+    case .sqitch: Sqitch()
+    case .prisma: Prisma()
+    case .diesel: Diesel()
+    case .upDown: UpDownFolders()
+    case .drizzle: Drizzle()
+    case .flyway: Flyway()
+    case .pop: Pop()
+    case .golangMigrate: GolangMigrate()
+    case .goose: Goose()
+    case .dbmate: Dbmate()
+    case .sqlMigrate: SQLMigrate()
+    case .plain: Plain()
+    }
+  }
+}
+
+/// Turns a directory's files into migrations for one tool: the state a layout's `build` fills,
+/// and what every layout shares (transactions, skipped dialects, the checks of the whole set).
+struct LayoutBuilder {
+  let tool: MigrationTool
+  let files: [LayoutFile]
+  let sidecars: [String: [UInt8]]
+  let override: TransactionMode?
+  var isSQL: [Bool]
+  var migrations: [Migration] = []
+  var findings: [SetFinding] = []
+  /// Whether the tool has down migrations in this directory (Flyway: only when it uses U files).
+  var hasDowns = false
+
+  init(tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], override: TransactionMode?) {
+    self.tool = tool
+    self.files = files
+    self.sidecars = sidecars
+    self.override = override
+    isSQL = Array(repeating: true, count: files.count)
+  }
+
+  var layout: Layout {
+    Layout(tool: tool, files: files, isSQL: isSQL, migrations: migrations, findings: findings, sidecars: sidecars)
+  }
+
+  mutating func run() {
+    let layout = tool.layout
+    skipOtherDialects()
+    layout.build(&self)
+    if layout.versionsAreUnique { reportDuplicateVersions() }
+    if hasDowns { reportMissingDowns(layout) }
+  }
+
+  /// The indexes of the SQL files directly in the migrations directory (not in a subfolder).
+  var topLevelSQL: [Int] { files.indices.filter { isSQL[$0] && !files[$0].relative.contains("/") } }
+
+  // MARK: - Transactions
+
+  /// The transaction a tool runs a script in, or the configuration's override.
+  func transaction(_ toolDefault: ToolTransaction?) -> ToolTransaction? {
+    guard let override else { return toolDefault }
+    let source = "`transaction = \"\(override.rawValue)\"` in miglint.toml"
+    switch override {
+    case .none:
+      return nil
+    case .perFile:
+      return ToolTransaction(
+        reason: "the runner runs this file in a transaction (\(source))",
+        optOut: "Run the statement in a migration that the runner runs without a transaction")
+    case .singleQuery:
+      return ToolTransaction(
+        reason: "the runner sends this file as one multi-statement query, which runs as one transaction (\(source))",
+        optOut: "Put the statement in a migration file of its own", singleQuery: true)
+    }
+  }
+
+  /// "`<tool>` runs `subject` in a transaction", with how to opt out.
+  func wrapped(_ subject: String, optOut: String) -> ToolTransaction? {
+    transaction(ToolTransaction(reason: "\(tool.displayName) runs \(subject) in a transaction", optOut: optOut))
+  }
+
+  // MARK: - Dialects
+
+  /// Skips the files of other databases, with one note a directory that counts them.
+  mutating func skipOtherDialects() {
+    var skipped: [(index: Int, dialect: String)] = []
+    for (index, file) in files.enumerated() {
+      guard let dialect = Layouts.otherDialect(file.name) else { continue }
+      isSQL[index] = false
+      skipped.append((index, dialect))
+    }
+    guard let first = skipped.first else { return }
+    var counts: [String: Int] = [:]
+    for item in skipped { counts[item.dialect, default: 0] += 1 }
+    let dialects = counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+    let message =
+      skipped.count == 1
+      ? "`\(files[first.index].name)` is a \(first.dialect) migration: skipped, not linted as PostgreSQL"
+      : "\(skipped.count) files of this directory are migrations for other databases (\(dialects)), starting with `\(files[first.index].name)`: skipped, not linted as PostgreSQL"
+    report(
+      first.index, HistoryRuleID.unsupportedDialect, at: firstLine(first.index), message,
+      help: "Nothing to do; those files run only against the databases they name")
+  }
+
+  // MARK: - Rules about the set
+
+  mutating func reportDuplicateVersions() {
+    var first: [String: Migration] = [:]
+    for migration in migrations {
+      guard let script = migration.up.first else { continue }
+      if tool == .plain, Layouts.leadingVersion(files[script.file].name).version.isEmpty { continue }
+      if let earlier = first[migration.version], let earlierScript = earlier.up.first {
+        report(
+          script.file, HistoryRuleID.duplicateVersion, at: firstLine(script.file),
+          "Version \(migration.version) is also used by `\(files[earlierScript.file].relative)`: \(tool.displayName) runs only one of them, or refuses both",
+          help: "Give this migration the next free version")
+      } else {
+        first[migration.version] = migration
+      }
+    }
+  }
+
+  mutating func reportMissingDowns(_ layout: any MigrationLayout) {
+    let versioned = migrations.filter { !$0.isRepeatable }
+    // A directory that never has downs is forward-only by choice: one note, or none where the
+    // tool treats downs as optional.
+    if !versioned.contains(where: { !$0.down.isEmpty }) {
+      guard !layout.downsAreOptional, let first = versioned.first?.up.first,
+        !findings.contains(where: { $0.ruleID == HistoryRuleID.missingDown })
+      else { return }
+      let count = versioned.count
+      findings.append(
+        SetFinding(
+          file: first.file, ruleID: HistoryRuleID.missingDown,
+          finding: Finding(
+            at: first.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(first.file),
+            message:
+              "No migration in this directory has a down migration (\(count) migration\(count == 1 ? "" : "s")): \(tool.displayName) cannot roll any of them back",
+            help:
+              "Nothing to do if the project is forward-only (ignore `missing-down-migration` in miglint.toml); else add downs from the next migration on",
+            severity: .info)))
+      return
+    }
+    // Where downs are optional, a missing one is worth a word only against a convention: when
+    // nearly every migration has one.
+    if layout.downsAreOptional, versioned.filter({ !$0.down.isEmpty }).count * 10 < versioned.count * 9 {
+      return
+    }
+    for migration in versioned where migration.down.isEmpty {
+      guard let script = migration.up.first,
+        !findings.contains(where: { $0.file == script.file && $0.ruleID == HistoryRuleID.missingDown })
+      else { continue }
+      report(
+        script.file, HistoryRuleID.missingDown,
+        at: script.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(script.file),
+        "Migration \(migration.version) has no down migration: \(tool.displayName) cannot roll it back",
+        help:
+          "Add \(layout.expectedDown(of: migration, upFile: files[script.file])) that reverts it (empty, with a comment saying why, when it cannot be reverted)"
+      )
+    }
+  }
+
+  func firstLine(_ index: Int) -> SourceRange { Layouts.firstLine(files[index].bytes) }
+
+  /// Records a finding about file `index`.
+  mutating func report(_ index: Int, _ rule: String, at range: SourceRange, _ message: String, help: String) {
+    findings.append(SetFinding(file: index, ruleID: rule, finding: Finding(at: range, message: message, help: help)))
+  }
+}
