@@ -101,9 +101,19 @@ package struct RuleRegistry: Sendable {
   package let statementRules: [any StatementRule]
   private let byName: [String: Int]
 
-  package init(statementRules: [any StatementRule], engineRules: [any Rule.Type]) {
+  package let observationRules: [any ObservationRule.Type]
+  /// The rule that judges each kind of observation.
+  private let judges: [Observation.Kind: any ObservationRule.Type]
+
+  package init(statementRules: [any StatementRule], observationRules: [any ObservationRule.Type]) {
     self.statementRules = statementRules
-    let all = statementRules.map { type(of: $0).description } + engineRules.map { $0.description }
+    self.observationRules = observationRules
+    var judges: [Observation.Kind: any ObservationRule.Type] = [:]
+    for rule in observationRules {
+      for kind in rule.judges { judges[kind] = rule }
+    }
+    self.judges = judges
+    let all = statementRules.map { type(of: $0).description } + observationRules.map { $0.description }
     descriptions = all.sorted { $0.id < $1.id }
     var byName: [String: Int] = [:]
     for (index, description) in descriptions.enumerated() {
@@ -111,6 +121,17 @@ package struct RuleRegistry: Sendable {
       for alias in description.aliases where byName[alias] == nil { byName[alias] = index }
     }
     self.byName = byName
+  }
+
+  /// The id of the rule that judges `kind` (every kind has one: `RuleCatalogTests` checks).
+  package func ruleID(judging kind: Observation.Kind) -> String? { judges[kind]?.description.id }
+
+  /// The finding a rule makes of `observation`; nil only for a kind no rule judges.
+  package func judge(_ observation: Observation, at range: SourceRange) -> RuleFinding? {
+    guard let rule = judges[observation.kind], let finding = rule.finding(for: observation, at: range) else {
+      return nil
+    }
+    return RuleFinding(rule.description.id, finding)
   }
 
   /// The description for an id or alias.

@@ -103,45 +103,28 @@ package struct Linter: Sendable {
     return finalize(file, raw)
   }
 
-  /// The `syntax-error` finding for `error`, at its first byte: an error, or a warning for what
-  /// miglint could not analyse (a tree nested too deep, syntax of a target newer than the grammar).
-  private func syntaxFinding(_ error: SyntaxError, inBody: Bool) -> Finding {
-    let at = SourceRange(start: error.location, end: error.location + 1)
-    if error.notAnalysed {
-      let what = inBody ? "the body by hand" : "the statement by hand, or split it"
-      return Finding(
-        at: at, message: error.message, help: "Review \(what); the rest of the file is still linted", severity: .warning
-      )
-    }
-    if inBody {
-      return Finding(
-        at: at, message: error.message, help: "Fix the body: PostgreSQL rejects it when the migration runs")
-    }
-    // A target newer than the grammar may accept what the parser rejects: say what was not
-    // analysed instead of calling it an error.
-    if configuration.pgVersion.major > PgQuery.grammarMajor {
-      return Finding(
-        at: at,
-        message:
-          "miglint's parser knows \(PgQuery.grammarVersion); this statement could not be analysed (\(error.message))",
-        help: "Check it against PostgreSQL \(configuration.pgVersion) by hand; the rest of the file is still linted",
-        severity: .warning)
-    }
-    return Finding(
-      at: at, message: "\(error.message) (\(PgQuery.grammarVersion) grammar)",
-      help: "Fix the statement; the rest of the file is still linted")
+  /// What the grammar rejected (or miglint could not analyse), judged at its first byte.
+  private func syntaxFinding(_ error: SyntaxError, inBody: Bool) -> RuleFinding? {
+    judged(
+      .syntaxError(error, inBody: inBody, target: configuration.pgVersion),
+      at: SourceRange(start: error.location, end: error.location + 1))
+  }
+
+  /// The finding the rule that judges `observation` makes of it.
+  func judged(_ observation: Observation, at range: SourceRange) -> RuleFinding? {
+    registry.judge(observation, at: range)
   }
 
   /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
-  package func fileFindings(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
-    file.syntaxErrors.map { (EngineRuleID.syntaxError, syntaxFinding($0, inBody: false)) } + skippedText(file)
+  package func fileFindings(_ file: ParsedFile) -> [RuleFinding] {
+    file.syntaxErrors.compactMap { syntaxFinding($0, inBody: false) } + skippedText(file)
   }
 
   /// Applies suppressions, severities and placeholders to a file's raw findings; sorted output.
   /// `rulesRan` is false when statement rules did not run on the file (then no suppression is
   /// reported unused).
   package func finalize(
-    _ file: ParsedFile, _ findings: [(id: String, finding: Finding)], rulesRan: Bool = true
+    _ file: ParsedFile, _ findings: [RuleFinding], rulesRan: Bool = true
   ) -> [Diagnostic] {
     var raw = findings
     let suppressions = Suppression.parse(file, registry: registry)
@@ -152,7 +135,7 @@ package struct Linter: Sendable {
   }
 
   /// Severities for findings in a file that is not SQL (a deploy record): no suppressions there.
-  package func finalize(_ source: SourceFile, _ findings: [(id: String, finding: Finding)]) -> [Diagnostic] {
+  package func finalize(_ source: SourceFile, _ findings: [RuleFinding]) -> [Diagnostic] {
     findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }.sorted(by: Self.order)
   }
 
@@ -163,57 +146,29 @@ package struct Linter: Sendable {
   // MARK: - Text that is not SQL
 
   /// psql-only lines (one finding each) and template placeholders (one finding a file).
-  private func skippedText(_ file: ParsedFile) -> [(id: String, finding: Finding)] {
-    var raw: [(id: String, finding: Finding)] = []
+  private func skippedText(_ file: ParsedFile) -> [RuleFinding] {
+    var raw: [RuleFinding?] = []
     for region in file.skipped {
       switch region.kind {
       case .psqlMetaCommand:
         let command = file.text(region.range).trimmingSpaces.split(separator: " ").first.map(String.init) ?? "\\"
-        raw.append(
-          (
-            EngineRuleID.psqlMetaCommand,
-            Finding(
-              at: region.range, message: "psql meta-command `\(command)` is not SQL and was skipped",
-              help: "Keep psql-only commands out of migrations that other runners execute")
-          ))
+        raw.append(judged(.psqlMetaCommand(command), at: region.range))
       case .copyData:
-        raw.append(
-          (
-            EngineRuleID.psqlMetaCommand,
-            Finding(
-              at: region.range, message: "`COPY … FROM stdin` data was skipped",
-              help: "Load data outside the migration, or with INSERT statements")
-          ))
+        raw.append(judged(.copyData, at: region.range))
       case .psqlVariable:
-        raw.append(
-          (
-            EngineRuleID.psqlMetaCommand,
-            Finding(
-              at: region.range, message: "psql variable `\(file.text(region.range))` was linted as a plain name",
-              help: "Only psql expands it; other runners send it as written")
-          ))
+        raw.append(judged(.psqlVariable(file.text(region.range)), at: region.range))
       case .templatePlaceholder:
         break
       }
     }
     if let first = file.skipped.first(where: { $0.kind == .templatePlaceholder }) {
       let count = file.skipped.filter { $0.kind == .templatePlaceholder }.count
-      let unparsed = file.templatedErrors.count
-      let detail =
-        unparsed == 0
-        ? "linted with each placeholder read as a name"
-        : "\(unparsed) statement\(unparsed == 1 ? "" : "s") with placeholders could not be parsed and \(unparsed == 1 ? "was" : "were") skipped"
       raw.append(
-        (
-          EngineRuleID.templatedSQL,
-          Finding(
-            at: first.range,
-            message:
-              "File has \(count) template placeholder\(count == 1 ? "" : "s") (`\(file.text(first.range))`): \(detail)",
-            help: "Lint the rendered SQL for a full check")
-        ))
+        judged(
+          .templatePlaceholders(count: count, first: file.text(first.range), unparsed: file.templatedErrors.count),
+          at: first.range))
     }
-    return raw
+    return raw.compactMap { $0 }
   }
 
   // MARK: - Statement rules
@@ -240,7 +195,7 @@ package struct Linter: Sendable {
   /// moves state and schema model past it.
   package func run(
     _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState,
-    mode: RunMode = RunMode(), into raw: inout [(id: String, finding: Finding)]
+    mode: RunMode = RunMode(), into raw: inout [RuleFinding]
   ) {
     runOne(file, index, &catalog, &state, mode: mode, into: &raw)
     if let embedded = file.embeddedSQL(at: index) {
@@ -253,7 +208,7 @@ package struct Linter: Sendable {
 
   private func runOne(
     _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState, mode: RunMode,
-    into raw: inout [(id: String, finding: Finding)]
+    into raw: inout [RuleFinding]
   ) {
     let statement = file.statements[index]
     // The scope ends the context before the catalog and the state change, so both are mutated in
@@ -290,7 +245,7 @@ package struct Linter: Sendable {
             {
               finding.lock = strongest
             }
-            raw.append((entry.id, finding))
+            raw.append(RuleFinding(entry.id, finding))
           }
         }
       }
@@ -307,12 +262,12 @@ package struct Linter: Sendable {
   /// Findings of the rules that do not read the history, by statement of `file` (with those of
   /// the SQL inside its DO blocks and function bodies). Runs on any thread: no schema model or
   /// transaction state is involved. ``independentFindings(_:of:in:)`` picks a script's share.
-  package func independentFindings(_ file: ParsedFile) -> [[(id: String, finding: Finding)]] {
+  package func independentFindings(_ file: ParsedFile) -> [[RuleFinding]] {
     let selected = rules.filter(\.isIndependent)
     guard !selected.isEmpty else { return Array(repeating: [], count: file.statements.count) }
     let inFunctionBodies = selected.filter(\.inFunctionBodies)
     func check(
-      _ file: ParsedFile, _ index: Int, _ rules: [EnabledRule], into raw: inout [(id: String, finding: Finding)]
+      _ file: ParsedFile, _ index: Int, _ rules: [EnabledRule], into raw: inout [RuleFinding]
     ) {
       let context = StatementContext(
         file: file, catalog: Catalog(), state: MigrationState(), pgVersion: configuration.pgVersion,
@@ -321,11 +276,11 @@ package struct Linter: Sendable {
       let statement = file.statements[index]
       guard !statement.isRecovered else { return }
       for entry in rules {
-        for finding in entry.rule.check(statement, in: context) { raw.append((entry.id, finding)) }
+        for finding in entry.rule.check(statement, in: context) { raw.append(RuleFinding(entry.id, finding)) }
       }
     }
     return file.statements.indices.map { index in
-      var raw: [(id: String, finding: Finding)] = []
+      var raw: [RuleFinding] = []
       check(file, index, selected, into: &raw)
       let rules: [EnabledRule]
       if case .doBlock = file.statements[index].kind { rules = selected } else { rules = inFunctionBodies }
@@ -339,8 +294,8 @@ package struct Linter: Sendable {
   /// The findings of ``independentFindings(_:)`` for the statements that start in `ranges` (all
   /// when nil): the sections of the file that its migrations run.
   package static func independentFindings(
-    _ byStatement: [[(id: String, finding: Finding)]], of file: ParsedFile, in ranges: [SourceRange]?
-  ) -> [(id: String, finding: Finding)] {
+    _ byStatement: [[RuleFinding]], of file: ParsedFile, in ranges: [SourceRange]?
+  ) -> [RuleFinding] {
     guard let ranges else { return byStatement.flatMap { $0 } }
     return zip(file.statements, byStatement).flatMap { statement, findings in
       let start = statement.range.start
@@ -352,7 +307,7 @@ package struct Linter: Sendable {
   /// body (run when called: linted, but the schema model does not change).
   private func lintEmbedded(
     _ embedded: EmbeddedSQL, of statement: Statement, _ catalog: inout Catalog, _ state: inout MigrationState,
-    mode: RunMode, depth: Int, into raw: inout [(id: String, finding: Finding)]
+    mode: RunMode, depth: Int, into raw: inout [RuleFinding]
   ) {
     let isBlock: Bool
     if case .doBlock = statement.kind { isBlock = true } else { isBlock = false }
@@ -360,8 +315,8 @@ package struct Linter: Sendable {
     guard mode.rules || isBlock else { return }
     // A body PL/pgSQL cannot read fails when the migration runs it (or creates the function):
     // a finding, never silence.
-    if let error = embedded.unreadable, mode.rules {
-      raw.append((EngineRuleID.syntaxError, syntaxFinding(error, inBody: true)))
+    if let error = embedded.unreadable, mode.rules, let finding = syntaxFinding(error, inBody: true) {
+      raw.append(finding)
     }
     var innerState = state
     var innerCatalog = catalog
@@ -384,17 +339,10 @@ package struct Linter: Sendable {
         }
       }
     }
-    if let first = embedded.dynamicDDL.first, mode.rules {
-      let count = embedded.dynamicDDL.count
-      raw.append(
-        (
-          EngineRuleID.dynamicSQL,
-          Finding(
-            at: first,
-            message:
-              "\(count) `EXECUTE` statement\(count == 1 ? "" : "s") in this \(isBlock ? "DO block" : "function") build\(count == 1 ? "s" : "") DDL at run time, which miglint cannot analyse",
-            help: "Review the generated statements by hand, or write them as plain SQL")
-        ))
+    if let first = embedded.dynamicDDL.first, mode.rules,
+      let finding = judged(.dynamicDDL(count: embedded.dynamicDDL.count, inDoBlock: isBlock), at: first)
+    {
+      raw.append(finding)
     }
     if isBlock {
       if mode.applying { catalog = innerCatalog }
@@ -476,45 +424,27 @@ package struct Linter: Sendable {
 
   // MARK: - Suppressions
 
-  private func invalidSuppressions(_ suppressions: [Suppression]) -> [(id: String, finding: Finding)] {
-    var raw: [(id: String, finding: Finding)] = []
-    let directive = { (s: Suppression) in s.scope == .file ? "miglint-ignore-file" : "miglint-ignore" }
+  private func invalidSuppressions(_ suppressions: [Suppression]) -> [RuleFinding] {
+    var raw: [RuleFinding?] = []
     for suppression in suppressions {
       if suppression.entries.isEmpty {
-        raw.append(
-          (
-            EngineRuleID.invalidSuppression,
-            Finding(
-              at: suppression.range, message: "`\(directive(suppression))` names no rule",
-              help: "Name the rule ids to silence: `-- \(directive(suppression)) rule-id -- reason`")
-          ))
+        let directive = suppression.scope == .file ? "miglint-ignore-file" : "miglint-ignore"
+        raw.append(judged(.suppressionWithoutRule(directive: directive), at: suppression.range))
       }
       for entry in suppression.entries where entry.id == nil {
-        raw.append(
-          (
-            EngineRuleID.invalidSuppression,
-            Finding(
-              at: entry.range, message: "Unknown rule id `\(entry.name)` in a suppression comment",
-              help: "Use an id from `miglint rules`")
-          ))
+        raw.append(judged(.unknownSuppressedRule(entry.name), at: entry.range))
       }
       if configuration.requireSuppressionReason, suppression.reason == nil, !suppression.entries.isEmpty {
-        raw.append(
-          (
-            EngineRuleID.invalidSuppression,
-            Finding(
-              at: suppression.range, message: "Suppression comment gives no reason",
-              help: "Add a reason after ` -- `; `require-suppression-reason` is set")
-          ))
+        raw.append(judged(.suppressionWithoutReason, at: suppression.range))
       }
     }
-    return raw
+    return raw.compactMap { $0 }
   }
 
   /// Drops findings covered by suppressions and reports suppression entries that silenced nothing.
   private func applySuppressions(
-    _ raw: [(id: String, finding: Finding)], _ suppressions: [Suppression], _ file: ParsedFile, reportUnused: Bool
-  ) -> [(id: String, finding: Finding)] {
+    _ raw: [RuleFinding], _ suppressions: [Suppression], _ file: ParsedFile, reportUnused: Bool
+  ) -> [RuleFinding] {
     // What each next-statement suppression covers: the first statement or rejected piece after it.
     // A rejected piece read as a statement (a recovered CREATE TABLE) is one target, not two.
     let targets: [SourceRange] = Set(file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
@@ -532,7 +462,7 @@ package struct Linter: Sendable {
       }
     }
     var used = Set<[Int]>()  // [suppression index, entry index]
-    var kept: [(id: String, finding: Finding)] = []
+    var kept: [RuleFinding] = []
     for item in raw {
       var silenced = false
       // The target holding the finding: the last one starting at or before it.
@@ -548,22 +478,19 @@ package struct Linter: Sendable {
       }
       if !silenced { kept.append(item) }
     }
-    guard reportUnused, enabled.contains(EngineRuleID.unusedSuppression) else { return kept }
+    guard reportUnused, let unusedID = registry.ruleID(judging: .unusedSuppression), enabled.contains(unusedID) else {
+      return kept
+    }
     let unusedSilenced = suppressions.contains { other in
-      other.scope == .file && other.entries.contains { $0.id == EngineRuleID.unusedSuppression }
+      other.scope == .file && other.entries.contains { $0.id == unusedID }
     }
     guard !unusedSilenced else { return kept }
     for (index, suppression) in suppressions.enumerated() {
       for (entryIndex, entry) in suppression.entries.enumerated() {
-        guard let id = entry.id, enabled.contains(id), !used.contains([index, entryIndex]) else { continue }
-        kept.append(
-          (
-            EngineRuleID.unusedSuppression,
-            Finding(
-              at: entry.range, message: "Suppression of `\(entry.name)` silenced nothing",
-              help: "Remove `\(entry.name)` from the comment",
-              fixes: [])
-          ))
+        guard let id = entry.id, enabled.contains(id), !used.contains([index, entryIndex]),
+          let finding = judged(.unusedSuppression(entry.name), at: entry.range)
+        else { continue }
+        kept.append(finding)
       }
     }
     return kept

@@ -2,17 +2,6 @@ import MigLintSyntax
 
 /// Ids of the rules about the migration set and its deploy record (RULES.md "history"), and of
 /// the layout notes the workspace reports.
-package enum HistoryRuleID {
-  package static let missingDown = "missing-down-migration"
-  package static let downDoesNotRevert = "down-does-not-revert-up"
-  package static let emptyMigration = "empty-migration"
-  package static let duplicateVersion = "duplicate-migration-version"
-  package static let editedAfterDeploy = "edited-after-deploy"
-  package static let deletedAfterDeploy = "deleted-after-deploy"
-  package static let outOfOrder = "out-of-order-migration"
-  package static let unsupportedDialect = "unsupported-dialect"
-}
-
 /// The schema model after the first `migrations` migrations of a set: where a replay can resume
 /// (the replay cache keeps one per migrations directory).
 package struct ReplayCheckpoint: Sendable {
@@ -36,10 +25,10 @@ extension Linter {
   /// Returns each file's diagnostics, by file index.
   package func lint(
     _ set: MigrationSet, parsed: (Int) -> ParsedFile?,
-    independent: (Int) -> [(id: String, finding: Finding)]? = { _ in nil },
+    independent: (Int) -> [RuleFinding]? = { _ in nil },
     resume: ReplayCheckpoint? = nil, checkpointAt: Int? = nil, checkpoint: (ReplayCheckpoint) -> Void = { _ in }
   ) -> [[Diagnostic]] {
-    var raw = [[(id: String, finding: Finding)]](repeating: [], count: set.files.count)
+    var raw = [[RuleFinding]](repeating: [], count: set.files.count)
     // Fetched when a file is first linted, so that the parser threads stay ahead of this one.
     var fetched = [Bool](repeating: false, count: set.files.count)
     var precomputed = [Bool](repeating: false, count: set.files.count)
@@ -57,7 +46,8 @@ extension Linter {
     var catalog = resume?.catalog ?? Catalog()
     let start = resume?.migrations ?? 0
     let pendingStamp = set.firstPending.map { 2 * $0 } ?? Int.max
-    let checksRevert = enabled.contains(HistoryRuleID.downDoesNotRevert)
+    let checksRevert =
+      registry.ruleID(judging: .downDoesNotRevert).map(enabled.contains) ?? false
     var claimed = [Bool](repeating: false, count: set.files.count)
     var empty: [(migration: Migration, script: MigrationScript)] = []
     // Where the current revert group starts, and the model before it (to compare the group's
@@ -120,15 +110,16 @@ extension Linter {
       if let upJournal, parsesCleanly, !downIsEmpty,
         let finding = revertFinding(migration, upJournal: upJournal, downJournal: downJournal, catalog, parsed)
       {
-        raw[migration.down[0].file].append((HistoryRuleID.downDoesNotRevert, finding))
+        raw[migration.down[0].file].append(finding)
       }
       catalog.restore(downJournal)
     }
     // One finding a directory: the first empty migration names the others.
-    if let first = empty.first {
-      let others = empty.dropFirst().map(\.migration.version)
-      raw[first.script.file].append(
-        (HistoryRuleID.emptyMigration, emptyFinding(first.migration, first.script, parsed(first.script.file), others)))
+    if let first = empty.first,
+      let finding = emptyFinding(
+        first.migration, first.script, parsed(first.script.file), others: empty.dropFirst().map(\.migration.version))
+    {
+      raw[first.script.file].append(finding)
     }
     // Files of the set that are no migration's script (verify scripts, seeds): linted on their own.
     for index in set.files.indices where !claimed[index] && set.files[index].isSQL && set.files[index].reported {
@@ -147,7 +138,9 @@ extension Linter {
         raw[script.file].removeAll { adviceRules.contains($0.id) && script.contains($0.finding.range.start) }
       }
     }
-    for finding in set.findings { raw[finding.file].append((finding.ruleID, finding.finding)) }
+    for observed in set.observations {
+      if let finding = judged(observed.observation, at: observed.range) { raw[observed.file].append(finding) }
+    }
     // Suppressions, severities and positions need no model: on all cores.
     let findings = raw
     let ran = rulesRan
@@ -165,7 +158,7 @@ extension Linter {
   /// Runs one script's statements; returns how many statements it has.
   private func run(
     _ script: MigrationScript, of file: ParsedFile, _ set: MigrationSet, _ catalog: inout Catalog, mode: RunMode,
-    _ raw: inout [[(id: String, finding: Finding)]], _ rulesRan: inout [Bool], _ claimed: inout [Bool]
+    _ raw: inout [[RuleFinding]], _ rulesRan: inout [Bool], _ claimed: inout [Bool]
   ) -> Int {
     let entry = set.files[script.file]
     claimed[script.file] = true
@@ -196,32 +189,23 @@ extension Linter {
     return name.contains(".postgres.") || name.contains(".postgresql.")
   }
 
-  private func emptyFinding(_ migration: Migration, _ script: MigrationScript, _ file: ParsedFile?, _ others: [String])
-    -> Finding
-  {
+  private func emptyFinding(
+    _ migration: Migration, _ script: MigrationScript, _ file: ParsedFile?, others: [String]
+  ) -> RuleFinding? {
     let start = script.range?.start ?? 0
     let end = script.range.map { min($0.end, $0.start + 1) } ?? min(1, file?.source.bytes.count ?? 0)
-    let section = script.range == nil ? "file" : "up section"
-    let also =
-      others.isEmpty
-      ? "" : "; so are \(others.count == 1 ? "migration" : "migrations") \(HistoryDiff.list(others))"
-    return Finding(
-      at: SourceRange(start: start, end: max(start, end)),
-      message: "Migration \(migration.version) has no statements: this \(section) is empty\(also)",
-      help:
-        "Add the migration's statements, or delete it before it is deployed; a comment saying why it is empty marks it as deliberate"
-    )
+    return judged(
+      .emptyMigration(version: migration.version, isSection: script.range != nil, others: others),
+      at: SourceRange(start: start, end: max(start, end)))
   }
 
   /// Compares the schema before the up with the schema after up and down.
   private func revertFinding(
     _ migration: Migration, upJournal: Catalog.Journal, downJournal: Catalog.Journal, _ catalog: Catalog,
     _ parsed: (Int) -> ParsedFile?
-  ) -> Finding? {
+  ) -> RuleFinding? {
     // Before the up: what the up journal recorded, else (untouched by the up) what the down found.
-    var leftOver: [String] = []
-    var missing: [String] = []
-    var changed: [String] = []
+    var differences: [SchemaDifference] = []
     func before<Value>(_ key: String, _ up: [String: Value?], _ down: [String: Value?]) -> Value? {
       if let recorded = up[key] { return recorded }
       return down[key] ?? nil
@@ -241,36 +225,23 @@ extension Linter {
     for key in Set(upJournal.tables.keys).union(downJournal.tables.keys).sorted() {
       let old = before(key, upJournal.tables, downJournal.tables)
       let new = catalog.tables[key]
-      HistoryDiff.tables(old, new, &leftOver, &missing, &changed, maybeExisted: maybeDropped)
+      HistoryDiff.tables(old, new, &differences, maybeExisted: maybeDropped)
     }
     for key in Set(upJournal.indexes.keys).union(downJournal.indexes.keys).sorted() {
-      let old = before(key, upJournal.indexes, downJournal.indexes)
-      let new = catalog.indexes[key]
-      if old == nil, let new { leftOver.append("index `\(new.name)`") }
-      if let old, new == nil { missing.append("index `\(old.name)`") }
+      HistoryDiff.existence(before(key, upJournal.indexes, downJournal.indexes), catalog.indexes[key], &differences)
     }
     for key in Set(upJournal.views.keys).union(downJournal.views.keys).sorted() {
-      let old = before(key, upJournal.views, downJournal.views)
-      let new = catalog.views[key]
-      if old == nil, let new { leftOver.append("\(new.kindName) `\(new.name)`") }
-      if let old, new == nil { missing.append("\(old.kindName) `\(old.name)`") }
+      HistoryDiff.existence(before(key, upJournal.views, downJournal.views), catalog.views[key], &differences)
     }
     for key in Set(upJournal.objects.keys).union(downJournal.objects.keys).sorted() {
-      let old = before(key, upJournal.objects, downJournal.objects)
-      let new = catalog.objects[key]
-      if old == nil, let new { leftOver.append("\(new.kind) `\(new.name)`") }
-      if let old, new == nil { missing.append("\(old.kind) `\(old.name)`") }
+      HistoryDiff.existence(before(key, upJournal.objects, downJournal.objects), catalog.objects[key], &differences)
     }
-    guard let differences = HistoryDiff.summary(leftOver, missing, changed) else { return nil }
+    guard !differences.isEmpty else { return nil }
     let script = migration.down[0]
     let file = parsed(script.file)
     let first = file?.statements.first { script.contains($0.range.start) }
     let range = first?.range ?? SourceRange(start: script.range?.start ?? 0, end: script.range?.start ?? 0)
-    return Finding(
-      at: range,
-      message:
-        "Down migration of \(migration.version) does not give back the schema from before its up (\(differences))",
-      help: "Make the down undo exactly what the up does, in reverse order")
+    return judged(.downDoesNotRevert(version: migration.version, differences: differences), at: range)
   }
 }
 
@@ -282,7 +253,7 @@ extension Linter {
   fileprivate func lintGroupDowns(
     _ group: ArraySlice<Migration>, from first: Int, before: Catalog?, _ set: MigrationSet, _ catalog: inout Catalog,
     pendingStamp: Int, parsed: (Int) -> ParsedFile?, independentRulesRan: [Int: Bool],
-    _ raw: inout [[(id: String, finding: Finding)]], _ rulesRan: inout [Bool], _ claimed: inout [Bool]
+    _ raw: inout [[RuleFinding]], _ rulesRan: inout [Bool], _ claimed: inout [Bool]
   ) {
     let last = first + group.count - 1
     catalog.beginJournal()
@@ -304,60 +275,55 @@ extension Linter {
     // Only a whole group can be compared.
     if let before, parsesCleanly, !downIsEmpty, group.first?.revertGroup?.size == group.count,
       let firstDown = group.lazy.flatMap(\.down).first,
-      let differences = Self.differences(before, catalog)
+      case let differences = Self.differences(before, catalog), !differences.isEmpty,
+      let finding = judged(
+        .groupDownsDoNotRevert(
+          first: group.first?.version ?? "", last: group.last?.version ?? "", differences: differences),
+        at: parsed(firstDown.file)?.statements.first { firstDown.contains($0.range.start) }?.range
+          ?? SourceRange(start: 0, end: 0))
     {
-      let range =
-        parsed(firstDown.file)?.statements.first { firstDown.contains($0.range.start) }?.range
-        ?? SourceRange(start: 0, end: 0)
-      raw[firstDown.file].append(
-        (
-          HistoryRuleID.downDoesNotRevert,
-          Finding(
-            at: range,
-            message:
-              "The downs of migrations \(group.first?.version ?? "") to \(group.last?.version ?? ""), which revert together, do not give back the schema from before their ups (\(differences))",
-            help: "Make the group's downs undo exactly what its ups do")
-        ))
+      raw[firstDown.file].append(finding)
     }
     catalog.restore(downJournal)
   }
 
-  /// What differs between two whole models, or nil.
-  fileprivate static func differences(_ before: Catalog, _ after: Catalog) -> String? {
-    var leftOver: [String] = []
-    var missing: [String] = []
-    var changed: [String] = []
+  /// What differs between two whole models.
+  fileprivate static func differences(_ before: Catalog, _ after: Catalog) -> [SchemaDifference] {
+    var differences: [SchemaDifference] = []
     for key in Set(before.tables.keys).union(after.tables.keys).sorted() {
-      HistoryDiff.tables(before.tables[key], after.tables[key], &leftOver, &missing, &changed)
+      HistoryDiff.tables(before.tables[key], after.tables[key], &differences)
     }
-    func existence<Value>(_ old: [String: Value], _ new: [String: Value], _ name: (Value) -> String) {
-      for key in Set(old.keys).union(new.keys).sorted() {
-        if old[key] == nil, let value = new[key] { leftOver.append(name(value)) }
-        if let value = old[key], new[key] == nil { missing.append(name(value)) }
-      }
+    for key in Set(before.indexes.keys).union(after.indexes.keys).sorted() {
+      HistoryDiff.existence(before.indexes[key], after.indexes[key], &differences)
     }
-    existence(before.indexes, after.indexes) { "index `\($0.name)`" }
-    existence(before.views, after.views) { "\($0.kindName) `\($0.name)`" }
-    existence(before.objects, after.objects) { "\($0.kind) `\($0.name)`" }
-    return HistoryDiff.summary(leftOver, missing, changed)
+    for key in Set(before.views.keys).union(after.views.keys).sorted() {
+      HistoryDiff.existence(before.views[key], after.views[key], &differences)
+    }
+    for key in Set(before.objects.keys).union(after.objects.keys).sorted() {
+      HistoryDiff.existence(before.objects[key], after.objects[key], &differences)
+    }
+    return differences
   }
 }
 
+/// A model entry that can be left over or missing after a down.
+protocol SchemaEntry { var schemaObject: SchemaObject { get } }
+extension Catalog.Index: SchemaEntry { var schemaObject: SchemaObject { .index(name) } }
+extension Catalog.View: SchemaEntry { var schemaObject: SchemaObject { .view(name, materialized: materialized) } }
+extension Catalog.Object: SchemaEntry { var schemaObject: SchemaObject { .object(kind, name) } }
+
 /// Differences between two versions of the schema model, for `down-does-not-revert-up`.
 enum HistoryDiff {
-  /// "left over: …; missing: …; changed: …", or nil when nothing differs.
-  static func summary(_ leftOver: [String], _ missing: [String], _ changed: [String]) -> String? {
-    var parts: [String] = []
-    if !leftOver.isEmpty { parts.append("left over: " + list(leftOver)) }
-    if !missing.isEmpty { parts.append("missing: " + list(missing)) }
-    if !changed.isEmpty { parts.append("changed: " + list(changed)) }
-    return parts.isEmpty ? nil : parts.joined(separator: "; ")
+  /// An entry there before and not after is missing; one there after only is left over.
+  static func existence<Entry: SchemaEntry>(_ old: Entry?, _ new: Entry?, _ differences: inout [SchemaDifference]) {
+    if old == nil, let new { differences.append(.leftOver(new.schemaObject)) }
+    if let old, new == nil { differences.append(.missing(old.schemaObject)) }
   }
 
   /// `maybeExisted`: "<table key>/<column>" of columns that may have existed before unseen.
   static func tables(
-    _ old: Catalog.Table?, _ new: Catalog.Table?, _ leftOver: inout [String], _ missing: inout [String],
-    _ changed: inout [String], maybeExisted: Set<String> = []
+    _ old: Catalog.Table?, _ new: Catalog.Table?, _ differences: inout [SchemaDifference],
+    maybeExisted: Set<String> = []
   ) {
     switch (old, new) {
     case (nil, nil):
@@ -366,42 +332,35 @@ enum HistoryDiff {
       // The model started an entry for a table that predates the history: compare with empty.
       if new.origin == nil {
         tables(
-          Catalog.Table(name: new.name, columns: [], origin: nil), new, &leftOver, &missing, &changed,
-          maybeExisted: maybeExisted)
+          Catalog.Table(name: new.name, columns: [], origin: nil), new, &differences, maybeExisted: maybeExisted)
       } else {
-        leftOver.append("table `\(new.name)`")
+        differences.append(.leftOver(.table(new.name)))
       }
     case (let old?, nil):
-      missing.append("table `\(old.name)`")
+      differences.append(.missing(.table(old.name)))
     case (let old?, let new?):
       for column in new.columns
       where old.column(column.name) == nil && !maybeExisted.contains(Catalog.key(new.name) + "/" + column.name) {
-        leftOver.append("column `\(new.name).\(column.name)`")
+        differences.append(.leftOver(.column(new.name, column.name)))
       }
       for column in old.columns {
         guard let now = new.column(column.name) else {
-          missing.append("column `\(old.name).\(column.name)`")
+          differences.append(.missing(.column(old.name, column.name)))
           continue
         }
         if let before = column.type, let after = now.type, before.displayName != after.displayName {
-          changed.append("`\(old.name).\(column.name)` is \(after.displayName), was \(before.displayName)")
+          differences.append(.columnType(table: old.name, column: column.name, now: after, was: before))
         }
         if column.notNull != now.notNull {
-          changed.append("`\(old.name).\(column.name)` is \(now.notNull ? "NOT NULL" : "nullable") now")
+          differences.append(.nullability(table: old.name, column: column.name, notNull: now.notNull))
         }
       }
       for constraint in new.constraints where old.constraint(constraint.name) == nil {
-        leftOver.append("constraint `\(constraint.name)` on `\(new.name)`")
+        differences.append(.leftOver(.constraint(constraint.name, on: new.name)))
       }
       for constraint in old.constraints where new.constraint(constraint.name) == nil {
-        missing.append("constraint `\(constraint.name)` on `\(old.name)`")
+        differences.append(.missing(.constraint(constraint.name, on: old.name)))
       }
     }
-  }
-
-  /// "a, b and 3 more"
-  static func list(_ items: [String]) -> String {
-    items.count <= 6
-      ? items.joined(separator: ", ") : items.prefix(5).joined(separator: ", ") + " and \(items.count - 5) more"
   }
 }

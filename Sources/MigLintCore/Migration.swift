@@ -145,30 +145,18 @@ package struct MigrationFile: Sendable {
   }
 }
 
-/// A finding the workspace made about the migration set (layout, deploy record), for one file.
-package struct SetFinding: Sendable {
-  package var file: Int
-  package var ruleID: String
-  package var finding: Finding
-
-  package init(file: Int, ruleID: String, finding: Finding) {
-    self.file = file
-    self.ruleID = ruleID
-    self.finding = finding
-  }
-}
-
 /// A migrations directory: its files, its migrations in the order the tool applies them, and
 /// what the workspace found about its layout and deploy record.
 package struct MigrationSet: Sendable {
   package var files: [MigrationFile]
   package var migrations: [Migration]
-  package var findings: [SetFinding]
+  /// What the workspace observed about the layout and deploy record, for rules to judge.
+  package var observations: [SetObservation]
 
-  package init(files: [MigrationFile], migrations: [Migration], findings: [SetFinding]) {
+  package init(files: [MigrationFile], migrations: [Migration], observations: [SetObservation]) {
     self.files = files
     self.migrations = migrations
-    self.findings = findings
+    self.observations = observations
   }
 
   /// Index of the first pending migration, when a deploy record says which are pending.

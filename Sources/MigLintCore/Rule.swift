@@ -281,15 +281,13 @@ extension StatementRule {
   }
 }
 
-/// A rule whose findings the engine itself produces (syntax errors, suppression comments).
-package protocol EngineRule: Rule {}
+/// A finding and the id of the rule that made it.
+package struct RuleFinding: Sendable {
+  package var id: String
+  package var finding: Finding
 
-/// Ids of the rules the engine reports itself.
-package enum EngineRuleID {
-  package static let syntaxError = "syntax-error"
-  package static let unusedSuppression = "unused-suppression"
-  package static let invalidSuppression = "invalid-suppression"
-  package static let templatedSQL = "templated-sql"
-  package static let psqlMetaCommand = "psql-meta-command"
-  package static let dynamicSQL = "dynamic-sql"
+  package init(_ id: String, _ finding: Finding) {
+    self.id = id
+    self.finding = finding
+  }
 }

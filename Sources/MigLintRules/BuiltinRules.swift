@@ -62,10 +62,10 @@ package enum BuiltinRules {
       DuplicateColumnAssignment(),
       UnqualifiedTable(),
     ],
-    engineRules: [
+    observationRules: [
       SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self, TemplatedSQL.self, PsqlMetaCommand.self,
       DynamicSQL.self, UnsupportedDialect.self,
-      // history: reported by the workspace and the history replay
+      // history: judged from what the workspace and the history replay observe
       MissingDownMigration.self, DownDoesNotRevertUp.self, EmptyMigration.self, DuplicateMigrationVersion.self,
       EditedAfterDeploy.self, DeletedAfterDeploy.self, OutOfOrderMigration.self,
     ])

@@ -211,3 +211,12 @@ enum ExpandContract {
   static let column =
     "Expand and contract: add the new column, write to both, backfill in batches, switch reads, then drop the old column in a later release"
 }
+
+/// Pieces of message text several rules share.
+enum MessageText {
+  /// "a, b, c", or "a, b, c, d, e and 3 more" past six items.
+  static func list(_ items: [String]) -> String {
+    items.count <= 6
+      ? items.joined(separator: ", ") : items.prefix(5).joined(separator: ", ") + " and \(items.count - 5) more"
+  }
+}

@@ -31,7 +31,7 @@ package struct Layout: Sendable {
   /// False for files that are not linted as PostgreSQL (another dialect, a non-SQL file).
   package var isSQL: [Bool]
   package var migrations: [Migration]
-  package var findings: [SetFinding]
+  package var observations: [SetObservation]
   /// Files that belong to the layout but are not SQL (plan, metadata): read for detection only.
   package var sidecars: [String: [UInt8]]
 }

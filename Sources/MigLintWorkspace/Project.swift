@@ -113,11 +113,11 @@ package struct Project {
       files[index].source = try? SourceFile(path: files[index].path, data: layout.files[index].bytes ?? [])
     }
     var migrations = layout.migrations
-    var findings = layout.findings
-    let deployed = try deployRecord(root, layout, &files, &bytes, &requested, &findings)
+    var observations = layout.observations
+    let deployed = try deployRecord(root, layout, &files, &bytes, &requested, &observations)
     if let deployed {
       for index in migrations.indices { migrations[index].isPending = !deployed.contains(index) }
-      reportOutOfOrder(migrations, deployed, layout, &findings)
+      reportOutOfOrder(migrations, deployed, layout, &observations)
     }
     let scope = self.scope ?? (deployed == nil ? .all : .pending)
     if scope == .pending, deployed != nil {
@@ -134,7 +134,7 @@ package struct Project {
     {
       migrations.removeSubrange((last + 1)...)
     }
-    let set = MigrationSet(files: files, migrations: migrations, findings: findings)
+    let set = MigrationSet(files: files, migrations: migrations, observations: observations)
     return LoadedSet(root: absolute(root.isEmpty ? "." : root), set: set, bytes: bytes, requested: requested)
   }
 
@@ -210,7 +210,7 @@ package struct Project {
   /// indexes of the deployed migrations; nil when no deploy record is known.
   private func deployRecord(
     _ root: String, _ layout: Layout, _ files: inout [MigrationFile], _ bytes: inout [[UInt8]?],
-    _ requested: inout [Bool], _ findings: inout [SetFinding]
+    _ requested: inout [Bool], _ observations: inout [SetObservation]
   ) throws(WorkspaceError) -> Set<Int>? {
     let sumPath = FileSystem.join(root, DeployRecord.fileName)
     if let sumBytes = layout.sidecars[DeployRecord.fileName] {
@@ -230,7 +230,7 @@ package struct Project {
           Deployed(
             version: entry.version, files: entry.files.map { ($0.path, $0.hash, nil) },
             location: (sumIndex, lineRange(entry.line)), source: "`\(DeployRecord.fileName)` line \(entry.line + 1)")
-        }, layout, &findings)
+        }, layout, &observations)
     }
     guard let base else { return nil }
     let git = try GitBase(ref: base, directory: root)
@@ -258,13 +258,11 @@ package struct Project {
           path: path, source: try? SourceFile(path: path, data: []), isSQL: false, reported: true, isRecord: true))
       bytes.append(nil)
       requested.append(false)
-      findings.append(
-        Self.finding(
-          files.count - 1, HistoryRuleID.deletedAfterDeploy, at: SourceRange(start: 0, end: 0),
-          "`\(relative)` exists at `\(base)` (deployed) and is gone now: databases that ran it keep its changes, and tools that check their history refuse to go on",
-          help: "Restore the file; to undo it, add a new migration"))
+      observations.append(
+        SetObservation(
+          file: files.count - 1, .deployedFileGoneSinceBase(relative, base: base), at: SourceRange(start: 0, end: 0)))
     }
-    return verify(deployed, layout, &findings)
+    return verify(deployed, layout, &observations)
   }
 
   /// A migration the deploy record lists.
@@ -279,18 +277,17 @@ package struct Project {
     var source: String
   }
 
-  private func verify(_ deployed: [Deployed], _ layout: Layout, _ findings: inout [SetFinding]) -> Set<Int> {
+  private func verify(_ deployed: [Deployed], _ layout: Layout, _ observations: inout [SetObservation]) -> Set<Int> {
     var result = Set<Int>()
     var byVersion: [String: [Int]] = [:]
     for (index, migration) in layout.migrations.enumerated() { byVersion[migration.version, default: []].append(index) }
     for entry in deployed {
       guard let indexes = byVersion[entry.version], let number = indexes.first else {
         if let location = entry.location {
-          findings.append(
-            Self.finding(
-              location.file, HistoryRuleID.deletedAfterDeploy, at: location.range,
-              "Migration \(entry.version) (\(entry.files.map { "`\($0.path)`" }.joined(separator: ", "))) was deployed and no longer exists: databases that ran it keep its changes, and tools that check their history refuse to go on",
-              help: "Restore the migration; to undo it, add a new migration"))
+          observations.append(
+            SetObservation(
+              file: location.file, .deployedMigrationGone(version: entry.version, files: entry.files.map(\.path)),
+              at: location.range))
         }
         continue
       }
@@ -301,22 +298,20 @@ package struct Project {
       // added later is how a missing down gets fixed).
       for index in migration.up.map(\.file)
       where !entry.files.contains(where: { $0.path == layout.files[index].relative }) {
-        findings.append(
-          Self.finding(
-            index, HistoryRuleID.editedAfterDeploy, at: firstLine(layout, index),
-            "`\(layout.files[index].relative)` was added to migration \(entry.version) after it was deployed (\(entry.source)): databases that ran the migration will not run it",
-            help: "Put the change in a new migration"))
+        observations.append(
+          SetObservation(
+            file: index,
+            .fileAddedAfterDeploy(layout.files[index].relative, version: entry.version, record: entry.source),
+            at: firstLine(layout, index)))
       }
       for file in entry.files {
         guard let index = current.first(where: { layout.files[$0].relative == file.path }) else {
-          let now = current.map { "`\(layout.files[$0].relative)`" }.joined(separator: ", ")
-          findings.append(
-            Self.finding(
-              current.first ?? 0, HistoryRuleID.deletedAfterDeploy, at: firstLine(layout, current.first ?? 0),
-              "`\(file.path)` of migration \(entry.version) was deployed (\(entry.source)) and is gone; the migration is now \(now): a rename counts as delete and new for tools that record file names",
-              help:
-                "Keep deployed file names; record the rename with `miglint sum` only if the tool tracks versions, not names"
-            ))
+          observations.append(
+            SetObservation(
+              file: current.first ?? 0,
+              .deployedFileRenamed(
+                file.path, version: entry.version, record: entry.source, now: current.map { layout.files[$0].relative }),
+              at: firstLine(layout, current.first ?? 0)))
           continue
         }
         guard let hash = file.hash, let bytes = layout.files[index].bytes, DeployRecord.hash(bytes) != hash else {
@@ -324,16 +319,14 @@ package struct Project {
         }
         // With the deployed text at hand, point at the first line that differs.
         var range = firstLine(layout, index)
-        var detail = ""
+        var firstChange: Observation.LineChange?
         if let old = file.text, let change = Self.firstChange(from: old, to: bytes) {
           range = change.range
-          detail = "; first change on line \(change.line): deployed `\(change.old)`, now `\(change.new)`"
+          firstChange = Observation.LineChange(line: change.line, deployed: change.old, now: change.new)
         }
-        findings.append(
-          Self.finding(
-            index, HistoryRuleID.editedAfterDeploy, at: range,
-            "`\(file.path)` changed after it was deployed (\(entry.source)): databases that ran it will not run the new text, new databases will\(detail)",
-            help: "Restore the deployed text and put the change in a new migration"))
+        observations.append(
+          SetObservation(
+            file: index, .deployedFileChanged(file.path, record: entry.source, firstChange: firstChange), at: range))
       }
     }
     return result
@@ -367,24 +360,18 @@ package struct Project {
   }
 
   private func reportOutOfOrder(
-    _ migrations: [Migration], _ deployed: Set<Int>, _ layout: Layout, _ findings: inout [SetFinding]
+    _ migrations: [Migration], _ deployed: Set<Int>, _ layout: Layout, _ observations: inout [SetObservation]
   ) {
     guard let last = deployed.max() else { return }
     for number in 0..<last where !deployed.contains(number) {
       let migration = migrations[number]
       guard let script = migration.up.first, !migration.isRepeatable else { continue }
-      findings.append(
-        Self.finding(
-          script.file, HistoryRuleID.outOfOrder, at: firstLine(layout, script.file),
-          "Migration \(migration.version) is pending but sorts before \(migrations[last].version), which is already deployed: \(layout.tool.displayName) skips or refuses it",
-          help: "Give it a version after \(migrations[last].version)"))
+      observations.append(
+        SetObservation(
+          file: script.file,
+          .pendingBeforeDeployed(version: migration.version, lastDeployed: migrations[last].version, tool: layout.tool),
+          at: firstLine(layout, script.file)))
     }
-  }
-
-  private static func finding(_ index: Int, _ rule: String, at range: SourceRange, _ message: String, help: String)
-    -> SetFinding
-  {
-    SetFinding(file: index, ruleID: rule, finding: Finding(at: range, message: message, help: help))
   }
 
   private func firstLine(_ layout: Layout, _ index: Int) -> SourceRange { Layouts.firstLine(layout.files[index].bytes) }

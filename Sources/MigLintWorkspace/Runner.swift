@@ -51,7 +51,7 @@ package enum Runner {
   private enum Parsed: Sendable {
     /// The file, and the findings of the rules that do not read the history by statement (nil
     /// when the file is not reported).
-    case file(ParsedFile, [[(id: String, finding: Finding)]]?)
+    case file(ParsedFile, [[RuleFinding]]?)
     case failed(String)
   }
 
@@ -150,7 +150,7 @@ package enum Runner {
         guard let slot = slotOf(index), case .file(let file, _) = awaited(slot) else { return nil }
         return file
       }
-      let independent = { (index: Int) -> [(id: String, finding: Finding)]? in
+      let independent = { (index: Int) -> [RuleFinding]? in
         guard let slot = slotOf(index), case .file(let file, let findings?) = awaited(slot) else { return nil }
         return Linter.independentFindings(findings, of: file, in: ranges[slot])
       }
@@ -210,7 +210,7 @@ package enum Runner {
     // Files outside the migrations are linted on their own, and only when asked for. Files the
     // record has findings on (edited after deploy) are parsed for positions even when the replay
     // resumes past them: those findings come from the record, not the replay.
-    let recordFindings = Set(loaded.set.findings.map(\.file))
+    let recordFindings = Set(loaded.set.observations.map(\.file))
     for index in loaded.set.files.indices
     where !seen.contains(index) && (loaded.set.files[index].reported || recordFindings.contains(index)) {
       plan.files.append((index, nil))

@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the workspace from the deploy record (MigLintWorkspace/Project.swift).
-struct DeletedAfterDeploy: EngineRule {
+struct DeletedAfterDeploy: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.deletedAfterDeploy,
+    id: "deleted-after-deploy",
     summary: "A deployed migration no longer exists",
     category: .history,
     severity: .error,
@@ -43,4 +43,36 @@ struct DeletedAfterDeploy: EngineRule {
         ],
         configuration: "ignore = [\"missing-down-migration\"]\n")
     ])
+}
+
+extension DeletedAfterDeploy {
+  static let judges: Set<Observation.Kind> = [
+    .deployedFileGoneSinceBase, .deployedMigrationGone, .deployedFileRenamed,
+  ]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    switch observation {
+    case .deployedFileGoneSinceBase(let path, let base):
+      Finding(
+        at: range,
+        message:
+          "`\(path)` exists at `\(base)` (deployed) and is gone now: databases that ran it keep its changes, and tools that check their history refuse to go on",
+        help: "Restore the file; to undo it, add a new migration")
+    case .deployedMigrationGone(let version, let files):
+      Finding(
+        at: range,
+        message:
+          "Migration \(version) (\(files.map { "`\($0)`" }.joined(separator: ", "))) was deployed and no longer exists: databases that ran it keep its changes, and tools that check their history refuse to go on",
+        help: "Restore the migration; to undo it, add a new migration")
+    case .deployedFileRenamed(let path, let version, let record, let now):
+      Finding(
+        at: range,
+        message:
+          "`\(path)` of migration \(version) was deployed (\(record)) and is gone; the migration is now \(now.map { "`\($0)`" }.joined(separator: ", ")): a rename counts as delete and new for tools that record file names",
+        help:
+          "Keep deployed file names; record the rename with `miglint sum` only if the tool tracks versions, not names")
+    default:
+      nil
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the history replay (MigLintCore/History.swift).
-struct DownDoesNotRevertUp: EngineRule {
+struct DownDoesNotRevertUp: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.downDoesNotRevert,
+    id: "down-does-not-revert-up",
     summary: "Running the down after the up does not give back the schema from before the up",
     category: .history,
     severity: .warning,
@@ -56,4 +56,60 @@ struct DownDoesNotRevertUp: EngineRule {
         ExampleFile("0001_remove_contact.down.sql", "ALTER TABLE users DROP COLUMN email;\n"),
       ]),
     ])
+}
+
+extension DownDoesNotRevertUp {
+  static let judges: Set<Observation.Kind> = [.downDoesNotRevert, .groupDownsDoNotRevert]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    switch observation {
+    case .downDoesNotRevert(let version, let differences):
+      Finding(
+        at: range,
+        message:
+          "Down migration of \(version) does not give back the schema from before its up (\(summary(differences)))",
+        help: "Make the down undo exactly what the up does, in reverse order")
+    case .groupDownsDoNotRevert(let first, let last, let differences):
+      Finding(
+        at: range,
+        message:
+          "The downs of migrations \(first) to \(last), which revert together, do not give back the schema from before their ups (\(summary(differences)))",
+        help: "Make the group's downs undo exactly what its ups do")
+    default:
+      nil
+    }
+  }
+
+  /// "left over: …; missing: …; changed: …"
+  private static func summary(_ differences: [SchemaDifference]) -> String {
+    var leftOver: [String] = []
+    var missing: [String] = []
+    var changed: [String] = []
+    for difference in differences {
+      switch difference {
+      case .leftOver(let object): leftOver.append(name(object))
+      case .missing(let object): missing.append(name(object))
+      case .columnType(let table, let column, let now, let was):
+        changed.append("`\(table).\(column)` is \(now.displayName), was \(was.displayName)")
+      case .nullability(let table, let column, let notNull):
+        changed.append("`\(table).\(column)` is \(notNull ? "NOT NULL" : "nullable") now")
+      }
+    }
+    var parts: [String] = []
+    if !leftOver.isEmpty { parts.append("left over: " + MessageText.list(leftOver)) }
+    if !missing.isEmpty { parts.append("missing: " + MessageText.list(missing)) }
+    if !changed.isEmpty { parts.append("changed: " + MessageText.list(changed)) }
+    return parts.joined(separator: "; ")
+  }
+
+  private static func name(_ object: SchemaObject) -> String {
+    switch object {
+    case .table(let name): "table `\(name)`"
+    case .column(let table, let column): "column `\(table).\(column)`"
+    case .constraint(let name, let table): "constraint `\(name)` on `\(table)`"
+    case .index(let name): "index `\(name)`"
+    case .view(let name, let materialized): "\(materialized ? "materialized view" : "view") `\(name)`"
+    case .object(let kind, let name): "\(kind.rawValue) `\(name)`"
+    }
+  }
 }

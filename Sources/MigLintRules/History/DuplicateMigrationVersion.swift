@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the workspace from each tool's layout (MigLintWorkspace/LayoutBuilder.swift).
-struct DuplicateMigrationVersion: EngineRule {
+struct DuplicateMigrationVersion: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.duplicateVersion,
+    id: "duplicate-migration-version",
     summary: "Two migrations of one directory have the same version",
     category: .history,
     severity: .error,
@@ -36,4 +36,17 @@ struct DuplicateMigrationVersion: EngineRule {
         ExampleFile("0002_orders.down.sql", "DROP TABLE orders;\n"),
       ])
     ])
+}
+
+extension DuplicateMigrationVersion {
+  static let judges: Set<Observation.Kind> = [.duplicateVersion]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    guard case .duplicateVersion(let version, let earlier, let tool) = observation else { return nil }
+    return Finding(
+      at: range,
+      message:
+        "Version \(version) is also used by `\(earlier)`: \(tool.displayName) runs only one of them, or refuses both",
+      help: "Give this migration the next free version")
+  }
 }

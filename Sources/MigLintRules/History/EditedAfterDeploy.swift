@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the workspace from the deploy record (MigLintWorkspace/Project.swift).
-struct EditedAfterDeploy: EngineRule {
+struct EditedAfterDeploy: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.editedAfterDeploy,
+    id: "edited-after-deploy",
     summary: "A deployed migration was edited",
     category: .history,
     severity: .error,
@@ -33,4 +33,28 @@ struct EditedAfterDeploy: EngineRule {
         deployed: [ExampleFile("0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")],
         configuration: "ignore = [\"missing-down-migration\"]\n")
     ])
+}
+
+extension EditedAfterDeploy {
+  static let judges: Set<Observation.Kind> = [.fileAddedAfterDeploy, .deployedFileChanged]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    switch observation {
+    case .fileAddedAfterDeploy(let path, let version, let record):
+      return Finding(
+        at: range,
+        message:
+          "`\(path)` was added to migration \(version) after it was deployed (\(record)): databases that ran the migration will not run it",
+        help: "Put the change in a new migration")
+    case .deployedFileChanged(let path, let record, let change):
+      let detail = change.map { "; first change on line \($0.line): deployed `\($0.deployed)`, now `\($0.now)`" } ?? ""
+      return Finding(
+        at: range,
+        message:
+          "`\(path)` changed after it was deployed (\(record)): databases that ran it will not run the new text, new databases will\(detail)",
+        help: "Restore the deployed text and put the change in a new migration")
+    default:
+      return nil
+    }
+  }
 }

@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the history replay (MigLintCore/History.swift).
-struct EmptyMigration: EngineRule {
+struct EmptyMigration: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.emptyMigration,
+    id: "empty-migration",
     summary: "An up migration has no statements",
     category: .history,
     severity: .warning,
@@ -41,4 +41,20 @@ struct EmptyMigration: EngineRule {
         ExampleFile("0001_orders.down.sql", "-- cannot be reverted: the data is gone\n"),
       ]),
     ])
+}
+
+extension EmptyMigration {
+  static let judges: Set<Observation.Kind> = [.emptyMigration]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    guard case .emptyMigration(let version, let isSection, let others) = observation else { return nil }
+    let also =
+      others.isEmpty ? "" : "; so are \(others.count == 1 ? "migration" : "migrations") \(MessageText.list(others))"
+    return Finding(
+      at: range,
+      message: "Migration \(version) has no statements: this \(isSection ? "up section" : "file") is empty\(also)",
+      help:
+        "Add the migration's statements, or delete it before it is deployed; a comment saying why it is empty marks it as deliberate"
+    )
+  }
 }

@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the workspace from each tool's layout (MigLintWorkspace/LayoutBuilder.swift).
-struct MissingDownMigration: EngineRule {
+struct MissingDownMigration: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.missingDown,
+    id: "missing-down-migration",
     summary: "An up migration has no down migration",
     category: .history,
     severity: .warning,
@@ -61,4 +61,33 @@ struct MissingDownMigration: EngineRule {
         ExampleFile("00002_email.sql", "-- +goose Up\nALTER TABLE users ADD COLUMN email text;\n"),
       ]),
     ])
+}
+
+extension MissingDownMigration {
+  static let judges: Set<Observation.Kind> = [.noDownMigrations, .missingDown, .indentedDownMarker]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    switch observation {
+    case .noDownMigrations(let count, let tool):
+      Finding(
+        at: range,
+        message:
+          "No migration in this directory has a down migration (\(count) migration\(count == 1 ? "" : "s")): \(tool.displayName) cannot roll any of them back",
+        help:
+          "Nothing to do if the project is forward-only (ignore `missing-down-migration` in miglint.toml); else add downs from the next migration on",
+        severity: .info)
+    case .missingDown(let version, let tool, let expected):
+      Finding(
+        at: range, message: "Migration \(version) has no down migration: \(tool.displayName) cannot roll it back",
+        help: "Add \(expected) that reverts it (empty, with a comment saying why, when it cannot be reverted)")
+    case .indentedDownMarker(let marker, let tool):
+      Finding(
+        at: range,
+        message:
+          "The `\(marker)` marker on this line is indented: \(tool.displayName) only reads markers at the start of a line, so this file has no down section and the statements below run as part of the up",
+        help: "Start the line with `--`")
+    default:
+      nil
+    }
+  }
 }

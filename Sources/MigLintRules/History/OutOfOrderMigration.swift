@@ -1,9 +1,9 @@
 import MigLintCore
+import MigLintSyntax
 
-/// Reported by the workspace from the deploy record (MigLintWorkspace/Project.swift).
-struct OutOfOrderMigration: EngineRule {
+struct OutOfOrderMigration: ObservationRule {
   static let description = RuleDescription(
-    id: HistoryRuleID.outOfOrder,
+    id: "out-of-order-migration",
     summary: "A pending migration sorts before the last deployed one",
     category: .history,
     severity: .error,
@@ -42,4 +42,17 @@ struct OutOfOrderMigration: EngineRule {
         deployed: [ExampleFile("0001_users.up.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n")],
         configuration: "ignore = [\"missing-down-migration\"]\n")
     ])
+}
+
+extension OutOfOrderMigration {
+  static let judges: Set<Observation.Kind> = [.pendingBeforeDeployed]
+
+  static func finding(for observation: Observation, at range: SourceRange) -> Finding? {
+    guard case .pendingBeforeDeployed(let version, let last, let tool) = observation else { return nil }
+    return Finding(
+      at: range,
+      message:
+        "Migration \(version) is pending but sorts before \(last), which is already deployed: \(tool.displayName) skips or refuses it",
+      help: "Give it a version after \(last)")
+  }
 }

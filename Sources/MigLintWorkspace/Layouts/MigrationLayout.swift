@@ -73,7 +73,7 @@ struct LayoutBuilder {
   let override: TransactionMode?
   var isSQL: [Bool]
   var migrations: [Migration] = []
-  var findings: [SetFinding] = []
+  var observations: [SetObservation] = []
   /// Whether the tool has down migrations in this directory (Flyway: only when it uses U files).
   var hasDowns = false
 
@@ -86,7 +86,8 @@ struct LayoutBuilder {
   }
 
   var layout: Layout {
-    Layout(tool: tool, files: files, isSQL: isSQL, migrations: migrations, findings: findings, sidecars: sidecars)
+    Layout(
+      tool: tool, files: files, isSQL: isSQL, migrations: migrations, observations: observations, sidecars: sidecars)
   }
 
   mutating func run() {
@@ -138,14 +139,9 @@ struct LayoutBuilder {
     guard let first = skipped.first else { return }
     var counts: [String: Int] = [:]
     for item in skipped { counts[item.dialect, default: 0] += 1 }
-    let dialects = counts.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-    let message =
-      skipped.count == 1
-      ? "`\(files[first.index].name)` is a \(first.dialect) migration: skipped, not linted as PostgreSQL"
-      : "\(skipped.count) files of this directory are migrations for other databases (\(dialects)), starting with `\(files[first.index].name)`: skipped, not linted as PostgreSQL"
-    report(
-      first.index, HistoryRuleID.unsupportedDialect, at: firstLine(first.index), message,
-      help: "Nothing to do; those files run only against the databases they name")
+    let dialects = counts.sorted { $0.key < $1.key }.map { Observation.DialectCount(dialect: $0.key, files: $0.value) }
+    observe(
+      first.index, .otherDialectFiles(first: files[first.index].name, dialects: dialects), at: firstLine(first.index))
   }
 
   // MARK: - Rules about the set
@@ -156,10 +152,10 @@ struct LayoutBuilder {
       guard let script = migration.up.first else { continue }
       if tool == .plain, Layouts.leadingVersion(files[script.file].name).version.isEmpty { continue }
       if let earlier = first[migration.version], let earlierScript = earlier.up.first {
-        report(
-          script.file, HistoryRuleID.duplicateVersion, at: firstLine(script.file),
-          "Version \(migration.version) is also used by `\(files[earlierScript.file].relative)`: \(tool.displayName) runs only one of them, or refuses both",
-          help: "Give this migration the next free version")
+        observe(
+          script.file,
+          .duplicateVersion(migration.version, earlierFile: files[earlierScript.file].relative, tool: tool),
+          at: firstLine(script.file))
       } else {
         first[migration.version] = migration
       }
@@ -168,23 +164,20 @@ struct LayoutBuilder {
 
   mutating func reportMissingDowns(_ layout: any MigrationLayout) {
     let versioned = migrations.filter { !$0.isRepeatable }
+    let reported = { (observed: SetObservation) in
+      switch observed.observation {
+      case .indentedDownMarker, .noDownMigrations, .missingDown: true
+      default: false
+      }
+    }
     // A directory that never has downs is forward-only by choice: one note, or none where the
     // tool treats downs as optional.
     if !versioned.contains(where: { !$0.down.isEmpty }) {
-      guard !layout.downsAreOptional, let first = versioned.first?.up.first,
-        !findings.contains(where: { $0.ruleID == HistoryRuleID.missingDown })
+      guard !layout.downsAreOptional, let first = versioned.first?.up.first, !observations.contains(where: reported)
       else { return }
-      let count = versioned.count
-      findings.append(
-        SetFinding(
-          file: first.file, ruleID: HistoryRuleID.missingDown,
-          finding: Finding(
-            at: first.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(first.file),
-            message:
-              "No migration in this directory has a down migration (\(count) migration\(count == 1 ? "" : "s")): \(tool.displayName) cannot roll any of them back",
-            help:
-              "Nothing to do if the project is forward-only (ignore `missing-down-migration` in miglint.toml); else add downs from the next migration on",
-            severity: .info)))
+      observe(
+        first.file, .noDownMigrations(migrations: versioned.count, tool: tool),
+        at: first.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(first.file))
       return
     }
     // Where downs are optional, a missing one is worth a word only against a convention: when
@@ -194,22 +187,21 @@ struct LayoutBuilder {
     }
     for migration in versioned where migration.down.isEmpty {
       guard let script = migration.up.first,
-        !findings.contains(where: { $0.file == script.file && $0.ruleID == HistoryRuleID.missingDown })
+        !observations.contains(where: { $0.file == script.file && reported($0) })
       else { continue }
-      report(
-        script.file, HistoryRuleID.missingDown,
-        at: script.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(script.file),
-        "Migration \(migration.version) has no down migration: \(tool.displayName) cannot roll it back",
-        help:
-          "Add \(layout.expectedDown(of: migration, upFile: files[script.file])) that reverts it (empty, with a comment saying why, when it cannot be reverted)"
-      )
+      observe(
+        script.file,
+        .missingDown(
+          version: migration.version, tool: tool,
+          expected: layout.expectedDown(of: migration, upFile: files[script.file])),
+        at: script.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(script.file))
     }
   }
 
   func firstLine(_ index: Int) -> SourceRange { Layouts.firstLine(files[index].bytes) }
 
-  /// Records a finding about file `index`.
-  mutating func report(_ index: Int, _ rule: String, at range: SourceRange, _ message: String, help: String) {
-    findings.append(SetFinding(file: index, ruleID: rule, finding: Finding(at: range, message: message, help: help)))
+  /// Records what was observed about file `index`, for a rule to judge.
+  mutating func observe(_ index: Int, _ observation: Observation, at range: SourceRange) {
+    observations.append(SetObservation(file: index, observation, at: range))
   }
 }

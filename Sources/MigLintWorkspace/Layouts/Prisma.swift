@@ -19,10 +19,8 @@ struct Prisma: MigrationLayout {
       let skipped = builder.files.indices.filter { builder.isSQL[$0] }
       for index in skipped { builder.isSQL[index] = false }
       if let first = skipped.first {
-        builder.report(
-          first, HistoryRuleID.unsupportedDialect, at: builder.firstLine(first),
-          "`migration_lock.toml` names provider \"\(provider)\": the \(skipped.count) migration\(skipped.count == 1 ? "" : "s") of this directory \(skipped.count == 1 ? "was" : "were") skipped, not linted as PostgreSQL",
-          help: "Nothing to do; these migrations run only against \(provider)")
+        builder.observe(
+          first, .otherPrismaProvider(provider, migrations: skipped.count), at: builder.firstLine(first))
       }
       return
     }

@@ -55,10 +55,7 @@ extension SectionLayout {
           down: sections.down.map { [script(shift($0), .down)] } ?? []))
       builder.hasDowns = true
       if let indented = sections.indentedDown {
-        builder.report(
-          index, HistoryRuleID.missingDown, at: shift(indented),
-          "The `\(downMarker)` marker on this line is indented: \(builder.tool.displayName) only reads markers at the start of a line, so this file has no down section and the statements below run as part of the up",
-          help: "Start the line with `--`")
+        builder.observe(index, .indentedDownMarker(downMarker, tool: builder.tool), at: shift(indented))
       }
     }
     let files = builder.files
