@@ -13,12 +13,6 @@ package enum Volatility {
     "array_fill", "pg_catalog.now", "int4", "int8", "text", "numeric", "date", "interval",
   ]
 
-  /// Functions known to be volatile (a new value per row, so the table is rewritten).
-  package static let volatileFunctions: Set<String> = [
-    "random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-    "clock_timestamp", "timeofday", "nextval", "setseed", "txid_current", "uuidv4", "uuidv7",
-  ]
-
   /// The functions in `expression` that make it volatile; unknown functions count as volatile.
   package static func volatileCalls(in expression: ExpressionSummary) -> [String] {
     expression.functions.filter { !nonVolatileFunctions.contains($0) }

@@ -74,10 +74,12 @@ package func plural(_ count: Int, _ noun: String, _ plural: String? = nil) -> St
 package enum OutputFormat: String, Sendable, CaseIterable {
   case text, json, sarif, github, gitlab, junit, markdown
 
-  /// Renders `report`; `color` applies to text only, `links` to markdown only.
-  package func render(_ report: Report, color: Bool, links: SourceLinks? = nil) -> String {
+  /// Renders `report`; `color` and `jobs` apply to text only, `links` to markdown only.
+  package func render(_ report: Report, color: Bool, links: SourceLinks? = nil, jobs: Int = Parallel.coreCount)
+    -> String
+  {
     switch self {
-    case .text: TextReporter(color: color).render(report)
+    case .text: TextReporter(color: color, jobs: jobs).render(report)
     case .json: JSONReporter().render(report)
     case .sarif: SARIFReporter().render(report)
     case .github: GitHubReporter().render(report)
@@ -139,13 +141,9 @@ package func percentEncodedPath(_ path: String) -> String {
   return out
 }
 
-/// FNV-1a, 64 bit: stable across runs and platforms, for fingerprints.
+/// A fingerprint of `text`: stable across runs and platforms.
 package func stableHash(_ text: String) -> String {
-  var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-  for byte in text.utf8 {
-    hash ^= UInt64(byte)
-    hash = hash &* 0x0000_0100_0000_01B3
-  }
-  let hex = String(hash, radix: 16)
-  return String(repeating: "0", count: 16 - hex.count) + hex
+  var hash = FNV1a()
+  for byte in text.utf8 { hash.add(byte) }
+  return hash.hex
 }

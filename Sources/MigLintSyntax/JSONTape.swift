@@ -104,14 +104,6 @@ package struct JSONTape {
     return (string(node + 1) ?? "", node + 2)
   }
 
-  /// True when object `node` is `{"<key>": …}`.
-  package func isWrapped(_ node: Int?, as key: StaticString) -> Bool {
-    guard let node, entries[node].kind == .object, entries[node].next > node + 2 else {
-      return false
-    }
-    return keyEquals(node + 1, key)
-  }
-
   package func keyEquals(_ index: Int, _ key: StaticString) -> Bool {
     let entry = entries[index]
     let length = entry.end - entry.start

@@ -270,10 +270,6 @@ package enum Preprocessor {
     return end
   }
 
-  private static func isIdentifierStart(_ byte: UInt8) -> Bool {
-    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || byte == 0x5F
-  }
-
   /// A unique identifier of exactly `length` bytes (placeholders are at least 3 bytes long).
   private static func identifier(_ counter: Int, length: Int) -> String {
     var name = "_t\(counter)"

@@ -126,15 +126,15 @@ package struct ReplayCache: Sendable {
   /// two different histories out of reach. Not a defence against a crafted cache file: the cache
   /// is the user's own.
   struct Hash {
-    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
-    private var b: UInt64 = 0x6c62_272e_07bb_0142
+    private var a = FNV1a()
+    private var b = FNV1a(offset: 0x6c62_272e_07bb_0142)
 
     mutating func add(_ bytes: [UInt8]) {
       add(length: bytes.count)
       for byte in bytes {
-        a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        b ^= b >> 29
+        a.add(byte)
+        b.add(byte)
+        b.fold()
       }
     }
 
@@ -144,14 +144,14 @@ package struct ReplayCache: Sendable {
     private mutating func add(length: Int) {
       for shift in stride(from: 0, to: 64, by: 8) {
         let byte = UInt8(truncatingIfNeeded: length >> shift)
-        a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        a.add(byte)
+        b.add(byte)
       }
     }
 
     var bytes: [UInt8] {
-      (0..<8).map { UInt8(truncatingIfNeeded: a >> ($0 * 8)) }
-        + (0..<8).map { UInt8(truncatingIfNeeded: b >> ($0 * 8)) }
+      (0..<8).map { UInt8(truncatingIfNeeded: a.value >> ($0 * 8)) }
+        + (0..<8).map { UInt8(truncatingIfNeeded: b.value >> ($0 * 8)) }
     }
 
     var hex: String {

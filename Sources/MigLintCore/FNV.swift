@@ -1,0 +1,23 @@
+/// FNV-1a, 64 bit: fast, and stable across runs and platforms (SARIF fingerprints, the replay
+/// cache's keys). Not a defence against crafted input.
+package struct FNV1a: Sendable {
+  package static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+  private static let prime: UInt64 = 0x0000_0100_0000_01B3
+
+  package private(set) var value: UInt64
+
+  package init(offset: UInt64 = offsetBasis) { value = offset }
+
+  @inline(__always)
+  package mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* Self.prime }
+
+  /// Folds the high bits into the low ones: a second lane that is not plain FNV-1a.
+  @inline(__always)
+  package mutating func fold() { value ^= value >> 29 }
+
+  /// The value as 16 lower-case hex digits.
+  package var hex: String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}
