@@ -35,6 +35,9 @@ package struct Configuration: Sendable {
   package var forbid: [String] = []
   /// Per migrations directory (relative to the configuration file): `tool` and `transaction`.
   package var directories: [String: DirectorySettings] = [:]
+  /// Threads for parsing, replay finishing and rendering (`--jobs`; not a file setting: it
+  /// belongs to the machine, not the project).
+  package var jobs = Parallel.coreCount
 
   package init() {}
 

@@ -145,7 +145,7 @@ extension Linter {
     let findings = raw
     let ran = rulesRan
     let files = set.files.indices.map { (index: $0, file: parsed($0)) }
-    return Parallel.map(files) { item in
+    return Parallel.map(files, jobs: configuration.jobs) { item in
       let (index, parsedFile) = item
       let entry = set.files[index]
       guard entry.isSQL, let file = parsedFile else { return entry.source.map { finalize($0, findings[index]) } ?? [] }

@@ -8,9 +8,12 @@ import Dispatch
 
 /// Work spread over threads with pthread primitives (no Foundation).
 package enum Parallel {
+  /// The processors online: the default for `--jobs`.
+  package static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
   /// `transform` applied to each element on `jobs` threads; results in order.
   package static func map<Element: Sendable, Value: Sendable>(
-    _ elements: [Element], jobs: Int = 2, _ transform: @Sendable (Element) -> Value
+    _ elements: [Element], jobs: Int, _ transform: @Sendable (Element) -> Value
   ) -> [Value] {
     let storage = Slots<Value>(count: elements.count)
     let next = Counter()

@@ -20,7 +20,7 @@ package struct PostgresVersion: Hashable, Sendable, Comparable, CustomStringConv
     let minor = parts.count == 2 ? Int(parts[1]) : 0
     guard let minor, minor >= 0 else { return nil }
     self.init(major: major, minor: minor)
-    guard self >= PostgresVersion(major: 9, minor: 6), major <= 18 else { return nil }
+    guard self >= PostgresVersion(major: 9, minor: 6), Self.supported.contains(major) else { return nil }
   }
 
   package var description: String {

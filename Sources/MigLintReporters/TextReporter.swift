@@ -5,12 +5,17 @@ import MigLintSyntax
 /// the rule page, and a summary line.
 package struct TextReporter: Sendable {
   package var color: Bool
+  /// Threads that render files (`--jobs`).
+  package var jobs: Int
 
-  package init(color: Bool) { self.color = color }
+  package init(color: Bool, jobs: Int = Parallel.coreCount) {
+    self.color = color
+    self.jobs = jobs
+  }
 
   package func render(_ report: Report) -> String {
     // Files render independently: on all cores, joined in order.
-    let parts = Parallel.map(report.results) { result in
+    let parts = Parallel.map(report.results, jobs: jobs) { result in
       var out = ""
       if let error = result.inputError {
         out += paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n"

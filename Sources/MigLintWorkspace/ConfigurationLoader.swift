@@ -56,10 +56,7 @@ package enum ConfigurationLoader {
       switch key {
       case "pg-version":
         let text = value.string ?? value.int.map(String.init) ?? value.double.map { String($0) }
-        guard let text, let version = PostgresVersion(parsing: text) else {
-          throw WorkspaceError(subject, "expected a PostgreSQL version from 9.6 to 18, like \"15\" or \"12.4\"")
-        }
-        configuration.pgVersion = version
+        configuration.pgVersion = try pgVersion(text ?? "", subject)
       case "select":
         configuration.select = try selectors(value, subject, registry)
       case "ignore":
@@ -69,12 +66,8 @@ package enum ConfigurationLoader {
           throw WorkspaceError(subject, "expected a table of rule id = \"error\" | \"warning\" | \"info\"")
         }
         for rule in severities.keys.sorted() {
-          guard let id = registry.canonicalID(rule) else {
-            throw WorkspaceError("\(path): `severity.\(rule)`", "unknown rule id (see `miglint rules`)")
-          }
-          guard let name = severities[rule]?.string, let severity = Severity(rawValue: name) else {
-            throw WorkspaceError("\(path): `severity.\(rule)`", "expected \"error\", \"warning\" or \"info\"")
-          }
+          let (id, severity) = try self.severity(
+            rule, severities[rule]?.string ?? "", "\(path): `severity.\(rule)`", registry)
           configuration.severity[id] = severity
         }
       case "fail-on":
@@ -90,10 +83,7 @@ package enum ConfigurationLoader {
         guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
         configuration.requireSuppressionReason = flag
       case "forbid":
-        configuration.forbid = try strings(value, subject)
-        for kind in configuration.forbid where !StatementKindNames.names.contains(kind) {
-          throw WorkspaceError(subject, "unknown statement kind `\(kind)` (see `miglint explain forbidden-statement`)")
-        }
+        configuration.forbid = try forbidden(try strings(value, subject), subject)
       case "lock-timeout-set-by-runner":
         guard let flag = value.bool else { throw WorkspaceError(subject, "expected true or false") }
         configuration.lockTimeoutSetByRunner = flag
@@ -160,10 +150,50 @@ package enum ConfigurationLoader {
   private static func selectors(
     _ value: TOMLValue, _ subject: String, _ registry: RuleRegistry
   ) throws(WorkspaceError) -> [String] {
-    let names = try strings(value, subject)
+    try selectors(try strings(value, subject), subject, registry)
+  }
+
+  // MARK: - Values, checked the same way from the file and from the command line
+
+  /// `15`, `12.4`, `9.6`: a version in ``PostgresVersion/supported``.
+  package static func pgVersion(_ text: String, _ subject: String) throws(WorkspaceError) -> PostgresVersion {
+    guard let version = PostgresVersion(parsing: text) else {
+      throw WorkspaceError(
+        subject,
+        "expected a PostgreSQL version from 9.6 to \(PostgresVersion.supported.upperBound), like 15 or 12.4; got `\(text)`"
+      )
+    }
+    return version
+  }
+
+  /// Rule ids, aliases, categories, `all` or `default`.
+  package static func selectors(_ names: [String], _ subject: String, _ registry: RuleRegistry)
+    throws(WorkspaceError) -> [String]
+  {
     for name in names where !registry.isValidSelector(name) {
       throw WorkspaceError(subject, "unknown rule id or category `\(name)` (see `miglint rules`)")
     }
     return names
+  }
+
+  /// Statement kinds for `forbidden-statement`.
+  package static func forbidden(_ kinds: [String], _ subject: String) throws(WorkspaceError) -> [String] {
+    for kind in kinds where !StatementKindNames.names.contains(kind) {
+      throw WorkspaceError(subject, "unknown statement kind `\(kind)` (see `miglint explain forbidden-statement`)")
+    }
+    return kinds
+  }
+
+  /// A rule id or alias and a severity name: the canonical id and the severity.
+  package static func severity(_ rule: String, _ level: String, _ subject: String, _ registry: RuleRegistry)
+    throws(WorkspaceError) -> (id: String, severity: Severity)
+  {
+    guard let id = registry.canonicalID(rule) else {
+      throw WorkspaceError(subject, "unknown rule id `\(rule)` (see `miglint rules`)")
+    }
+    guard let severity = Severity(rawValue: level) else {
+      throw WorkspaceError(subject, "expected \"error\", \"warning\" or \"info\" for `\(rule)`; got `\(level)`")
+    }
+    return (id, severity)
   }
 }

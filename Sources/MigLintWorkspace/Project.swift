@@ -44,6 +44,8 @@ package struct Project {
   /// The project's directory (resolved): symbolic links in a migrations directory that lead out
   /// of it are not followed; nil leaves the migrations directory itself as the limit.
   package var root: String?
+  /// Threads that read a directory's files (`--jobs`).
+  package var jobs = Parallel.coreCount
 
   package init(
     scope: Scope? = nil, base: String? = nil, directories: [String: DirectorySettings] = [:], exclude: [Glob] = [],
@@ -176,7 +178,7 @@ package struct Project {
       }
     }
     try visit(directory, prefix: "", depth: 0)
-    Self.read(&files)
+    Self.read(&files, jobs: jobs)
 
     // A path that is not on disk yet (a new file open in an editor).
     let listed = Set(files.map(\.path))
@@ -188,10 +190,10 @@ package struct Project {
   }
 
   /// Reads the files that have no bytes yet, on all cores.
-  private static func read(_ files: inout [LayoutFile]) {
+  private static func read(_ files: inout [LayoutFile], jobs: Int) {
     let pending = files.indices.filter { files[$0].bytes == nil }
     let paths = pending.map { files[$0].path }
-    let results = Parallel.map(paths) { path -> Result<[UInt8], WorkspaceError> in
+    let results = Parallel.map(paths, jobs: jobs) { path -> Result<[UInt8], WorkspaceError> in
       do throws(WorkspaceError) { return .success(try FileSystem.read(path)) } catch { return .failure(error) }
     }
     for (index, result) in zip(pending, results) {

@@ -50,6 +50,24 @@ struct Check: ParsableCommand {
   @Option(help: "Statement kinds forbidden-statement reports (comma-separated; added to the config's forbid).")
   var forbid: [String] = []
 
+  @Option(help: "Severity of a rule, as rule=error|warning|info (comma-separated; over the config's [severity]).")
+  var severity: [String] = []
+
+  @Option(help: "Globs linted when no path is given (repeatable; added to the config's include).")
+  var include: [String] = []
+
+  @Option(help: "Globs never linted, even when named (repeatable; added to the config's exclude).")
+  var exclude: [String] = []
+
+  @Flag(help: "Report suppression comments without a reason (as the config's require-suppression-reason).")
+  var requireSuppressionReason = false
+
+  @Flag(
+    help:
+      "The migration runner sets lock_timeout itself: missing-lock-timeout stays quiet (as the config's lock-timeout-set-by-runner)."
+  )
+  var lockTimeoutSetByRunner = false
+
   @Option(help: "Files linted in parallel (default: the number of cores).")
   var jobs: Int?
 
@@ -99,31 +117,51 @@ struct Check: ParsableCommand {
     if diff, format != .text { throw ValidationError("--diff prints a unified diff: it takes no --format") }
   }
 
+  /// The flags that override the configuration file, for the workspace to check and apply.
+  var overrides: Workspace.Overrides {
+    var overrides = Workspace.Overrides()
+    overrides.config = config
+    overrides.noConfig = noConfig
+    overrides.pgVersion = pgVersion
+    overrides.failOn = failOn
+    overrides.select = select
+    overrides.ignore = ignore
+    overrides.forbid = forbid
+    overrides.severity = severity
+    overrides.include = include
+    overrides.exclude = exclude
+    overrides.requireSuppressionReason = requireSuppressionReason
+    overrides.lockTimeoutSetByRunner = lockTimeoutSetByRunner
+    overrides.jobs = jobs
+    return overrides
+  }
+
   func run() throws {
     let registry = BuiltinRules.registry
-    let configuration: Configuration
+    let workspace: Workspace
     do {
-      configuration = try resolveConfiguration(registry)
+      workspace = try Workspace(overrides, registry: registry)
     } catch {
       printError("miglint: \(error.description)")
       throw ExitCode(Exit.usage)
     }
+    let configuration = workspace.configuration
     let linter = Linter(registry: registry, configuration: configuration)
     var results: [FileResult]
     var fixing: Fixer.Outcome?
     var inputs: [Input] = []
     do {
       var problems: [(path: String, message: String)] = []
-      inputs = try resolveInputs(configuration, problems: &problems)
-      warnAboutDirectorySettings(configuration)
+      inputs = try resolveInputs(workspace, problems: &problems)
+      warnAboutDirectorySettings(workspace)
       if fix || diff {
         let outcome = try Fixer.run(allowing: unsafeFixes ? .unsafe : .safe) { replacements throws(WorkspaceError) in
-          try lint(inputs, linter: linter, configuration: configuration, replacements: replacements)
+          try lint(inputs, linter: linter, workspace: workspace, replacements: replacements)
         }
         fixing = outcome
         results = outcome.results
       } else {
-        results = try lint(inputs, linter: linter, configuration: configuration)
+        results = try lint(inputs, linter: linter, workspace: workspace)
       }
       // Paths that gave no file are reported like unreadable files: named, with the reason.
       results += problems.map { FileResult(path: $0.path, source: nil, diagnostics: [], inputError: $0.message) }
@@ -142,7 +180,7 @@ struct Check: ParsableCommand {
         let failed = results.contains { $0.inputError != nil }
         throw ExitCode(failed ? Exit.usage : (fixing.changes.isEmpty ? Exit.clean : Exit.findings))
       }
-      let outcome = write(fixing, inputs, root: Self.projectRoot(configuration))
+      let outcome = write(fixing, inputs, root: workspace.root)
       ioFailed = outcome.failed
       fixedStandardInput = outcome.standardInput
       printError("miglint: \(fixSummary(fixing, results, written: outcome.written))")
@@ -162,7 +200,7 @@ struct Check: ParsableCommand {
       exitCode: exitCode)
     let color = output == nil && format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil
     let links = SourceLinks.fromEnvironment { name in getenv(name).map { String(cString: $0) } }
-    try emit(format.render(report, color: color, links: links))
+    try emit(format.render(report, color: color, links: links, jobs: configuration.jobs))
     if format != .text {
       for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
     }
@@ -170,8 +208,9 @@ struct Check: ParsableCommand {
   }
 
   /// A `[directories."…"]` table for a folder that does not exist is most likely a typo: say so.
-  private func warnAboutDirectorySettings(_ configuration: Configuration) {
-    let root = Self.configurationDirectory(configuration)
+  private func warnAboutDirectorySettings(_ workspace: Workspace) {
+    let configuration = workspace.configuration
+    let root = workspace.configurationDirectory
     for path in configuration.directories.keys.sorted()
     where FileSystem.kind(FileSystem.absolute(path, from: root)) != .directory {
       printError(
@@ -252,48 +291,19 @@ struct Check: ParsableCommand {
     return parts.joined(separator: "; ")
   }
 
-  /// The configuration file's settings with command-line options on top.
-  private func resolveConfiguration(_ registry: RuleRegistry) throws(WorkspaceError) -> Configuration {
-    var configuration = try Self.loadConfiguration(config, ignoring: noConfig, registry)
-    if let pgVersion {
-      guard let version = PostgresVersion(parsing: pgVersion) else {
-        throw WorkspaceError(
-          "--pg-version", "expected a PostgreSQL version from 9.6 to 18, like 15 or 12.4; got `\(pgVersion)`")
-      }
-      configuration.pgVersion = version
-    }
-    if let failOn { configuration.failOn = failOn }
-    let selected = Self.split(select)
-    let ignored = Self.split(ignore)
-    for (flag, names) in [("--select", selected), ("--ignore", ignored)] {
-      for name in names where !registry.isValidSelector(name) {
-        throw WorkspaceError(flag, "unknown rule id or category `\(name)` (see `miglint rules`)")
-      }
-    }
-    if !selected.isEmpty { configuration.select = selected }
-    configuration.ignore += ignored
-    for kind in Self.split(forbid) {
-      guard StatementKindNames.names.contains(kind) else {
-        throw WorkspaceError("--forbid", "unknown statement kind `\(kind)` (see `miglint explain forbidden-statement`)")
-      }
-      configuration.forbid.append(kind)
-    }
-    return configuration
-  }
-
   /// Lints migration sets (the directories the inputs belong to), or each input on its own.
   /// `replacements` are texts fixed in memory, by path.
   private func lint(
-    _ inputs: [Input], linter: Linter, configuration: Configuration, replacements: [String: [UInt8]] = [:]
+    _ inputs: [Input], linter: Linter, workspace: Workspace, replacements: [String: [UInt8]] = [:]
   ) throws(WorkspaceError) -> [FileResult] {
-    let workers = jobs ?? System.coreCount
+    let workers = workspace.configuration.jobs
     if noHistory {
       let inputs = inputs.map { input in
         replacements[input.path].map { Input.standardInput(name: input.path, bytes: $0) } ?? input
       }
       return Runner.lint(inputs, linter: linter, jobs: workers)
     }
-    let project = try Self.project(configuration, scope: scope, base: base)
+    let project = workspace.project(scope: scope, base: base)
     var files: [String] = []
     var texts = replacements
     var standalone: [Input] = []
@@ -319,64 +329,18 @@ struct Check: ParsableCommand {
       + Runner.lint(standalone, linter: linter, jobs: workers)
   }
 
-  /// The file named by `--config`, else the nearest `miglint.toml` (unless `--no-config`).
-  static func loadConfiguration(_ path: String?, ignoring: Bool, _ registry: RuleRegistry) throws(WorkspaceError)
-    -> Configuration
-  {
-    if let path {
-      guard FileSystem.kind(path) == .file else { throw WorkspaceError(path, "configuration file not found") }
-      return try ConfigurationLoader.load(path, registry: registry)
-    }
-    if !ignoring, let found = ConfigurationLoader.find(from: FileSystem.currentDirectory()) {
-      return try ConfigurationLoader.load(found, registry: registry)
-    }
-    return Configuration()
-  }
-
-  /// The workspace settings of a run: directory overrides relative to the configuration file.
-  static func project(_ configuration: Configuration, scope: Scope?, base: String?) throws(WorkspaceError) -> Project {
-    let cwd = FileSystem.currentDirectory()
-    let root = configurationDirectory(configuration)
-    var directories: [String: DirectorySettings] = [:]
-    for (path, settings) in configuration.directories { directories[FileSystem.absolute(path, from: root)] = settings }
-    return Project(
-      scope: scope, base: base, directories: directories,
-      exclude: configuration.exclude.map { Glob(FileSystem.join(root, $0)) }, currentDirectory: cwd,
-      root: projectRoot(configuration))
-  }
-
-  /// Where the run may write: the configuration's directory, else the git work tree, else the
-  /// working directory.
-  static func projectRoot(_ configuration: Configuration) -> String {
-    FileSystem.projectRoot(
-      configurationDirectory: configuration.path.map { _ in configurationDirectory(configuration) },
-      from: FileSystem.currentDirectory())
-  }
-
-  /// The absolute directory of the configuration file (the working directory without one).
-  static func configurationDirectory(_ configuration: Configuration) -> String {
-    let cwd = FileSystem.currentDirectory()
-    let base = configuration.path.map { FileSystem.parent(of: $0) } ?? ""
-    return base.hasPrefix("/") ? base : FileSystem.join(cwd, base)
-  }
-
   /// Paths from the command line, the configuration's `include` globs, or the working directory;
   /// `problems` receives the paths that gave no file, with the reason.
-  private func resolveInputs(_ configuration: Configuration, problems: inout [(path: String, message: String)])
+  private func resolveInputs(_ workspace: Workspace, problems: inout [(path: String, message: String)])
     throws(WorkspaceError) -> [Input]
   {
-    let cwd = FileSystem.currentDirectory()
-    let base = Self.configurationDirectory(configuration)
-    let exclude = configuration.exclude.map { Glob(FileSystem.join(base, $0)) }
-    var arguments = paths
+    let configuration = workspace.configuration
+    let cwd = workspace.currentDirectory
+    let exclude = workspace.exclude
     // Globs of the configuration (a repository's, maybe a stranger's) find files in the project only.
-    let root = Self.projectRoot(configuration)
-    let strict = arguments.isEmpty
-    if arguments.isEmpty {
-      arguments =
-        configuration.include.isEmpty
-        ? ["."] : configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
-    }
+    let root = workspace.root
+    let strict = paths.isEmpty
+    let arguments = paths.isEmpty ? workspace.defaultPaths : paths
     var inputs: [Input] = []
     var files: [String] = []
     func flush() throws(WorkspaceError) {
@@ -405,8 +369,8 @@ struct Check: ParsableCommand {
 
   /// Options of `check` that take a value (kept in step with the declarations above by a test).
   static let optionsWithValues: Set<String> = [
-    "--format", "--output", "-o", "--config", "--pg-version", "--fail-on", "--select", "--ignore", "--forbid", "--jobs",
-    "--stdin-filename", "--base", "--scope",
+    "--format", "--output", "-o", "--config", "--pg-version", "--fail-on", "--select", "--ignore", "--forbid",
+    "--severity", "--include", "--exclude", "--jobs", "--stdin-filename", "--base", "--scope",
   ]
 
   /// Moves the path arguments of `check` out of `arguments`.
@@ -441,12 +405,4 @@ struct Check: ParsableCommand {
     return paths
   }
 
-  /// `--select a,b --select c` → `[a, b, c]`.
-  private static func split(_ values: [String]) -> [String] {
-    values.flatMap { $0.split(separator: ",") }.map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
-  }
-}
-
-enum System {
-  static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }

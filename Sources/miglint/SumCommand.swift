@@ -31,18 +31,15 @@ struct Sum: ParsableCommand {
 
   func run() throws {
     do {
-      let configuration = try Check.loadConfiguration(config, ignoring: noConfig, BuiltinRules.registry)
-      let project = try Check.project(configuration, scope: nil, base: nil)
-      let cwd = FileSystem.currentDirectory()
-      let base = Check.configurationDirectory(configuration)
-      var arguments = paths
-      if arguments.isEmpty {
-        arguments =
-          configuration.include.isEmpty
-          ? ["."] : configuration.include.map { FileSystem.relative(FileSystem.join(base, $0), to: cwd) }
-      }
+      var overrides = Workspace.Overrides()
+      overrides.config = config
+      overrides.noConfig = noConfig
+      let workspace = try Workspace(overrides, registry: BuiltinRules.registry)
+      let project = workspace.project()
       // A directory argument names a migrations directory even when its scripts sit below it.
-      let files = try FileDiscovery.expand(arguments, exclude: project.exclude, currentDirectory: cwd)
+      let files = try FileDiscovery.expand(
+        paths.isEmpty ? workspace.defaultPaths : paths, exclude: project.exclude,
+        currentDirectory: workspace.currentDirectory)
       var roots: [String] = []
       for root in files.map(Layouts.root(of:)) where !roots.contains(root) { roots.append(root) }
       var stale = 0

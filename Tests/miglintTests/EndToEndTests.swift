@@ -2,6 +2,8 @@ import Foundation
 import MigLintTestSupport
 import Testing
 
+@testable import miglint
+
 /// Runs the built `miglint` binary and checks its output and exit code.
 enum CLI {
   /// The binary SwiftPM built next to the test bundle.
@@ -173,18 +175,61 @@ enum CLI {
 }
 
 @Suite struct ArgumentTests {
-  /// `Check.takePaths` must know every option that takes a value, or it would take the value for a path.
+  /// `Check.takePaths` must know every option that takes a value, or it would take the value for
+  /// a path: compared with ArgumentParser's own description of `check`.
   @Test func pathExtractionKnowsEveryOptionWithAValue() throws {
-    let help = try CLI.run(["check", "--help"]).stdout
-    var documented = Set<String>()
-    for line in help.split(separator: "\n") {
-      let words = line.split(separator: " ").map(String.init)
-      guard let value = words.firstIndex(where: { $0.hasPrefix("<") }), value > 0 else { continue }
-      for word in words[..<value] where word.hasPrefix("-") { documented.insert(word.trimmingCharacters(in: [","])) }
+    let dump = try CLI.run(["check", "--experimental-dump-help"]).stdout
+    let tool = try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any]
+    let arguments = (tool?["command"] as? [String: Any])?["arguments"] as? [[String: Any]] ?? []
+    var options = Set<String>()
+    for argument in arguments where argument["kind"] as? String == "option" {
+      for name in argument["names"] as? [[String: Any]] ?? [] {
+        guard let kind = name["kind"] as? String, let text = name["name"] as? String else { continue }
+        options.insert((kind == "short" ? "-" : "--") + text)
+      }
     }
-    #expect(!documented.isEmpty)
-    let source = try String(contentsOfFile: TestLint.repositoryRoot + "/Sources/miglint/Check.swift", encoding: .utf8)
-    for option in documented { #expect(source.contains("\"\(option)\""), "\(option) missing from optionsWithValues") }
+    #expect(options.count > 10)
+    #expect(options == Check.optionsWithValues)
+  }
+
+  /// The README documents every flag of `check`.
+  @Test func theReadmeDocumentsEveryFlag() throws {
+    let dump = try CLI.run(["check", "--experimental-dump-help"]).stdout
+    let tool = try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any]
+    let arguments = (tool?["command"] as? [String: Any])?["arguments"] as? [[String: Any]] ?? []
+    let readme = try String(contentsOfFile: TestLint.repositoryRoot + "/README.md", encoding: .utf8)
+    for argument in arguments {
+      for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
+        guard let text = name["name"] as? String, text != "help", text != "experimental-dump-help" else { continue }
+        #expect(readme.contains("`--\(text)"), "--\(text) is not in README.md")
+      }
+    }
+  }
+
+  /// Every key of `miglint.toml` that a run may want to change has its flag.
+  @Test func configurationKeysHaveTheirFlags() throws {
+    let directory = try TestLint.makeDirectory([
+      "migrations/0001_a.sql": "DROP TABLE legacy;\n",
+      "migrations/0002_b.sql": "-- miglint-ignore drop-table\nDROP TABLE old;\n",
+      "migrations/0003_c.sql": "ALTER TABLE accounts ADD COLUMN note text;\n",
+      "other/0001_c.sql": "DROP TABLE gone;\n",
+    ])
+    func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+      let result = try CLI.run(["--no-cache"] + arguments, in: directory)
+      return (result.status, result.stdout, result.stderr)
+    }
+    #expect(try run(["migrations"]).stdout.contains("warning[drop-table]"))
+    #expect(try run(["migrations", "--severity", "drop-table=info"]).stdout.contains("info[drop-table]"))
+    #expect(!(try run(["migrations"]).stdout.contains("gives no reason")))
+    #expect(try run(["migrations", "--require-suppression-reason"]).stdout.contains("gives no reason"))
+    #expect(try run(["migrations"]).stdout.contains("missing-lock-timeout"))
+    #expect(!(try run(["migrations", "--lock-timeout-set-by-runner"]).stdout.contains("missing-lock-timeout")))
+    let included = try run(["--include", "other/*.sql"]).stdout
+    #expect(included.contains("other/0001_c.sql") && !included.contains("migrations/"), "\(included)")
+    let excluded = try run(["--exclude", "other/*"]).stdout
+    #expect(!excluded.contains("other/0001_c.sql") && excluded.contains("migrations/"), "\(excluded)")
+    let bad = try run(["migrations", "--severity", "drop-tabel=info"])
+    #expect(bad.status == 2 && bad.stderr.contains("--severity") && bad.stderr.contains("drop-tabel"), "\(bad.stderr)")
   }
 
   @Test func pathsMayComeBeforeAndAfterOptions() throws {
