@@ -120,7 +120,10 @@ package struct Migration: Hashable, Sendable {
 /// A file that belongs to a migration set.
 package struct MigrationFile: Sendable {
   package var path: String
-  /// Nil when the file could not be read as text.
+  /// The bytes to parse (SQL files that could be read); nil for the others.
+  package var bytes: [UInt8]?
+  /// Nil when the file could not be read as text; set before parsing only for files that are
+  /// not parsed but carry findings (the deploy record, another dialect's file).
   package var source: SourceFile?
   /// Why the file could not be read or linted.
   package var inputError: String?
@@ -128,19 +131,23 @@ package struct MigrationFile: Sendable {
   package var isSQL: Bool
   /// Statement rules report on this file (`--scope`, and files named on the command line).
   package var reported: Bool
+  /// Named on the command line (a directory names all of its files).
+  package var requested: Bool
   /// The deploy record, or a file that the deploy record lists and that is gone: its findings
   /// are shown even when only some files of the directory were named.
   package var isRecord: Bool
 
   package init(
-    path: String, source: SourceFile?, inputError: String? = nil, isSQL: Bool = true, reported: Bool = true,
-    isRecord: Bool = false
+    path: String, bytes: [UInt8]? = nil, source: SourceFile?, inputError: String? = nil, isSQL: Bool = true,
+    reported: Bool = true, requested: Bool = false, isRecord: Bool = false
   ) {
     self.path = path
+    self.bytes = bytes
     self.source = source
     self.inputError = inputError
     self.isSQL = isSQL
     self.reported = reported
+    self.requested = requested
     self.isRecord = isRecord
   }
 }

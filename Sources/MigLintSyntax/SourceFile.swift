@@ -88,9 +88,9 @@ package struct SourceFile: Sendable {
     guard data.count <= Self.maximumSize else {
       throw .tooLarge(bytes: data.count, limit: Self.maximumSize)
     }
-    let bom = data.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    let bom = TextBytes.bomLength(data)
     let body = bom == 0 ? data : Array(data[bom...])
-    let starts = Self.lineStarts(of: body)
+    let starts = TextBytes.lineStarts(body)
     if let bad = Self.firstInvalidByte(body) {
       let position = Self.position(offset: bad.offset, bytes: body, lineStarts: starts, bom: bom)
       throw bad.isNul
@@ -148,23 +148,6 @@ package struct SourceFile: Sendable {
   }
 
   // MARK: - Indexing
-
-  private static func lineStarts(of bytes: [UInt8]) -> [Int] {
-    var starts = [0]
-    var index = 0
-    let count = bytes.count
-    while index < count {
-      let byte = bytes[index]
-      if byte == 0x0A {
-        starts.append(index + 1)
-      } else if byte == 0x0D {
-        if index + 1 < count, bytes[index + 1] == 0x0A { index += 1 }
-        starts.append(index + 1)
-      }
-      index += 1
-    }
-    return starts
-  }
 
   private static func blockCounts(of bytes: [UInt8]) -> [(scalars: Int32, astral: Int32)] {
     var counts: [(scalars: Int32, astral: Int32)] = []

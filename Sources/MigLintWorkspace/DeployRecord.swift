@@ -63,8 +63,8 @@ package struct DeployRecord: Sendable {
   ///   or a malformed line.
   package static func parse(_ bytes: [UInt8], path: String) throws(WorkspaceError) -> DeployRecord {
     // A byte-order mark an editor added is not part of the header.
-    let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
-    let lines = Layouts.lines(body).map { String(decoding: body[$0.start..<$0.end], as: UTF8.self) }
+    let body = Array(bytes.dropFirst(TextBytes.bomLength(bytes)))
+    let lines = TextBytes.lines(body).map { String(decoding: body[$0.start..<$0.end], as: UTF8.self) }
     guard let first = lines.first?.trimmingSpaces, first == header else {
       throw WorkspaceError(
         "\(path):1", "expected the header `\(header)`; regenerate the file with `miglint sum` after a deploy")
@@ -119,22 +119,7 @@ package struct DeployRecord: Sendable {
   }
 
   /// SHA-256 of a file's text with a BOM removed and `\r\n` / `\r` turned into `\n`.
-  package static func hash(_ bytes: [UInt8]) -> String {
-    var normalized: [UInt8] = []
-    normalized.reserveCapacity(bytes.count)
-    var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == 0x0D {
-        normalized.append(0x0A)
-        if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
-      } else {
-        normalized.append(byte)
-      }
-      index += 1
-    }
-    return SHA256.hex(normalized)
-  }
+  package static func hash(_ bytes: [UInt8]) -> String { SHA256.hex(TextBytes.normalized(bytes)) }
 
   /// The record for every migration of `layout` (all of them count as deployed).
   package static func make(_ layout: Layout) -> DeployRecord {

@@ -66,7 +66,7 @@ package enum Layouts {
     if let (tool, _) = tools.first(where: { $0.1.matches(files, sidecars: sidecars) }) { return tool }
     for file in files.prefix(50) {
       guard let bytes = file.bytes else { continue }
-      for line in lines(bytes) where bytes[line.start..<line.end].starts(with: [0x2D, 0x2D]) {  // "--"
+      for line in TextBytes.lines(bytes) where bytes[line.start..<line.end].starts(with: [0x2D, 0x2D]) {  // "--"
         let text = lowercasedASCII(bytes[line.start..<min(line.end, line.start + 32)])
         if let (tool, _) = tools.first(where: { $0.1.isMarker(text) }) { return tool }
       }
@@ -170,32 +170,6 @@ package enum Layouts {
   }
 
   // MARK: - Bytes
-
-  /// Line ranges (without line endings) of `bytes`.
-  static func lines(_ bytes: [UInt8]) -> [SourceRange] {
-    var result: [SourceRange] = []
-    var start = 0
-    var index = 0
-    while index < bytes.count {
-      let byte = bytes[index]
-      if byte == 0x0A || byte == 0x0D {
-        result.append(SourceRange(start: start, end: index))
-        if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
-        start = index + 1
-      }
-      index += 1
-    }
-    if start < bytes.count { result.append(SourceRange(start: start, end: bytes.count)) }
-    return result
-  }
-
-  /// The first line of a file (offsets after a BOM), where findings about the whole file point.
-  static func firstLine(_ bytes: [UInt8]?) -> SourceRange {
-    guard let bytes else { return SourceRange(start: 0, end: 0) }
-    let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-    let end = bytes[bom...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
-    return SourceRange(start: 0, end: end - bom)
-  }
 
   static func lowercasedASCII(_ bytes: ArraySlice<UInt8>) -> String {
     String(decoding: bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)

@@ -8,15 +8,11 @@ package enum Scope: String, CaseIterable, Sendable {
   case all
 }
 
-/// A migrations directory ready to lint: the set, and the bytes of each of its SQL files.
+/// A migrations directory ready to lint.
 package struct LoadedSet: Sendable {
   /// The migrations directory, absolute.
   package var root: String
   package var set: MigrationSet
-  /// The bytes of each file of the set that is parsed (nil for the others).
-  package var bytes: [[UInt8]?]
-  /// Files of the set that were asked for (a directory argument asks for all of them).
-  package var requested: [Bool]
 }
 
 /// A migrations directory listed and read, before its layout is known.
@@ -103,20 +99,18 @@ package struct Project {
     let paths = listing.requested
     let layout = layout(root, listing.files, listing.sidecars)
     var files = layout.files.enumerated().map { index, file in
-      MigrationFile(
-        path: file.path, source: nil, inputError: file.readError, isSQL: layout.isSQL[index] && file.readError == nil,
-        reported: paths.contains(file.path))
-    }
-    var bytes: [[UInt8]?] = layout.files.enumerated().map { $1.readError == nil && layout.isSQL[$0] ? $1.bytes : nil }
-    var requested = files.map(\.reported)
-    // Files the layout does not parse still carry findings (unsupported dialect): give them a
-    // source so positions work.
-    for index in files.indices where !files[index].isSQL && files[index].inputError == nil {
-      files[index].source = try? SourceFile(path: files[index].path, data: layout.files[index].bytes ?? [])
+      let isSQL = layout.isSQL[index] && file.readError == nil
+      let requested = paths.contains(file.path)
+      return MigrationFile(
+        path: file.path, bytes: isSQL ? file.bytes : nil,
+        // Files the layout does not parse still carry findings (unsupported dialect): a source
+        // so that positions work.
+        source: isSQL || file.readError != nil ? nil : try? SourceFile(path: file.path, data: file.bytes ?? []),
+        inputError: file.readError, isSQL: isSQL, reported: requested, requested: requested)
     }
     var migrations = layout.migrations
     var observations = layout.observations
-    let deployed = try deployRecord(root, layout, &files, &bytes, &requested, &observations)
+    let deployed = try deployRecord(root, layout, &files, &observations)
     if let deployed {
       for index in migrations.indices { migrations[index].isPending = !deployed.contains(index) }
       reportOutOfOrder(migrations, deployed, layout, &observations)
@@ -129,15 +123,15 @@ package struct Project {
     }
     // Migrations after the last one asked for cannot change what is reported: not replayed (an
     // editor linting one file of a long history waits for the history before it only).
-    if requested.contains(false),
+    if files.contains(where: { !$0.requested }),
       let last = migrations.lastIndex(where: { migration in
-        (migration.up + migration.down).contains { requested[$0.file] }
+        (migration.up + migration.down).contains { files[$0.file].requested }
       })
     {
       migrations.removeSubrange((last + 1)...)
     }
     let set = MigrationSet(files: files, migrations: migrations, observations: observations)
-    return LoadedSet(root: absolute(root.isEmpty ? "." : root), set: set, bytes: bytes, requested: requested)
+    return LoadedSet(root: absolute(root.isEmpty ? "." : root), set: set)
   }
 
   // MARK: - Listing a directory
@@ -211,16 +205,13 @@ package struct Project {
   /// Reads `miglint.sum` (or asks git for `--base`), reports edits and deletions, and returns the
   /// indexes of the deployed migrations; nil when no deploy record is known.
   private func deployRecord(
-    _ root: String, _ layout: Layout, _ files: inout [MigrationFile], _ bytes: inout [[UInt8]?],
-    _ requested: inout [Bool], _ observations: inout [SetObservation]
+    _ root: String, _ layout: Layout, _ files: inout [MigrationFile], _ observations: inout [SetObservation]
   ) throws(WorkspaceError) -> Set<Int>? {
     let sumPath = FileSystem.join(root, DeployRecord.fileName)
     if let sumBytes = layout.sidecars[DeployRecord.fileName] {
       let record = try DeployRecord.parse(sumBytes, path: sumPath)
       let source = try? SourceFile(path: sumPath, data: sumBytes)
       files.append(MigrationFile(path: sumPath, source: source, isSQL: false, reported: true, isRecord: true))
-      bytes.append(nil)
-      requested.append(false)
       let sumIndex = files.count - 1
       let lineRange = { (line: Int) -> SourceRange in
         guard let source, line < source.lineStarts.count else { return SourceRange(start: 0, end: 0) }
@@ -258,8 +249,6 @@ package struct Project {
       files.append(
         MigrationFile(
           path: path, source: try? SourceFile(path: path, data: []), isSQL: false, reported: true, isRecord: true))
-      bytes.append(nil)
-      requested.append(false)
       observations.append(
         SetObservation(
           file: files.count - 1, .deployedFileGoneSinceBase(relative, base: base), at: SourceRange(start: 0, end: 0)))
@@ -339,8 +328,8 @@ package struct Project {
   package static func firstChange(from old: [UInt8], to new: [UInt8]) -> (
     line: Int, range: SourceRange, old: String, new: String
   )? {
-    let oldLines = Layouts.lines(old)
-    let newLines = Layouts.lines(new)
+    let oldLines = TextBytes.lines(old)
+    let newLines = TextBytes.lines(new)
     func line(_ bytes: [UInt8], _ range: SourceRange?) -> ArraySlice<UInt8> {
       guard let range else { return [] }
       let slice = bytes[range.start..<range.end]
@@ -376,5 +365,7 @@ package struct Project {
     }
   }
 
-  private func firstLine(_ layout: Layout, _ index: Int) -> SourceRange { Layouts.firstLine(layout.files[index].bytes) }
+  private func firstLine(_ layout: Layout, _ index: Int) -> SourceRange {
+    TextBytes.firstLine(layout.files[index].bytes)
+  }
 }

@@ -100,7 +100,7 @@ package struct ReplayCache: Sendable {
       for script in migration.up + migration.down {
         hash.add(loaded.set.files[script.file].path)
         hash.add("\(script.direction) \(script.range?.start ?? -1) \(script.range?.end ?? -1)")
-        hash.add(loaded.bytes[script.file] ?? [])
+        hash.add(loaded.set.files[script.file].bytes ?? [])
       }
     }
     return hash.bytes

@@ -123,7 +123,7 @@ package enum Runner {
     let plans = sets.map { plan($0, cache: cache) }
     for (setIndex, loaded) in sets.enumerated() {
       for (index, sections) in plans[setIndex].files where index < listings[setIndex].files.count {
-        guard let bytes = loaded.bytes[index] else { continue }
+        guard let bytes = loaded.set.files[index].bytes else { continue }
         let slot = firstSlot[setIndex] + index
         let file = loaded.set.files[index]
         work.append((slot, ParseJob(path: file.path, bytes: bytes, reported: file.reported)))
@@ -160,7 +160,7 @@ package enum Runner {
       for (index, file) in loaded.set.files.enumerated() {
         var inputError = file.inputError
         if let slot = slotOf(index), case .failed(let message) = slots.wait(slot) { inputError = message }
-        let requested = index < loaded.requested.count && loaded.requested[index]
+        let requested = loaded.set.files[index].requested
         guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
         results.append(
           FileResult(

@@ -198,7 +198,7 @@ struct LayoutBuilder {
     }
   }
 
-  func firstLine(_ index: Int) -> SourceRange { Layouts.firstLine(files[index].bytes) }
+  func firstLine(_ index: Int) -> SourceRange { TextBytes.firstLine(files[index].bytes) }
 
   /// Records what was observed about file `index`, for a rule to judge.
   mutating func observe(_ index: Int, _ observation: Observation, at range: SourceRange) {

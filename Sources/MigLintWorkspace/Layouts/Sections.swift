@@ -39,7 +39,7 @@ extension SectionLayout {
       }
       let sections = Sections(markerPrefix: markerPrefix, bytes: bytes)
       if sections.up == nil, sections.down == nil, !keepsUnmarkedFiles, version.isEmpty { continue }
-      let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+      let bom = TextBytes.bomLength(bytes)
       let shift = { (range: SourceRange) in SourceRange(start: max(0, range.start - bom), end: max(0, range.end - bom))
       }
       func script(_ range: SourceRange, _ direction: MigrationDirection) -> MigrationScript {
@@ -80,7 +80,7 @@ struct Sections {
     var downStart: Int?
     var upEnd: Int?
     var fileWithoutTransaction = false
-    for line in Layouts.lines(bytes) {
+    for line in TextBytes.lines(bytes) {
       let raw = bytes[line.start..<line.end]
       let trimmed = raw.drop { $0 == 0x20 || $0 == 0x09 }
       guard trimmed.starts(with: [0x2D, 0x2D]) else { continue }  // "--"
@@ -90,10 +90,7 @@ struct Sections {
       guard let command = words.first else { continue }
       let options = words.dropFirst()
       let noTransaction = options.contains("notransaction") || options.contains("transaction:false")
-      let next =
-        line.end < bytes.count
-        ? line.end + (bytes[line.end] == 0x0D && line.end + 1 < bytes.count && bytes[line.end + 1] == 0x0A ? 2 : 1)
-        : line.end
+      let next = line.end + TextBytes.lineBreak(bytes, at: line.end)
       if trimmed.startIndex != raw.startIndex {
         if command == "down" { indentedDown = line }
         continue
