@@ -97,9 +97,7 @@ package struct Linter: Sendable {
     var catalog = Catalog()
     var state = MigrationState()
     var raw = fileFindings(file)
-    for index in file.statements.indices {
-      run(file, index, &catalog, &state, into: &raw)
-    }
+    run(file, file.statements.indices, &catalog, &state, into: &raw)
     return finalize(file, raw)
   }
 
@@ -118,29 +116,6 @@ package struct Linter: Sendable {
   /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
   package func fileFindings(_ file: ParsedFile) -> [RuleFinding] {
     file.syntaxErrors.compactMap { syntaxFinding($0, inBody: false) } + skippedText(file)
-  }
-
-  /// Applies suppressions, severities and placeholders to a file's raw findings; sorted output.
-  /// `rulesRan` is false when statement rules did not run on the file (then no suppression is
-  /// reported unused).
-  package func finalize(
-    _ file: ParsedFile, _ findings: [RuleFinding], rulesRan: Bool = true
-  ) -> [Diagnostic] {
-    var raw = findings
-    let suppressions = Suppression.parse(file, registry: registry)
-    raw += invalidSuppressions(suppressions)
-    raw.removeAll { !enabled.contains($0.id) }
-    let kept = applySuppressions(raw, suppressions, file, reportUnused: rulesRan)
-    return kept.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }.sorted(by: Self.order)
-  }
-
-  /// Severities for findings in a file that is not SQL (a deploy record): no suppressions there.
-  package func finalize(_ source: SourceFile, _ findings: [RuleFinding]) -> [Diagnostic] {
-    findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }.sorted(by: Self.order)
-  }
-
-  private static func order(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
-    (lhs.range.start, lhs.ruleID, lhs.range.end) < (rhs.range.start, rhs.ruleID, rhs.range.end)
   }
 
   // MARK: - Text that is not SQL
@@ -191,15 +166,20 @@ package struct Linter: Sendable {
     }
   }
 
-  /// Runs the rules on one statement (and the statements of its DO block or function body), then
-  /// moves state and schema model past it.
+  /// Runs the rules on each of `statements` of `file` in turn (and on the statements of their DO
+  /// blocks and function bodies, `depth` levels down already), moving the state and the schema
+  /// model past each: the one loop over a file's statements, for a file on its own, a migration
+  /// script and an embedded body alike.
   package func run(
-    _ file: ParsedFile, _ index: Int, _ catalog: inout Catalog, _ state: inout MigrationState,
-    mode: RunMode = RunMode(), into raw: inout [RuleFinding]
+    _ file: ParsedFile, _ statements: some Sequence<Int>, _ catalog: inout Catalog, _ state: inout MigrationState,
+    mode: RunMode = RunMode(), depth: Int = 0, into raw: inout [RuleFinding]
   ) {
-    runOne(file, index, &catalog, &state, mode: mode, into: &raw)
-    if let embedded = file.embeddedSQL(at: index) {
-      lintEmbedded(embedded, of: file.statements[index], &catalog, &state, mode: mode, depth: 1, into: &raw)
+    for index in statements {
+      runOne(file, index, &catalog, &state, mode: mode, into: &raw)
+      if depth < Self.maximumEmbeddingDepth, let embedded = file.embeddedSQL(at: index) {
+        lintEmbedded(
+          embedded, of: file.statements[index], &catalog, &state, mode: mode, depth: depth + 1, into: &raw)
+      }
     }
   }
 
@@ -251,7 +231,7 @@ package struct Linter: Sendable {
       }
       locks = context.locks
     }
-    advance(&state, past: statement, locks: locks, catalog: catalog)
+    state.advance(past: statement, locks: locks, catalog: catalog)
     if mode.applying {
       catalog.origin.path = file.source.path
       catalog.origin.line = file.source.line(of: statement.range.start)
@@ -328,16 +308,9 @@ package struct Linter: Sendable {
     var innerMode = mode
     innerMode.applying = mode.applying && isBlock
     innerMode.inFunctionBody = mode.inFunctionBody || !isBlock
+    // A DO block or a function created inside this body: its own body, in turn.
     for fragment in embedded.fragments {
-      for index in fragment.statements.indices {
-        runOne(fragment, index, &innerCatalog, &innerState, mode: innerMode, into: &raw)
-        // A DO block or a function created inside this body: its own body, in turn.
-        if depth < Self.maximumEmbeddingDepth, let inner = fragment.embeddedSQL(at: index) {
-          lintEmbedded(
-            inner, of: fragment.statements[index], &innerCatalog, &innerState, mode: innerMode, depth: depth + 1,
-            into: &raw)
-        }
-      }
+      run(fragment, fragment.statements.indices, &innerCatalog, &innerState, mode: innerMode, depth: depth, into: &raw)
     }
     if let first = embedded.dynamicDDL.first, mode.rules,
       let finding = judged(.dynamicDDL(count: embedded.dynamicDDL.count, inDoBlock: isBlock), at: first)
@@ -349,189 +322,5 @@ package struct Linter: Sendable {
       state.settings.formUnion(innerState.settings)
       state.blockingLockTaken = state.blockingLockTaken || innerState.blockingLockTaken
     }
-  }
-
-  /// Updates transaction state, settings and lock history after `statement`.
-  private func advance(
-    _ state: inout MigrationState, past statement: Statement, locks: [LockAcquisition], catalog: Catalog
-  ) {
-    for lock in locks where catalog.isExisting(lock.relation) {
-      let key = Catalog.key(lock.relation)
-      let held = HeldLock(mode: lock.mode, relation: lock.relation, offset: statement.range.start)
-      if let existing = state.transaction.locks[key], existing.mode >= lock.mode { continue }
-      state.transaction.locks[key] = held
-      // A view's lock is held by no long work: the table's is what queues traffic.
-      if lock.mode == .accessExclusive, state.transaction.firstAccessExclusive == nil,
-        !catalog.isView(lock.relation), !statement.dropsView, !statement.isLockTable
-      {
-        state.transaction.firstAccessExclusive = held
-      }
-      if lock.mode.blocksReadsOrWrites { state.blockingLockTaken = true }
-    }
-    switch statement.kind {
-    case .transaction(let kind):
-      switch kind {
-      case .begin, .start:
-        if !state.transaction.explicitBlock {
-          state.transaction.end()
-          state.transaction.beginOffset = statement.range.start
-        }
-        state.transaction.explicitBlock = true
-      case .commit, .rollback, .prepare:
-        // A COMMIT inside the tool's transaction ends it (files escape it by hand this way),
-        // except in a single multi-statement query, where the next statement starts another.
-        if let tool = state.transaction.tool, !tool.singleQuery {
-          state.transaction.tool = nil
-          state.escapedToolTransaction = tool
-        }
-        state.transaction.end()
-      default:
-        break
-      }
-    case .variableSet(let set):
-      if set.isReset { state.settings.remove(set.name) } else { state.settings.insert(set.name) }
-    case .alterTable(let alter):
-      state.transaction.alteredTables.insert(Catalog.key(alter.relation))
-      for command in alter.commands {
-        if let constraint = command.constraint, constraint.notValid, let name = constraint.name {
-          state.transaction.notValidConstraints.insert(Catalog.key(alter.relation) + "/" + name)
-        }
-      }
-    case .createIndex(let index):
-      state.transaction.alteredTables.insert(Catalog.key(index.table))
-    case .rename(let rename):
-      guard let relation = rename.relation else { break }
-      state.transaction.alteredTables.insert(Catalog.key(relation))
-      // A renamed table keeps its locks: later statements name it by its new name.
-      if rename.renameType == .table {
-        let renamed = QualifiedName(schema: relation.schema, name: rename.newName)
-        if var held = state.transaction.locks.removeValue(forKey: Catalog.key(relation)) {
-          held.relation = renamed
-          state.transaction.locks[Catalog.key(renamed)] = held
-        }
-        if let first = state.transaction.firstAccessExclusive, catalog.same(first.relation, relation) {
-          state.transaction.firstAccessExclusive?.relation = renamed
-        }
-      }
-    case .enumChange(let change) where !change.isCreate && change.renamedFrom == nil:
-      state.transaction.addedEnumValues += change.values
-    default:
-      break
-    }
-    // Outside a transaction the statement was its own: nothing stays held.
-    if !state.transaction.inTransaction { state.transaction.end() }
-  }
-
-  // MARK: - Suppressions
-
-  private func invalidSuppressions(_ suppressions: [Suppression]) -> [RuleFinding] {
-    var raw: [RuleFinding?] = []
-    for suppression in suppressions {
-      if suppression.entries.isEmpty {
-        let directive = suppression.scope == .file ? "miglint-ignore-file" : "miglint-ignore"
-        raw.append(judged(.suppressionWithoutRule(directive: directive), at: suppression.range))
-      }
-      for entry in suppression.entries where entry.id == nil {
-        raw.append(judged(.unknownSuppressedRule(entry.name), at: entry.range))
-      }
-      if configuration.requireSuppressionReason, suppression.reason == nil, !suppression.entries.isEmpty {
-        raw.append(judged(.suppressionWithoutReason, at: suppression.range))
-      }
-    }
-    return raw.compactMap { $0 }
-  }
-
-  /// Drops findings covered by suppressions and reports suppression entries that silenced nothing.
-  private func applySuppressions(
-    _ raw: [RuleFinding], _ suppressions: [Suppression], _ file: ParsedFile, reportUnused: Bool
-  ) -> [RuleFinding] {
-    // What each next-statement suppression covers: the first statement or rejected piece after it.
-    // A rejected piece read as a statement (a recovered CREATE TABLE) is one target, not two.
-    let targets: [SourceRange] = Set(file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
-    func firstTarget(startingAtOrAfter offset: Int) -> Int { targets.partitioningIndex { $0.start >= offset } }
-    // Suppressions by the target they cover, and the file-wide ones: each finding then looks at
-    // its own statement's suppressions only.
-    var byTarget: [Int: [Int]] = [:]
-    var fileWide: [Int] = []
-    for (index, suppression) in suppressions.enumerated() {
-      if suppression.scope == .file {
-        fileWide.append(index)
-      } else {
-        let target = firstTarget(startingAtOrAfter: suppression.range.end)
-        if target < targets.count { byTarget[target, default: []].append(index) }
-      }
-    }
-    var used = Set<[Int]>()  // [suppression index, entry index]
-    var kept: [RuleFinding] = []
-    for item in raw {
-      var silenced = false
-      // The target holding the finding: the last one starting at or before it.
-      let position = firstTarget(startingAtOrAfter: item.finding.range.start + 1) - 1
-      var candidates = fileWide
-      if position >= 0, item.finding.range.start <= targets[position].end {
-        candidates += byTarget[position] ?? []
-      }
-      for index in candidates {
-        guard let entryIndex = suppressions[index].entries.firstIndex(where: { $0.id == item.id }) else { continue }
-        used.insert([index, entryIndex])
-        silenced = true
-      }
-      if !silenced { kept.append(item) }
-    }
-    guard reportUnused, let unusedID = registry.ruleID(judging: .unusedSuppression), enabled.contains(unusedID) else {
-      return kept
-    }
-    let unusedSilenced = suppressions.contains { other in
-      other.scope == .file && other.entries.contains { $0.id == unusedID }
-    }
-    guard !unusedSilenced else { return kept }
-    for (index, suppression) in suppressions.enumerated() {
-      for (entryIndex, entry) in suppression.entries.enumerated() {
-        guard let id = entry.id, enabled.contains(id), !used.contains([index, entryIndex]),
-          let finding = judged(.unusedSuppression(entry.name), at: entry.range)
-        else { continue }
-        kept.append(finding)
-      }
-    }
-    return kept
-  }
-
-  /// Messages name objects as parsed; put template placeholders back as written.
-  private func restoringPlaceholders(_ finding: Finding, _ file: ParsedFile) -> Finding {
-    guard !file.substitutions.isEmpty else { return finding }
-    var restored = finding
-    restored.message = Self.restoring(finding.message, file.substitutions)
-    restored.help = finding.help.map { Self.restoring($0, file.substitutions) }
-    return restored
-  }
-
-  /// `text` with each identifier-like word that is a placeholder's stand-in replaced by the
-  /// placeholder: one pass over the text, whatever the number of placeholders.
-  static func restoring(_ text: String, _ substitutions: [String: String]) -> String {
-    var out = ""
-    var word = ""
-    func flush() {
-      out += substitutions[word] ?? word
-      word = ""
-    }
-    for character in text {
-      if character == "_" || character.isLetter || character.isNumber {
-        word.append(character)
-      } else {
-        flush()
-        out.append(character)
-      }
-    }
-    flush()
-    return out
-  }
-
-  private func diagnostic(_ id: String, _ finding: Finding, _ source: SourceFile) -> Diagnostic {
-    Diagnostic(
-      ruleID: id, severity: configuration.severity[id] ?? finding.severity ?? registry.severity(of: id, configuration),
-      message: finding.message,
-      help: finding.help, path: source.path, range: finding.range,
-      start: source.position(of: finding.range.start), end: source.position(of: finding.range.end),
-      lock: finding.lock, fixes: finding.fixes)
   }
 }

@@ -127,9 +127,7 @@ extension Linter {
       var own = Catalog()
       var state = MigrationState()
       let mode = RunMode(independentRulesRan: hasIndependentFindings(index))
-      for statement in file.statements.indices {
-        run(file, statement, &own, &state, mode: mode, into: &raw[index])
-      }
+      run(file, file.statements.indices, &own, &state, mode: mode, into: &raw[index])
       rulesRan[index] = true
     }
     // A down reverts its own up: advice about changing a schema that others use does not apply.
@@ -175,9 +173,7 @@ extension Linter {
         state.transactionWithAnotherStatement = tool
       }
     }
-    for index in statements {
-      run(file, index, &catalog, &state, mode: mode, into: &raw[script.file])
-    }
+    run(file, statements, &catalog, &state, mode: mode, into: &raw[script.file])
     return statements.count
   }
 

@@ -267,3 +267,73 @@ import Testing
     }
   #endif
 }
+
+/// The transaction state machine on its own: what each statement does to the transaction, the
+/// settings and the locks held.
+@Suite struct TransactionStateTests {
+  /// The state after each statement of `sql`, replayed over a model where `users` exists.
+  func states(_ sql: String, tool: ToolTransaction? = nil) throws -> [MigrationState] {
+    let file = Parser.parse(try SourceFile(path: "t.sql", text: sql))
+    var catalog = Catalog()
+    catalog.apply(Parser.parse(try SourceFile(path: "0.sql", text: "CREATE TABLE users (id int);")).statements[0])
+    catalog.newSince = 1_000
+    var state = MigrationState()
+    state.transaction.tool = tool
+    var result: [MigrationState] = []
+    for statement in file.statements {
+      let locks = LockModel.acquisitions(of: statement, catalog: catalog, pgVersion: .default)
+      state.advance(past: statement, locks: locks, catalog: catalog)
+      catalog.apply(statement)
+      result.append(state)
+    }
+    return result
+  }
+
+  @Test func anExplicitBlockHoldsItsLocksUntilCommit() throws {
+    let after = try states(
+      "BEGIN; ALTER TABLE users ADD COLUMN a int; CREATE INDEX i ON users (id); COMMIT; SELECT 1;")
+    #expect(after[0].transaction.explicitBlock && after[0].transaction.beginOffset == 0)
+    #expect(after[1].transaction.locks["public.users"]?.mode == .accessExclusive)
+    #expect(after[1].transaction.firstAccessExclusive?.relation.name == "users")
+    // A weaker lock on the same table does not replace the stronger one.
+    #expect(after[2].transaction.locks["public.users"]?.mode == .accessExclusive)
+    #expect(after[2].transaction.alteredTables == ["public.users"])
+    #expect(!after[3].transaction.inTransaction && after[3].transaction.locks.isEmpty)
+    #expect(after[4].blockingLockTaken)
+  }
+
+  @Test func withoutATransactionEachStatementIsItsOwn() throws {
+    let after = try states("ALTER TABLE users ADD COLUMN a int; SELECT 1;")
+    #expect(after[0].transaction.locks.isEmpty && after[0].transaction.firstAccessExclusive == nil)
+    #expect(after[0].blockingLockTaken)
+  }
+
+  @Test func settingsAreSetAndReset() throws {
+    let after = try states("SET lock_timeout = '1s'; SET statement_timeout = 0; RESET lock_timeout;")
+    #expect(after[1].settings == ["lock_timeout", "statement_timeout"])
+    #expect(after[2].settings == ["statement_timeout"])
+  }
+
+  @Test func aRenamedTableKeepsItsLocks() throws {
+    let after = try states("BEGIN; ALTER TABLE users ADD COLUMN a int; ALTER TABLE users RENAME TO people;")
+    #expect(after[2].transaction.locks["public.users"] == nil)
+    #expect(after[2].transaction.locks["public.people"]?.mode == .accessExclusive)
+    #expect(after[2].transaction.firstAccessExclusive?.relation.name == "people")
+  }
+
+  @Test func aCommitEndsTheToolsTransactionUnlessItIsOneQuery() throws {
+    let perFile = ToolTransaction(reason: "goose runs this file in a transaction", optOut: "")
+    let escaped = try states("COMMIT; CREATE INDEX CONCURRENTLY i ON users (id);", tool: perFile)
+    #expect(escaped[0].transaction.tool == nil && escaped[0].escapedToolTransaction != nil)
+    #expect(escaped[0].toolCommitsAtEnd && !escaped[1].transaction.inTransaction)
+    let oneQuery = ToolTransaction(reason: "one query", optOut: "", singleQuery: true)
+    let kept = try states("COMMIT; SELECT 1;", tool: oneQuery)
+    #expect(kept[0].transaction.tool != nil && kept[1].transaction.inTransaction)
+  }
+
+  @Test func addedEnumValuesAreRememberedForTheTransaction() throws {
+    let after = try states("BEGIN; ALTER TYPE mood ADD VALUE 'meh'; COMMIT;")
+    #expect(after[1].transaction.addedEnumValues == ["meh"])
+    #expect(after[2].transaction.addedEnumValues.isEmpty)
+  }
+}
