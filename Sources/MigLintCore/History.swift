@@ -202,7 +202,7 @@ extension Linter {
   ) -> RuleFinding? {
     // Before the up: what the up journal recorded, else (untouched by the up) what the down found.
     var differences: [SchemaDifference] = []
-    func before<Value>(_ key: String, _ up: [String: Value?], _ down: [String: Value?]) -> Value? {
+    func before<Key: Hashable, Value>(_ key: Key, _ up: [Key: Value?], _ down: [Key: Value?]) -> Value? {
       if let recorded = up[key] { return recorded }
       return down[key] ?? nil
     }

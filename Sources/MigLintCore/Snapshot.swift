@@ -180,6 +180,12 @@ extension ByteWriter {
     strings(value.words.sorted())
     origin(value.origin)
   }
+
+  mutating func objectKey(_ value: ObjectKey) {
+    string(value.kind.rawValue)
+    string(value.name)
+    optional(value.table) { $0.string($1) }
+  }
 }
 
 extension ByteReader {
@@ -245,5 +251,12 @@ extension ByteReader {
       kind: kind, name: try name(),
       table: try optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.name() },
       columns: try strings(), words: Set(try strings()), origin: try origin())
+  }
+
+  mutating func objectKey() throws(SnapshotError) -> ObjectKey {
+    guard let kind = ObjectType(rawValue: try string()) else { throw SnapshotError() }
+    return ObjectKey(
+      kind: kind, name: try string(),
+      table: try optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.string() })
   }
 }

@@ -15,7 +15,7 @@ import MigLintCore
 /// the replay runs in full. The cache is an optimisation: a file that cannot be read or written
 /// is ignored.
 package struct ReplayCache: Sendable {
-  package static let magic = Array("miglint-replay 3\n".utf8)
+  package static let magic = Array("miglint-replay 4\n".utf8)
 
   package var directory: String
   /// Migrations that must precede the first reported one for the cache to be used: a shorter

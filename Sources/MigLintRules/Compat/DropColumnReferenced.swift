@@ -152,7 +152,7 @@ struct DropColumnReferenced: StatementRule {
       case (.constraint(let table, let name), .alterTable(let alter)):
         return Catalog.key(alter.relation) == table && alter.commands.contains { $0.constraint?.name == name }
       case (.function(let key), .function(let function)):
-        return function.name.map { "function:" + Catalog.key($0) } == key
+        return function.name.map { ObjectKey(kind: .function, name: Catalog.key($0)) } == key
       default: return false
       }
     }
