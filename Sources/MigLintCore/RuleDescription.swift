@@ -67,11 +67,16 @@ package struct RuleExample: Sendable, ExpressibleByStringLiteral {
   /// The files as they were deployed: written first and recorded with `miglint sum`, then
   /// replaced by ``files``.
   package var deployed: [ExampleFile]?
+  /// Checks that do not apply to this example.
+  package var skips: Set<ExampleCheck> = []
 
-  package init(_ sql: String, pgVersion: Int? = nil, configuration: String? = nil) {
+  package init(
+    _ sql: String, pgVersion: Int? = nil, configuration: String? = nil, skipping skips: Set<ExampleCheck> = []
+  ) {
     self.sql = sql
     self.pgVersion = pgVersion
     self.configuration = configuration
+    self.skips = skips
   }
 
   /// An example made of a migrations directory's files.
@@ -96,6 +101,31 @@ package struct RuleExample: Sendable, ExpressibleByStringLiteral {
       }
     }
     return (text, markers)
+  }
+}
+
+/// Checks every triggering example goes through (RuleExampleTests), which an example may opt out
+/// of when they cannot apply to it, saying so where the example is written.
+package enum ExampleCheck: Sendable, Hashable {
+  /// A `-- miglint-ignore <rule>` comment before the statement silences it (not for the rules
+  /// about suppression comments themselves).
+  case suppression
+  /// The SQL inside a block comment does not fire.
+  case inComment
+  /// The SQL inside a dollar-quoted string does not fire (not for template placeholders, which
+  /// engines substitute inside strings too).
+  case inString
+}
+
+/// What `miglint --fix` makes of a statement: the text before (the rule fires on it) and the exact
+/// text after, with the rule's fixes applied until nothing changes.
+package struct Correction: Sendable {
+  package var before: String
+  package var after: String
+
+  package init(_ before: String, _ after: String) {
+    self.before = before
+    self.after = after
   }
 }
 
@@ -131,13 +161,22 @@ package struct RuleDescription: Sendable {
   package var versionNotes: String?
   package var triggering: [RuleExample]
   package var nonTriggering: [RuleExample]
+  /// For a rule with a fix: examples of its fixes, with the exact text they produce.
+  package var corrections: [Correction]
+  /// Where the description is written, for test failures to point at its examples.
+  package var sourcePath: String
+  package var sourceLine: Int
 
   package init(
     id: String, summary: String, category: RuleCategory, severity: Severity,
     enabledByDefault: Bool = true, aliases: [String] = [], fixSafety: FixSafety? = nil,
     options: String? = nil, versionNotes: String? = nil, rationale: String,
-    triggering: [RuleExample], nonTriggering: [RuleExample]
+    triggering: [RuleExample], nonTriggering: [RuleExample], corrections: [Correction] = [],
+    sourcePath: String = #filePath, sourceLine: Int = #line
   ) {
+    self.corrections = corrections
+    self.sourcePath = sourcePath
+    self.sourceLine = sourceLine
     self.id = id
     self.summary = summary
     self.category = category

@@ -23,6 +23,13 @@ package enum RuleDocs {
     for example in description.triggering { out += codeBlock(example) }
     out += "Not flagged:\n\n"
     for example in description.nonTriggering { out += codeBlock(example) }
+    if !description.corrections.isEmpty {
+      out += "Fixed by `--fix`\(description.fixSafety == .unsafe ? " --unsafe-fixes" : ""):\n\n"
+    }
+    for correction in description.corrections {
+      out += "```sql\n\(correction.before.trimmingTrailingNewlines)\n```\n\nbecomes\n\n"
+      out += "```sql\n\(correction.after.trimmingTrailingNewlines)\n```\n\n"
+    }
     out += "## Options\n\n\(description.options?.trimmingTrailingNewlines ?? "None.")\n\n"
     out += "## PostgreSQL versions\n\n"
     out +=

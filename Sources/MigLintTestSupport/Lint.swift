@@ -33,6 +33,18 @@ package enum TestLint {
     }
   }
 
+  /// The text `miglint --fix --select <rule>` makes of a rule example's SQL (with `--unsafe-fixes`
+  /// for a rule whose fix is unsafe): its fixes applied until nothing changes.
+  package static func fixed(_ example: RuleExample, sql: String, rule: RuleDescription) -> String {
+    let path = "example.sql"
+    let outcome = Fixer.run(allowing: rule.fixSafety ?? .safe) { (replacements: [String: [UInt8]]) -> [FileResult] in
+      let text = replacements[path].map { String(decoding: $0, as: UTF8.self) } ?? sql
+      let diagnostics = lint(example, sql: text, select: [rule.id]).filter { $0.ruleID == rule.id }
+      return [FileResult(path: path, source: try? SourceFile(path: path, text: text), diagnostics: diagnostics)]
+    }
+    return outcome.changes.first.map { String(decoding: $0.fixed, as: UTF8.self) } ?? sql
+  }
+
   /// A finding of a directory example: the file (relative to the directory) and the diagnostic.
   package struct DirectoryFinding: Sendable {
     package var file: String

@@ -7,7 +7,16 @@ import Testing
 /// Runs every rule's examples (CONVENTIONS.md §3) and the checks every rule must pass.
 @Suite struct RuleExampleTests {
   static let rules = BuiltinRules.registry.descriptions
-  static let metaRules: Set<String> = ["unused-suppression", "invalid-suppression"]
+
+  /// Where `example` is written: the line of its rule's file that holds its first line of SQL
+  /// (the description's first line when the text is not found as written).
+  static func location(_ text: String, _ rule: RuleDescription) -> SourceLocation {
+    let lines = (try? readText(rule.sourcePath))?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
+    let first = text.split(separator: "\n").first.map(String.init) ?? text
+    let line = lines.indices.first { $0 >= rule.sourceLine - 1 && lines[$0].contains(first) }.map { $0 + 1 }
+    let file = rule.sourcePath.split(separator: "/").suffix(3).joined(separator: "/")
+    return SourceLocation(fileID: file, filePath: rule.sourcePath, line: line ?? rule.sourceLine, column: 1)
+  }
 
   /// Lints with the default rules plus the rule under test; returns that rule's findings.
   static func findings(_ rule: RuleDescription, _ sql: String, _ example: RuleExample) -> [Diagnostic] {
@@ -55,9 +64,10 @@ import Testing
     #expect(!rule.triggering.isEmpty, "\(rule.id) has no triggering example")
     for example in rule.triggering where example.files.isEmpty {
       let (sql, markers) = example.stripped
-      #expect(!markers.isEmpty, "\(rule.id): triggering example without ▶ marker:\n\(example.sql)")
+      let at = Self.location(example.sql, rule)
+      #expect(!markers.isEmpty, "\(rule.id): triggering example without ▶ marker:\n\(example.sql)", sourceLocation: at)
       let starts = Self.findings(rule, sql, example).map(\.range.start)
-      #expect(starts.sorted() == markers.sorted(), "\(rule.id) on:\n\(example.sql)")
+      #expect(starts.sorted() == markers.sorted(), "\(rule.id) on:\n\(example.sql)", sourceLocation: at)
     }
   }
 
@@ -66,13 +76,15 @@ import Testing
     #expect(!rule.nonTriggering.isEmpty, "\(rule.id) has no non-triggering example")
     for example in rule.nonTriggering where example.files.isEmpty {
       let found = Self.findings(rule, example.stripped.sql, example)
-      #expect(found.isEmpty, "\(rule.id) fired on:\n\(example.sql)\n\(found.map(\.message))")
+      #expect(
+        found.isEmpty, "\(rule.id) fired on:\n\(example.sql)\n\(found.map(\.message))",
+        sourceLocation: Self.location(example.sql, rule))
     }
   }
 
-  @Test(arguments: sqlRules.filter { !metaRules.contains($0.id) })
+  @Test(arguments: sqlRules)
   func aSuppressionCommentSilencesIt(_ rule: RuleDescription) throws {
-    for example in rule.triggering where example.files.isEmpty {
+    for example in rule.triggering where example.files.isEmpty && !example.skips.contains(.suppression) {
       let (sql, markers) = example.stripped
       let parsed = Parser.parse(try SourceFile(path: "t.sql", text: sql))
       // Put the comment on its own line before each statement (or rejected statement) with a marker.
@@ -88,21 +100,42 @@ import Testing
       }
       let suppressed = String(decoding: bytes, as: UTF8.self)
       let all = Self.all(rule, suppressed, example)
-      #expect(!all.contains { $0.ruleID == rule.id }, "\(rule.id) not silenced in:\n\(suppressed)")
-      #expect(!all.contains { $0.ruleID == "unused-suppression" }, "suppression unused in:\n\(suppressed)")
+      let at = Self.location(example.sql, rule)
+      #expect(!all.contains { $0.ruleID == rule.id }, "\(rule.id) not silenced in:\n\(suppressed)", sourceLocation: at)
+      #expect(
+        !all.contains { $0.ruleID == "unused-suppression" }, "suppression unused in:\n\(suppressed)", sourceLocation: at
+      )
     }
   }
 
-  @Test(arguments: sqlRules.filter { !metaRules.contains($0.id) })
+  @Test(arguments: sqlRules)
   func theSameSQLInACommentOrStringDoesNotFire(_ rule: RuleDescription) {
     for example in rule.triggering where example.files.isEmpty {
       let sql = example.stripped.sql
-      let commented = "/*\n\(sql.replacing("*/", with: "* /"))\n*/\nSELECT 1;\n"
-      #expect(Self.findings(rule, commented, example).isEmpty, "\(rule.id) in a comment")
-      // Template engines substitute placeholders inside string literals too: those still count.
-      guard rule.id != "templated-sql" else { continue }
-      let quoted = "SELECT $quoted$\(sql)$quoted$;\n"
-      #expect(Self.findings(rule, quoted, example).isEmpty, "\(rule.id) in a string")
+      let at = Self.location(example.sql, rule)
+      if !example.skips.contains(.inComment) {
+        let commented = "/*\n\(sql.replacing("*/", with: "* /"))\n*/\nSELECT 1;\n"
+        #expect(Self.findings(rule, commented, example).isEmpty, "\(rule.id) in a comment", sourceLocation: at)
+      }
+      if !example.skips.contains(.inString) {
+        let quoted = "SELECT $quoted$\(sql)$quoted$;\n"
+        #expect(Self.findings(rule, quoted, example).isEmpty, "\(rule.id) in a string", sourceLocation: at)
+      }
+    }
+  }
+
+  /// SwiftLint-style corrections: each one's text fixes to exactly the text it gives, and a rule
+  /// with a fix shows at least one.
+  @Test(arguments: rules)
+  func correctionsGiveTheirExactText(_ rule: RuleDescription) {
+    #expect(rule.fixSafety == nil || !rule.corrections.isEmpty, "\(rule.id) has a fix but no correction")
+    #expect(rule.fixSafety != nil || rule.corrections.isEmpty, "\(rule.id) has corrections but no fix")
+    for correction in rule.corrections {
+      let at = Self.location(correction.before, rule)
+      let example = RuleExample(correction.before)
+      #expect(!Self.findings(rule, correction.before, example).isEmpty, "\(rule.id) does not fire", sourceLocation: at)
+      let fixed = TestLint.fixed(example, sql: correction.before, rule: rule)
+      #expect(fixed == correction.after, "\(rule.id) fixes to:\n\(fixed)", sourceLocation: at)
     }
   }
 

@@ -37,6 +37,20 @@ struct ConstraintWithoutNotValid: StatementRule {
       CREATE TABLE items (id bigint, order_id bigint);
       ALTER TABLE items ADD CONSTRAINT items_order_fk FOREIGN KEY (order_id) REFERENCES orders (id);
       """,
+    ],
+    corrections: [
+      Correction(
+        "ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);",
+        """
+        ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;
+        ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;
+        """),
+      Correction(
+        "ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0);",
+        """
+        ALTER TABLE users ADD CONSTRAINT users_age_check CHECK (age >= 0) NOT VALID;
+        ALTER TABLE users VALIDATE CONSTRAINT users_age_check;
+        """),
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

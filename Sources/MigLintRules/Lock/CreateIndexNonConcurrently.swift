@@ -33,6 +33,14 @@ struct CreateIndexNonConcurrently: StatementRule {
       CREATE INDEX audit_actor_idx ON audit (actor);
       """,
       "CREATE INDEX events_at_idx ON ONLY events (created_at);",
+    ],
+    corrections: [
+      Correction(
+        "CREATE INDEX users_email_idx ON users (email);",
+        "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);"),
+      Correction(
+        "CREATE UNIQUE INDEX users_email_key ON public.users (lower(email));",
+        "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON public.users (lower(email));"),
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

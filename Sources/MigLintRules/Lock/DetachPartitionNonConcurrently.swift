@@ -30,6 +30,11 @@ struct DetachPartitionNonConcurrently: StatementRule {
       "ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;",
       "ALTER TABLE events DETACH PARTITION events_2023 FINALIZE;",
       RuleExample("ALTER TABLE events DETACH PARTITION events_2023;", pgVersion: 13),
+    ],
+    corrections: [
+      Correction(
+        "ALTER TABLE events DETACH PARTITION events_2023;",
+        "ALTER TABLE events DETACH PARTITION events_2023 CONCURRENTLY;")
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

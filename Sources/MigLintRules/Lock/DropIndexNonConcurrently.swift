@@ -38,6 +38,11 @@ struct DropIndexNonConcurrently: StatementRule {
       CREATE INDEX CONCURRENTLY tmp_idx ON users (email);
       DROP INDEX tmp_idx;
       """,
+    ],
+    corrections: [
+      Correction(
+        "DROP INDEX users_email_idx;",
+        "DROP INDEX CONCURRENTLY users_email_idx;")
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

@@ -49,6 +49,26 @@ struct MissingLockTimeout: StatementRule {
       CREATE TABLE teams (id bigint);
       ALTER TABLE teams ADD COLUMN name text;
       """,
+    ],
+    corrections: [
+      Correction(
+        "ALTER TABLE users ADD COLUMN note text;",
+        """
+        SET lock_timeout = '5s';
+        ALTER TABLE users ADD COLUMN note text;
+        """),
+      Correction(
+        """
+        SET statement_timeout = '5min';
+        CREATE INDEX users_email_idx ON users (email);
+        ALTER TABLE users DROP COLUMN legacy;
+        """,
+        """
+        SET statement_timeout = '5min';
+        SET lock_timeout = '5s';
+        CREATE INDEX users_email_idx ON users (email);
+        ALTER TABLE users DROP COLUMN legacy;
+        """),
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

@@ -31,6 +31,14 @@ struct MissingStatementTimeout: StatementRule {
       SET statement_timeout = '15min';
       ALTER TABLE users ALTER COLUMN email SET NOT NULL;
       """
+    ],
+    corrections: [
+      Correction(
+        "ALTER TABLE users ALTER COLUMN email SET NOT NULL;",
+        """
+        SET statement_timeout = '15min';
+        ALTER TABLE users ALTER COLUMN email SET NOT NULL;
+        """)
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

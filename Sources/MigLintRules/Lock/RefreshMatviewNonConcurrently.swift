@@ -30,6 +30,11 @@ struct RefreshMatviewNonConcurrently: StatementRule {
       CREATE MATERIALIZED VIEW monthly_totals AS SELECT 1 AS n WITH NO DATA;
       REFRESH MATERIALIZED VIEW monthly_totals;
       """,
+    ],
+    corrections: [
+      Correction(
+        "REFRESH MATERIALIZED VIEW monthly_totals;",
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY monthly_totals;")
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

@@ -37,6 +37,14 @@ struct ReindexNonConcurrently: StatementRule {
       CREATE INDEX CONCURRENTLY tmp_idx ON users (email);
       SELECT 1;
       """,
+    ],
+    corrections: [
+      Correction(
+        "REINDEX INDEX users_email_idx;",
+        "REINDEX INDEX CONCURRENTLY users_email_idx;"),
+      Correction(
+        "REINDEX TABLE users;",
+        "REINDEX TABLE CONCURRENTLY users;"),
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

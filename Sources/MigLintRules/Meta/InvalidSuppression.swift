@@ -23,15 +23,18 @@ struct InvalidSuppression: ObservationRule {
       ## Safe alternative
       Use an id from `miglint rules`.
       """,
+    // The findings are about suppression comments: another one cannot be their subject.
     triggering: [
-      """
-      -- miglint-ignore ▶drop-tabel
-      DROP TABLE old_sessions;
-      """,
-      """
-      ▶-- miglint-ignore
-      SELECT 1;
-      """,
+      RuleExample(
+        """
+        -- miglint-ignore ▶drop-tabel
+        DROP TABLE old_sessions;
+        """, skipping: [.suppression]),
+      RuleExample(
+        """
+        ▶-- miglint-ignore
+        SELECT 1;
+        """, skipping: [.suppression]),
     ],
     nonTriggering: [
       """

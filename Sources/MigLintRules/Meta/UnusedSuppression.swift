@@ -20,10 +20,12 @@ struct UnusedSuppression: ObservationRule {
       Remove the id from the comment (or the whole comment).
       """,
     triggering: [
-      """
-      -- miglint-ignore ▶drop-table
-      ALTER TABLE users ADD COLUMN note text;
-      """
+      // The finding is about a suppression comment: another one cannot be its subject.
+      RuleExample(
+        """
+        -- miglint-ignore ▶drop-table
+        ALTER TABLE users ADD COLUMN note text;
+        """, skipping: [.suppression])
     ],
     nonTriggering: [
       """

@@ -66,6 +66,19 @@ struct UncommittedTransaction: StatementRule {
           DROP INDEX users_email_idx;
           """)
       ]),
+    ],
+    corrections: [
+      Correction(
+        """
+        BEGIN;
+        ALTER TABLE users ADD COLUMN note text;
+        """,
+        """
+        BEGIN;
+        ALTER TABLE users ADD COLUMN note text;
+        COMMIT;
+
+        """)
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

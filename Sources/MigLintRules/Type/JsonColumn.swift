@@ -23,7 +23,12 @@ struct JsonColumn: StatementRule {
       `jsonb` (unless key order and duplicate keys must be kept exactly as sent).
       """,
     triggering: ["CREATE TABLE webhooks (id bigint, payload ▶json NOT NULL);"],
-    nonTriggering: ["CREATE TABLE webhooks (id bigint, payload jsonb NOT NULL);"])
+    nonTriggering: ["CREATE TABLE webhooks (id bigint, payload jsonb NOT NULL);"],
+    corrections: [
+      Correction(
+        "CREATE TABLE webhooks (id bigint, payload json NOT NULL);",
+        "CREATE TABLE webhooks (id bigint, payload jsonb NOT NULL);")
+    ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
     context.writtenTypes(statement).compactMap { item in

@@ -57,6 +57,20 @@ struct NonIdempotentStatement: StatementRule {
       COMMIT;
       """,
       "CREATE TABLE teams (id bigint);",
+    ],
+    corrections: [
+      Correction(
+        "DROP INDEX CONCURRENTLY users_old_idx;",
+        "DROP INDEX CONCURRENTLY IF EXISTS users_old_idx;"),
+      Correction(
+        """
+        ALTER TABLE users ADD COLUMN note text;
+        ALTER TABLE users DROP COLUMN legacy_note;
+        """,
+        """
+        ALTER TABLE users ADD COLUMN IF NOT EXISTS note text;
+        ALTER TABLE users DROP COLUMN IF EXISTS legacy_note;
+        """),
     ])
 
   /// DROP object kinds and the keyword after which IF EXISTS goes.

@@ -31,6 +31,14 @@ struct TimestampWithoutTimeZone: StatementRule {
     nonTriggering: [
       "CREATE TABLE events (id bigint, happened_at timestamptz NOT NULL);",
       "CREATE TABLE events (id bigint, happened_at timestamp with time zone);",
+    ],
+    corrections: [
+      Correction(
+        "CREATE TABLE events (id bigint, happened_at timestamp NOT NULL);",
+        "CREATE TABLE events (id bigint, happened_at timestamptz NOT NULL);"),
+      Correction(
+        "ALTER TABLE events ADD COLUMN seen_at timestamp(3) without time zone;",
+        "ALTER TABLE events ADD COLUMN seen_at timestamptz(3);"),
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {

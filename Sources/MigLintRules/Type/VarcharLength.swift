@@ -28,6 +28,11 @@ struct VarcharLength: StatementRule {
     nonTriggering: [
       "CREATE TABLE users (id bigint, email text CHECK (char_length(email) <= 255));",
       "CREATE TABLE users (id bigint, email varchar);",
+    ],
+    corrections: [
+      Correction(
+        "CREATE TABLE users (id bigint, email varchar(255));",
+        "CREATE TABLE users (id bigint, email text);")
     ])
 
   func check(_ statement: Statement, in context: StatementContext) -> [Finding] {
