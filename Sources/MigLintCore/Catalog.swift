@@ -5,7 +5,7 @@ package struct Origin: Hashable, Sendable {
   package var path: String
   package var line: Int
   /// Replay step: 2 × the migration's index, plus 1 for its down scripts.
-  package var stamp: Int
+  var stamp: Int
   /// Position in the replay: the number of statements applied before.
   package var sequence: Int
 
@@ -125,10 +125,10 @@ package struct Catalog: Sendable {
     /// Columns it reads, as "<table key>/<column>".
     package var columns: Set<String>
     /// Tables it reads with `*`, and the replay step then (it reads the columns that existed).
-    package var allColumnsOf: [String]
+    var allColumnsOf: [String]
     package var origin: Origin
 
-    package var kindName: String { materialized ? "materialized view" : "view" }
+    var kindName: String { materialized ? "materialized view" : "view" }
   }
 
   /// Other objects: sequence, type, domain, function, trigger, policy, schema, extension.
@@ -197,7 +197,7 @@ package struct Catalog: Sendable {
   package func isNew(_ origin: Origin?) -> Bool { origin.map { $0.stamp >= newSince } ?? false }
 
   /// True when the table was created by the migration being linted or a pending one.
-  package func isNewTable(_ name: QualifiedName) -> Bool { isNew(table(name)?.origin) }
+  func isNewTable(_ name: QualifiedName) -> Bool { isNew(table(name)?.origin) }
 
   /// True unless the table was created by the migration being linted or a pending one.
   package func isExisting(_ name: QualifiedName) -> Bool { !isNewTable(name) }

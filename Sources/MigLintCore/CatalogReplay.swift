@@ -394,10 +394,10 @@ extension Catalog {
   }
 
   /// Starts recording the previous value of every key that changes.
-  package mutating func beginJournal() { journal = Journal() }
+  mutating func beginJournal() { journal = Journal() }
 
   /// Stops recording and returns what was recorded.
-  package mutating func endJournal() -> Journal {
+  mutating func endJournal() -> Journal {
     defer { journal = nil }
     return journal ?? Journal()
   }

@@ -41,7 +41,7 @@ package struct Configuration: Sendable {
 
   package init() {}
 
-  package var ruleOptions: RuleOptions {
+  var ruleOptions: RuleOptions {
     RuleOptions(lockTimeoutSetByRunner: lockTimeoutSetByRunner, forbid: Set(forbid), selectors: select ?? [])
   }
 }

@@ -45,7 +45,7 @@ package struct Linter: Sendable {
   package let enabled: Set<String>
   /// Compat and type rules that give advice (not error severity): expand/contract, "in a later
   /// release", "prefer timestamptz". A down script that reverts its own up is not told them.
-  package let adviceRules: Set<String>
+  let adviceRules: Set<String>
   /// Enabled statement rules with their ids (reading `description` copies the whole struct) and
   /// what the engine needs to know of each, looked up once rather than per statement.
   private let rules: [EnabledRule]
@@ -114,7 +114,7 @@ package struct Linter: Sendable {
   }
 
   /// Findings about the file as a whole: syntax errors, psql-only text, template placeholders.
-  package func fileFindings(_ file: ParsedFile) -> [RuleFinding] {
+  func fileFindings(_ file: ParsedFile) -> [RuleFinding] {
     file.syntaxErrors.compactMap { syntaxFinding($0, inBody: false) } + skippedText(file)
   }
 
@@ -154,11 +154,11 @@ package struct Linter: Sendable {
     package var rules = true
     package var applying = true
     /// For compat rules: objects created at or after this step are new.
-    package var compatNewSince: Int?
+    var compatNewSince: Int?
     /// Rules that do not read the history already ran (``Linter/independentFindings(_:)``).
-    package var independentRulesRan = false
+    var independentRulesRan = false
     /// The statement is in a function body: it runs when the function is called, not now.
-    package var inFunctionBody = false
+    var inFunctionBody = false
 
     package init(compatNewSince: Int? = nil, independentRulesRan: Bool = false) {
       self.compatNewSince = compatNewSince

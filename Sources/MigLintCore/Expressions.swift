@@ -4,7 +4,7 @@ import MigLintSyntax
 package enum Volatility {
   /// Functions whose result is fixed per statement (stable or immutable): PostgreSQL 11+ stores
   /// their value once in the catalog instead of rewriting the table.
-  package static let nonVolatileFunctions: Set<String> = [
+  static let nonVolatileFunctions: Set<String> = [
     "now", "transaction_timestamp", "statement_timestamp", "current_setting", "to_timestamp",
     "to_date", "to_char", "to_number", "make_date", "make_time", "make_timestamp", "make_timestamptz",
     "make_interval", "date_trunc", "timezone", "lower", "upper", "length", "concat", "concat_ws",

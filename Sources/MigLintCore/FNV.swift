@@ -1,7 +1,7 @@
 /// FNV-1a, 64 bit: fast, and stable across runs and platforms (SARIF fingerprints, the replay
 /// cache's keys). Not a defence against crafted input.
 package struct FNV1a: Sendable {
-  package static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+  static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
   private static let prime: UInt64 = 0x0000_0100_0000_01B3
 
   package private(set) var value: UInt64

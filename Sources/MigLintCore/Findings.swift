@@ -6,7 +6,7 @@ extension Linter {
   /// Applies suppressions, severities and placeholders to a file's raw findings; sorted output.
   /// `rulesRan` is false when statement rules did not run on the file (then no suppression is
   /// reported unused).
-  package func finalize(
+  func finalize(
     _ file: ParsedFile, _ findings: [RuleFinding], rulesRan: Bool = true
   ) -> [Diagnostic] {
     var raw = findings
@@ -18,7 +18,7 @@ extension Linter {
   }
 
   /// Severities for findings in a file that is not SQL (a deploy record): no suppressions there.
-  package func finalize(_ source: SourceFile, _ findings: [RuleFinding]) -> [Diagnostic] {
+  func finalize(_ source: SourceFile, _ findings: [RuleFinding]) -> [Diagnostic] {
     findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }.sorted(by: Self.order)
   }
 

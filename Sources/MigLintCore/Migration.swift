@@ -167,5 +167,5 @@ package struct MigrationSet: Sendable {
   }
 
   /// Index of the first pending migration, when a deploy record says which are pending.
-  package var firstPending: Int? { migrations.firstIndex(where: \.isPending) }
+  var firstPending: Int? { migrations.firstIndex(where: \.isPending) }
 }

@@ -78,7 +78,7 @@ package final class Slots<Value: Sendable>: @unchecked Sendable {
 }
 
 /// Hands out indexes 0, 1, 2, … to worker threads.
-package final class Counter: @unchecked Sendable {
+final class Counter: @unchecked Sendable {
   private var value = 0
   private var mutex = pthread_mutex_t()
 

@@ -199,7 +199,7 @@ package struct RuleDescription: Sendable {
 
 /// Where rule pages live, for links in text output and `helpUri` in SARIF.
 package enum RuleDocumentation {
-  package static let baseURL = "https://github.com/miglint/miglint/blob/main/rules/"
+  static let baseURL = "https://github.com/miglint/miglint/blob/main/rules/"
 
   package static func url(for id: String) -> String { baseURL + id + ".md" }
 }

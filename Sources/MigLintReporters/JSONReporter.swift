@@ -2,8 +2,8 @@ import MigLintCore
 import MigLintSyntax
 
 /// The versioned JSON format documented in README ("JSON output").
-package struct JSONReporter: Sendable {
-  package static let formatVersion = 1
+struct JSONReporter: Sendable {
+  static let formatVersion = 1
 
   package init() {}
 

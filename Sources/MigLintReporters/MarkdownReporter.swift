@@ -33,7 +33,7 @@ package struct SourceLinks: Sendable {
 /// finding (errors first) with its location, rule, the lock it takes and the help text.
 package struct MarkdownReporter: Sendable {
   /// Rows beyond this are counted, not listed: a pull-request comment holds 65,536 characters.
-  package static let maximumRows = 100
+  static let maximumRows = 100
 
   package var links: SourceLinks?
 

@@ -3,7 +3,7 @@ import MigLintSyntax
 
 /// Everything a reporter prints: the results of one run.
 package struct Report: Sendable {
-  package static let toolName = "miglint"
+  static let toolName = "miglint"
 
   package var toolVersion: String
   package var results: [FileResult]
@@ -39,7 +39,7 @@ package struct Report: Sendable {
   }
 
   /// "2 errors, 1 warning, 3 info" (only the severities found).
-  package var countsPhrase: String {
+  var countsPhrase: String {
     let counts = counts
     var parts: [String] = []
     if let errors = counts[.error] { parts.append(plural(errors, "error")) }
@@ -51,7 +51,7 @@ package struct Report: Sendable {
   /// For each diagnostic of `result`, a key that survives line shifts and unrelated edits: rule,
   /// file, the flagged text with whitespace collapsed, and the occurrence number of that triple
   /// (so two identical statements differ). Reporters hash it into their fingerprint format.
-  package static func fingerprintKeys(_ result: FileResult) -> [String] {
+  static func fingerprintKeys(_ result: FileResult) -> [String] {
     var occurrences: [String: Int] = [:]
     return result.diagnostics.map { diagnostic in
       let flagged = result.source.map { $0.text(of: diagnostic.range) } ?? ""
@@ -114,20 +114,20 @@ extension String {
 
 extension Diagnostic {
   /// The message and, on the next line, the help; control characters from the input escaped.
-  package var messageWithHelp: String {
+  var messageWithHelp: String {
     let message = self.message.escapingControlCharacters
     guard let help else { return message }
     return message + "\n" + help.escapingControlCharacters
   }
 
   /// "Message. Help": one paragraph, for formats that show a single text.
-  package var messageAndHelp: String {
+  var messageAndHelp: String {
     help.map { "\(message). \($0)" } ?? message
   }
 }
 
 /// A path as a URI path: ASCII letters, digits and `-._~/` kept, every other byte `%XX`.
-package func percentEncodedPath(_ path: String) -> String {
+func percentEncodedPath(_ path: String) -> String {
   var out = ""
   for byte in path.utf8 {
     let character = Character(Unicode.Scalar(byte))
@@ -142,7 +142,7 @@ package func percentEncodedPath(_ path: String) -> String {
 }
 
 /// A fingerprint of `text`: stable across runs and platforms.
-package func stableHash(_ text: String) -> String {
+func stableHash(_ text: String) -> String {
   var hash = FNV1a()
   for byte in text.utf8 { hash.add(byte) }
   return hash.hex

@@ -3,8 +3,8 @@ import MigLintSyntax
 
 /// SARIF 2.1.0 for code-scanning tools; validated against the OASIS schema in tests and CI.
 package struct SARIFReporter: Sendable {
-  package static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
-  package static let informationURI = "https://github.com/miglint/miglint"
+  static let schemaURI = "https://json.schemastore.org/sarif-2.1.0.json"
+  static let informationURI = "https://github.com/miglint/miglint"
 
   package init() {}
 

@@ -85,7 +85,7 @@ extension Parser {
   }
 
   /// Parses the text of `range` in place: statements and tokens carry the file's offsets.
-  package static func parseFragment(_ source: SourceFile, _ range: SourceRange) -> ParsedFile {
+  static func parseFragment(_ source: SourceFile, _ range: SourceRange) -> ParsedFile {
     var text = Array(source.bytes[range.start..<range.end])
     text.append(0)
     return text.withUnsafeBytes { raw in

@@ -15,7 +15,7 @@ package struct JSONTape {
     private var packed: UInt32
     /// Strings and numbers: end offset of the raw text (strings without quotes).
     /// Containers: index of the first entry after the container's subtree.
-    package var endOrNext: UInt32
+    var endOrNext: UInt32
 
     init(kind: Kind, start: Int, endOrNext: Int) {
       packed = UInt32(kind.rawValue) << 29 | UInt32(truncatingIfNeeded: start)
@@ -104,7 +104,7 @@ package struct JSONTape {
     return (string(node + 1) ?? "", node + 2)
   }
 
-  package func keyEquals(_ index: Int, _ key: StaticString) -> Bool {
+  func keyEquals(_ index: Int, _ key: StaticString) -> Bool {
     let entry = entries[index]
     let length = entry.end - entry.start
     guard length == key.utf8CodeUnitCount else { return false }

@@ -12,14 +12,14 @@ package struct Token: Hashable, Sendable {
   package enum Kind {
     package static let semicolon: Int32 = 59
     package static let openParen: Int32 = 40
-    package static let closeParen: Int32 = 41
+    static let closeParen: Int32 = 41
     package static let comma: Int32 = 44
     package static let dot: Int32 = 46
     package static let colon: Int32 = 58
     package static let identifier: Int32 = 258
     package static let stringConstant: Int32 = 261
     package static let sqlComment: Int32 = 275
-    package static let cComment: Int32 = 276
+    static let cComment: Int32 = 276
   }
 
   // 12 bytes a token: a big file has hundreds of thousands.
@@ -27,7 +27,7 @@ package struct Token: Hashable, Sendable {
   private var end32: Int32
   package var kind: Int32
   /// 0 = not a keyword; otherwise libpg_query's `KeywordKind`.
-  package var keywordKind: UInt8
+  var keywordKind: UInt8
 
   package init(start: Int, end: Int, kind: Int32, keywordKind: UInt8) {
     start32 = Int32(truncatingIfNeeded: start)
@@ -75,7 +75,7 @@ extension Array where Element == UInt8 {
 package struct PgQueryFailure: Error, Sendable {
   package var message: String
   /// 1-based character (not byte) position, 0 when PostgreSQL gave none.
-  package var cursorPosition: Int
+  var cursorPosition: Int
 }
 
 /// The thin, only layer over libpg_query's C API. Every result is freed before returning.

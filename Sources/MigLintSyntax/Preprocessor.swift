@@ -17,7 +17,7 @@ package struct SkippedRegion: Hashable, Sendable {
 
 /// Makes psql scripts and templated SQL parseable without moving any byte: psql-only lines and
 /// COPY data become spaces, placeholders become identifiers of the same length.
-package enum Preprocessor {
+enum Preprocessor {
   /// The text to parse and what was set aside; nil when the text needs no change (the usual case).
   package static func run(_ source: SourceFile) -> (
     bytes: [UInt8], skipped: [SkippedRegion], substitutions: [String: String]
@@ -203,13 +203,13 @@ package enum Preprocessor {
   }
 
   /// Block comments nested deeper than this are flattened before parsing.
-  package static let maximumCommentDepth = 64
+  static let maximumCommentDepth = 64
 
   /// `bytes` with the inside of every block comment nested deeper than ``maximumCommentDepth``
   /// blanked (its outer `/*` and `*/` and its line breaks kept, so no offset or line moves); nil
   /// when there is none. PostgreSQL's scanner takes time quadratic in such nesting, and a
   /// comment's content means nothing to the migration.
-  package static func flatteningDeepComments(_ bytes: [UInt8]) -> [UInt8]? {
+  static func flatteningDeepComments(_ bytes: [UInt8]) -> [UInt8]? {
     var opened = 0
     for index in bytes.indices.dropLast() where bytes[index] == 0x2F && bytes[index + 1] == 0x2A { opened += 1 }
     guard opened > maximumCommentDepth else { return nil }

@@ -194,7 +194,7 @@ package struct RenameStatement: Hashable, Sendable {
   /// What is renamed: `.column`, `.table`, `.index`, `.view`, `.tabconstraint`, …
   package var renameType: ObjectType
   /// For columns and constraints: the kind of relation they belong to.
-  package var relationType: ObjectType?
+  var relationType: ObjectType?
   package var relation: QualifiedName?
   /// The renamed object when it is not the relation (column or constraint), or its old name.
   package var oldName: String?
@@ -262,7 +262,7 @@ package struct QueryReferences: Hashable, Sendable {
 package struct CreateView: Hashable, Sendable {
   package var name: QualifiedName
   package var materialized: Bool
-  package var orReplace: Bool
+  var orReplace: Bool
   /// What the query reads.
   package var query: QueryReferences
   /// Tables and views the query reads.
@@ -335,8 +335,8 @@ package struct FunctionBody: Hashable, Sendable {
   /// The body as written (dollar-quoted or string text), if given inline.
   package var body: String?
   /// Byte offset of the body's string literal in the file (its opening quote).
-  package var bodyLocation: Int?
-  package var orReplace: Bool
+  var bodyLocation: Int?
+  var orReplace: Bool
 }
 
 /// CREATE SCHEMA / SEQUENCE / EXTENSION / TRIGGER / POLICY and other creations that rules only

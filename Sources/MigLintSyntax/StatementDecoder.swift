@@ -419,7 +419,7 @@ struct StatementDecoder {
       location: location(node))
   }
 
-  package func typeReference(_ node: Int) -> TypeReference {
+  func typeReference(_ node: Int) -> TypeReference {
     var modifiers: [Int] = []
     var other = false
     for modifier in tape.elements(tape.member(node, "typmods")) {

@@ -2,7 +2,7 @@ import MigLintCore
 
 /// Finds and reads `miglint.toml` / `.miglint.toml`.
 package enum ConfigurationLoader {
-  package static let fileNames = ["miglint.toml", ".miglint.toml"]
+  static let fileNames = ["miglint.toml", ".miglint.toml"]
 
   /// Every key the file may contain, in the order README documents them.
   package static let keys = [

@@ -61,7 +61,7 @@ package enum FileSystem {
   /// The directory a run may write in and read from without being told: the directory of the
   /// configuration file, else the git work tree around `directory` (found by its `.git`), else
   /// `directory` itself. Resolved.
-  package static func projectRoot(configurationDirectory: String?, from directory: String) -> String {
+  static func projectRoot(configurationDirectory: String?, from directory: String) -> String {
     if let configurationDirectory, let root = resolved(configurationDirectory) { return root }
     let start = resolved(directory) ?? directory
     var candidate = start
@@ -75,7 +75,7 @@ package enum FileSystem {
 
   /// Why `path`, a symbolic link, leads nowhere ("symbolic link loop", "symbolic link to `x`,
   /// which does not exist"); nil when it is not a link or its target exists.
-  package static func linkProblem(_ path: String) -> String? {
+  static func linkProblem(_ path: String) -> String? {
     var info = stat()
     guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return nil }
     guard stat(path, &info) != 0 else { return nil }

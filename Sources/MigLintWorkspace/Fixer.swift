@@ -4,7 +4,7 @@ import MigLintSyntax
 /// Applies the fixes rules offer (`--fix`, `--diff`), in memory, until nothing changes.
 package enum Fixer {
   /// Passes before giving up on a fix that keeps producing new findings.
-  package static let maximumPasses = 10
+  static let maximumPasses = 10
 
   /// What fixing produced: the findings on the fixed text, and each changed file before and after.
   package struct Outcome: Sendable {

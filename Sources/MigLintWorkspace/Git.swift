@@ -62,7 +62,7 @@ enum Subprocess {
 }
 
 /// What `--base <ref>` needs from git: the files of a directory at the ref, and their content.
-package struct GitBase {
+struct GitBase {
   package let ref: String
   /// The migrations directory, from which git runs.
   let directory: String

@@ -23,7 +23,7 @@ package struct Glob: Sendable, Hashable {
   }
 
   /// True when the text has glob characters.
-  package static func isPattern(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
+  static func isPattern(_ text: String) -> Bool { text.contains { "*?[".contains($0) } }
 
   /// Matches a relative path (`a/b/c.sql`).
   package func matches(_ path: String) -> Bool {

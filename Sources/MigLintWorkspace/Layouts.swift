@@ -9,7 +9,7 @@ package struct LayoutFile: Sendable {
   package let relative: String
   /// The bytes, when the file could be read.
   package var bytes: [UInt8]?
-  package var readError: String?
+  var readError: String?
 
   /// The file name: the last component of ``relative`` (detection asks for it of every file).
   let name: String
@@ -61,7 +61,7 @@ package enum Layouts {
 
   /// The tool whose layout the directory's files follow: the first, in `MigrationTool`'s order,
   /// whose layout matches; else the tool whose marker comment comes first in the first files.
-  package static func detect(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> MigrationTool {
+  static func detect(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> MigrationTool {
     let tools = MigrationTool.allCases.map { ($0, $0.layout) }
     if let (tool, _) = tools.first(where: { $0.1.matches(files, sidecars: sidecars) }) { return tool }
     for file in files.prefix(50) {

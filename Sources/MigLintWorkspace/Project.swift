@@ -89,7 +89,7 @@ package struct Project {
 
   /// Whether each SQL file of `listing` that was asked for will be reported, whatever the layout:
   /// true unless a deploy record (`miglint.sum`, `--base`) may leave out deployed migrations.
-  package func reportsEveryRequestedFile(_ listing: Listing) -> Bool {
+  func reportsEveryRequestedFile(_ listing: Listing) -> Bool {
     scope == .all || (base == nil && listing.sidecars[DeployRecord.fileName] == nil)
   }
 

@@ -15,13 +15,13 @@ import MigLintCore
 /// the replay runs in full. The cache is an optimisation: a file that cannot be read or written
 /// is ignored.
 package struct ReplayCache: Sendable {
-  package static let magic = Array("miglint-replay 4\n".utf8)
+  static let magic = Array("miglint-replay 4\n".utf8)
 
   package var directory: String
   /// Migrations that must precede the first reported one for the cache to be used: a shorter
   /// history is replayed faster than the cache is read and written. Tests lower it
   /// (`$MIGLINT_CACHE_MIN_MIGRATIONS`) so that small fixtures go through the cache too.
-  package var minimumMigrations = 20
+  var minimumMigrations = 20
 
   package init(directory: String, minimumMigrations: Int = 20) {
     self.directory = directory
