@@ -47,7 +47,12 @@ extension Catalog {
         Object(
           kind: created.objectType, name: created.name, table: created.table, columns: created.columns,
           words: created.function.map { [$0.name] } ?? [], origin: origin))
-    default:
+    // No change to what the model holds: data, settings, transaction control, maintenance, new
+    // enum values and domain constraints, whole databases; DO blocks are replayed statement by
+    // statement; moving an object to another schema is not modelled.
+    case .enumChange, .domainChange, .transaction, .variableSet, .reindex, .vacuum, .createDatabase, .alterSystem,
+      .truncate, .lockTable, .cluster, .refreshMaterializedView, .dataChange, .doBlock, .setSchema, .dropDatabase,
+      .other:
       break
     }
   }

@@ -1,7 +1,5 @@
 import MigLintSyntax
 
-/// Ids of the rules about the migration set and its deploy record (RULES.md "history"), and of
-/// the layout notes the workspace reports.
 /// The schema model after the first `migrations` migrations of a set: where a replay can resume
 /// (the replay cache keeps one per migrations directory).
 package struct ReplayCheckpoint: Sendable {

@@ -15,7 +15,8 @@ package struct LockAcquisition: Hashable, Sendable {
   package var phrase: String { "\(mode.name) lock on `\(relation)` (\(mode.blockedDescription))" }
 }
 
-/// Which locks each statement takes (RULES.md, "Lock facts").
+/// Which locks each statement takes (the facts are checked on a real server in
+/// Tests/MigLintCoreTests/LockModelServerTests.swift).
 package enum LockModel {
   /// The table-level locks `statement` takes, strongest per relation.
   package static func acquisitions(of statement: Statement, catalog: Catalog, pgVersion: PostgresVersion)
@@ -86,7 +87,10 @@ package enum LockModel {
       if let object = change.object, [.table, .view, .matview, .sequence].contains(change.objectType) {
         take(.accessExclusive, object)
       }
-    default:
+    // No lock on a table the model knows: new objects, settings, transaction control, whole
+    // databases, bodies (their statements are judged one by one), statements not modelled.
+    case .createTable, .transaction, .variableSet, .createView, .createDatabase, .alterSystem, .enumChange,
+      .domainChange, .function, .doBlock, .dropDatabase, .other:
       break
     }
     return locks

@@ -71,7 +71,7 @@ package struct Finding: Sendable {
   /// The lock the statement takes, when the hazard is a lock.
   package var lock: LockAcquisition?
   package var fixes: [Fix]
-  /// Set only by rules whose RULES.md severity depends on the target version
+  /// Set only by rules whose severity depends on the target version
   /// (`add-enum-value-in-transaction`, `syntax-error`); a severity from the configuration still wins.
   package var severity: Severity?
 

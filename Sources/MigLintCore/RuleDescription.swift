@@ -15,7 +15,7 @@ package enum Severity: String, Sendable, CaseIterable, Comparable, Codable {
   package static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
 }
 
-/// The folder and theme of a rule (RULES.md sections).
+/// The folder and theme of a rule (the sections of `rules/README.md`).
 package enum RuleCategory: String, Sendable, CaseIterable {
   case lock, transaction, compat, type, history, syntax
 
@@ -32,7 +32,7 @@ package enum RuleCategory: String, Sendable, CaseIterable {
   }
 }
 
-/// How safe it is to apply a fix without reading it (CONVENTIONS.md §6).
+/// How safe it is to apply a fix without reading it (CONTRIBUTING.md, "Adding a rule").
 package enum FixSafety: String, Sendable, Comparable {
   /// Meaning-preserving: `--fix` applies it.
   case safe

@@ -21,7 +21,7 @@ struct LockModelServerTests {
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     """
 
-  /// Statements and whether PostgreSQL rewrites `t` (RULES.md, "Lock facts").
+  /// Statements and whether PostgreSQL rewrites `t`.
   static let cases: [(sql: String, rewrites: Bool)] = [
     ("CREATE INDEX t_c_idx ON t (c)", false),
     ("CREATE INDEX t_c_idx ON ONLY t (c)", false),

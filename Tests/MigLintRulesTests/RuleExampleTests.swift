@@ -4,7 +4,7 @@ import MigLintSyntax
 import MigLintTestSupport
 import Testing
 
-/// Runs every rule's examples (CONVENTIONS.md §3) and the checks every rule must pass.
+/// Runs every rule's examples (CONTRIBUTING.md, "Adding a rule") and the checks every rule must pass.
 @Suite struct RuleExampleTests {
   static let rules = BuiltinRules.registry.descriptions
 
