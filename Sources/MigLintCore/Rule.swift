@@ -146,9 +146,9 @@ package struct StatementContext: Sendable {
     return earlier.drop { $0.range.start < start }
   }
 
-  /// The statements of libpg_query node type `node` ("InsertStmt") before this one in the script
+  /// The statements of libpg_query node type `node` (`.insertStmt`) before this one in the script
   /// being run, in order; found through the file's index, not by a scan of every statement.
-  package func earlierStatements(ofNode node: String) -> [Statement] {
+  package func earlierStatements(ofNode node: NodeType) -> [Statement] {
     let indexes = file.indexesByNode[node] ?? []
     let start = state.script?.start ?? 0
     return indexes[..<indexes.partitioningIndex { $0 >= index }].map { file.statements[$0] }.filter {

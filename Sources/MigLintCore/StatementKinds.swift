@@ -87,13 +87,13 @@ package enum StatementKindNames {
       return []
     case .other:
       switch statement.nodeType {
-      case "GrantStmt": return [statement.isGrant ? "grant" : "revoke"]
-      case "CreateRoleStmt": return ["create-role"]
-      case "DropRoleStmt": return ["drop-role"]
-      case "CopyStmt": return ["copy"]
-      case "CommentStmt": return ["comment"]
-      case "AlterOwnerStmt": return ["owner"]
-      case "SecLabelStmt": return ["security-label"]
+      case .grantStmt: return [statement.isGrant ? "grant" : "revoke"]
+      case .createRoleStmt: return ["create-role"]
+      case .dropRoleStmt: return ["drop-role"]
+      case .copyStmt: return ["copy"]
+      case .commentStmt: return ["comment"]
+      case .alterOwnerStmt: return ["owner"]
+      case .secLabelStmt: return ["security-label"]
       default: return []
       }
     }

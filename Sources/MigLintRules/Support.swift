@@ -43,7 +43,7 @@ extension StatementContext {
       guard token.isKeyword, words.count < 3 else { break }
       words.append(file.text(token.range).uppercased())
     }
-    return words.isEmpty ? statement.nodeType : words.joined(separator: " ")
+    return words.isEmpty ? statement.nodeType.rawValue : words.joined(separator: " ")
   }
 
   /// From the statement's start to the end of keyword `word` (e.g. `CREATE INDEX`), else the statement.

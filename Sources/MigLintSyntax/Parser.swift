@@ -37,14 +37,14 @@ package struct ParsedFile: Sendable {
   /// Statement indexes by libpg_query node type ("InsertStmt"), in order: a rule looking back or
   /// ahead for one kind of statement reads these instead of scanning every statement (one scan
   /// per statement would make a file of thousands quadratic).
-  package let indexesByNode: [String: [Int]]
+  package let indexesByNode: [NodeType: [Int]]
 
   package init(source: SourceFile, tokens: [Token], statements: [Statement], syntaxErrors: [SyntaxError]) {
     self.source = source
     self.tokens = tokens
     self.statements = statements
     self.syntaxErrors = syntaxErrors
-    var byNode: [String: [Int]] = [:]
+    var byNode: [NodeType: [Int]] = [:]
     for (index, statement) in statements.enumerated() { byNode[statement.nodeType, default: []].append(index) }
     indexesByNode = byNode
   }
@@ -272,7 +272,7 @@ package enum Parser {
       kind: .createTable(
         CreateTable(
           name: QualifiedName(schema: schema, name: table), columns: [], constraints: [], ifNotExists: ifNotExists,
-          isTemporary: temporary)), nodeType: "CreateStmt", range: piece, tokens: start..<end)
+          isTemporary: temporary)), nodeType: .createStmt, range: piece, tokens: start..<end)
     statement.isRecovered = true
     return statement
   }

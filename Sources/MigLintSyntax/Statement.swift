@@ -394,8 +394,8 @@ package enum StatementKind: Hashable, Sendable {
 /// One top-level statement of a file.
 package struct Statement: Hashable, Sendable {
   package var kind: StatementKind
-  /// libpg_query's node type (`IndexStmt`, `AlterTableStmt`, …).
-  package var nodeType: String
+  /// libpg_query's node type (`.indexStmt`, `.alterTableStmt`, …).
+  package var nodeType: NodeType
   /// From the first real token (never a comment before it) to the end, without the `;`.
   package var range: SourceRange
   /// Indexes into the file's token array covering ``range``.
@@ -422,7 +422,7 @@ package struct Statement: Hashable, Sendable {
   package var isTransactionControlOrSetting: Bool {
     switch kind {
     case .transaction, .variableSet: true
-    default: nodeType == "VariableShowStmt"
+    default: nodeType == .variableShowStmt
     }
   }
 }

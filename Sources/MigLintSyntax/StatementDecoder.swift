@@ -10,54 +10,55 @@ struct StatementDecoder {
 
   /// Decodes the value of a top-level `"stmt"` member.
   func decode(_ stmt: Int, range: SourceRange, tokenRange: Range<Int>) -> Statement {
-    guard let (type, node) = tape.wrapped(stmt) else {
-      return Statement(kind: .other, nodeType: "Unknown", range: range, tokens: tokenRange)
+    guard let (name, node) = tape.wrapped(stmt) else {
+      return Statement(kind: .other, nodeType: .unknown, range: range, tokens: tokenRange)
     }
+    let type = NodeType(rawValue: name) ?? .unknown
     let kind: StatementKind
     switch type {
-    case "CreateStmt": kind = .createTable(createTable(node))
-    case "CreateTableAsStmt": kind = createTableAs(node)
-    case "AlterTableStmt": kind = alterTable(node, tokenRange: tokenRange).map(StatementKind.alterTable) ?? .other
-    case "IndexStmt": kind = .createIndex(createIndex(node))
-    case "DropStmt": kind = drop(node).map(StatementKind.drop) ?? .other
-    case "RenameStmt": kind = rename(node).map(StatementKind.rename) ?? .other
-    case "TransactionStmt": kind = transaction(node)
-    case "VariableSetStmt": kind = variableSet(node)
-    case "SelectStmt": kind = setConfigCall(node) ?? .other
-    case "ViewStmt": kind = .createView(view(node))
-    case "ReindexStmt": kind = reindex(node).map(StatementKind.reindex) ?? .other
-    case "VacuumStmt": kind = .vacuum(vacuum(node))
-    case "CreatedbStmt": kind = .createDatabase
-    case "AlterSystemStmt": kind = .alterSystem
-    case "TruncateStmt":
+    case .createStmt: kind = .createTable(createTable(node))
+    case .createTableAsStmt: kind = createTableAs(node)
+    case .alterTableStmt: kind = alterTable(node, tokenRange: tokenRange).map(StatementKind.alterTable) ?? .other
+    case .indexStmt: kind = .createIndex(createIndex(node))
+    case .dropStmt: kind = drop(node).map(StatementKind.drop) ?? .other
+    case .renameStmt: kind = rename(node).map(StatementKind.rename) ?? .other
+    case .transactionStmt: kind = transaction(node)
+    case .variableSetStmt: kind = variableSet(node)
+    case .selectStmt: kind = setConfigCall(node) ?? .other
+    case .viewStmt: kind = .createView(view(node))
+    case .reindexStmt: kind = reindex(node).map(StatementKind.reindex) ?? .other
+    case .vacuumStmt: kind = .vacuum(vacuum(node))
+    case .createdbStmt: kind = .createDatabase
+    case .alterSystemStmt: kind = .alterSystem
+    case .truncateStmt:
       kind = .truncate(
         Truncate(
           relations: tape.elements(tape.member(node, "relations")).map { rangeVar(tape.member($0, "RangeVar")) },
           cascade: tape.string(tape.member(node, "behavior")) == "DROP_CASCADE"))
-    case "LockStmt":
+    case .lockStmt:
       kind = .lockTable(
         LockTable(
           relations: tape.elements(tape.member(node, "relations")).map { rangeVar(tape.member($0, "RangeVar")) },
           mode: LockMode(libpgQuery: tape.int(tape.member(node, "mode")) ?? 8) ?? .accessExclusive))
-    case "ClusterStmt": kind = .cluster(tape.member(node, "relation").map { rangeVar($0) })
-    case "RefreshMatViewStmt":
+    case .clusterStmt: kind = .cluster(tape.member(node, "relation").map { rangeVar($0) })
+    case .refreshMatViewStmt:
       kind = .refreshMaterializedView(
         name: rangeVar(tape.member(node, "relation")), concurrently: tape.bool(tape.member(node, "concurrent")))
-    case "UpdateStmt": kind = .dataChange(dataChange(node, .update))
-    case "DeleteStmt": kind = .dataChange(dataChange(node, .delete))
-    case "InsertStmt": kind = .dataChange(dataChange(node, .insert))
-    case "CreateEnumStmt":
+    case .updateStmt: kind = .dataChange(dataChange(node, .update))
+    case .deleteStmt: kind = .dataChange(dataChange(node, .delete))
+    case .insertStmt: kind = .dataChange(dataChange(node, .insert))
+    case .createEnumStmt:
       kind = .enumChange(
         EnumChange(
           name: qualified(stringList(tape.member(node, "typeName"))), values: stringList(tape.member(node, "vals")),
           renamedFrom: nil, isCreate: true))
-    case "AlterEnumStmt":
+    case .alterEnumStmt:
       kind = .enumChange(
         EnumChange(
           name: qualified(stringList(tape.member(node, "typeName"))),
           values: tape.string(tape.member(node, "newVal")).map { [$0] } ?? [],
           renamedFrom: tape.string(tape.member(node, "oldVal")), isCreate: false))
-    case "CreateDomainStmt":
+    case .createDomainStmt:
       let constraints = tape.elements(tape.member(node, "constraints")).compactMap {
         tape.member($0, "Constraint").map(constraint)
       }
@@ -65,44 +66,44 @@ struct StatementDecoder {
         DomainChange(
           name: qualified(stringList(tape.member(node, "domainname"))), isCreate: true,
           addsConstraint: constraints.contains { $0.kind == .check || $0.kind == .notNull }, notValid: false))
-    case "AlterDomainStmt":
+    case .alterDomainStmt:
       let subtype = tape.string(tape.member(node, "subtype")) ?? ""
       let added = tape.member(tape.member(node, "def"), "Constraint").map(constraint)
       kind = .domainChange(
         DomainChange(
           name: qualified(stringList(tape.member(node, "typeName"))), isCreate: false,
           addsConstraint: subtype == "C" || subtype == "O", notValid: added?.notValid ?? false))
-    case "CreateFunctionStmt": kind = .function(function(node))
-    case "DoStmt": kind = .doBlock(doBlock(node))
-    case "CreateSchemaStmt":
+    case .createFunctionStmt: kind = .function(function(node))
+    case .doStmt: kind = .doBlock(doBlock(node))
+    case .createSchemaStmt:
       kind = .createObject(
         CreateObject(
           objectType: .schema, name: QualifiedName(name: tape.string(tape.member(node, "schemaname")) ?? ""),
           table: nil, ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
-    case "CreateSeqStmt":
+    case .createSeqStmt:
       kind = .createObject(
         CreateObject(
           objectType: .sequence, name: rangeVar(tape.member(node, "sequence")), table: nil,
           ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
-    case "CreateExtensionStmt":
+    case .createExtensionStmt:
       kind = .createObject(
         CreateObject(
           objectType: .extension, name: QualifiedName(name: tape.string(tape.member(node, "extname")) ?? ""),
           table: nil, ifNotExists: tape.bool(tape.member(node, "if_not_exists"))))
-    case "CreateTrigStmt":
+    case .createTrigStmt:
       kind = .createObject(
         CreateObject(
           objectType: .trigger, name: QualifiedName(name: tape.string(tape.member(node, "trigname")) ?? ""),
           table: rangeVar(tape.member(node, "relation")), ifNotExists: tape.bool(tape.member(node, "replace")),
           columns: stringList(tape.member(node, "columns")),
           function: qualified(stringList(tape.member(node, "funcname")))))
-    case "CreatePolicyStmt":
+    case .createPolicyStmt:
       kind = .createObject(
         CreateObject(
           objectType: .policy, name: QualifiedName(name: tape.string(tape.member(node, "policy_name")) ?? ""),
           table: rangeVar(tape.member(node, "table")), ifNotExists: false,
           columns: columnNames(in: tape.member(node, "qual")) + columnNames(in: tape.member(node, "with_check"))))
-    case "AlterObjectSchemaStmt":
+    case .alterObjectSchemaStmt:
       let object = tape.member(node, "relation").map { rangeVar($0) } ?? tape.member(node, "object").flatMap(objectName)
       kind =
         objectType(tape.member(node, "objectType")).map { objectType in
@@ -110,11 +111,11 @@ struct StatementDecoder {
             SetSchema(
               objectType: objectType, object: object, newSchema: tape.string(tape.member(node, "newschema")) ?? ""))
         } ?? .other
-    case "DropdbStmt": kind = .dropDatabase(tape.string(tape.member(node, "dbname")) ?? "")
+    case .dropdbStmt: kind = .dropDatabase(tape.string(tape.member(node, "dbname")) ?? "")
     default: kind = .other
     }
     var statement = Statement(kind: kind, nodeType: type, range: range, tokens: tokenRange)
-    if type == "GrantStmt" { statement.isGrant = tape.bool(tape.member(node, "is_grant")) }
+    if type == .grantStmt { statement.isGrant = tape.bool(tape.member(node, "is_grant")) }
     return statement
   }
 

@@ -60,7 +60,7 @@ struct DropColumn: StatementRule {
       }
       // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
       // old`) is not lost.
-      let copy = (context.earlierStatements(ofNode: "UpdateStmt") + context.earlierStatements(ofNode: "InsertStmt"))
+      let copy = (context.earlierStatements(ofNode: .updateStmt) + context.earlierStatements(ofNode: .insertStmt))
         .filter { copies(column, of: alter.relation, $0, context) }.max { $0.range.start < $1.range.start }
       let data =
         copy.map { "; its data was copied on line \(context.file.source.line(of: $0.range.start))" }

@@ -37,7 +37,7 @@ struct DropTable: StatementRule {
     guard let first = existing.first else { return [] }
     let names = existing.map { "`\($0)`" }.joined(separator: ", ")
     // An `INSERT … SELECT … FROM` the table earlier in the script moved its rows elsewhere.
-    let copy = context.earlierStatements(ofNode: "InsertStmt").last { earlier in
+    let copy = context.earlierStatements(ofNode: .insertStmt).last { earlier in
       guard case .dataChange(let change) = earlier.kind, change.kind == .insert,
         context.file.keyword("SELECT", in: earlier) != nil
       else { return false }
