@@ -20,10 +20,14 @@ let package = Package(
       name: "MigLintWorkspace",
       dependencies: ["MigLintCore", "MigLintSyntax"]),
     .target(name: "MigLintReporters", dependencies: ["MigLintCore", "MigLintSyntax"]),
+    // `miglint lsp`: the language server.
+    .target(
+      name: "MigLintServer",
+      dependencies: ["MigLintCore", "MigLintSyntax", "MigLintRules", "MigLintWorkspace", "MigLintReporters"]),
     .executableTarget(
       name: "miglint",
       dependencies: [
-        "MigLintSyntax", "MigLintCore", "MigLintRules", "MigLintWorkspace", "MigLintReporters",
+        "MigLintSyntax", "MigLintCore", "MigLintRules", "MigLintWorkspace", "MigLintReporters", "MigLintServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Test-only helpers; not part of the shipped product.

@@ -12,6 +12,7 @@ package struct Diagnostic: Sendable {
   package var end: SourcePosition
   package var lock: LockAcquisition?
   package var fixes: [Fix]
+  package var related: [RelatedLocation] = []
 }
 
 /// The outcome of linting one file.

@@ -136,6 +136,6 @@ extension Linter {
       message: finding.message,
       help: finding.help, path: source.path, range: finding.range,
       start: source.position(of: finding.range.start), end: source.position(of: finding.range.end),
-      lock: finding.lock, fixes: finding.fixes)
+      lock: finding.lock, fixes: finding.fixes, related: finding.related)
   }
 }

@@ -74,10 +74,12 @@ package struct Finding: Sendable {
   /// Set only by rules whose severity depends on the target version
   /// (`add-enum-value-in-transaction`, `syntax-error`); a severity from the configuration still wins.
   package var severity: Severity?
+  /// Other places the finding is about (the view that reads a dropped column): editors link them.
+  package var related: [RelatedLocation]
 
   package init(
     at range: SourceRange, message: String, help: String? = nil, lock: LockAcquisition? = nil,
-    fixes: [Fix] = [], severity: Severity? = nil
+    fixes: [Fix] = [], severity: Severity? = nil, related: [RelatedLocation] = []
   ) {
     self.range = range
     self.message = message
@@ -85,6 +87,22 @@ package struct Finding: Sendable {
     self.lock = lock
     self.fixes = fixes
     self.severity = severity
+    self.related = related
+  }
+}
+
+/// A line of another file (or this one) that a finding is about, with what is there.
+package struct RelatedLocation: Sendable, Hashable {
+  /// As the file was linted (relative to the working directory, or absolute).
+  package var path: String
+  /// 1-based.
+  package var line: Int
+  package var message: String
+
+  package init(path: String, line: Int, message: String) {
+    self.path = path
+    self.line = line
+    self.message = message
   }
 }
 

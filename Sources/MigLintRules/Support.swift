@@ -212,6 +212,13 @@ enum ExpandContract {
     "Expand and contract: add the new column, write to both, backfill in batches, switch reads, then drop the old column in a later release"
 }
 
+extension Catalog.Dependent {
+  /// Where the dependent was created, for editors to link.
+  var related: RelatedLocation? {
+    origin.map { RelatedLocation(path: $0.path, line: $0.line, message: description) }
+  }
+}
+
 /// Pieces of message text several rules share.
 enum MessageText {
   /// "a, b, c", or "a, b, c, d, e and 3 more" past six items.

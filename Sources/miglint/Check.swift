@@ -378,7 +378,7 @@ struct Check: ParsableCommand {
   /// ArgumentParser takes time quadratic in the number of positional values (measured: 19% of a
   /// run over 2,000 files, as a pre-commit hook passes them), so paths skip it.
   static func takePaths(from arguments: inout [String]) -> [String] {
-    if let first = arguments.first, ["rules", "explain", "help", "sum"].contains(first) { return [] }
+    if let first = arguments.first, ["rules", "explain", "help", "sum", "lsp"].contains(first) { return [] }
     var kept: [String] = []
     var paths: [String] = []
     var index = 0

@@ -30,7 +30,7 @@ struct MigLint: ParsableCommand {
       Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, configuration or I/O error.
       """,
     version: toolVersion,
-    subcommands: [Check.self, Sum.self, Rules.self, Explain.self],
+    subcommands: [Check.self, Sum.self, Rules.self, Explain.self, Lsp.self],
     defaultSubcommand: Check.self)
 
   /// Runs the command line with our exit codes (ArgumentParser's usage errors would exit 64).

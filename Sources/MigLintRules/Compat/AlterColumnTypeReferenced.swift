@@ -56,8 +56,8 @@ struct AlterColumnTypeReferenced: StatementRule {
         message:
           "Changing the type of \(alter.relation.column(column)) fails: PostgreSQL cannot alter a column used by \(names)",
         help:
-          "Drop the view\(views.count == 1 ? "" : "s") before the change and create \(views.count == 1 ? "it" : "them") again after, in one transaction"
-      )
+          "Drop the view\(views.count == 1 ? "" : "s") before the change and create \(views.count == 1 ? "it" : "them") again after, in one transaction",
+        related: views.compactMap(\.related))
     }
   }
 }

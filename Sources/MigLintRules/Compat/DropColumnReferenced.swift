@@ -115,7 +115,7 @@ struct DropColumnReferenced: StatementRule {
         message: "Dropping column \(alter.relation.column(column)) "
           + Self.outcome(dependents, cascade: command.cascade),
         help: "Drop or recreate the dependents first, on purpose, in this migration",
-        lock: LockAcquisition(.accessExclusive, on: alter.relation))
+        lock: LockAcquisition(.accessExclusive, on: alter.relation), related: dependents.compactMap(\.related))
     }
   }
 

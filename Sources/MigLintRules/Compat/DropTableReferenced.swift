@@ -45,9 +45,11 @@ struct DropTableReferenced: StatementRule {
     guard case .drop(let drop) = statement.kind, drop.objectType == .table else { return [] }
     let dropped = Set(drop.objects.map(Catalog.key))
     var lines: [String] = []
+    var related: [RelatedLocation] = []
     for object in drop.objects {
       let dependents = context.catalog.dependents(ofTable: Catalog.key(object), except: dropped)
       guard !dependents.isEmpty else { continue }
+      related += dependents.compactMap(\.related)
       let names = dependents.map { $0.description + ($0.origin.map { " (\($0.location))" } ?? "") }
       lines.append("`\(object)` is used by \(names.joined(separator: ", "))")
     }
@@ -57,7 +59,7 @@ struct DropTableReferenced: StatementRule {
     return [
       Finding(
         at: statement.range, message: "\(lines.joined(separator: "; ")): \(outcome)",
-        help: "Drop the foreign keys and views first, on purpose, once no code needs them")
+        help: "Drop the foreign keys and views first, on purpose, once no code needs them", related: related)
     ]
   }
 }
