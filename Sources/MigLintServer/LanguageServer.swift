@@ -49,11 +49,15 @@ package final class LanguageServer {
   private var results: [String: (version: Int, result: FileResult)] = [:]
   /// Documents waiting to be linted, and when.
   private var pending: [String: Double] = [:]
+  /// When each document was last linted.
+  private var linted: [String: Double] = [:]
   private var initialized = false
   /// The client registers file watchers on request (`client/registerCapability`).
   private var canWatchFiles = false
   private var shuttingDown = false
   private var nextRequestID = 1
+  /// The schema model before each directory's first open file, kept between edits.
+  private let memory = ReplayCache.Memory()
 
   package init(output: Int32 = 1, toolVersion: String) {
     self.output = output
@@ -143,7 +147,11 @@ package final class LanguageServer {
       for change in params["contentChanges"]?.array ?? [] { document.apply(change) }
       document.version = params["textDocument"]?["version"]?.int ?? document.version + 1
       documents[uri] = document
-      pending[uri] = Inbox.now() + Self.debounce
+      // The first change after a pause is linted at once; the ones that follow while typing
+      // go on wait until typing pauses.
+      let now = Inbox.now()
+      let idle = pending[uri] == nil && now - (linted[uri] ?? 0) > Self.debounce
+      pending[uri] = idle ? now : now + Self.debounce
     case "textDocument/didSave":
       guard let uri = params["textDocument"]?["uri"]?.string, documents[uri] != nil else { return }
       lint([uri])
@@ -152,6 +160,7 @@ package final class LanguageServer {
       documents[uri] = nil
       results[uri] = nil
       pending[uri] = nil
+      linted[uri] = nil
       publish(uri, version: nil, [])
     case "workspace/didChangeConfiguration", "workspace/didChangeWatchedFiles":
       // `miglint.toml` or `miglint.sum` may have changed: every open document may read differently.
@@ -283,15 +292,17 @@ package final class LanguageServer {
     if let override { replacements[override.path] = override.bytes }
     let project = workspace?.project() ?? Project()
     let listings = try project.list([], replacements: replacements)
-    let cache = ReplayCache.standard { name in getenv(name).map { String(cString: $0) } }
+    var cache = ReplayCache.standard { name in getenv(name).map { String(cString: $0) } }
+    cache?.memory = memory
     return try Runner.lint(listings, project: project, linter: linter, jobs: linter.configuration.jobs, cache: cache)
   }
 
-  private func store(_ lintResults: [FileResult], _ linted: [Document]) {
+  private func store(_ lintResults: [FileResult], _ documents: [Document]) {
     let byPath = Dictionary(lintResults.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
-    for document in linted {
+    for document in documents {
       guard let result = byPath[document.path ?? document.uri] else { continue }
       results[document.uri] = (document.version, result)
+      linted[document.uri] = Inbox.now()
       publish(document.uri, version: document.version, result.diagnostics, inputError: result.inputError)
     }
   }

@@ -1,4 +1,5 @@
 import MigLintCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -22,10 +23,59 @@ package struct ReplayCache: Sendable {
   /// history is replayed faster than the cache is read and written. Tests lower it
   /// (`$MIGLINT_CACHE_MIN_MIGRATIONS`) so that small fixtures go through the cache too.
   var minimumMigrations = 20
+  /// A long-running process (the language server) keeps the last checkpoint of each directory in
+  /// memory too: checked against the migrations themselves, it needs neither the file nor a hash.
+  package var memory: Memory?
 
   package init(directory: String, minimumMigrations: Int = 20) {
     self.directory = directory
     self.minimumMigrations = minimumMigrations
+  }
+
+  /// The last checkpoint of each migrations directory, with what its migrations were.
+  package final class Memory: Sendable {
+    private struct Entry: Sendable {
+      var migrations: [Migration]
+      var files: [(path: String, bytes: [UInt8]?)]
+      var checkpoint: ReplayCheckpoint
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
+
+    package init() {}
+
+    func load(_ loaded: LoadedSet) -> ReplayCheckpoint? {
+      entries.withLock { entries in
+        guard let entry = entries[loaded.root], entry.checkpoint.migrations <= loaded.set.migrations.count
+        else { return nil }
+        let count = entry.checkpoint.migrations
+        guard Array(loaded.set.migrations.prefix(count)).elementsEqual(entry.migrations, by: Self.sameMigration)
+        else { return nil }
+        let files = Self.files(loaded, count)
+        guard files.count == entry.files.count,
+          zip(files, entry.files).allSatisfy({ $0.path == $1.path && $0.bytes == $1.bytes })
+        else { return nil }
+        return entry.checkpoint
+      }
+    }
+
+    func save(_ checkpoint: ReplayCheckpoint, for loaded: LoadedSet) {
+      let migrations = Array(loaded.set.migrations.prefix(checkpoint.migrations))
+      let files = Self.files(loaded, checkpoint.migrations)
+      entries.withLock { $0[loaded.root] = Entry(migrations: migrations, files: files, checkpoint: checkpoint) }
+    }
+
+    /// The scripts of the first `count` migrations, in order: what the replay read.
+    private static func files(_ loaded: LoadedSet, _ count: Int) -> [(path: String, bytes: [UInt8]?)] {
+      loaded.set.migrations.prefix(count).flatMap { $0.up + $0.down }.map { script in
+        (loaded.set.files[script.file].path, loaded.set.files[script.file].bytes)
+      }
+    }
+
+    /// Same version, scripts (file positions, directions, sections) and grouping.
+    private static func sameMigration(_ lhs: Migration, _ rhs: Migration) -> Bool {
+      lhs.version == rhs.version && lhs.up == rhs.up && lhs.down == rhs.down && lhs.revertGroup == rhs.revertGroup
+    }
   }
 
   /// `$MIGLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/miglint`, else `~/.cache/miglint`.
@@ -46,6 +96,7 @@ package struct ReplayCache: Sendable {
 
   /// The checkpoint stored for `loaded`, if it is still valid for its first migrations.
   package func load(_ loaded: LoadedSet) -> ReplayCheckpoint? {
+    if let checkpoint = memory?.load(loaded) { return checkpoint }
     guard let stored = try? FileSystem.read(file(loaded)), stored.starts(with: Self.magic),
       stored.count >= Self.magic.count + 16
     else { return nil }
@@ -67,6 +118,7 @@ package struct ReplayCache: Sendable {
 
   /// Stores `checkpoint` for `loaded` (atomically; errors are ignored).
   package func save(_ checkpoint: ReplayCheckpoint, for loaded: LoadedSet) {
+    memory?.save(checkpoint, for: loaded)
     var writer = ByteWriter()
     writer.raw(Self.magic)
     writer.int(checkpoint.migrations)

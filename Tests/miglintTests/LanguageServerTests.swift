@@ -21,6 +21,9 @@ final class LSPClient: @unchecked Sendable {
     process.currentDirectoryURL = URL(fileURLWithPath: root)
     var environment = ProcessInfo.processInfo.environment
     environment["MIGLINT_CACHE_DIR"] = CLI.cacheDirectory
+    // Every history goes through the replay cache, on disk and in the server's memory: an edit of
+    // an earlier migration must still be seen.
+    environment["MIGLINT_CACHE_MIN_MIGRATIONS"] = "1"
     process.environment = environment
     process.standardInput = input
     process.standardOutput = output
@@ -263,6 +266,25 @@ private func codes(_ diagnostics: [[String: Any]]) -> [String] { diagnostics.com
     try client.notify("exit", [:])
     client.process.waitUntilExit()
     #expect(client.process.terminationStatus == 0)
+  }
+
+  /// The model kept between edits is of the history as it was: an earlier migration edited on
+  /// disk (a checkout) is replayed again.
+  @Test func anEarlierMigrationChangedOnDiskIsSeen() throws {
+    let client = try LSPClient(root: try project())
+    try client.initialize()
+    let uri = client.uri("migrations/0002_index.sql")
+    let text = "SET lock_timeout = '2s';\nALTER TABLE users DROP COLUMN email;\n"
+    try client.notify(
+      "textDocument/didOpen", ["textDocument": ["uri": uri, "languageId": "sql", "version": 1, "text": text]])
+    #expect(codes(try client.diagnostics(uri, version: 1)).contains("drop-column-referenced"))
+    try change(client, uri, version: 2, text + "-- typing\n")
+    #expect(codes(try client.diagnostics(uri, version: 2)).contains("drop-column-referenced"))
+    try "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n".write(
+      toFile: client.root + "/migrations/0001_users.sql", atomically: true, encoding: .utf8)
+    try client.notify(
+      "workspace/didChangeWatchedFiles", ["changes": [["uri": client.uri("migrations/0001_users.sql"), "type": 2]]])
+    #expect(!codes(try client.diagnostics(uri, version: 2)).contains("drop-column-referenced"))
   }
 
   @Test func fixAllAppliesEverySafeFixOfTheFile() throws {
