@@ -335,6 +335,46 @@ private func codes(_ diagnostics: [[String: Any]]) -> [String] { diagnostics.com
     #expect(try client.request("shutdown")["error"] == nil)
   }
 
+  /// Mutated messages (bytes flipped, cut, spliced) never stop the server: afterwards it still
+  /// answers, and every document it was sent is still served.
+  @Test func mutatedMessagesNeverStopTheServer() throws {
+    let client = try LSPClient(root: try project())
+    try client.initialize()
+    let uri = client.uri("migrations/0002_index.sql")
+    let samples: [[String: Any]] = [
+      [
+        "method": "textDocument/didOpen",
+        "params": ["textDocument": ["uri": uri, "languageId": "sql", "version": 1, "text": "DROP TABLE t;\n"]],
+      ],
+      [
+        "method": "textDocument/didChange",
+        "params": [
+          "textDocument": ["uri": uri, "version": 2],
+          "contentChanges": [
+            ["range": ["start": ["line": 0, "character": 3], "end": ["line": 9, "character": -4]], "text": "é🚀"]
+          ],
+        ],
+      ],
+      [
+        "id": 99, "method": "textDocument/codeAction",
+        "params": [
+          "textDocument": ["uri": uri],
+          "range": ["start": ["line": 0, "character": 0], "end": ["line": 0, "character": 99]],
+        ],
+      ],
+      ["id": 98, "method": "textDocument/hover", "params": ["textDocument": ["uri": uri], "position": ["line": 0]]],
+    ]
+    let messages = try samples.map { Array(try JSONSerialization.data(withJSONObject: $0)) }
+    var random = Mutator.Random(state: UInt64(Mutator.seed))
+    for _ in 0..<min(Mutator.iterations, 300) {
+      let body = Mutator.mutate(random.pick(messages), others: messages, &random)
+      client.sendRaw(Data("Content-Length: \(body.count)\r\n\r\n".utf8) + Data(body))
+    }
+    // The stream is still in step: a request gets its answer.
+    #expect(client.process.isRunning)
+    #expect(try client.request("shutdown")["error"] == nil)
+  }
+
   @Test func theServerExitsWhenTheEditorCloses() throws {
     let client = try LSPClient(root: try project())
     try client.initialize()
