@@ -9,93 +9,119 @@ struct JSONReporter: Sendable {
 
   package func render(_ report: Report) -> String {
     let counts = report.counts
-    let value: JSONValue = .object([
-      ("version", .int(Self.formatVersion)),
-      (
-        "tool",
-        .object([
-          ("name", .string(Report.toolName)), ("version", .string(report.toolVersion)),
-          ("pgVersion", .string(report.configuration.pgVersion.description)),
-        ])
-      ),
-      (
-        "summary",
-        .object([
-          ("files", .int(report.results.count)), ("errors", .int(counts[.error, default: 0])),
-          ("warnings", .int(counts[.warning, default: 0])), ("infos", .int(counts[.info, default: 0])),
-          ("unreadableFiles", .int(report.inputErrors.count)), ("exitCode", .int(Int(report.exitCode))),
-        ])
-      ),
-      ("files", .array(report.results.map { .string($0.path) })),
-      (
-        "diagnostics",
-        .array(report.results.flatMap { result in result.diagnostics.map { Self.diagnostic($0, result.source) } })
-      ),
-      (
-        "errors",
-        .array(report.inputErrors.map { .object([("path", .string($0.path)), ("message", .string($0.message))]) })
-      ),
-    ])
-    return value.rendered() + "\n"
+    var out = JSONStream(capacity: 1024 + 1024 * report.results.reduce(0) { $0 + $1.diagnostics.count })
+    out.openObject()
+    out.member("version", Self.formatVersion)
+    out.key("tool")
+    out.openObject()
+    out.member("name", Report.toolName)
+    out.member("version", report.toolVersion)
+    out.member("pgVersion", report.configuration.pgVersion.description)
+    out.closeObject()
+    out.key("summary")
+    out.openObject()
+    out.member("files", report.results.count)
+    out.member("errors", counts[.error, default: 0])
+    out.member("warnings", counts[.warning, default: 0])
+    out.member("infos", counts[.info, default: 0])
+    out.member("unreadableFiles", report.inputErrors.count)
+    out.member("exitCode", Int(report.exitCode))
+    out.closeObject()
+    out.key("files")
+    out.openArray()
+    for result in report.results {
+      out.element()
+      out.string(result.path)
+    }
+    out.closeArray()
+    out.key("diagnostics")
+    out.openArray()
+    for result in report.results {
+      for diagnostic in result.diagnostics { Self.write(diagnostic, result.source, into: &out) }
+    }
+    out.closeArray()
+    out.key("errors")
+    out.openArray()
+    for error in report.inputErrors {
+      out.element()
+      out.openObject()
+      out.member("path", error.path)
+      out.member("message", error.message)
+      out.closeObject()
+    }
+    out.closeArray()
+    out.closeObject()
+    out.bytes.append(0x0A)
+    return String(decoding: out.bytes, as: UTF8.self)
   }
 
   /// An LSP `Range`: 0-based lines, UTF-16 code units.
-  static func lspRange(_ start: SourcePosition, _ end: SourcePosition) -> JSONValue {
-    func position(_ position: SourcePosition) -> JSONValue {
-      .object([("line", .int(position.line - 1)), ("character", .int(position.utf16Column - 1))])
+  private static func writeRange(_ start: SourcePosition, _ end: SourcePosition, into out: inout JSONStream) {
+    out.openObject()
+    for (name, position) in [("start", start), ("end", end)] {
+      out.key(name)
+      out.openObject()
+      out.member("line", position.line - 1)
+      out.member("character", position.utf16Column - 1)
+      out.closeObject()
     }
-    return .object([("start", position(start)), ("end", position(end))])
+    out.closeObject()
   }
 
-  static func diagnostic(_ diagnostic: Diagnostic, _ source: SourceFile?) -> JSONValue {
+  private static func write(_ diagnostic: Diagnostic, _ source: SourceFile?, into out: inout JSONStream) {
     let bom = diagnostic.start.fileOffset - diagnostic.range.start
-    return .object([
-      ("rule", .string(diagnostic.ruleID)),
-      ("severity", .string(diagnostic.severity.rawValue)),
-      ("message", .string(diagnostic.message)),
-      ("help", diagnostic.help.map(JSONValue.string) ?? .null),
-      ("path", .string(diagnostic.path)),
-      ("line", .int(diagnostic.start.line)),
-      ("column", .int(diagnostic.start.column)),
-      ("endLine", .int(diagnostic.end.line)),
-      ("endColumn", .int(diagnostic.end.column)),
-      ("startOffset", .int(diagnostic.start.fileOffset)),
-      ("endOffset", .int(diagnostic.end.fileOffset)),
-      ("utf16Column", .int(diagnostic.start.utf16Column)),
-      ("utf16EndColumn", .int(diagnostic.end.utf16Column)),
-      ("range", lspRange(diagnostic.start, diagnostic.end)),
-      (
-        "lock",
-        diagnostic.lock.map { lock in
-          .object([
-            ("mode", .string(lock.mode.name)), ("relation", .string(lock.relation.description)),
-            ("blocks", .string(lock.mode.blocked)),
-          ])
-        } ?? .null
-      ),
-      (
-        "fixes",
-        .array(
-          diagnostic.fixes.map { fix in
-            .object([
-              ("title", .string(fix.title)), ("safety", .string(fix.safety.rawValue)),
-              (
-                "edits",
-                .array(
-                  fix.edits.map { edit in
-                    var members: [(String, JSONValue)] = [
-                      ("startOffset", .int(edit.range.start + bom)), ("endOffset", .int(edit.range.end + bom)),
-                    ]
-                    if let source {
-                      members.append(
-                        ("range", lspRange(source.position(of: edit.range.start), source.position(of: edit.range.end))))
-                    }
-                    return .object(members + [("replacement", .string(edit.replacement))])
-                  })
-              ),
-            ])
-          })
-      ),
-    ])
+    out.element()
+    out.openObject()
+    out.member("rule", diagnostic.ruleID)
+    out.member("severity", diagnostic.severity.rawValue)
+    out.member("message", diagnostic.message)
+    out.member("help", diagnostic.help)
+    out.member("path", diagnostic.path)
+    out.member("line", diagnostic.start.line)
+    out.member("column", diagnostic.start.column)
+    out.member("endLine", diagnostic.end.line)
+    out.member("endColumn", diagnostic.end.column)
+    out.member("startOffset", diagnostic.start.fileOffset)
+    out.member("endOffset", diagnostic.end.fileOffset)
+    out.member("utf16Column", diagnostic.start.utf16Column)
+    out.member("utf16EndColumn", diagnostic.end.utf16Column)
+    out.key("range")
+    writeRange(diagnostic.start, diagnostic.end, into: &out)
+    out.key("lock")
+    if let lock = diagnostic.lock {
+      out.openObject()
+      out.member("mode", lock.mode.name)
+      out.member("relation", lock.relation.description)
+      out.member("blocks", lock.mode.blocked)
+      out.closeObject()
+    } else {
+      out.null()
+    }
+    out.key("fixes")
+    out.openArray()
+    for fix in diagnostic.fixes {
+      out.element()
+      out.openObject()
+      out.member("title", fix.title)
+      out.member("safety", fix.safety.rawValue)
+      out.key("edits")
+      out.openArray()
+      for edit in fix.edits {
+        out.element()
+        out.openObject()
+        out.member("startOffset", edit.range.start + bom)
+        out.member("endOffset", edit.range.end + bom)
+        if let source {
+          out.key("range")
+          writeRange(source.position(of: edit.range.start), source.position(of: edit.range.end), into: &out)
+        }
+        out.member("replacement", edit.replacement)
+        out.closeObject()
+      }
+      out.closeArray()
+      out.closeObject()
+    }
+    out.closeArray()
+    out.closeObject()
   }
 }

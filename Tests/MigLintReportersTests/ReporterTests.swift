@@ -40,6 +40,13 @@ import Testing
   @Test func jsonEscapesControlCharactersAndQuotes() {
     let value = JSONValue.object([("k\"", .string("a\u{1B}b\n\t\\ é \u{2028}"))])
     #expect(value.rendered(indent: 0) == #"{"k\"":"a\u001bb\n\t\\ é \u2028"}"#)
+    // Escapes at both ends of a string, a lone U+2029, DEL, and numbers of every size.
+    let edges = JSONValue.array([
+      .string("\u{2029}x\u{7F}"), .string("\""), .int(0), .int(-42), .int(Int.min), .int(Int.max), .string(""),
+    ])
+    #expect(
+      edges.rendered(indent: 0)
+        == #"["\u2029x\u007f","\"",0,-42,-9223372036854775808,9223372036854775807,""]"#)
   }
 
   @Test func textEscapesControlCharactersFromTheInput() throws {
