@@ -74,21 +74,26 @@ package struct TextReporter: Sendable {
   /// shown as emoji, none for zero-width ones, one for the rest (a character's combining marks
   /// belong to it).
   package static func displayWidth(_ text: String) -> Int {
-    text.reduce(0) { total, character in
+    // Printable ASCII, most source text: a column a byte, without breaking text into characters
+    // (the costly part).
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text.utf8.count }
+    return text.reduce(0) { total, character in
       guard let first = character.unicodeScalars.first else { return total }
       let value = first.value
       if value == 0x200B || value == 0x200C || value == 0x200D || value == 0xFEFF { return total }
       if first.properties.isEmojiPresentation || character.unicodeScalars.contains(where: { $0.value == 0xFE0F }) {
         return total + 2
       }
-      let wide: [ClosedRange<UInt32>] = [
-        0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x2FFFD,
-        0x30000...0x3FFFD,
-      ]
-      return total + (wide.contains { $0.contains(value) } ? 2 : 1)
+      return total + (wideRanges.contains { $0.contains(value) } ? 2 : 1)
     }
   }
+
+  /// East Asian wide and fullwidth blocks.
+  private static let wideRanges: [ClosedRange<UInt32>] = [
+    0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+    0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x2FFFD,
+    0x30000...0x3FFFD,
+  ]
 
   /// Source text as shown: tabs as four spaces, control characters escaped.
   /// Bytes of a line shown at most: longer lines are cut to a window around the flagged text.
