@@ -518,26 +518,10 @@ package final class LanguageServer {
       return Runner.lint([.standardInput(name: name, bytes: bytes)], linter: linter, jobs: 1)
     }
     guard let change = outcome.changes.first(where: { $0.path == name }) else { return nil }
-    let end = document.position(of: document.bytes.count)
-    return .object([
-      (
-        "documentChanges",
-        .array([
-          .object([
-            ("textDocument", .object([("uri", .string(document.uri)), ("version", .int(document.version))])),
-            (
-              "edits",
-              .array([
-                .object([
-                  ("range", Self.range((0, 0), end)),
-                  ("newText", .string(String(decoding: change.fixed, as: UTF8.self))),
-                ])
-              ])
-            ),
-          ])
-        ])
-      )
-    ])
+    // The whole text, byte-order mark included (the fixed text keeps it).
+    let bom = TextBytes.bomLength(document.bytes)
+    let whole = SourceRange(start: -bom, end: document.bytes.count - bom)
+    return edit(document, [(whole, String(decoding: change.fixed, as: UTF8.self))], bom: bom)
   }
 
   private func executeCommand(_ params: JSON) throws -> JSONValue {
