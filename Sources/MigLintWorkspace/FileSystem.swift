@@ -129,16 +129,19 @@ package enum FileSystem {
   /// Reads until end of file, refusing more than `limit` bytes (stopping as soon as it is passed).
   private static func readToEnd(_ descriptor: Int32, _ path: String, limit: Int) throws(WorkspaceError) -> [UInt8] {
     var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
+    // Not zero-filled: after a file read whole, this finds the end at once, for every file of a
+    // directory.
+    let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 1)
+    defer { chunk.deallocate() }
     while true {
-      let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+      let count = systemRead(descriptor, chunk.baseAddress, chunk.count)
       if count < 0 {
         if errno == EINTR { continue }
         if errno == EAGAIN { return bytes }  // a non-blocking descriptor with nothing more to give
         throw WorkspaceError(path, "cannot read: \(lastError())")
       }
       if count == 0 { return bytes }
-      bytes += chunk[0..<count]
+      bytes += UnsafeRawBufferPointer(rebasing: chunk[0..<count])
       if bytes.count > limit { throw WorkspaceError(path, "above the limit of \(limit) bytes: not read further") }
     }
   }
