@@ -19,7 +19,7 @@ package indirect enum JSONValue: Sendable, Equatable {
     return String(decoding: out, as: UTF8.self)
   }
 
-  private func write(into out: inout [UInt8], indent: Int, level: Int) {
+  func write(into out: inout [UInt8], indent: Int, level: Int) {
     func newline(_ level: Int) {
       guard indent > 0 else { return }
       out.append(0x0A)
@@ -169,6 +169,8 @@ struct JSONStream {
   mutating func closeArray() { close(0x5D) }
 
   mutating func string(_ text: String) { JSONValue.writeString(text, into: &bytes) }
+  /// A value built as a tree, written at the current depth.
+  mutating func value(_ value: JSONValue) { value.write(into: &bytes, indent: 2, level: empty.count) }
   mutating func string(_ text: String?) { if let text { string(text) } else { null() } }
   mutating func int(_ value: Int) { JSONValue.writeInt(value, into: &bytes) }
   mutating func null() { bytes.append(contentsOf: "null".utf8) }

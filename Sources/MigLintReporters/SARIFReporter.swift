@@ -16,58 +16,81 @@ package struct SARIFReporter: Sendable {
     for (index, result) in report.results.enumerated() where artifactIndex[result.path] == nil {
       artifactIndex[result.path] = index
     }
-    var results: [JSONValue] = []
+    // Written as it goes (the tree of a large report cost more than the lint).
+    var out = JSONStream(capacity: 65536 + 1024 * report.results.reduce(0) { $0 + $1.diagnostics.count })
+    out.openObject()
+    out.member("$schema", Self.schemaURI)
+    out.member("version", "2.1.0")
+    out.key("runs")
+    out.openArray()
+    out.element()
+    out.openObject()
+    out.key("tool")
+    out.openObject()
+    out.key("driver")
+    out.openObject()
+    out.member("name", Report.toolName)
+    out.member("version", report.toolVersion)
+    out.member("semanticVersion", report.toolVersion)
+    out.member("informationUri", Self.informationURI)
+    out.key("rules")
+    out.openArray()
+    for description in descriptions {
+      out.element()
+      out.value(rule(description))
+    }
+    out.closeArray()
+    out.closeObject()
+    out.closeObject()
+    out.key("invocations")
+    out.openArray()
+    out.element()
+    out.value(
+      .object([
+        ("executionSuccessful", .bool(report.exitCode != 2)),
+        ("exitCode", .int(Int(report.exitCode))),
+        (
+          "toolExecutionNotifications",
+          .array(
+            report.inputErrors.map { error in
+              .object([
+                ("level", .string("error")),
+                ("message", .object([("text", .string(error.message))])),
+                (
+                  "locations",
+                  .array([
+                    .object([("physicalLocation", .object([("artifactLocation", artifact(error.path, nil))]))])
+                  ])
+                ),
+              ])
+            })
+        ),
+      ]))
+    out.closeArray()
+    out.key("artifacts")
+    out.openArray()
+    for result in report.results {
+      out.element()
+      out.value(.object([("location", artifact(result.path, nil))]))
+    }
+    out.closeArray()
+    out.member("columnKind", "unicodeCodePoints")
+    out.key("results")
+    out.openArray()
     for result in report.results {
       for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
-        results.append(
-          self.result(
-            diagnostic, fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID],
-            artifactIndex: artifactIndex[result.path]))
+        out.element()
+        write(
+          diagnostic, fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID],
+          artifactIndex: artifactIndex[result.path], into: &out)
       }
     }
-    let notifications: [JSONValue] = report.inputErrors.map { error in
-      .object([
-        ("level", .string("error")),
-        ("message", .object([("text", .string(error.message))])),
-        (
-          "locations",
-          .array([.object([("physicalLocation", .object([("artifactLocation", artifact(error.path, nil))]))])])
-        ),
-      ])
-    }
-    let run: JSONValue = .object([
-      (
-        "tool",
-        .object([
-          (
-            "driver",
-            .object([
-              ("name", .string(Report.toolName)), ("version", .string(report.toolVersion)),
-              ("semanticVersion", .string(report.toolVersion)),
-              ("informationUri", .string(Self.informationURI)),
-              ("rules", .array(descriptions.map(rule))),
-            ])
-          )
-        ])
-      ),
-      (
-        "invocations",
-        .array([
-          .object([
-            ("executionSuccessful", .bool(report.exitCode != 2)),
-            ("exitCode", .int(Int(report.exitCode))),
-            ("toolExecutionNotifications", .array(notifications)),
-          ])
-        ])
-      ),
-      ("artifacts", .array(report.results.map { .object([("location", artifact($0.path, nil))]) })),
-      ("columnKind", .string("unicodeCodePoints")),
-      ("results", .array(results)),
-    ])
-    let root: JSONValue = .object([
-      ("$schema", .string(Self.schemaURI)), ("version", .string("2.1.0")), ("runs", .array([run])),
-    ])
-    return root.rendered() + "\n"
+    out.closeArray()
+    out.closeObject()
+    out.closeArray()
+    out.closeObject()
+    out.bytes.append(0x0A)
+    return String(decoding: out.bytes, as: UTF8.self)
   }
 
   private func rule(_ description: RuleDescription) -> JSONValue {
@@ -93,71 +116,91 @@ package struct SARIFReporter: Sendable {
     ])
   }
 
-  private func result(_ diagnostic: Diagnostic, fingerprintKey: String, ruleIndex: Int?, artifactIndex: Int?)
-    -> JSONValue
-  {
-    var region: [(String, JSONValue)] = [
-      ("startLine", .int(diagnostic.start.line)), ("startColumn", .int(diagnostic.start.column)),
-      ("endLine", .int(diagnostic.end.line)), ("endColumn", .int(diagnostic.end.column)),
-      ("byteOffset", .int(diagnostic.start.fileOffset)),
-      ("byteLength", .int(diagnostic.end.fileOffset - diagnostic.start.fileOffset)),
-    ]
-    if diagnostic.end.fileOffset == diagnostic.start.fileOffset { region.removeLast() }
-    var members: [(String, JSONValue)] = [
-      ("ruleId", .string(diagnostic.ruleID)),
-      ("level", .string(level(diagnostic.severity))),
-      ("message", .object([("text", .string(diagnostic.messageAndHelp))])),
-      (
-        "locations",
-        .array([
-          .object([
-            (
-              "physicalLocation",
-              .object([("artifactLocation", artifact(diagnostic.path, artifactIndex)), ("region", .object(region))])
-            )
-          ])
-        ])
-      ),
-      ("partialFingerprints", .object([("miglintFingerprint/v1", .string(stableHash(fingerprintKey)))])),
-    ]
-    if let ruleIndex { members.insert(("ruleIndex", .int(ruleIndex)), at: 1) }
+  private func write(
+    _ diagnostic: Diagnostic, fingerprintKey: String, ruleIndex: Int?, artifactIndex: Int?, into out: inout JSONStream
+  ) {
+    out.openObject()
+    out.member("ruleId", diagnostic.ruleID)
+    if let ruleIndex { out.member("ruleIndex", ruleIndex) }
+    out.member("level", level(diagnostic.severity))
+    out.key("message")
+    out.openObject()
+    out.member("text", diagnostic.messageAndHelp)
+    out.closeObject()
+    out.key("locations")
+    out.openArray()
+    out.element()
+    out.openObject()
+    out.key("physicalLocation")
+    out.openObject()
+    out.key("artifactLocation")
+    writeArtifact(diagnostic.path, artifactIndex, into: &out)
+    out.key("region")
+    out.openObject()
+    out.member("startLine", diagnostic.start.line)
+    out.member("startColumn", diagnostic.start.column)
+    out.member("endLine", diagnostic.end.line)
+    out.member("endColumn", diagnostic.end.column)
+    out.member("byteOffset", diagnostic.start.fileOffset)
+    if diagnostic.end.fileOffset != diagnostic.start.fileOffset {
+      out.member("byteLength", diagnostic.end.fileOffset - diagnostic.start.fileOffset)
+    }
+    out.closeObject()
+    out.closeObject()
+    out.closeObject()
+    out.closeArray()
+    out.key("partialFingerprints")
+    out.openObject()
+    out.member("miglintFingerprint/v1", stableHash(fingerprintKey))
+    out.closeObject()
     if !diagnostic.fixes.isEmpty {
       let bom = diagnostic.start.fileOffset - diagnostic.range.start
-      members.append(
-        (
-          "fixes",
-          .array(
-            diagnostic.fixes.map { fix in
-              .object([
-                ("description", .object([("text", .string("\(fix.title) (\(fix.safety.rawValue))"))])),
-                (
-                  "artifactChanges",
-                  .array([
-                    .object([
-                      ("artifactLocation", artifact(diagnostic.path, artifactIndex)),
-                      (
-                        "replacements",
-                        .array(
-                          fix.edits.map { edit in
-                            .object([
-                              (
-                                "deletedRegion",
-                                .object([
-                                  ("byteOffset", .int(edit.range.start + bom)), ("byteLength", .int(edit.range.length)),
-                                ])
-                              ),
-                              ("insertedContent", .object([("text", .string(edit.replacement))])),
-                            ])
-                          })
-                      ),
-                    ])
-                  ])
-                ),
-              ])
-            })
-        ))
+      out.key("fixes")
+      out.openArray()
+      for fix in diagnostic.fixes {
+        out.element()
+        out.openObject()
+        out.key("description")
+        out.openObject()
+        out.member("text", "\(fix.title) (\(fix.safety.rawValue))")
+        out.closeObject()
+        out.key("artifactChanges")
+        out.openArray()
+        out.element()
+        out.openObject()
+        out.key("artifactLocation")
+        writeArtifact(diagnostic.path, artifactIndex, into: &out)
+        out.key("replacements")
+        out.openArray()
+        for edit in fix.edits {
+          out.element()
+          out.openObject()
+          out.key("deletedRegion")
+          out.openObject()
+          out.member("byteOffset", edit.range.start + bom)
+          out.member("byteLength", edit.range.length)
+          out.closeObject()
+          out.key("insertedContent")
+          out.openObject()
+          out.member("text", edit.replacement)
+          out.closeObject()
+          out.closeObject()
+        }
+        out.closeArray()
+        out.closeObject()
+        out.closeArray()
+        out.closeObject()
+      }
+      out.closeArray()
     }
-    return .object(members)
+    out.closeObject()
+  }
+
+  private func writeArtifact(_ path: String, _ index: Int?, into out: inout JSONStream) {
+    out.openObject()
+    out.member("uri", Self.uri(path))
+    if let index { out.member("index", index) }
+    out.closeObject()
   }
 
   private func level(_ severity: Severity) -> String {
