@@ -17,6 +17,7 @@ struct LockModelServerTests {
     INSERT INTO t SELECT g, g, 'v' || g, g, now(), 'c' || g, '{}' FROM generate_series(1, 200) g;
     CREATE INDEX t_a_idx ON t (a);
     ALTER TABLE t ADD CONSTRAINT t_pre_check CHECK (a > -100) NOT VALID;
+    ALTER TABLE t ADD CONSTRAINT t_id_fk FOREIGN KEY (id) REFERENCES r (id) NOT VALID;
     CREATE MATERIALIZED VIEW mv AS SELECT id FROM t;
     CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
     """
@@ -50,6 +51,8 @@ struct LockModelServerTests {
     ("ALTER TABLE t ADD CONSTRAINT t_c_key UNIQUE (c)", false),
     ("ALTER TABLE t VALIDATE CONSTRAINT t_pre_check", false),
     ("ALTER TABLE t ALTER COLUMN a SET STATISTICS 200", false),
+    ("ALTER TABLE t ALTER COLUMN c SET STORAGE EXTERNAL", false),
+    ("ALTER TABLE t ALTER CONSTRAINT t_id_fk DEFERRABLE", false),
     ("ALTER TABLE t SET (fillfactor = 70)", false),
     ("ALTER TABLE t ALTER COLUMN v TYPE varchar(40)", false),
     ("ALTER TABLE t ALTER COLUMN v TYPE text", false),
