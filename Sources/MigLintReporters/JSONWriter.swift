@@ -11,49 +11,9 @@ package indirect enum JSONValue: Sendable, Equatable {
 
   /// Serialises the value; `indent` > 0 pretty-prints.
   package func rendered(indent: Int = 2) -> String {
-    // Written as UTF-8 bytes: appending to a String piece by piece cost more than linting the
-    // files a large report is about.
-    var out: [UInt8] = []
-    out.reserveCapacity(4096)
-    write(into: &out, indent: indent, level: 0)
-    return String(decoding: out, as: UTF8.self)
-  }
-
-  func write(into out: inout [UInt8], indent: Int, level: Int) {
-    func newline(_ level: Int) {
-      guard indent > 0 else { return }
-      out.append(0x0A)
-      out.append(contentsOf: repeatElement(0x20, count: indent * level))
-    }
-    switch self {
-    case .object(let members):
-      if members.isEmpty { return out.append(contentsOf: [0x7B, 0x7D]) }
-      out.append(0x7B)  // {
-      for (index, (key, value)) in members.enumerated() {
-        if index > 0 { out.append(0x2C) }
-        newline(level + 1)
-        Self.writeString(key, into: &out)
-        out.append(0x3A)  // :
-        if indent > 0 { out.append(0x20) }
-        value.write(into: &out, indent: indent, level: level + 1)
-      }
-      newline(level)
-      out.append(0x7D)
-    case .array(let elements):
-      if elements.isEmpty { return out.append(contentsOf: [0x5B, 0x5D]) }
-      out.append(0x5B)  // [
-      for (index, value) in elements.enumerated() {
-        if index > 0 { out.append(0x2C) }
-        newline(level + 1)
-        value.write(into: &out, indent: indent, level: level + 1)
-      }
-      newline(level)
-      out.append(0x5D)
-    case .string(let text): Self.writeString(text, into: &out)
-    case .int(let value): Self.writeInt(value, into: &out)
-    case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
-    case .null: out.append(contentsOf: "null".utf8)
-    }
+    var out = JSONStream(indent: indent)
+    out.value(self)
+    return String(decoding: out.bytes, as: UTF8.self)
   }
 
   /// A JSON string: quotes, backslashes and control characters escaped, and U+2028 and U+2029
@@ -121,19 +81,25 @@ package indirect enum JSONValue: Sendable, Equatable {
   }
 }
 
-/// JSON written as it goes, laid out as ``JSONValue/rendered(indent:)`` lays it out with an
-/// indent of 2: for a report of thousands of findings, building the tree first cost more than
-/// writing it.
+/// JSON written as UTF-8 bytes as it goes: the one place that lays JSON out (``JSONValue``
+/// renders through it). For a report of thousands of findings, building a tree first, or
+/// appending to a String, cost more than linting the files.
 struct JSONStream {
   var bytes: [UInt8] = []
+  /// Spaces per level; 0 writes everything on one line.
+  private let indent: Int
   /// For each open container: whether nothing was written in it yet.
   private var empty: [Bool] = []
 
-  init(capacity: Int = 4096) { bytes.reserveCapacity(capacity) }
+  init(indent: Int = 2, capacity: Int = 4096) {
+    self.indent = indent
+    bytes.reserveCapacity(capacity)
+  }
 
   private mutating func newline(_ level: Int) {
+    guard indent > 0 else { return }
     bytes.append(0x0A)
-    bytes.append(contentsOf: repeatElement(0x20, count: 2 * level))
+    bytes.append(contentsOf: repeatElement(0x20, count: indent * level))
   }
 
   /// Starts the next member or element of the innermost container.
@@ -147,7 +113,8 @@ struct JSONStream {
   mutating func key(_ name: String) {
     next()
     JSONValue.writeString(name, into: &bytes)
-    bytes.append(contentsOf: [0x3A, 0x20])
+    bytes.append(0x3A)  // :
+    if indent > 0 { bytes.append(0x20) }
   }
 
   /// Starts an array element.
@@ -170,7 +137,28 @@ struct JSONStream {
 
   mutating func string(_ text: String) { JSONValue.writeString(text, into: &bytes) }
   /// A value built as a tree, written at the current depth.
-  mutating func value(_ value: JSONValue) { value.write(into: &bytes, indent: 2, level: empty.count) }
+  mutating func value(_ value: JSONValue) {
+    switch value {
+    case .object(let members):
+      openObject()
+      for (name, member) in members {
+        key(name)
+        self.value(member)
+      }
+      closeObject()
+    case .array(let elements):
+      openArray()
+      for element in elements {
+        self.element()
+        self.value(element)
+      }
+      closeArray()
+    case .string(let text): string(text)
+    case .int(let number): int(number)
+    case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    case .null: null()
+    }
+  }
   mutating func string(_ text: String?) { if let text { string(text) } else { null() } }
   mutating func int(_ value: Int) { JSONValue.writeInt(value, into: &bytes) }
   mutating func null() { bytes.append(contentsOf: "null".utf8) }

@@ -42,7 +42,7 @@ struct Document {
     while offset < lineEnd, units < character {
       let byte = bytes[offset]
       if byte == 0x0A || byte == 0x0D { break }
-      let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+      let length = Self.sequenceLength(byte)
       units += length == 4 ? 2 : 1
       offset = min(lineEnd, offset + length)
     }
@@ -56,15 +56,17 @@ struct Document {
     var units = 0
     var index = lineStarts[line]
     while index < clamped {
-      let byte = bytes[index]
-      let length = byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+      let length = Self.sequenceLength(bytes[index])
       units += length == 4 ? 2 : 1
       index += length
     }
     return (line, units)
   }
 
-  var text: String { String(decoding: bytes, as: UTF8.self) }
+  /// Bytes of the UTF-8 sequence `byte` starts; a 4-byte one is two UTF-16 code units.
+  private static func sequenceLength(_ byte: UInt8) -> Int {
+    byte < 0x80 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+  }
 }
 
 /// `file:` URIs and paths.

@@ -262,10 +262,7 @@ package final class LanguageServer {
     }
     for root in groups.keys.sorted() {
       // Every open document of the directory: its text is what the others are linted after.
-      let members = documents.values.filter { document in
-        guard Self.isSQL(document), let path = document.path else { return false }
-        return Layouts.root(of: path) == root
-      }
+      let members = openDocuments(under: root)
       let lintResults: [FileResult]
       do {
         lintResults = try lintDirectory(members, override: nil)
@@ -280,6 +277,14 @@ package final class LanguageServer {
     if !alone.isEmpty {
       let inputs = alone.map { Input.standardInput(name: $0.path ?? $0.uri, bytes: $0.bytes) }
       store(Runner.lint(inputs, linter: linter, jobs: linter.configuration.jobs), alone)
+    }
+  }
+
+  /// The open SQL documents of the migrations directory `root`.
+  private func openDocuments(under root: String) -> [Document] {
+    documents.values.filter { document in
+      guard Self.isSQL(document), let path = document.path else { return false }
+      return Layouts.root(of: path) == root
     }
   }
 
@@ -417,9 +422,12 @@ package final class LanguageServer {
             ]))
         }
       }
+      // One parse finds the statement of each finding.
+      let source = try? SourceFile(path: document.path ?? "untitled.sql", data: document.bytes)
+      let statements = source.map { Parser.parse($0).statements } ?? []
       var seen = Set<String>()
       for diagnostic in touched where seen.insert(diagnostic.ruleID).inserted {
-        actions += suppressions(document, diagnostic)
+        actions += suppressions(document, diagnostic, statements, bom: source?.bomLength ?? 0)
       }
     }
     if wanted(Self.fixAllKind), result.diagnostics.contains(where: { $0.fixes.contains { $0.safety == .safe } }),
@@ -435,15 +443,14 @@ package final class LanguageServer {
   }
 
   /// "Suppress for this statement" and "for this file", each a comment with a reason to fill in.
-  private func suppressions(_ document: Document, _ diagnostic: Diagnostic) -> [JSONValue] {
+  private func suppressions(
+    _ document: Document, _ diagnostic: Diagnostic, _ statements: [Statement], bom: Int
+  ) -> [JSONValue] {
     let reason = "why this is safe"
     var actions: [JSONValue] = []
-    if let source = try? SourceFile(path: document.path ?? "untitled.sql", data: document.bytes),
-      let statement = Parser.parse(source).statements.first(where: {
-        $0.range.start <= diagnostic.range.start && diagnostic.range.start <= $0.range.end
-      })
-    {
-      let bom = source.bomLength
+    if let statement = statements.first(where: {
+      $0.range.start <= diagnostic.range.start && diagnostic.range.start <= $0.range.end
+    }) {
       let lineStart = document.position(of: statement.range.start + bom).line
       let startOffset = document.lineStarts[lineStart]
       let indent = String(decoding: document.bytes[startOffset...].prefix { $0 == 0x20 || $0 == 0x09 }, as: UTF8.self)
@@ -506,10 +513,7 @@ package final class LanguageServer {
   /// nothing changes.
   private func fixAll(_ document: Document) -> JSONValue? {
     let name = document.path ?? document.uri
-    let members = documents.values.filter { other in
-      guard Self.isSQL(other), let path = other.path, let mine = document.path else { return false }
-      return Layouts.root(of: path) == Layouts.root(of: mine)
-    }
+    let members = document.path.map { openDocuments(under: Layouts.root(of: $0)) } ?? []
     let outcome = Fixer.run(allowing: .safe) { (replacements: [String: [UInt8]]) -> [FileResult] in
       let bytes = replacements[name] ?? document.bytes
       if document.path != nil, let results = try? lintDirectory(members, override: (name, bytes)) {

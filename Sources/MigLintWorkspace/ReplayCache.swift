@@ -49,8 +49,7 @@ package struct ReplayCache: Sendable {
         guard let entry = entries[loaded.root], entry.checkpoint.migrations <= loaded.set.migrations.count
         else { return nil }
         let count = entry.checkpoint.migrations
-        guard Array(loaded.set.migrations.prefix(count)).elementsEqual(entry.migrations, by: Self.sameMigration)
-        else { return nil }
+        guard Array(loaded.set.migrations.prefix(count)) == entry.migrations else { return nil }
         let files = Self.files(loaded, count)
         guard files.count == entry.files.count,
           zip(files, entry.files).allSatisfy({ $0.path == $1.path && $0.bytes == $1.bytes })
@@ -72,10 +71,6 @@ package struct ReplayCache: Sendable {
       }
     }
 
-    /// Same version, scripts (file positions, directions, sections) and grouping.
-    private static func sameMigration(_ lhs: Migration, _ rhs: Migration) -> Bool {
-      lhs.version == rhs.version && lhs.up == rhs.up && lhs.down == rhs.down && lhs.revertGroup == rhs.revertGroup
-    }
   }
 
   /// `$MIGLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/miglint`, else `~/.cache/miglint`.
