@@ -33,6 +33,8 @@ package struct Catalog: Sendable {
     package var notNull: Bool
     /// Nil when the model only knows the column from a statement that used it.
     package var origin: Origin?
+    /// It has a default (a serial column's `nextval` counts); known only with an origin.
+    package var hasDefault = false
   }
 
   package struct Constraint: Sendable, Hashable {

@@ -91,6 +91,8 @@ extension Catalog {
         if let name = command.name { setNotNull(&table, name) }
       case .dropNotNull:
         if let name = command.name { table.updateColumn(name) { $0.notNull = false } }
+      case .columnDefault:
+        if let name = command.name { table.updateColumn(name) { $0.hasDefault = command.defaultExpression != nil } }
       case .addConstraint:
         if let constraint = command.constraint { addConstraint(constraint, to: &table) }
       case .validateConstraint:
@@ -292,10 +294,12 @@ extension Catalog {
   }
 
   mutating func addColumn(_ definition: ColumnDefinition, to table: inout Table) {
-    table.append(
-      Column(
-        name: definition.name, type: definition.type,
-        notNull: definition.has(.notNull) || definition.has(.primaryKey), origin: origin))
+    var column = Column(
+      name: definition.name, type: definition.type,
+      notNull: definition.has(.notNull) || definition.has(.primaryKey), origin: origin)
+    let serial = ["serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"]
+    column.hasDefault = definition.has(.defaultValue) || serial.contains(definition.type?.names.last ?? "")
+    table.append(column)
     for constraint in definition.constraints {
       var constraint = constraint
       if constraint.columns.isEmpty { constraint.columns = [definition.name] }

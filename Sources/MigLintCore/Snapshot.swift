@@ -140,6 +140,7 @@ extension ByteWriter {
       writer.optional(column.type) { $0.type($1) }
       writer.bool(column.notNull)
       writer.optional(column.origin) { $0.origin($1) }
+      writer.bool(column.hasDefault)
     }
     array(value.constraints) { writer, constraint in
       writer.string(constraint.name)
@@ -209,11 +210,13 @@ extension ByteReader {
   mutating func table() throws(SnapshotError) -> Catalog.Table {
     let name = try name()
     let columns = try array { (reader: inout ByteReader) throws(SnapshotError) in
-      Catalog.Column(
+      var column = Catalog.Column(
         name: try reader.string(),
         type: try reader.optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.type() },
         notNull: try reader.bool(),
         origin: try reader.optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.origin() })
+      column.hasDefault = try reader.bool()
+      return column
     }
     let constraints = try array { (reader: inout ByteReader) throws(SnapshotError) in
       let name = try reader.string()

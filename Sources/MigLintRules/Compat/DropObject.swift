@@ -62,6 +62,15 @@ struct DropObject: StatementRule {
       DROP FUNCTION touch_updated_at();
       CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
       """,
+      // A column the model saw created without a default: DROP DEFAULT changes nothing (Sequelize's
+      // `changeColumn` sends it whenever the new definition has no `defaultValue`).
+      RuleExample(
+        files: [
+          ExampleFile("0001_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n"),
+          ExampleFile("0002_note.up.sql", "ALTER TABLE orders ALTER COLUMN note DROP DEFAULT;\n"),
+        ],
+        deployed: [ExampleFile("0001_orders.up.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n")],
+        configuration: "ignore = [\"missing-down-migration\"]\n"),
     ])
 
   /// Object kinds this rule covers (tables, indexes and databases have rules of their own).
@@ -111,6 +120,10 @@ struct DropObject: StatementRule {
           guard let name = command.name, context.catalog.isExistingColumn(name, of: alter.relation),
             !after().joined().contains(where: { givesValues($0, to: name) })
           else { return nil }
+          // A column the model saw created without a default (and never given one): a no-op.
+          if let known = context.catalog.table(alter.relation)?.column(name), known.origin != nil, !known.hasDefault {
+            return nil
+          }
           return Finding(
             at: SourceRange(
               start: context.identifier(name, in: command.range)?.start ?? command.range.start, end: command.range.end),
