@@ -15,10 +15,14 @@ let package = Package(
     .systemLibrary(name: "CPgQuery"),
     .target(name: "MigLintSyntax", dependencies: ["CPgQuery"]),
     .target(name: "MigLintCore", dependencies: ["MigLintSyntax"]),
+    // The JavaScript/TypeScript front end that ORM migrations are read with (never run).
+    .target(name: "MigLintJavaScript", dependencies: ["MigLintSyntax"]),
+    // Sequelize, Knex and TypeORM migrations turned into the SQL they send.
+    .target(name: "MigLintORM", dependencies: ["MigLintJavaScript", "MigLintSyntax"]),
     .target(name: "MigLintRules", dependencies: ["MigLintCore", "MigLintSyntax"]),
     .target(
       name: "MigLintWorkspace",
-      dependencies: ["MigLintCore", "MigLintSyntax"]),
+      dependencies: ["MigLintCore", "MigLintSyntax", "MigLintORM"]),
     .target(name: "MigLintReporters", dependencies: ["MigLintCore", "MigLintSyntax"]),
     // `miglint lsp`: the language server.
     .target(
@@ -35,6 +39,7 @@ let package = Package(
       name: "MigLintTestSupport",
       dependencies: ["MigLintSyntax", "MigLintCore", "MigLintRules", "MigLintWorkspace"]),
     .testTarget(name: "MigLintSyntaxTests", dependencies: ["MigLintSyntax", "MigLintTestSupport"]),
+    .testTarget(name: "MigLintJavaScriptTests", dependencies: ["MigLintJavaScript", "MigLintORM", "MigLintSyntax"]),
     .testTarget(name: "MigLintCoreTests", dependencies: ["MigLintCore", "MigLintRules", "MigLintTestSupport"]),
     .testTarget(name: "MigLintRulesTests", dependencies: ["MigLintRules", "MigLintCore", "MigLintTestSupport"]),
     .testTarget(name: "MigLintWorkspaceTests", dependencies: ["MigLintWorkspace", "MigLintTestSupport"]),

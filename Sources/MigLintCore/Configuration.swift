@@ -50,6 +50,10 @@ package struct Configuration: Sendable {
 /// `Sources/MigLintWorkspace/Layouts/`. The case order is the detection order: layouts whose files
 /// say more (a plan, a lock file, folder names) come before those matched by names or markers.
 package enum MigrationTool: String, CaseIterable, Sendable {
+  // JavaScript/TypeScript migrations: a directory holding them is theirs.
+  case sequelize
+  case knex
+  case typeorm
   case sqitch
   case prisma
   case diesel
@@ -63,9 +67,21 @@ package enum MigrationTool: String, CaseIterable, Sendable {
   case sqlMigrate = "sql-migrate"
   case plain
 
+  /// What a run's summary calls a directory of the tool's.
+  package var summaryName: String {
+    switch self {
+    case .plain: "numbered SQL files"
+    case .upDown: "up/down folders"
+    default: displayName
+    }
+  }
+
   /// The name used in messages: "goose", "Prisma Migrate".
   package var displayName: String {
     switch self {
+    case .sequelize: "Sequelize"
+    case .knex: "Knex"
+    case .typeorm: "TypeORM"
     case .prisma: "Prisma Migrate"
     case .flyway: "Flyway"
     case .drizzle: "Drizzle"

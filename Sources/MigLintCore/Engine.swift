@@ -15,9 +15,50 @@ package struct Diagnostic: Sendable {
   package var related: [RelatedLocation] = []
 }
 
+extension Diagnostic {
+  /// The diagnostic of generated SQL, located in the file it was generated from. Fixes edit the
+  /// SQL, not the file: they are dropped.
+  package func located(in generated: GeneratedSource) -> Diagnostic {
+    var located = self
+    located.range = generated.map.original(range)
+    located.start = generated.source.position(of: located.range.start)
+    located.end = generated.source.position(of: located.range.end)
+    located.fixes = []
+    return located
+  }
+}
+
+/// A migrations directory of the run: the tool it was read as and, for an ORM, how many of its
+/// migration calls miglint could follow.
+package struct DirectorySummary: Sendable, Hashable {
+  /// As the files' paths start ("." for the working directory).
+  package var path: String
+  package var tool: MigrationTool
+  /// ORM directories: calls turned into SQL, and calls not followed.
+  package var calls: Calls?
+
+  package struct Calls: Sendable, Hashable {
+    package var analysed: Int
+    package var unanalysable: Int
+
+    package init(analysed: Int, unanalysable: Int) {
+      self.analysed = analysed
+      self.unanalysable = unanalysable
+    }
+  }
+
+  package init(path: String, tool: MigrationTool, calls: Calls? = nil) {
+    self.path = path
+    self.tool = tool
+    self.calls = calls
+  }
+}
+
 /// The outcome of linting one file.
 package struct FileResult: Sendable {
   package var path: String
+  /// The migrations directory the file was linted with; nil for a file linted on its own.
+  package var directory: DirectorySummary?
   /// Nil when the file could not be read as text.
   package var source: SourceFile?
   package var diagnostics: [Diagnostic]

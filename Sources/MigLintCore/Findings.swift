@@ -22,7 +22,8 @@ extension Linter {
     findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }.sorted(by: Self.order)
   }
 
-  private static func order(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
+  /// The order a file's diagnostics are reported in: by position, then rule.
+  package static func order(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
     (lhs.range.start, lhs.ruleID, lhs.range.end) < (rhs.range.start, rhs.ruleID, rhs.range.end)
   }
 

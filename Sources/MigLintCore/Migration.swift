@@ -117,6 +117,18 @@ package struct Migration: Hashable, Sendable {
   }
 }
 
+/// The file an ORM migration's SQL was generated from, and where each part of the SQL comes
+/// from in it: findings are reported there.
+package struct GeneratedSource: Sendable {
+  package var source: SourceFile
+  package var map: SourceMap
+
+  package init(source: SourceFile, map: SourceMap) {
+    self.source = source
+    self.map = map
+  }
+}
+
 /// A file that belongs to a migration set.
 package struct MigrationFile: Sendable {
   package var path: String
@@ -136,6 +148,8 @@ package struct MigrationFile: Sendable {
   /// The deploy record, or a file that the deploy record lists and that is gone: its findings
   /// are shown even when only some files of the directory were named.
   package var isRecord: Bool
+  /// Set for an ORM migration: `bytes` is the SQL it sends, generated from this file.
+  package var generatedFrom: GeneratedSource?
 
   package init(
     path: String, bytes: [UInt8]? = nil, source: SourceFile?, inputError: String? = nil, isSQL: Bool = true,

@@ -40,6 +40,9 @@ package enum Observation: Sendable, Hashable {
   case missingDown(version: String, tool: MigrationTool, expected: String)
   /// A down marker indented by mistake: the tool does not read it.
   case indentedDownMarker(String, tool: MigrationTool)
+  /// ORM migration code miglint could not follow (a helper from another module, SQL built at
+  /// run time), with why.
+  case unanalysableCode(String, tool: MigrationTool)
 
   // The workspace: the deploy record.
   /// A file present at the git base (deployed) and gone now.
@@ -106,6 +109,7 @@ package enum Observation: Sendable, Hashable {
     case .noDownMigrations: .noDownMigrations
     case .missingDown: .missingDown
     case .indentedDownMarker: .indentedDownMarker
+    case .unanalysableCode: .unanalysableCode
     case .deployedFileGoneSinceBase: .deployedFileGoneSinceBase
     case .deployedMigrationGone: .deployedMigrationGone
     case .deployedFileRenamed: .deployedFileRenamed
@@ -123,6 +127,7 @@ package enum Observation: Sendable, Hashable {
     case syntaxError, psqlMetaCommand, copyData, psqlVariable, templatePlaceholders, dynamicDDL,
       suppressionWithoutRule, unknownSuppressedRule, suppressionWithoutReason, unusedSuppression,
       otherDialectFiles, otherPrismaProvider, duplicateVersion, noDownMigrations, missingDown, indentedDownMarker,
+      unanalysableCode,
       deployedFileGoneSinceBase, deployedMigrationGone, deployedFileRenamed, fileAddedAfterDeploy,
       deployedFileChanged, pendingBeforeDeployed, emptyMigration, downDoesNotRevert, groupDownsDoNotRevert
   }

@@ -27,6 +27,20 @@ struct JSONReporter: Sendable {
     out.member("unreadableFiles", report.inputErrors.count)
     out.member("exitCode", Int(report.exitCode))
     out.closeObject()
+    out.key("directories")
+    out.openArray()
+    for directory in report.directories {
+      out.element()
+      out.openObject()
+      out.member("path", directory.path)
+      out.member("tool", directory.tool.rawValue)
+      if let calls = directory.calls {
+        out.member("analysedCalls", calls.analysed)
+        out.member("unanalysableCalls", calls.unanalysable)
+      }
+      out.closeObject()
+    }
+    out.closeArray()
     out.key("files")
     out.openArray()
     for result in report.results {

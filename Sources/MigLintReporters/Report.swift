@@ -34,6 +34,12 @@ package struct Report: Sendable {
     return counts
   }
 
+  /// The migrations directories of the run, in the order their files come.
+  package var directories: [DirectorySummary] {
+    var seen = Set<String>()
+    return results.compactMap(\.directory).filter { seen.insert($0.path).inserted }
+  }
+
   package var inputErrors: [(path: String, message: String)] {
     results.compactMap { result in result.inputError.map { (result.path, $0) } }
   }

@@ -129,7 +129,15 @@ package struct TextReporter: Sendable {
     }
     let unreadable = report.inputErrors.count
     if unreadable > 0 { parts.append(plural(unreadable, "file") + " could not be linted") }
-    return paint(parts.joined(separator: "; "), .bold)
+    var lines = [paint(parts.joined(separator: "; "), .bold)]
+    for directory in report.directories {
+      var line = "\(directory.path): \(directory.tool.summaryName)"
+      if let calls = directory.calls {
+        line += ", \(calls.analysed) of \(plural(calls.analysed + calls.unanalysable, "call")) analysed"
+      }
+      lines.append(line)
+    }
+    return lines.joined(separator: "\n")
   }
 
   private enum Style: String {

@@ -64,7 +64,7 @@ package enum BuiltinRules {
     ],
     observationRules: [
       SyntaxErrorRule.self, UnusedSuppression.self, InvalidSuppression.self, TemplatedSQL.self, PsqlMetaCommand.self,
-      DynamicSQL.self, UnsupportedDialect.self,
+      DynamicSQL.self, UnsupportedDialect.self, UnanalyzableMigrationCode.self,
       // history: judged from what the workspace and the history replay observe
       MissingDownMigration.self, DownDoesNotRevertUp.self, EmptyMigration.self, DuplicateMigrationVersion.self,
       EditedAfterDeploy.self, DeletedAfterDeploy.self, OutOfOrderMigration.self,

@@ -65,7 +65,9 @@ package enum FileDiscovery {
             try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }) {
               takeFound($0, inside: tree)
             }
-            if found + left == 0 { discovery.problems.append((argument, "no .sql file below this directory")) }
+            if found + left == 0 {
+              discovery.problems.append((argument, "no .sql file or ORM migration below this directory"))
+            }
           case .file:
             take(argument)
             if left > 0 { discovery.excluded.append(argument) }
@@ -102,6 +104,8 @@ package enum FileDiscovery {
       if entry.name.hasPrefix(".") { continue }
       let path = FileSystem.join(directory, entry.name)
       switch entry.kind {
+      case .directory where entry.name == "node_modules":
+        continue  // dependencies' files, never the project's migrations
       case .directory:
         // A folder that cannot be listed (no permission, a path over PATH_MAX) is named; the
         // walk goes on with the others.
@@ -111,7 +115,7 @@ package enum FileDiscovery {
           broken((error.subject, error.message))
         }
       case .file:
-        if allFiles || entry.name.lowercased().hasSuffix(".sql") { visit(path) }
+        if allFiles || entry.name.lowercased().hasSuffix(".sql") || isORMScript(path) { visit(path) }
       case .other:
         // A `.sql` entry that is neither file nor folder: a broken link, or a FIFO, device or
         // socket (never opened: a FIFO would block the run).
@@ -121,6 +125,15 @@ package enum FileDiscovery {
       }
     }
   }
+  /// A JavaScript or TypeScript file in a `migrations` (or `migration`) folder: the ORM layouts
+  /// decide whether it is a migration. Build output (`dist/`, `build/`) repeats the sources.
+  static func isORMScript(_ path: String) -> Bool {
+    let components = path.split(separator: "/").dropLast().map { $0.lowercased() }
+    return Layouts.isScript(path)
+      && components.contains { $0 == "migrations" || $0 == "migration" }
+      && !components.contains { $0 == "dist" || $0 == "build" }
+  }
+
   private static func normalize(_ path: String) -> String {
     var text = path
     while text.hasPrefix("./"), text.count > 2 { text.removeFirst(2) }

@@ -1,4 +1,5 @@
 import MigLintCore
+import MigLintORM
 import MigLintSyntax
 
 /// A file of a migrations directory, as the layout sees it.
@@ -34,6 +35,8 @@ package struct Layout: Sendable {
   package var observations: [SetObservation]
   /// Files that belong to the layout but are not SQL (plan, metadata): read for detection only.
   package var sidecars: [String: [UInt8]]
+  /// ORM migrations, read into the SQL they send, by file index.
+  package var translations: [Int: ORMMigration] = [:]
 }
 
 /// Detection of each tool's layout, ordering, up/down pairing and transaction behaviour.

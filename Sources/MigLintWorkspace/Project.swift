@@ -1,4 +1,5 @@
 import MigLintCore
+import MigLintORM
 import MigLintSyntax
 
 /// Which migrations statement rules report on (`--scope`).
@@ -13,6 +14,7 @@ package struct LoadedSet: Sendable {
   /// The migrations directory, absolute.
   package var root: String
   package var set: MigrationSet
+  package var directory: DirectorySummary
 }
 
 /// A migrations directory listed and read, before its layout is known.
@@ -101,6 +103,20 @@ package struct Project {
     var files = layout.files.enumerated().map { index, file in
       let isSQL = layout.isSQL[index] && file.readError == nil
       let requested = paths.contains(file.path)
+      if isSQL, let migration = layout.translations[index] {
+        // An ORM migration: the SQL it sends is linted, findings are reported in the file.
+        do throws(InputError) {
+          let source = try SourceFile(path: file.path, data: file.bytes ?? [])
+          var entry = MigrationFile(
+            path: file.path, bytes: migration.sql, source: nil, reported: requested, requested: requested)
+          entry.generatedFrom = GeneratedSource(source: source, map: migration.map)
+          return entry
+        } catch {
+          return MigrationFile(
+            path: file.path, source: nil, inputError: error.description, isSQL: false, reported: requested,
+            requested: requested)
+        }
+      }
       return MigrationFile(
         path: file.path, bytes: isSQL ? file.bytes : nil,
         // Files the layout does not parse still carry findings (unsupported dialect): a source
@@ -131,7 +147,16 @@ package struct Project {
       migrations.removeSubrange((last + 1)...)
     }
     let set = MigrationSet(files: files, migrations: migrations, observations: observations)
-    return LoadedSet(root: absolute(root.isEmpty ? "." : root), set: set)
+    let translations = layout.translations.values
+    let calls =
+      translations.isEmpty
+      ? nil
+      : DirectorySummary.Calls(
+        analysed: translations.reduce(0) { $0 + $1.analysedCalls },
+        unanalysable: translations.reduce(0) { $0 + $1.unanalysableCalls })
+    return LoadedSet(
+      root: absolute(root.isEmpty ? "." : root), set: set,
+      directory: DirectorySummary(path: root.isEmpty ? "." : root, tool: layout.tool, calls: calls))
   }
 
   // MARK: - Listing a directory
@@ -164,6 +189,9 @@ package struct Project {
         case .file where entry.name.lowercased().hasSuffix(".sql"):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
           files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
+        case .file where depth == 0 && Layouts.isScript(entry.name):
+          guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
+          files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
         case .file where entry.name == DeployRecord.fileName || Layouts.isSidecar(entry.name):
           sidecars[relative] = try? FileSystem.read(path)
         default:
@@ -179,6 +207,17 @@ package struct Project {
     for (path, bytes) in replacements.sorted(by: { $0.key < $1.key })
     where Layouts.root(of: path) == root && !listed.contains(path) {
       files.append(LayoutFile(path: path, relative: FileSystem.relative(path, to: directory), bytes: bytes))
+    }
+    // JavaScript and TypeScript files belong to the directory only when it holds ORM
+    // migrations (or its configuration names an ORM): elsewhere they are the project's code.
+    let configured = directories[absolute(root)]?.tool
+    let ormTools: [MigrationTool] = [.sequelize, .knex, .typeorm]
+    if !(configured.map(ormTools.contains) ?? false),
+      !files.contains(where: { file in
+        Layouts.isScript(file.name) && file.bytes.map { ORMMigration.detect($0) != nil } == true
+      })
+    {
+      files.removeAll { Layouts.isScript($0.name) }
     }
     return (files, sidecars)
   }

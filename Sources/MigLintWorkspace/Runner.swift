@@ -102,7 +102,10 @@ package enum Runner {
     var early: [(slot: Int, job: ParseJob)] = []
     for (number, listing) in listings.enumerated() where project.reportsEveryRequestedFile(listing) {
       for (index, file) in listing.files.enumerated() where listing.requested.contains(file.path) {
-        guard let bytes = file.bytes, file.readError == nil, Layouts.otherDialect(file.name) == nil else { continue }
+        // ORM files are parsed once the layout has read them into SQL.
+        guard let bytes = file.bytes, file.readError == nil, Layouts.otherDialect(file.name) == nil,
+          !Layouts.isScript(file.name)
+        else { continue }
         early.append((firstSlot[number] + index, ParseJob(path: file.path, bytes: bytes, reported: true)))
       }
     }
@@ -162,10 +165,22 @@ package enum Runner {
         if let slot = slotOf(index), case .failed(let message) = slots.wait(slot) { inputError = message }
         let requested = loaded.set.files[index].requested
         guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
-        results.append(
-          FileResult(
-            path: file.path, source: parsed(index)?.source ?? file.source, diagnostics: diagnostics[index],
-            inputError: requested ? inputError : nil))
+        // A JavaScript or TypeScript file that is no migration (a helper) is not reported.
+        if Layouts.isScript(file.path), file.generatedFrom == nil, inputError == nil { continue }
+        var result = FileResult(
+          path: file.path, source: parsed(index)?.source ?? file.source, diagnostics: diagnostics[index],
+          inputError: requested ? inputError : nil)
+        if let generated = file.generatedFrom {
+          result.source = generated.source
+          let tool = loaded.directory.tool
+          result.diagnostics = result.diagnostics.map { diagnostic in
+            var located = diagnostic.located(in: generated)
+            if let help = tool.help(located.ruleID) { located.help = help }
+            return located
+          }.sorted(by: Linter.order)
+        }
+        result.directory = loaded.directory
+        results.append(result)
       }
       // The set is done: let its parse trees go.
       for index in listings[setIndex].files.indices { if let slot = slotOf(index) { slots.clear(slot) } }

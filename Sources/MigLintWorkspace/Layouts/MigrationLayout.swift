@@ -1,4 +1,5 @@
 import MigLintCore
+import MigLintORM
 import MigLintSyntax
 
 /// One migration tool's layout (docs/layouts.md): how its directory is recognised, where it keeps
@@ -48,6 +49,9 @@ extension MigrationTool {
   /// The tool's layout. The one place that maps a tool to its type.
   var layout: any MigrationLayout {
     switch self {
+    case .sequelize: Sequelize()
+    case .knex: Knex()
+    case .typeorm: TypeORM()
     case .sqitch: Sqitch()
     case .prisma: Prisma()
     case .diesel: Diesel()
@@ -76,6 +80,8 @@ struct LayoutBuilder {
   var observations: [SetObservation] = []
   /// Whether the tool has down migrations in this directory (Flyway: only when it uses U files).
   var hasDowns = false
+  /// ORM migrations read, by file index.
+  var translations: [Int: ORMMigration] = [:]
 
   init(tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], override: TransactionMode?) {
     self.tool = tool
@@ -87,7 +93,8 @@ struct LayoutBuilder {
 
   var layout: Layout {
     Layout(
-      tool: tool, files: files, isSQL: isSQL, migrations: migrations, observations: observations, sidecars: sidecars)
+      tool: tool, files: files, isSQL: isSQL, migrations: migrations, observations: observations, sidecars: sidecars,
+      translations: translations)
   }
 
   mutating func run() {

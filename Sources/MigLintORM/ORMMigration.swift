@@ -1,0 +1,162 @@
+import MigLintJavaScript
+import MigLintSyntax
+
+/// The JavaScript and TypeScript ORMs whose migrations miglint reads.
+package enum ORM: String, Sendable, CaseIterable {
+  case sequelize, knex, typeorm
+
+  package var displayName: String {
+    switch self {
+    case .sequelize: "Sequelize"
+    case .knex: "Knex"
+    case .typeorm: "TypeORM"
+    }
+  }
+
+  fileprivate func dialect() -> any Dialect {
+    switch self {
+    case .sequelize: SequelizeDialect()
+    case .knex: KnexDialect()
+    case .typeorm: TypeORMDialect()
+    }
+  }
+}
+
+/// An ORM migration file read: the SQL its `up` and `down` send, mapped back to the file.
+package struct ORMMigration: Sendable {
+  /// The SQL of `up`, then of `down`.
+  package var sql: [UInt8]
+  package var map: SourceMap
+  /// The part of ``sql`` that `up` sends; nil when the file has no `up` (not a migration).
+  package var up: SourceRange?
+  /// The part that `down` sends; nil when the file has no `down`.
+  package var down: SourceRange?
+  /// Calls miglint could not follow, with why (in the file's offsets).
+  package var unanalysable: [Unanalysable]
+  /// For each of ``unanalysable``, a comment at the end of ``sql`` that ``map`` maps to the call:
+  /// findings about the file are located in ``sql`` like all others.
+  package var anchors: [SourceRange]
+  package var analysedCalls: Int
+  package var unanalysableCalls: Int
+  /// The migration's own transaction setting: Knex `config.transaction`, TypeORM's instance
+  /// `transaction` property; nil when it sets none.
+  package var transaction: Bool?
+  /// Where that setting is written.
+  package var transactionRange: SourceRange?
+  /// TypeORM: a `static transaction`, which TypeORM ignores.
+  package var staticTransaction: SourceRange?
+  /// TypeORM: the migration's name, its `name` property or else its class's (TypeORM orders
+  /// by the timestamp that ends it).
+  package var className: String?
+  /// What the front end could not read (a file that is not JavaScript).
+  package var syntaxErrors: [JSLexError]
+
+  /// Reads `bytes` as a migration of `orm`.
+  package init(_ bytes: [UInt8], orm: ORM) {
+    let program = JSParser.parse(bytes)
+    let dialect = orm.dialect()
+    let evaluator = Evaluator(bytes: bytes, tokens: program.tokens, dialect: dialect)
+    let global = Scope(parent: nil)
+    let exports = ObjectValue()
+    global.define("module", .object(ObjectValue([("exports", .object(exports))])))
+    global.define("exports", .object(exports))
+    _ = evaluator.execute(program.statements, in: global)
+
+    var up: Value?
+    var down: Value?
+    var this = Value.undefined
+    var transaction: Bool?
+    var transactionRange: SourceRange?
+    var staticTransaction: SourceRange?
+    var className: String?
+    let moduleExports = global.lookup("module")?.object?["exports"]?.object ?? exports
+    if orm == .typeorm, let found = Self.migrationClass(program.statements, global) {
+      let instance = found.instance(evaluator)
+      this = .object(instance)
+      up = instance["up"]
+      down = instance["down"]
+      // TypeORM takes the timestamp from the `name` property when the class sets one.
+      className = instance["name"]?.text ?? found.declaration.name
+      if let value = instance["transaction"]?.bool {
+        transaction = value
+        transactionRange = instance.ranges["transaction"]
+      }
+      staticTransaction = found.declaration.members.first { $0.isStatic && $0.name == "transaction" }?.range
+    } else {
+      let container = moduleExports["up"] == nil ? moduleExports["default"]?.object ?? moduleExports : moduleExports
+      up = container["up"]
+      down = container["down"]
+      if let config = container["config"]?.object ?? moduleExports["config"]?.object,
+        let value = config["transaction"]?.bool
+      {
+        transaction = value
+        transactionRange = config.ranges["transaction"]
+      }
+    }
+
+    var upRange: SourceRange?
+    var downRange: SourceRange?
+    for (direction, function) in [(Direction.up, up), (.down, down)] {
+      guard case .function(var closure)? = function else { continue }
+      if case .object = this { closure.this = this }
+      let start = evaluator.writer.offset
+      _ = evaluator.invoke(closure, dialect.arguments(evaluator))
+      evaluator.writer.commit(at: SourceRange(start: closure.function.range.end, end: closure.function.range.end))
+      let range = SourceRange(start: start, end: evaluator.writer.offset)
+      if direction == .up { upRange = range } else { downRange = range }
+    }
+    evaluator.flushComments()
+    anchors = evaluator.unanalysable.map { entry in
+      let start = evaluator.writer.offset
+      evaluator.writer.anchor(at: entry.range)
+      return SourceRange(start: start, end: start + 2)
+    }
+    sql = evaluator.writer.bytes
+    map = evaluator.writer.map
+    self.up = upRange
+    self.down = downRange
+    unanalysable = evaluator.unanalysable
+    analysedCalls = evaluator.analysedCalls
+    unanalysableCalls = evaluator.unanalysableCalls
+    self.transaction = transaction
+    self.transactionRange = transactionRange
+    self.staticTransaction = staticTransaction
+    self.className = className
+    syntaxErrors = program.errors
+  }
+
+  /// The class that is a TypeORM migration: it implements `MigrationInterface`, or has an `up`.
+  private static func migrationClass(_ statements: [JSStatement], _ scope: Scope) -> ClassNative? {
+    var candidates: [ClassNative] = []
+    for statement in statements {
+      guard case .class(let declaration, _) = statement else { continue }
+      if let name = declaration.name, let native = scope.lookup(name)?.native as? ClassNative {
+        candidates.append(native)
+      }
+    }
+    return candidates.first { $0.declaration.implements.contains { $0.hasSuffix("MigrationInterface") } }
+      ?? candidates.first { $0.declaration.members.contains { $0.name == "up" && $0.function != nil } }
+  }
+
+  /// Which ORM a file is written for, from what it imports and how its `up` is declared; nil
+  /// when it does not look like a migration of any.
+  package static func detect(_ bytes: [UInt8]) -> ORM? {
+    let text = String(decoding: bytes.prefix(64 << 10), as: UTF8.self)
+    if text.contains("MigrationInterface") || text.contains("QueryRunner") || text.contains("from 'typeorm'")
+      || text.contains("from \"typeorm\"")
+    {
+      return .typeorm
+    }
+    if text.contains("queryInterface") || text.contains("QueryInterface") || text.contains("'sequelize'")
+      || text.contains("\"sequelize\"") || text.contains("Sequelize.")
+    {
+      return .sequelize
+    }
+    if text.contains("knex") || text.contains("Knex") || text.contains(".schema.createTable")
+      || text.contains(".schema.alterTable") || text.contains(".schema.table(")
+    {
+      return .knex
+    }
+    return nil
+  }
+}

@@ -1,0 +1,95 @@
+import MigLintCore
+import MigLintORM
+import MigLintSyntax
+
+/// What the JavaScript/TypeScript ORMs' layouts share: a directory is theirs when it holds a
+/// migration written for the ORM; each file is read (never run) into the SQL its `up` and
+/// `down` send (MigLintORM), and that SQL is linted like a SQL migration's.
+protocol ORMLayout: MigrationLayout {
+  var orm: ORM { get }
+  /// The transactions the tool runs a migration's up and down in.
+  func transactions(_ migration: ORMMigration, _ builder: LayoutBuilder) -> (
+    up: ToolTransaction?, down: ToolTransaction?
+  )
+  /// The version a migration sorts by, and its name.
+  func version(of file: LayoutFile, _ migration: ORMMigration) -> (version: String, name: String)
+  /// The safe form in the ORM's own words, where it differs from the SQL a rule's help gives.
+  func help(_ ruleID: String) -> String?
+}
+
+extension MigrationTool {
+  /// The help of rule `ruleID` in the tool's words (ORMs), if it has one.
+  package func help(_ ruleID: String) -> String? { (layout as? any ORMLayout)?.help(ruleID) }
+}
+
+extension ORMLayout {
+  func matches(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> Bool {
+    files.contains { file in
+      Layouts.isScript(file.name) && file.bytes.map { ORMMigration.detect($0) == orm } == true
+    }
+  }
+
+  var downsAreOptional: Bool { true }
+
+  func expectedDown(of migration: Migration, upFile: LayoutFile) -> String { "a `down` function" }
+
+  /// `20231202000000-add-status.js` → ("20231202000000", "add-status").
+  func version(of file: LayoutFile, _ migration: ORMMigration) -> (version: String, name: String) {
+    Layouts.leadingVersion(Layouts.stem(file.name))
+  }
+
+  func build(_ builder: inout LayoutBuilder) {
+    let files = builder.files
+    let scripts = files.indices.filter { Layouts.isScript(files[$0].name) && files[$0].bytes != nil }
+    let translated = Parallel.map(scripts, jobs: Parallel.coreCount) { index in
+      ORMMigration(files[index].bytes ?? [], orm: orm)
+    }
+    var entries: [(index: Int, version: String, name: String, migration: ORMMigration)] = []
+    for (index, migration) in zip(scripts, translated) {
+      // A file without `up` is a helper, an index or a data source: not a migration.
+      guard migration.up != nil else {
+        builder.isSQL[index] = false
+        continue
+      }
+      let (version, name) = version(of: files[index], migration)
+      entries.append((index, version, name, migration))
+    }
+    let keys = entries.map { Layouts.VersionKey($0.version) }
+    let order = entries.indices.sorted { lhs, rhs in
+      keys[lhs] == keys[rhs] ? files[entries[lhs].index].name < files[entries[rhs].index].name : keys[lhs] < keys[rhs]
+    }
+    for entry in order.map({ entries[$0] }) {
+      let migration = entry.migration
+      let (upTransaction, downTransaction) = transactions(migration, builder)
+      var down: [MigrationScript] = []
+      if let range = migration.down {
+        down = [MigrationScript(file: entry.index, range: range, direction: .down, transaction: downTransaction)]
+        builder.hasDowns = true
+      }
+      builder.migrations.append(
+        Migration(
+          version: entry.version, name: entry.name,
+          up: [MigrationScript(file: entry.index, range: migration.up, direction: .up, transaction: upTransaction)],
+          down: down))
+      builder.translations[entry.index] = migration
+      for (unanalysable, anchor) in zip(migration.unanalysable, migration.anchors) {
+        builder.observe(entry.index, .unanalysableCode(unanalysable.reason, tool: builder.tool), at: anchor)
+      }
+    }
+  }
+}
+
+extension Layouts {
+  /// The extensions of JavaScript and TypeScript migrations (not `.d.ts` declarations).
+  static func isScript(_ name: String) -> Bool {
+    let lower = name.lowercased()
+    guard !lower.hasSuffix(".d.ts") else { return false }
+    return [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"].contains { lower.hasSuffix($0) }
+  }
+
+  /// The name without its extension.
+  static func stem(_ name: String) -> String {
+    guard let dot = name.lastIndex(of: ".") else { return name }
+    return String(name[..<dot])
+  }
+}

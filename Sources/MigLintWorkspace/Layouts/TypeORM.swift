@@ -1,0 +1,49 @@
+import MigLintCore
+import MigLintORM
+
+/// TypeORM: classes implementing `MigrationInterface`, ordered by the timestamp that ends the
+/// class name. Pending migrations run in one transaction (`migrationsTransactionMode: 'all'`);
+/// with `'each'` a migration whose instance says `transaction = false` runs without one (read
+/// here as written: in `'all'` mode TypeORM refuses to run it). A revert always runs `down` in
+/// a transaction.
+struct TypeORM: ORMLayout {
+  let orm = ORM.typeorm
+
+  func help(_ ruleID: String) -> String? {
+    switch ruleID {
+    case "create-index-non-concurrently":
+      "Send `CREATE INDEX CONCURRENTLY …` with `queryRunner.query` (or `isConcurrent: true` on the `TableIndex`) from a migration with `transaction = false`, under `migrationsTransactionMode: 'each'`"
+    case "drop-index-non-concurrently":
+      "Send `DROP INDEX CONCURRENTLY …` with `queryRunner.query` from a migration with `transaction = false`, under `migrationsTransactionMode: 'each'`"
+    case "concurrently-in-transaction":
+      "Give the statement a migration of its own with `transaction = false`, and set `migrationsTransactionMode: 'each'` in the data source"
+    case "missing-lock-timeout":
+      "Start `up` and `down` with `await queryRunner.query(\"SET LOCAL lock_timeout = '5s'\")` (TypeORM runs them in a transaction)"
+    case "add-column-not-null-without-default":
+      "Give the column a `default`, or add it with `isNullable: true`, backfill in batches, then add the NOT NULL constraint"
+    default: nil
+    }
+  }
+
+  func version(of file: LayoutFile, _ migration: ORMMigration) -> (version: String, name: String) {
+    guard let className = migration.className else { return Layouts.leadingVersion(Layouts.stem(file.name)) }
+    // TypeORM reads the last 13 characters as a JavaScript timestamp.
+    let digits = String(className.reversed().prefix { $0.isASCII && $0.isNumber }.prefix(13).reversed())
+    return (digits.isEmpty ? className : digits, String(className.dropLast(digits.count)))
+  }
+
+  func transactions(_ migration: ORMMigration, _ builder: LayoutBuilder) -> (
+    up: ToolTransaction?, down: ToolTransaction?
+  ) {
+    let optOut =
+      "Set `migrationsTransactionMode: 'each'` in the data source and `transaction = false` in a migration of its own"
+    let down = builder.transaction(
+      ToolTransaction(reason: "TypeORM runs `down` in a transaction when it reverts a migration", optOut: optOut))
+    guard migration.transaction != false else { return (builder.transaction(nil), down) }
+    let up = builder.transaction(
+      ToolTransaction(
+        reason: "TypeORM runs pending migrations in a transaction (`migrationsTransactionMode: 'all'`, the default)",
+        optOut: optOut))
+    return (up, down)
+  }
+}

@@ -1,0 +1,164 @@
+import Foundation
+import MigLintTestSupport
+import Testing
+
+/// ORM migrations end to end: each ORM fixture reports what the SQL its ORM sends reports (the
+/// fixture's `sql-twin/`, written by hand as dbmate migrations with the same transactions), and
+/// the frameworks that only print their SQL (Django, Alembic) are linted through standard input.
+@Suite struct ORMTests {
+  /// "<version> <rule>" for each finding of a JSON report, sorted.
+  static func findings(_ json: String, in directory: String) throws -> [String] {
+    let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+    let diagnostics = report?["diagnostics"] as? [[String: Any]] ?? []
+    return try diagnostics.compactMap { diagnostic -> String? in
+      guard let rule = diagnostic["rule"] as? String, let path = diagnostic["path"] as? String,
+        rule != "unanalyzable-migration-code"
+      else { return nil }
+      return "\(try version(of: path, in: directory)) \(rule)"
+    }.sorted()
+  }
+
+  /// A file name's leading digits, else the 13-digit timestamp ending a TypeORM class's name.
+  static func version(of path: String, in directory: String) throws -> String {
+    let name = URL(fileURLWithPath: path).lastPathComponent
+    let digits = name.prefix { $0.isNumber }
+    if !digits.isEmpty { return String(digits) }
+    let text = try String(contentsOfFile: directory + "/" + path, encoding: .utf8)
+    let match = text.firstMatch(of: /class \w*?(\d{13})\b/)
+    return match.map { String($0.1) } ?? name
+  }
+
+  @Test(arguments: ["sequelize", "knex", "typeorm"])
+  func reportsWhatItsSQLTwinReports(_ orm: String) throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/layout-" + orm
+    let migrations = try String(contentsOfFile: directory + "/args", encoding: .utf8).trimmingCharacters(
+      in: .whitespacesAndNewlines)
+    let ormRun = try CLI.run([migrations, "--format", "json"], in: directory)
+    let twinRun = try CLI.run(["sql-twin", "--format", "json"], in: directory)
+    let ormFindings = try Self.findings(ormRun.stdout, in: directory)
+    let twinFindings = try Self.findings(twinRun.stdout, in: directory)
+    #expect(!twinFindings.isEmpty)
+    #expect(ormFindings == twinFindings)
+    #expect(ormRun.status == twinRun.status)
+  }
+
+  @Test func theSummaryNamesEachDirectorysToolAndCountsCalls() throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/layout-sequelize"
+    let text = try CLI.run(["db/migrations"], in: directory)
+    #expect(text.stdout.contains("db/migrations: Sequelize, 13 of 14 calls analysed"))
+    let json = try CLI.run(["db/migrations", "--format", "json"], in: directory)
+    let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+    let directories = report?["directories"] as? [[String: Any]]
+    #expect(directories?.count == 1)
+    #expect(directories?.first?["tool"] as? String == "sequelize")
+    #expect(directories?.first?["analysedCalls"] as? Int == 13)
+    #expect(directories?.first?["unanalysableCalls"] as? Int == 1)
+  }
+
+  @Test func aHelperInTheMigrationsFolderIsNotReported() throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/layout-sequelize"
+    let json = try CLI.run(["db/migrations", "--format", "json"], in: directory)
+    #expect(!json.stdout.contains("_shared.js"))
+    #expect(json.stdout.contains("20240104000000-loosen-tier.js"))
+  }
+
+  @Test func theWorkingDirectoryFindsORMMigrations() throws {
+    // `miglint` with no path walks the project; node_modules is never entered.
+    let directory = try TestLint.makeDirectory([
+      "package.json": "{}\n",
+      "db/migrations/20240101000000_add.js": """
+      exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.text('email').notNullable(); });
+      exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('email'); });
+      """,
+      "node_modules/some-lib/migrations/0001_x.js": "exports.up = (knex) => knex.raw('DROP TABLE users');\n",
+      "src/app.js": "const knex = require('knex');\n",
+    ])
+    let result = try CLI.run([], in: directory)
+    #expect(result.status == 1)
+    #expect(
+      result.stdout.contains("db/migrations/20240101000000_add.js:1:65: error[add-column-not-null-without-default]"))
+    #expect(!result.stdout.contains("node_modules"))
+    #expect(!result.stdout.contains("src/app.js"))
+    #expect(result.stdout.contains("db/migrations: Knex, 5 of 5 calls analysed"))
+  }
+
+  @Test func aTomlToolKeyMakesADirectoryAnORMs() throws {
+    let directory = try TestLint.makeDirectory([
+      "miglint.toml": "[directories.\"db\"]\ntool = \"knex\"\n",
+      "db/001_add.js": "exports.up = async function (db) { await db.schema.dropTable('users'); };\n",
+    ])
+    let result = try CLI.run(["db/001_add.js", "--format", "json"], in: directory)
+    #expect(result.stdout.contains("\"tool\": \"knex\""))
+    #expect(result.stdout.contains("drop-table"))
+  }
+
+  @Test func suppressionCommentsWorkInJavaScript() throws {
+    let directory = try TestLint.makeDirectory([
+      "migrations/20240101000000-drop.js": """
+      module.exports = {
+        async up(queryInterface) {
+          // miglint-ignore drop-table -- the table was emptied and unused since 2.3
+          await queryInterface.dropTable('legacy_events');
+          await queryInterface.dropTable('legacy_jobs');
+        },
+      };
+
+      """
+    ])
+    let result = try CLI.run(["migrations", "--select", "drop-table", "--format", "json"], in: directory)
+    #expect(!result.stdout.contains("`legacy_events`"))
+    #expect(result.stdout.contains("`legacy_jobs`"))
+  }
+
+  /// `python manage.py sqlmigrate shop 0042` prints the migration's SQL in BEGIN/COMMIT (unless
+  /// the migration says `atomic = False`): piped to miglint under the migration's name.
+  @Test func djangoSqlmigrateOutputThroughStandardInput() throws {
+    let sqlmigrate = """
+      BEGIN;
+      --
+      -- Add field status to order
+      --
+      ALTER TABLE "shop_order" ADD COLUMN "status" varchar(20) DEFAULT 'new' NOT NULL;
+      ALTER TABLE "shop_order" ALTER COLUMN "status" DROP DEFAULT;
+      --
+      -- Create index shop_order_status_idx on field(s) status of model order
+      --
+      CREATE INDEX "shop_order_status_idx" ON "shop_order" ("status");
+      COMMIT;
+
+      """
+    let directory = try TestLint.makeDirectory(["shop/migrations/__init__.py": ""])
+    let result = try CLI.run(
+      ["-", "--stdin-filename", "shop/migrations/0042_order_status.py", "--format", "json"], in: directory,
+      stdin: sqlmigrate)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("\"path\": \"shop/migrations/0042_order_status.py\""))
+    #expect(result.stdout.contains("create-index-non-concurrently"))
+    #expect(result.stdout.contains("statements-after-access-exclusive"))
+  }
+
+  /// `alembic upgrade <from>:<to> --sql` prints each revision between `-- Running upgrade` lines
+  /// in one transaction; one revision at a time is piped to miglint.
+  @Test func alembicOfflineOutputThroughStandardInput() throws {
+    let offline = """
+      BEGIN;
+
+      -- Running upgrade 1975ea83b712 -> ae1027a6acf
+
+      ALTER TABLE account ADD COLUMN last_login TIMESTAMP WITHOUT TIME ZONE NOT NULL;
+
+      CREATE INDEX CONCURRENTLY ix_account_last_login ON account (last_login);
+
+      UPDATE alembic_version SET version_num='ae1027a6acf' WHERE alembic_version.version_num = '1975ea83b712';
+
+      COMMIT;
+
+      """
+    let directory = try TestLint.makeDirectory(["alembic/versions/.keep": ""])
+    let result = try CLI.run(
+      ["-", "--stdin-filename", "alembic/versions/ae1027a6acf_add_last_login.py"], in: directory, stdin: offline)
+    #expect(result.status == 1)
+    #expect(result.stdout.contains("error[add-column-not-null-without-default]"))
+    #expect(result.stdout.contains("error[concurrently-in-transaction]"))
+  }
+}
