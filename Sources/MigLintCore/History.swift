@@ -135,7 +135,9 @@ extension Linter {
       }
     }
     for observed in set.observations {
-      if let finding = judged(observed.observation, at: observed.range) { raw[observed.file].append(finding) }
+      // Observations locate themselves in the file; an ORM file's findings are located in its SQL.
+      let range = set.files[observed.file].generatedFrom.map { $0.generated(observed.range) } ?? observed.range
+      if let finding = judged(observed.observation, at: range) { raw[observed.file].append(finding) }
     }
     // Suppressions, severities and positions need no model: on all cores.
     let findings = raw

@@ -122,10 +122,25 @@ package struct Migration: Hashable, Sendable {
 package struct GeneratedSource: Sendable {
   package var source: SourceFile
   package var map: SourceMap
+  /// Offsets from here on stand for the file's own offsets (less this base): findings about the
+  /// file rather than its SQL (a deploy record's, the layout's) are located there.
+  package let fileBase: Int
 
-  package init(source: SourceFile, map: SourceMap) {
+  /// `generatedLength` is the length of the generated SQL.
+  package init(source: SourceFile, map: SourceMap, generatedLength: Int) {
     self.source = source
+    fileBase = generatedLength + 1
+    var map = map
+    map.append(
+      SourceMap.Segment(
+        generated: SourceRange(start: fileBase, end: fileBase + source.bytes.count + 1),
+        original: SourceRange(start: 0, end: source.bytes.count + 1), verbatim: true))
     self.map = map
+  }
+
+  /// A range of the file, as a range of the generated text that maps back to it.
+  package func generated(_ fileRange: SourceRange) -> SourceRange {
+    SourceRange(start: fileRange.start + fileBase, end: fileRange.end + fileBase)
   }
 }
 

@@ -94,6 +94,8 @@ enum Builtins {
           for (key, value) in source.pairs { target.set(key, value, at: source.ranges[key]) }
         }
         return .object(target)
+      case ("JSON", "stringify"):
+        return (arguments.first?.json).map { .string(.opaque($0, at: site.range)) } ?? .unknown("a JSON text")
       case ("console", _):
         return .undefined
       default:

@@ -540,6 +540,11 @@ final class Evaluator {
       let values = evaluateArguments(arguments, scope)
       switch receiver {
       case .native(let native):
+        // A promise chain on an ORM call (`knex.schema.createTable(…).then(…)`).
+        if ["then", "catch", "finally"].contains(name), let result = Builtins.method(receiver, name, values, site, self)
+        {
+          return result
+        }
         return native.call(name, values, site, self)
       case .object(let object):
         if case .function(let closure)? = object[name] { return invoke(closure, values, this: receiver) }

@@ -27,6 +27,12 @@ final class KnexHandle: Native {
     switch name {
     case nil, "table", "from", "into":
       return .native(KnexQuery(table: arguments.first?.text, site: site))
+    case "select", "queryBuilder", "insert", "update", "del", "delete", "where", "count", "first", "pluck", "with",
+      "withSchema":
+      // A query started without a table (`knex.select('*').from('users')`, `knex.insert(rows).into(…)`).
+      let query = KnexQuery(table: nil, site: site)
+      return name == "queryBuilder" || name == "withSchema"
+        ? .native(query) : query.call(name, arguments, site, evaluator)
     case "raw":
       return KnexRaw.make(arguments, site, evaluator)
     case "transaction":
@@ -340,14 +346,15 @@ final class KnexTable: Native {
       evaluator.analysed(site)
       return .native(builder)
     case "string":
-      let length = arguments.count > 1 ? arguments[1].text ?? "255" : "255"
+      // Knex reads the length as an integer, 255 when it is not one.
+      let length = arguments.count > 1 ? arguments[1].text.flatMap { Int($0) }.map(String.init) ?? "255" : "255"
       return column("varchar(\(length))")
     case "decimal":
       let precision = arguments.count > 1 ? arguments[1] : .number(8, site.range)
       let scale = arguments.count > 2 ? arguments[2].text ?? "2" : "2"
       if precision.isNullish { return column("decimal") }
       return column("decimal(\(precision.text ?? "8"), \(scale))")
-    case "timestamp", "datetime":
+    case "timestamp", "datetime", "dateTime":
       var withTimeZone = true
       var precision: String?
       if arguments.count > 1 {
@@ -574,7 +581,7 @@ final class KnexColumn: Native {
     switch method {
     case "notNullable": nullable = false
     case "nullable": nullable = true
-    case "defaultTo":
+    case "defaultTo", "defaultsTo":
       defaultValue = defaultText(first)
       if defaultValue == nil { evaluator.unanalysable(site, "the default of `\(name)` is not a constant") }
     case "alter": alter = true
@@ -587,7 +594,11 @@ final class KnexColumn: Native {
       foreign.references(first)
       self.foreign = foreign
       return .native(ForeignModifiers(column: self, foreign: foreign))
-    case "unsigned", "first", "after", "collate", "charset", "checkPositive":
+    case "onDelete", "onUpdate", "inTable", "deferrable":
+      // Foreign-key modifiers written on the column itself.
+      if let foreign { _ = foreign.modify(method, arguments) }
+    case "unsigned", "first", "after", "collate", "charset", "checkPositive", "checkNegative", "checkLength",
+      "checkRegex", "checkIn", "checkNotIn", "checkBetween":
       break
     default:
       return super.call(method, arguments, site, evaluator)
@@ -693,7 +704,7 @@ final class KnexForeign: Native {
 
 /// `knex('users').where(…).update(…)`: data changes a migration makes.
 final class KnexQuery: Native {
-  let table: String?
+  private(set) var table: String?
   private var site: CallSite
   private var conditions: [String] = []
   private var action: String?
@@ -747,10 +758,14 @@ final class KnexQuery: Native {
         conditions.append("$\(parameters + 1)")
         parameters += 1
       }
-    case "whereNull", "whereNotNull":
+    case "whereNull", "whereNotNull", "orWhereNull", "orWhereNotNull", "andWhereNull", "andWhereNotNull":
       if let column = first.text {
-        conditions.append("\(SQLText.identifier(column)) is \(method == "whereNull" ? "" : "not ")null")
+        conditions.append("\(SQLText.identifier(column)) is \(method?.hasSuffix("NotNull") == true ? "not " : "")null")
       }
+    case "whereNot", "andWhereNot", "orWhereNot", "whereExists", "whereNotExists", "whereBetween", "whereLike",
+      "whereILike", "whereJsonPath", "orWhereIn", "orWhereRaw", "havingRaw", "having":
+      conditions.append("$\(parameters + 1)")
+      parameters += 1
     case "whereIn", "whereNotIn":
       if let column = first.text {
         let items = (arguments.count > 1 ? arguments[1].array : nil)?.map(value) ?? ["$\(parameters + 1)"]
@@ -777,15 +792,19 @@ final class KnexQuery: Native {
         : "insert into {table} (\(SQLText.columns(keys))) values \(values.joined(separator: ", "))"
     case "del", "delete":
       action = "delete from {table}"
+    case "truncate":
+      action = "truncate {table}"
     case "increment", "decrement":
       if let column = first.text {
         let sign = method == "increment" ? "+" : "-"
         action =
           "update {table} set \(SQLText.identifier(column)) = \(SQLText.identifier(column)) \(sign) \(value(arguments.count > 1 ? arguments[1] : .number(1, site.range)))"
       }
+    case "from", "into", "table":
+      table = first.text ?? table
     case "select", "first", "count", "pluck", "max", "min", "sum", "returning", "limit", "orderBy", "offset", "column",
-      "columns", "distinct", "join", "leftJoin", "groupBy", "modify", "forUpdate", "onConflict", "merge", "ignore",
-      "transacting", "timeout":
+      "columns", "distinct", "join", "leftJoin", "innerJoin", "rightJoin", "groupBy", "modify", "forUpdate",
+      "onConflict", "merge", "ignore", "transacting", "timeout", "as", "clearSelect", "clearWhere", "union":
       break
     default:
       return super.call(method, arguments, site, evaluator)

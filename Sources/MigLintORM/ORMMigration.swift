@@ -33,9 +33,9 @@ package struct ORMMigration: Sendable {
   package var down: SourceRange?
   /// Calls miglint could not follow, with why (in the file's offsets).
   package var unanalysable: [Unanalysable]
-  /// For each of ``unanalysable``, a comment at the end of ``sql`` that ``map`` maps to the call:
-  /// findings about the file are located in ``sql`` like all others.
-  package var anchors: [SourceRange]
+  /// The first line of the `up` function in the file (where findings about the migration as a
+  /// whole point).
+  package var upFunction: SourceRange?
   package var analysedCalls: Int
   package var unanalysableCalls: Int
   /// The migration's own transaction setting: Knex `config.transaction`, TypeORM's instance
@@ -96,8 +96,14 @@ package struct ORMMigration: Sendable {
 
     var upRange: SourceRange?
     var downRange: SourceRange?
+    var upFunction: SourceRange?
     for (direction, function) in [(Direction.up, up), (.down, down)] {
       guard case .function(var closure)? = function else { continue }
+      if direction == .up {
+        let start = closure.function.range.start
+        let end = bytes[start...].firstIndex { $0 == 0x0A || $0 == 0x0D } ?? bytes.count
+        upFunction = SourceRange(start: start, end: min(end, closure.function.range.end))
+      }
       if case .object = this { closure.this = this }
       let start = evaluator.writer.offset
       _ = evaluator.invoke(closure, dialect.arguments(evaluator))
@@ -106,15 +112,11 @@ package struct ORMMigration: Sendable {
       if direction == .up { upRange = range } else { downRange = range }
     }
     evaluator.flushComments()
-    anchors = evaluator.unanalysable.map { entry in
-      let start = evaluator.writer.offset
-      evaluator.writer.anchor(at: entry.range)
-      return SourceRange(start: start, end: start + 2)
-    }
     sql = evaluator.writer.bytes
     map = evaluator.writer.map
     self.up = upRange
     self.down = downRange
+    self.upFunction = upFunction
     unanalysable = evaluator.unanalysable
     analysedCalls = evaluator.analysedCalls
     unanalysableCalls = evaluator.unanalysableCalls

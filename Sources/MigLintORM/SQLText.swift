@@ -21,6 +21,8 @@ enum SQLText {
     case .bool(let flag): return flag ? "true" : "false"
     case .null: return "NULL"
     case .native(let native as RawSQL): return native.sql
+    // An object or a list is sent as its JSON text (a `json`/`jsonb` default or value).
+    case .object, .array: return value.json.map(literal)
     default: return nil
     }
   }

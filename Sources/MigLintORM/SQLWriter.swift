@@ -49,12 +49,6 @@ struct SQLWriter {
       verbatim: true)
   }
 
-  /// A comment that stands for `range` of the file: a place in the SQL to report something
-  /// about the file's code at.
-  mutating func anchor(at range: SourceRange) {
-    append(Array("-- (not analysed)\n".utf8), for: range, verbatim: false)
-  }
-
   /// Ends the open transaction, if any.
   mutating func commit(at range: SourceRange) {
     guard open != nil else { return }

@@ -336,18 +336,23 @@ final class QueryInterface: Native {
         return unknownTable(method, site, evaluator)
       }
       // A full redefinition: what the attributes leave out is dropped (NOT NULL, the default).
+      // With `references`, Sequelize only adds the foreign key (and sets what is given).
       let definition = Attribute(argument(2), table: name, column: column)
       let alter = "ALTER TABLE \(table) ALTER COLUMN \(SQLText.identifier(column))"
       let transaction = options(3)
-      evaluator.emit(
-        definition.allowNull ? "\(alter) DROP NOT NULL" : "\(alter) SET NOT NULL", site, transaction: transaction)
+      let referencing = definition.references != nil
+      if !definition.allowNull {
+        evaluator.emit("\(alter) SET NOT NULL", site, transaction: transaction)
+      } else if !referencing {
+        evaluator.emit("\(alter) DROP NOT NULL", site, transaction: transaction)
+      }
       if let defaultValue = definition.defaultValue {
         evaluator.emit("\(alter) SET DEFAULT \(defaultValue)", site, transaction: transaction)
-      } else {
+      } else if !referencing {
         evaluator.emit("\(alter) DROP DEFAULT", site, transaction: transaction)
       }
       if let type = definition.createType { evaluator.emit(type, site, transaction: transaction) }
-      if let type = definition.type {
+      if let type = definition.type, !referencing {
         evaluator.emit("\(alter) TYPE \(type)", site, transaction: transaction)
       }
       if definition.unique {

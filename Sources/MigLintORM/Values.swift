@@ -69,6 +69,46 @@ indirect enum Value {
     }
   }
 
+  /// `JSON.stringify` of a constant; nil when any part of it is not known.
+  var json: String? {
+    switch self {
+    case .string(let text):
+      guard text.placeholders.isEmpty else { return nil }
+      var out = "\""
+      for scalar in text.value.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+          out +=
+            "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+            + String(scalar.value, radix: 16)
+        default: out.unicodeScalars.append(scalar)
+        }
+      }
+      return out + "\""
+    case .number(let number, _): return Value.format(number)
+    case .bool(let flag): return flag ? "true" : "false"
+    case .null: return "null"
+    case .array(let items):
+      let parts = items.compactMap(\.json)
+      return parts.count == items.count ? "[" + parts.joined(separator: ",") + "]" : nil
+    case .object(let object):
+      var parts: [String] = []
+      for (key, value) in object.pairs {
+        if case .undefined = value { continue }
+        guard let json = value.json, let name = Value.string(.opaque(key, at: SourceRange(start: 0, end: 0))).json
+        else { return nil }
+        parts.append(name + ":" + json)
+      }
+      return "{" + parts.joined(separator: ",") + "}"
+    default: return nil
+    }
+  }
+
   /// `1` for 1.0, `1.5` otherwise.
   static func format(_ number: Double) -> String {
     number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)

@@ -62,7 +62,7 @@ package enum FileDiscovery {
           switch FileSystem.kind(argument) {
           case .directory:
             let tree = FileSystem.boundary(for: argument, project: root)
-            try walk(argument, allFiles: false, broken: { discovery.problems.append($0) }) {
+            try walk(argument, allFiles: false, named: true, broken: { discovery.problems.append($0) }) {
               takeFound($0, inside: tree)
             }
             if found + left == 0 {
@@ -97,8 +97,11 @@ package enum FileDiscovery {
 
   /// Calls `visit` with each file below `directory` (only `*.sql` unless `allFiles`), sorted;
   /// `broken` with each `*.sql` symbolic link that leads nowhere.
+  /// `named`: the directory was named on the command line, so the JavaScript and TypeScript
+  /// files directly in it are candidates too, whatever its name.
   private static func walk(
-    _ directory: String, allFiles: Bool, broken: ((path: String, message: String)) -> Void, _ visit: (String) -> Void
+    _ directory: String, allFiles: Bool, named: Bool = false, broken: ((path: String, message: String)) -> Void,
+    _ visit: (String) -> Void
   ) throws(WorkspaceError) {
     for entry in try FileSystem.entries(directory) {
       if entry.name.hasPrefix(".") { continue }
@@ -115,7 +118,11 @@ package enum FileDiscovery {
           broken((error.subject, error.message))
         }
       case .file:
-        if allFiles || entry.name.lowercased().hasSuffix(".sql") || isORMScript(path) { visit(path) }
+        if allFiles || entry.name.lowercased().hasSuffix(".sql") || isORMScript(path)
+          || (named && Layouts.isScript(entry.name))
+        {
+          visit(path)
+        }
       case .other:
         // A `.sql` entry that is neither file nor folder: a broken link, or a FIFO, device or
         // socket (never opened: a FIFO would block the run).

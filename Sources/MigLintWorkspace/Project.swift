@@ -109,7 +109,8 @@ package struct Project {
           let source = try SourceFile(path: file.path, data: file.bytes ?? [])
           var entry = MigrationFile(
             path: file.path, bytes: migration.sql, source: nil, reported: requested, requested: requested)
-          entry.generatedFrom = GeneratedSource(source: source, map: migration.map)
+          entry.generatedFrom = GeneratedSource(
+            source: source, map: migration.map, generatedLength: migration.sql.count)
           return entry
         } catch {
           return MigrationFile(
@@ -266,7 +267,7 @@ package struct Project {
     }
     guard let base else { return nil }
     let git = try GitBase(ref: base, directory: root)
-    let atBase = Set(try git.files().filter { $0.lowercased().hasSuffix(".sql") })
+    let atBase = Set(try git.files().filter { $0.lowercased().hasSuffix(".sql") || Layouts.isScript($0) })
     // Each migration with a file at the base is deployed; compare those files' content.
     var deployed: [Deployed] = []
     var known = Set<String>()

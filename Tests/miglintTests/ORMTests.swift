@@ -110,6 +110,47 @@ import Testing
     #expect(result.stdout.contains("`legacy_jobs`"))
   }
 
+  @Test func deployRecordsAndBaseWorkOnORMFolders() throws {
+    let directory = try TestLint.makeDirectory([
+      "db/20240101000000_users.js": """
+      exports.up = (knex) => knex.schema.createTable('users', (t) => {
+        t.bigIncrements('id');
+      });
+      exports.down = (knex) => knex.schema.dropTable('users');
+
+      """,
+      "db/20240102000000_email.js": """
+      exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.text('email'); });
+      exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('email'); });
+
+      """,
+    ])
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    _ = try HistoryTests.git(["init", "-q"], in: directory)
+    _ = try HistoryTests.git(["add", "."], in: directory)
+    _ = try HistoryTests.git(["commit", "-qm", "deployed"], in: directory)
+    #expect(try CLI.run(["db", "--base", "HEAD"], in: directory).status == 0)
+    let edited = """
+      exports.up = (knex) => knex.schema.createTable('users', (t) => {
+        t.increments('id');
+      });
+      exports.down = (knex) => knex.schema.dropTable('users');
+
+      """
+    try edited.write(toFile: directory + "/db/20240101000000_users.js", atomically: true, encoding: .utf8)
+    let base = try CLI.run(["db", "--base", "HEAD"], in: directory)
+    #expect(base.status == 1)
+    // The first changed line of the file, not of the SQL it sends.
+    #expect(base.stdout.contains("db/20240101000000_users.js:2:1: error[edited-after-deploy]"), "\(base.stdout)")
+    let sum = try CLI.run(["sum", "db"], in: directory)
+    #expect((sum.stdout + sum.stderr).contains("2 migrations, knex"), "\(sum.stdout)")
+    #expect(try CLI.run(["db"], in: directory).status == 0)
+    try (edited + "// changed again\n").write(
+      toFile: directory + "/db/20240101000000_users.js", atomically: true, encoding: .utf8)
+    let record = try CLI.run(["db"], in: directory)
+    #expect(record.stdout.contains("db/20240101000000_users.js:1:1: error[edited-after-deploy]"), "\(record.stdout)")
+  }
+
   /// `python manage.py sqlmigrate shop 0042` prints the migration's SQL in BEGIN/COMMIT (unless
   /// the migration says `atomic = False`): piped to miglint under the migration's name.
   @Test func djangoSqlmigrateOutputThroughStandardInput() throws {

@@ -30,6 +30,9 @@ protocol MigrationLayout: Sendable {
   var versionsAreUnique: Bool { get }
   /// What a migration without a down should get, for the help text.
   func expectedDown(of migration: Migration, upFile: LayoutFile) -> String
+  /// Where findings about a migration as a whole point, in its file; nil for the start of its
+  /// script (or the file's first line).
+  func location(of script: MigrationScript, _ builder: LayoutBuilder) -> SourceRange?
 }
 
 extension MigrationLayout {
@@ -43,6 +46,7 @@ extension MigrationLayout {
   func expectedDown(of migration: Migration, upFile: LayoutFile) -> String {
     "a file in `down/` with version \(migration.version)"
   }
+  func location(of script: MigrationScript, _ builder: LayoutBuilder) -> SourceRange? { nil }
 }
 
 extension MigrationTool {
@@ -184,7 +188,8 @@ struct LayoutBuilder {
       else { return }
       observe(
         first.file, .noDownMigrations(migrations: versioned.count, tool: tool),
-        at: first.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(first.file))
+        at: layout.location(of: first, self) ?? first.range.map { SourceRange(start: $0.start, end: $0.start) }
+          ?? firstLine(first.file))
       return
     }
     // Where downs are optional, a missing one is worth a word only against a convention: when
@@ -201,7 +206,8 @@ struct LayoutBuilder {
         .missingDown(
           version: migration.version, tool: tool,
           expected: layout.expectedDown(of: migration, upFile: files[script.file])),
-        at: script.range.map { SourceRange(start: $0.start, end: $0.start) } ?? firstLine(script.file))
+        at: layout.location(of: script, self) ?? script.range.map { SourceRange(start: $0.start, end: $0.start) }
+          ?? firstLine(script.file))
     }
   }
 

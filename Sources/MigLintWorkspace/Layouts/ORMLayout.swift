@@ -30,8 +30,15 @@ extension ORMLayout {
   }
 
   var downsAreOptional: Bool { true }
+  /// The ORMs record a migration by its name: two may share a timestamp.
+  var versionsAreUnique: Bool { false }
 
   func expectedDown(of migration: Migration, upFile: LayoutFile) -> String { "a `down` function" }
+
+  /// Findings about a migration as a whole point at its `up` function's first line.
+  func location(of script: MigrationScript, _ builder: LayoutBuilder) -> SourceRange? {
+    builder.translations[script.file]?.upFunction
+  }
 
   /// `20231202000000-add-status.js` → ("20231202000000", "add-status").
   func version(of file: LayoutFile, _ migration: ORMMigration) -> (version: String, name: String) {
@@ -72,8 +79,8 @@ extension ORMLayout {
           up: [MigrationScript(file: entry.index, range: migration.up, direction: .up, transaction: upTransaction)],
           down: down))
       builder.translations[entry.index] = migration
-      for (unanalysable, anchor) in zip(migration.unanalysable, migration.anchors) {
-        builder.observe(entry.index, .unanalysableCode(unanalysable.reason, tool: builder.tool), at: anchor)
+      for unanalysable in migration.unanalysable {
+        builder.observe(entry.index, .unanalysableCode(unanalysable.reason, tool: builder.tool), at: unanalysable.range)
       }
     }
   }
