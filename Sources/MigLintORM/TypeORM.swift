@@ -185,8 +185,7 @@ final class QueryRunner: Native {
       guard table(argument(0)) != nil else { return unknown(method, site, evaluator) }
       for index in method == "dropIndex" ? [argument(1)] : argument(1).array ?? [] {
         guard let indexName = index.text ?? index.object?["name"]?.text else { return unknown(method, site, evaluator) }
-        let concurrently = index.object?["isConcurrent"]?.bool == true ? "CONCURRENTLY " : ""
-        evaluator.emit("DROP INDEX \(concurrently)\(SQLText.qualified(indexName))", site)
+        evaluator.emit("DROP INDEX \(SQLText.qualified(indexName))", site)
       }
     case "createForeignKey", "createForeignKeys":
       guard let (table, name) = table(argument(0)) else { return unknown(method, site, evaluator) }
@@ -358,7 +357,6 @@ final class QueryRunner: Native {
     guard let object = value.object, let columns = object["columnNames"]?.names else { return nil }
     let indexName = object["name"]?.text ?? Self.name("IDX", name, columns)
     var sql = "CREATE \(object["isUnique"]?.bool == true ? "UNIQUE " : "")INDEX "
-    if object["isConcurrent"]?.bool == true { sql += "CONCURRENTLY " }
     sql += "\(SQLText.identifier(indexName)) ON \(table)"
     if object["isSpatial"]?.bool == true { sql += " USING GiST" }
     sql += " (\(SQLText.columns(columns)))"

@@ -12,7 +12,7 @@ struct TypeORM: ORMLayout {
   func help(_ ruleID: String) -> String? {
     switch ruleID {
     case "create-index-non-concurrently":
-      "Send `CREATE INDEX CONCURRENTLY …` with `queryRunner.query` (or `isConcurrent: true` on the `TableIndex`) from a migration with `transaction = false`, under `migrationsTransactionMode: 'each'`"
+      "Send `CREATE INDEX CONCURRENTLY …` with `queryRunner.query` from a migration with `transaction = false`, under `migrationsTransactionMode: 'each'`"
     case "drop-index-non-concurrently":
       "Send `DROP INDEX CONCURRENTLY …` with `queryRunner.query` from a migration with `transaction = false`, under `migrationsTransactionMode: 'each'`"
     case "concurrently-in-transaction":
