@@ -55,6 +55,28 @@ import Testing
     #expect(directories?.first?["unanalysableCalls"] as? Int == 1)
   }
 
+  /// README's example, as it prints.
+  @Test func theReadmeExample() throws {
+    let directory = try TestLint.makeDirectory([
+      "migrations/20231202000000-add-status.js": """
+      module.exports = {
+        async up(queryInterface, Sequelize) {
+          // Every user gets a status.
+          await queryInterface.addColumn('users', 'status', { type: Sequelize.STRING, allowNull: false });
+        },
+        async down(queryInterface) {
+          await queryInterface.removeColumn('users', 'status');
+        },
+      };
+
+      """
+    ])
+    let result = try CLI.run(["--select", "add-column-not-null-without-default"], in: directory)
+    let readme = try String(contentsOfFile: TestLint.repositoryRoot + "/README.md", encoding: .utf8)
+    let shown = result.stdout.split(separator: "\n").prefix(5).joined(separator: "\n")
+    #expect(readme.contains(shown), "\(shown)")
+  }
+
   @Test func aHelperInTheMigrationsFolderIsNotReported() throws {
     let directory = TestLint.repositoryRoot + "/fixtures/layout-sequelize"
     let json = try CLI.run(["db/migrations", "--format", "json"], in: directory)
