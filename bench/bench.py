@@ -7,7 +7,9 @@ machine noise hits all of them alike. Reports medians and ratios; absolute times
 
 `miglint` lints the corpus as one migrations directory (layout, schema history, history rules);
 `no-history` lints the same files each on its own (`--no-history`). `editor` lints one file of
-the directory from standard input, as an editor does, with and without the replay cache.
+the directory from standard input, as an editor does, with and without the replay cache. `orm`
+lints the first 1,000 files as TypeORM migrations whose `queryRunner.query` strings hold the
+same SQL, against the same SQL as `.sql` files (target: at most 1.3x).
 
 Usage: python3 bench/bench.py [--rounds N] [--binary PATH] [--files N]
 """
@@ -180,6 +182,51 @@ def main():
               f"{statistics.median(memory['miglint']) / statistics.median(memory['no-history']):.2f}x memory")
 
     editor(args, many, raw)
+    orm(args, many)
+
+
+def orm(args, many):
+    """The cost of reading ORM code: 1,000 TypeORM migrations holding the corpus's SQL in
+    `queryRunner.query` template literals, against the same SQL as `.sql` files, both linted
+    as a migrations directory."""
+    count = min(1000, len(many))
+    sql_dir = os.path.join(CORPUS, "orm-sql", "migrations")
+    ts_dir = os.path.join(CORPUS, "orm-typeorm", "migrations")
+    if not os.path.exists(os.path.join(CORPUS, f".orm-{count}")):
+        for directory in (sql_dir, ts_dir):
+            shutil.rmtree(directory, ignore_errors=True)
+            os.makedirs(directory)
+        for index, path in enumerate(many[:count]):
+            with open(path) as handle:
+                sql = handle.read()
+            shutil.copy(path, os.path.join(sql_dir, os.path.basename(path)))
+            timestamp = 1700000000000 + index
+            literal = sql.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+            with open(os.path.join(ts_dir, f"{timestamp}-Migration{index}.ts"), "w") as out:
+                out.write(
+                    "import { MigrationInterface, QueryRunner } from 'typeorm';\n\n"
+                    f"export class Migration{index}{timestamp} implements MigrationInterface {{\n"
+                    "  public async up(queryRunner: QueryRunner): Promise<void> {\n"
+                    f"    await queryRunner.query(`{literal}`);\n"
+                    "  }\n\n"
+                    "  public async down(queryRunner: QueryRunner): Promise<void> {}\n"
+                    "}\n")
+        open(os.path.join(CORPUS, f".orm-{count}"), "w").close()
+    command = [args.binary, "--fail-on", "never", "--no-config", "--no-cache", "migrations"]
+    times = {"sql": [], "typeorm": []}
+    memory = {"sql": [], "typeorm": []}
+    for _ in range(args.rounds):
+        for name, directory in (("sql", sql_dir), ("typeorm", ts_dir)):
+            elapsed, rss, code = measure(command, cwd=os.path.dirname(directory))
+            if code not in (0, 1):
+                sys.exit(f"miglint failed on the {name} migrations with exit code {code}")
+            times[name].append(elapsed)
+            memory[name].append(rss)
+    sql_t, orm_t = statistics.median(times["sql"]), statistics.median(times["typeorm"])
+    sql_m, orm_m = statistics.median(memory["sql"]), statistics.median(memory["typeorm"])
+    print(f"\norm: {count} TypeORM migrations vs the same SQL as .sql files ({args.rounds} rounds; target <= 1.3x)")
+    print(f"  sql {sql_t:.3f} s {sql_m / 1024:.1f} MiB; typeorm {orm_t:.3f} s {orm_m / 1024:.1f} MiB: "
+          f"{orm_t / sql_t:.2f}x time, {orm_m / sql_m:.2f}x memory")
 
 
 def editor(args, many, raw):

@@ -206,15 +206,23 @@ package struct JSLexer {
     tokens.append(JSToken(kind: .number, start: start, end: index))
   }
 
-  private static let punctuators: [[UInt8]] = [
-    ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
-    "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=",
-    "^=", "**", "<<", ">>",
-  ].map { Array($0.utf8) }
+  /// Punctuators of more than one byte by their first byte, longest first.
+  private static let punctuators: [[[UInt8]]] = {
+    let all = [
+      ">>>=", "...", "===", "!==", "**=", "<<=", ">>=", ">>>", "&&=", "||=", "??=",
+      "=>", "==", "!=", "<=", ">=", "&&", "||", "??", "?.", "++", "--", "+=", "-=", "*=", "/=", "%=", "&=", "|=",
+      "^=", "**", "<<", ">>",
+    ].map { Array($0.utf8) }
+    var table = [[[UInt8]]](repeating: [], count: 128)
+    for candidate in all.sorted(by: { $0.count > $1.count }) { table[Int(candidate[0])].append(candidate) }
+    return table
+  }()
 
   private mutating func punctuator() {
     let start = index
-    for candidate in Self.punctuators where bytes[index...].starts(with: candidate) {
+    let candidates = bytes[index] < 128 ? Self.punctuators[Int(bytes[index])] : []
+    for candidate in candidates
+    where index + candidate.count <= bytes.count && bytes[index..<index + candidate.count].elementsEqual(candidate) {
       // `?.5` is a conditional and a number, not optional chaining.
       if candidate == [0x3F, 0x2E], isDigit(peek(2)) { continue }
       index += candidate.count

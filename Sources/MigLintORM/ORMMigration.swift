@@ -140,25 +140,28 @@ package struct ORMMigration: Sendable {
       ?? candidates.first { $0.declaration.members.contains { $0.name == "up" && $0.function != nil } }
   }
 
-  /// Which ORM a file is written for, from what it imports and how its `up` is declared; nil
-  /// when it does not look like a migration of any.
+  /// Which ORM a file is written for, from what it imports and the names its migrations use;
+  /// nil when it looks like none of them. Reads at most the first 64 KiB, byte by byte.
   package static func detect(_ bytes: [UInt8]) -> ORM? {
-    let text = String(decoding: bytes.prefix(64 << 10), as: UTF8.self)
-    if text.contains("MigrationInterface") || text.contains("QueryRunner") || text.contains("from 'typeorm'")
-      || text.contains("from \"typeorm\"")
-    {
-      return .typeorm
+    let limit = min(bytes.count, 64 << 10)
+    func has(_ needles: [[UInt8]]) -> Bool {
+      needles.contains { bytes.firstIndex(of: $0, from: 0, before: limit) != nil }
     }
-    if text.contains("queryInterface") || text.contains("QueryInterface") || text.contains("'sequelize'")
-      || text.contains("\"sequelize\"") || text.contains("Sequelize.")
-    {
-      return .sequelize
-    }
-    if text.contains("knex") || text.contains("Knex") || text.contains(".schema.createTable")
-      || text.contains(".schema.alterTable") || text.contains(".schema.table(")
-    {
-      return .knex
-    }
+    if has(typeormSigns) { return .typeorm }
+    if has(sequelizeSigns) { return .sequelize }
+    if has(knexSigns) { return .knex }
     return nil
+  }
+
+  private static let typeormSigns = ["MigrationInterface", "QueryRunner", "'typeorm'", "\"typeorm\""].map {
+    Array($0.utf8)
+  }
+  private static let sequelizeSigns = [
+    "queryInterface", "QueryInterface", "'sequelize'", "\"sequelize\"", "Sequelize.",
+  ].map {
+    Array($0.utf8)
+  }
+  private static let knexSigns = ["knex", "Knex", ".schema.createTable", ".schema.alterTable", ".schema.table("].map {
+    Array($0.utf8)
   }
 }

@@ -213,11 +213,7 @@ package struct Project {
     // migrations (or its configuration names an ORM): elsewhere they are the project's code.
     let configured = directories[absolute(root)]?.tool
     let ormTools: [MigrationTool] = [.sequelize, .knex, .typeorm]
-    if !(configured.map(ormTools.contains) ?? false),
-      !files.contains(where: { file in
-        Layouts.isScript(file.name) && file.bytes.map { ORMMigration.detect($0) != nil } == true
-      })
-    {
+    if !(configured.map(ormTools.contains) ?? false), Layouts.orm(of: files) == nil {
       files.removeAll { Layouts.isScript($0.name) }
     }
     return (files, sidecars)

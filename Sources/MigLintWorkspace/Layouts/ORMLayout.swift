@@ -24,9 +24,7 @@ extension MigrationTool {
 
 extension ORMLayout {
   func matches(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> Bool {
-    files.contains { file in
-      Layouts.isScript(file.name) && file.bytes.map { ORMMigration.detect($0) == orm } == true
-    }
+    Layouts.orm(of: files) == orm
   }
 
   var downsAreOptional: Bool { true }
@@ -87,6 +85,14 @@ extension ORMLayout {
 }
 
 extension Layouts {
+  /// The ORM of a directory's JavaScript/TypeScript files: that of the first one written for one.
+  static func orm(of files: [LayoutFile]) -> ORM? {
+    for file in files where isScript(file.name) {
+      if let bytes = file.bytes, let orm = ORMMigration.detect(bytes) { return orm }
+    }
+    return nil
+  }
+
   /// The extensions of JavaScript and TypeScript migrations (not `.d.ts` declarations).
   static func isScript(_ name: String) -> Bool {
     let lower = name.lowercased()

@@ -28,8 +28,10 @@ struct TypeORM: ORMLayout {
   func version(of file: LayoutFile, _ migration: ORMMigration) -> (version: String, name: String) {
     guard let className = migration.className else { return Layouts.leadingVersion(Layouts.stem(file.name)) }
     // TypeORM reads the last 13 characters as a JavaScript timestamp.
-    let digits = String(className.reversed().prefix { $0.isASCII && $0.isNumber }.prefix(13).reversed())
-    return (digits.isEmpty ? className : digits, String(className.dropLast(digits.count)))
+    let utf8 = Array(className.utf8)
+    let count = min(13, utf8.reversed().prefix { $0 >= 0x30 && $0 <= 0x39 }.count)
+    let digits = String(decoding: utf8.suffix(count), as: UTF8.self)
+    return (digits.isEmpty ? className : digits, String(decoding: utf8.dropLast(count), as: UTF8.self))
   }
 
   func transactions(_ migration: ORMMigration, _ builder: LayoutBuilder) -> (
