@@ -150,8 +150,15 @@ package struct ORMMigration: Sendable {
     if has(typeormSigns) { return .typeorm }
     if has(sequelizeSigns) { return .sequelize }
     if has(knexSigns) { return .knex }
+    // Parameters named otherwise (`qi`, `db`): the query interface's own method names.
+    if has(queryInterfaceCalls) { return .sequelize }
     return nil
   }
+
+  private static let queryInterfaceCalls = [
+    ".addColumn(", ".removeColumn(", ".changeColumn(", ".addIndex(", ".removeIndex(", ".bulkInsert(",
+    ".bulkDelete(", ".bulkUpdate(", ".addConstraint(", ".removeConstraint(", ".renameColumn(",
+  ].map { Array($0.utf8) }
 
   private static let typeormSigns = ["MigrationInterface", "QueryRunner", "'typeorm'", "\"typeorm\""].map {
     Array($0.utf8)
@@ -161,7 +168,7 @@ package struct ORMMigration: Sendable {
   ].map {
     Array($0.utf8)
   }
-  private static let knexSigns = ["knex", "Knex", ".schema.createTable", ".schema.alterTable", ".schema.table("].map {
+  private static let knexSigns = ["knex", "Knex", ".schema."].map {
     Array($0.utf8)
   }
 }

@@ -1,3 +1,5 @@
+import MigLintORM
+
 /// Turns command-line paths, directories and globs into the list of SQL files to lint.
 package enum FileDiscovery {
   /// What a list of command-line paths comes to: the files to lint, the paths that gave none
@@ -55,15 +57,23 @@ package enum FileDiscovery {
           let start = glob.staticPrefix.isEmpty ? "." : glob.staticPrefix
           if FileSystem.kind(start) == .directory {
             let tree = strict ? root : FileSystem.boundary(for: start, project: root)
-            try walk(start, allFiles: true, broken: { _ in }) { if glob.matches($0) { takeFound($0, inside: tree) } }
+            var walked = Found()
+            try walk(start, allFiles: true, found: &walked, broken: { _ in }) {
+              if glob.matches($0) { takeFound($0, inside: tree) }
+            }
           }
           if found + left == 0 { discovery.problems.append((argument, "no file matches this pattern")) }
         } else {
           switch FileSystem.kind(argument) {
           case .directory:
             let tree = FileSystem.boundary(for: argument, project: root)
-            try walk(argument, allFiles: false, named: true, broken: { discovery.problems.append($0) }) {
+            var walked = Found()
+            try walk(argument, allFiles: false, named: true, found: &walked, broken: { discovery.problems.append($0) })
+            {
               takeFound($0, inside: tree)
+            }
+            for script in walked.scripts where walked.configuredFolders.contains(FileSystem.parent(of: script)) {
+              takeFound(script, inside: tree)
             }
             if found + left == 0 {
               discovery.problems.append((argument, "no .sql file or ORM migration below this directory"))
@@ -97,15 +107,30 @@ package enum FileDiscovery {
 
   /// Calls `visit` with each file below `directory` (only `*.sql` unless `allFiles`), sorted;
   /// `broken` with each `*.sql` symbolic link that leads nowhere.
+  /// What a walk found besides the files it visits: ORM configurations, and scripts that are
+  /// migrations only if a configuration names their folder.
+  private struct Found {
+    var configuredFolders: Set<String> = []
+    var scripts: [String] = []
+  }
+
   /// `named`: the directory was named on the command line, so the JavaScript and TypeScript
   /// files directly in it are candidates too, whatever its name.
   private static func walk(
-    _ directory: String, allFiles: Bool, named: Bool = false, broken: ((path: String, message: String)) -> Void,
-    _ visit: (String) -> Void
+    _ directory: String, allFiles: Bool, named: Bool = false, found: inout Found,
+    broken: ((path: String, message: String)) -> Void, _ visit: (String) -> Void
   ) throws(WorkspaceError) {
     for entry in try FileSystem.entries(directory) {
-      if entry.name.hasPrefix(".") { continue }
       let path = FileSystem.join(directory, entry.name)
+      // `.sequelizerc` and knexfiles name migrations folders of any name.
+      if entry.kind == .file, !allFiles, ORMConfiguration.isConfiguration(entry.name),
+        let bytes = try? FileSystem.read(path, limit: 1 << 20)
+      {
+        for folder in ORMConfiguration.migrationFolders(bytes) where !folder.hasPrefix("..") {
+          found.configuredFolders.insert(folder.isEmpty ? directory : FileSystem.join(directory, folder))
+        }
+      }
+      if entry.name.hasPrefix(".") { continue }
       switch entry.kind {
       case .directory where entry.name == "node_modules":
         continue  // dependencies' files, never the project's migrations
@@ -113,7 +138,7 @@ package enum FileDiscovery {
         // A folder that cannot be listed (no permission, a path over PATH_MAX) is named; the
         // walk goes on with the others.
         do {
-          try walk(path, allFiles: allFiles, broken: broken, visit)
+          try walk(path, allFiles: allFiles, found: &found, broken: broken, visit)
         } catch {
           broken((error.subject, error.message))
         }
@@ -122,6 +147,8 @@ package enum FileDiscovery {
           || (named && Layouts.isScript(entry.name))
         {
           visit(path)
+        } else if Layouts.isScript(entry.name) {
+          found.scripts.append(path)
         }
       case .other:
         // A `.sql` entry that is neither file nor folder: a broken link, or a FIFO, device or

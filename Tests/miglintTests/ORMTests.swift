@@ -104,6 +104,33 @@ import Testing
     #expect(result.stdout.contains("db/migrations: Knex, 5 of 5 calls analysed"))
   }
 
+  @Test func configurationsNameMigrationsFoldersOfAnyName() throws {
+    let directory = try TestLint.makeDirectory([
+      ".sequelizerc":
+        "const path = require('path');\nmodule.exports = { 'migrations-path': path.resolve('db', 'migrate') };\n",
+      "db/migrate/20240101000000-a.js":
+        "module.exports = { up: async (qi) => { await qi.removeColumn('users', 'a'); } };\n",
+      "k/knexfile.js": "module.exports = { development: { migrations: { directory: './schema' } } };\n",
+      "k/schema/20240101_b.js": "exports.up = async (db) => { await db.schema.dropTable('x'); };\n",
+      "src/data-source.ts": """
+      import { DataSource } from 'typeorm';
+      export default new DataSource({ type: 'postgres', migrations: [__dirname + '/data/migs/*{.ts,.js}'] });
+      """,
+      "src/data/migs/1700000000000-C.ts": """
+      import { MigrationInterface, QueryRunner } from 'typeorm';
+      export class C1700000000000 implements MigrationInterface {
+        async up(q: QueryRunner) { await q.query('DROP TABLE y'); }
+      }
+      """,
+      "src/app.ts": "export const port = 3000;\n",
+    ])
+    let result = try CLI.run(["--select", "drop-column,drop-table"], in: directory)
+    #expect(result.stdout.contains("db/migrate: Sequelize, 1 of 1 call analysed"), "\(result.stdout)")
+    #expect(result.stdout.contains("k/schema: Knex, 1 of 1 call analysed"))
+    #expect(result.stdout.contains("src/data/migs: TypeORM, 1 of 1 call analysed"))
+    #expect(!result.stdout.contains("app.ts"))
+  }
+
   @Test func aTomlToolKeyMakesADirectoryAnORMs() throws {
     let directory = try TestLint.makeDirectory([
       "miglint.toml": "[directories.\"db\"]\ntool = \"knex\"\n",
