@@ -249,8 +249,13 @@ package struct JSParser {
     }
   }
 
+  /// `import x, { a, b as c } from 'm'`, `import * as ns from 'm'`, `import 'm'`; type-only
+  /// imports bind nothing.
   private mutating func importDeclaration(_ start: Int) -> JSStatement {
     position += 1
+    var bindings: [JSImport] = []
+    let typeOnly = `is`("type") && text(at: 1) != "from" && text(at: 1) != ","
+    if typeOnly { position += 1 }
     var module = ""
     while !atEnd, !`is`(";"), !(lineBreakBefore[position] && module != "") {
       if token.kind == .string {
@@ -258,14 +263,37 @@ package struct JSParser {
         position += 1
         break
       }
-      if `is`("{") {
-        skipGroup()
+      if eat("*") {
+        if eat("as"), kind(at: 0) == .identifier {
+          bindings.append(JSImport(imported: "*", local: text))
+          position += 1
+        }
         continue
+      }
+      if eat("{") {
+        while !atEnd, !`is`("}") {
+          let isType = `is`("type") && kind(at: 1) == .identifier && text(at: 1) != "as"
+          if isType { position += 1 }
+          let imported = token.kind == .string ? cooked(token).value : text
+          position += 1
+          var local = imported
+          if eat("as") {
+            local = text
+            position += 1
+          }
+          if !isType { bindings.append(JSImport(imported: imported, local: local)) }
+          if !eat(",") { break }
+        }
+        expect("}")
+        continue
+      }
+      if kind(at: 0) == .identifier, !`is`("from") {
+        bindings.append(JSImport(imported: "default", local: text))
       }
       position += 1
     }
     endStatement()
-    return .import(module, range(from: start))
+    return .import(module, typeOnly ? [] : bindings, range(from: start))
   }
 
   private mutating func exportDeclaration(_ start: Int) -> JSStatement {

@@ -168,10 +168,21 @@ package indirect enum JSStatement: Sendable {
   case `throw`(JSExpr, SourceRange)
   /// `export default <expression>`.
   case exportDefault(JSExpr, SourceRange)
-  /// `import … from 'module'`, `export … from`: the module named.
-  case `import`(String, SourceRange)
+  /// `import … from 'module'`: the module named and the names it binds.
+  case `import`(String, [JSImport], SourceRange)
   /// Declarations without effect here (`interface`, `type`, `break`, `;`).
   case empty(SourceRange)
+}
+
+/// One name an `import` binds: `imported` is `default`, `*` (the whole module) or an export's name.
+package struct JSImport: Hashable, Sendable {
+  package var imported: String
+  package var local: String
+
+  package init(imported: String, local: String) {
+    self.imported = imported
+    self.local = local
+  }
 }
 
 /// A parsed JavaScript or TypeScript file.

@@ -71,7 +71,8 @@ enum Builtins {
       switch (name, method) {
       case ("require", nil):
         guard let module = arguments.first?.text else { return .unknown("a module named at run time") }
-        return evaluator.dialect.module(module) ?? .unknown("module `\(module)`")
+        return evaluator.dialect.module(module) ?? evaluator.load(module, at: site.range)
+          ?? .unknown("module `\(module)`")
       case ("Promise", "all"), ("Promise", "allSettled"), ("Promise", "resolve"):
         evaluator.settle(arguments.first ?? .undefined)
         return arguments.first ?? .undefined
@@ -109,10 +110,12 @@ enum Builtins {
 final class ClassNative: Native {
   let declaration: JSClass
   let scope: Scope
+  let module: Int
 
-  init(_ declaration: JSClass, scope: Scope) {
+  init(_ declaration: JSClass, scope: Scope, module: Int) {
     self.declaration = declaration
     self.scope = scope
+    self.module = module
   }
 
   override var label: String { declaration.name ?? "class" }
@@ -123,7 +126,9 @@ final class ClassNative: Native {
     let this = Value.object(object)
     for member in declaration.members where !member.isStatic {
       if let function = member.function {
-        object.set(member.name, .function(Closure(function: function, scope: scope, this: this)), at: member.range)
+        object.set(
+          member.name, .function(Closure(function: function, scope: scope, this: this, module: module)),
+          at: member.range)
       } else if let value = member.value {
         let inner = Scope(parent: scope)
         inner.define("this", this)
@@ -135,7 +140,7 @@ final class ClassNative: Native {
 
   override func member(_ name: String, _ evaluator: Evaluator) -> Value {
     guard let member = declaration.members.first(where: { $0.isStatic && $0.name == name }) else { return .undefined }
-    if let function = member.function { return .function(Closure(function: function, scope: scope)) }
+    if let function = member.function { return .function(Closure(function: function, scope: scope, module: module)) }
     return member.value.map { evaluator.evaluate($0, scope) } ?? .undefined
   }
 

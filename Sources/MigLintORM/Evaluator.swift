@@ -24,8 +24,21 @@ package struct Unanalysable: Hashable, Sendable {
 /// in the file are entered, calls on the ORM's objects write the SQL they send. Nothing runs and
 /// nothing outside the file is read; what cannot be known is reported, never dropped.
 final class Evaluator {
+  /// The migration's text.
   let bytes: [UInt8]
   let dialect: any Dialect
+  /// Reads a module the migration imports by a relative path: (specifier, importing module's
+  /// path) → its path and text; nil when it cannot or may not be read.
+  var loader: ((String, String) -> (path: String, bytes: [UInt8])?)?
+  /// The migration (0) and the modules read for it: path and text.
+  private var modules: [(path: String, bytes: [UInt8])]
+  private var moduleExports: [String: Value] = [:]
+  /// The module whose code runs now.
+  private(set) var module = 0
+  /// While code of an imported module runs: the call in the migration that entered it, where
+  /// everything that code sends is reported.
+  private var foreignSite: SourceRange?
+  private static let moduleLimit = 32
   var writer = SQLWriter()
   private(set) var unanalysable: [Unanalysable] = []
   private var unanalysableSites = Set<SourceRange>()
@@ -46,8 +59,9 @@ final class Evaluator {
   /// Where each line of the file starts.
   private let lineStarts: [Int]
 
-  init(bytes: [UInt8], tokens: [JSToken], dialect: any Dialect) {
+  init(bytes: [UInt8], tokens: [JSToken], dialect: any Dialect, path: String = "") {
     self.bytes = bytes
+    modules = [(path, bytes)]
     lineStarts = TextBytes.lineStarts(bytes)
     self.dialect = dialect
     comments = tokens.filter { token in
@@ -69,11 +83,13 @@ final class Evaluator {
     return transactions
   }
 
-  func analysed(_ site: CallSite) { analysedSites.insert(site.range) }
+  func analysed(_ site: CallSite) { analysedSites.insert(foreignSite ?? site.range) }
 
   func unanalysable(_ site: CallSite, _ reason: String) { unanalysable(site.range, reason) }
 
   func unanalysable(_ range: SourceRange, _ reason: String) {
+    let range = foreignSite ?? range
+    let reason = module == 0 ? reason : "in `\(modules[module].path)`: \(reason)"
     unanalysableSites.insert(range)
     let entry = Unanalysable(range: range, reason: reason)
     if !unanalysable.contains(entry) { unanalysable.append(entry) }
@@ -83,7 +99,7 @@ final class Evaluator {
   func emit(_ sql: String, _ site: CallSite, range: SourceRange? = nil, transaction: Int? = nil) {
     analysed(site)
     guard failurePath == 0 else { return failing(site) }
-    let at = range ?? site.range
+    let at = foreignSite ?? range ?? site.range
     flushComments(before: at.start)
     writer.statement(sql, for: at, line: line(of: at.start), transaction: transaction ?? self.transaction)
   }
@@ -92,6 +108,7 @@ final class Evaluator {
   func emit(parts: [(text: String, range: SourceRange)], _ site: CallSite, transaction: Int? = nil) {
     analysed(site)
     guard failurePath == 0 else { return failing(site) }
+    let parts = foreignSite.map { at in parts.map { ($0.text, at) } } ?? parts
     flushComments(before: parts.map(\.range.start).min() ?? site.range.start)
     let start = parts.map(\.range.start).min() ?? site.range.start
     writer.statement(parts: parts, line: line(of: start), transaction: transaction ?? self.transaction)
@@ -101,6 +118,15 @@ final class Evaluator {
   func emit(sql: JSString, _ site: CallSite, transaction: Int? = nil) {
     analysed(site)
     guard failurePath == 0 else { return failing(site) }
+    // SQL written in an imported module is reported at the call that runs it.
+    let sql =
+      foreignSite.map { at in
+        JSString(
+          pieces: sql.pieces.map {
+            JSString.Piece(text: $0.text, source: at, verbatim: false, placeholder: $0.placeholder)
+          })
+      } ?? sql
+    let site = foreignSite.map { CallSite(range: $0, arguments: []) } ?? site
     for placeholder in sql.placeholders {
       unanalysable(
         site,
@@ -138,8 +164,49 @@ final class Evaluator {
   /// The 1-based line of `offset` in the file.
   func line(of offset: Int) -> Int { lineStarts.partitioningIndex { $0 > offset } }
 
+  /// Text of the module whose code runs now.
   func text(_ range: SourceRange) -> String {
-    String(decoding: bytes[max(0, range.start)..<min(bytes.count, range.end)], as: UTF8.self)
+    let bytes = modules[module].bytes
+    return String(
+      decoding: bytes[max(0, min(bytes.count, range.start))..<min(bytes.count, max(0, range.end))], as: UTF8.self)
+  }
+
+  // MARK: - Modules
+
+  /// The exports of a module the running code imports by a relative path, read and evaluated
+  /// once; nil when it is not relative or cannot be read.
+  func load(_ specifier: String, at range: SourceRange) -> Value? {
+    guard specifier.hasPrefix("./") || specifier.hasPrefix("../"), let loader,
+      modules.count < Self.moduleLimit, let (path, text) = loader(specifier, modules[module].path)
+    else { return nil }
+    if let cached = moduleExports[path] { return cached }
+    let program = JSParser.parse(text)
+    let saved = (module, foreignSite)
+    modules.append((path, text))
+    module = modules.count - 1
+    foreignSite = foreignSite ?? range
+    let scope = Scope(parent: nil)
+    let exports = ObjectValue()
+    scope.define("module", .object(ObjectValue([("exports", .object(exports))])))
+    scope.define("exports", .object(exports))
+    moduleExports[path] = .object(exports)  // a cycle sees what is exported so far
+    _ = execute(program.statements, in: scope)
+    (module, foreignSite) = saved
+    let result = scope.lookup("module")?.object?["exports"] ?? .object(exports)
+    moduleExports[path] = result
+    return result
+  }
+
+  /// Binds the names an `import` declares.
+  private func bindImport(_ specifier: String, _ bindings: [JSImport], at range: SourceRange, _ scope: Scope) {
+    guard !bindings.isEmpty, let value = dialect.module(specifier) ?? load(specifier, at: range) else { return }
+    for binding in bindings {
+      switch binding.imported {
+      case "*": scope.define(binding.local, value)
+      case "default": scope.define(binding.local, value.object?["default"] ?? value)
+      default: scope.define(binding.local, member(value, binding.imported))
+      }
+    }
   }
 
   // MARK: - Statements
@@ -153,7 +220,7 @@ final class Evaluator {
   func execute(_ statements: [JSStatement], in scope: Scope) -> Completion {
     for statement in statements {
       if case .function(let function, _) = statement, let name = function.name {
-        scope.define(name, .function(Closure(function: function, scope: scope)))
+        scope.define(name, .function(Closure(function: function, scope: scope, module: module)))
       }
     }
     for statement in statements {
@@ -185,7 +252,7 @@ final class Evaluator {
     case .function(let function, let exported):
       if exported, let name = function.name { exports(scope)?[name] = scope.lookup(name) }
     case .class(let declaration, let exported):
-      let value = Value.native(ClassNative(declaration, scope: scope))
+      let value = Value.native(ClassNative(declaration, scope: scope, module: module))
       if let name = declaration.name { scope.define(name, value) }
       if exported, let name = declaration.name { exports(scope)?[name] = value }
     case .exportDefault(let expression, _):
@@ -250,7 +317,9 @@ final class Evaluator {
     case .throw(let value, _):
       _ = evaluate(value, scope)
       return .threw
-    case .import, .empty:
+    case .import(let specifier, let bindings, let range):
+      bindImport(specifier, bindings, at: range, scope)
+    case .empty:
       break
     }
     return .normal
@@ -304,10 +373,20 @@ final class Evaluator {
 
   // MARK: - Functions
 
-  func invoke(_ closure: Closure, _ arguments: [Value], this: Value? = nil) -> Value {
+  func invoke(_ closure: Closure, _ arguments: [Value], this: Value? = nil, site: SourceRange? = nil) -> Value {
     guard calls < Self.callLimit else { return .unknown("a call nested too deep") }
     calls += 1
-    defer { calls -= 1 }
+    let saved = (module, foreignSite)
+    if closure.module != module {
+      // Entering a function of an imported module: what it sends is reported at this call.
+      if closure.module != 0, foreignSite == nil { foreignSite = site }
+      if closure.module == 0 { foreignSite = nil }
+      module = closure.module
+    }
+    defer {
+      calls -= 1
+      (module, foreignSite) = saved
+    }
     let scope = Scope(parent: closure.scope)
     scope.define("this", this ?? closure.this)
     scope.define("arguments", .array(arguments))
@@ -338,7 +417,7 @@ final class Evaluator {
   /// Calls a value as a function (a callback an ORM method takes).
   func call(_ value: Value, _ arguments: [Value], _ site: CallSite) -> Value {
     switch value {
-    case .function(let closure): return invoke(closure, arguments)
+    case .function(let closure): return invoke(closure, arguments, site: site.range)
     case .native(let native): return native.call(nil, arguments, site, self)
     default: return .unknown("a value called as a function")
     }
@@ -438,9 +517,10 @@ final class Evaluator {
       if let native = constructor.native { return native.construct(values, site, self) }
       return .unknown("`new \(text(callee.range))`")
     case .function(let function):
-      return .function(Closure(function: function, scope: scope, this: scope.lookup("this") ?? .undefined))
+      return .function(
+        Closure(function: function, scope: scope, this: scope.lookup("this") ?? .undefined, module: module))
     case .class(let declaration):
-      return .native(ClassNative(declaration, scope: scope))
+      return .native(ClassNative(declaration, scope: scope, module: module))
     case .unary(let op, let operand, _):
       let value = evaluate(operand, scope)
       switch op {
@@ -547,11 +627,11 @@ final class Evaluator {
         }
         return native.call(name, values, site, self)
       case .object(let object):
-        if case .function(let closure)? = object[name] { return invoke(closure, values, this: receiver) }
+        if case .function(let closure)? = object[name] { return invoke(closure, values, this: receiver, site: range) }
         if let native = object[name]?.native { return native.call(nil, values, site, self) }
       case .function(let closure) where name == "call" || name == "apply":
         let rest = name == "call" ? Array(values.dropFirst()) : (values.dropFirst().first?.array ?? [])
-        return invoke(closure, rest, this: values.first)
+        return invoke(closure, rest, this: values.first, site: range)
       default:
         break
       }
@@ -561,7 +641,7 @@ final class Evaluator {
     let function = evaluate(callee, scope)
     let values = evaluateArguments(arguments, scope)
     switch function {
-    case .function(let closure): return invoke(closure, values)
+    case .function(let closure): return invoke(closure, values, site: range)
     case .native(let native): return native.call(nil, values, site, self)
     default: return unfollowed(text(callee.range), values, site)
     }

@@ -82,7 +82,7 @@ enum KnexRaw {
     switch bindings {
     case .array(let items): values = items
     case .undefined, .null: return sql
-    case .object: return sql  // named bindings (`:name`) are left as written
+    case .object: return SequelizeQuery.replace(sql, bindings, identifiers: true)  // `:name`, `:name:`
     default: values = [bindings]
     }
     var next = 0

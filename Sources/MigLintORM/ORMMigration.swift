@@ -51,11 +51,16 @@ package struct ORMMigration: Sendable {
   /// What the front end could not read (a file that is not JavaScript).
   package var syntaxErrors: [JSLexError]
 
-  /// Reads `bytes` as a migration of `orm`.
-  package init(_ bytes: [UInt8], orm: ORM) {
+  /// Reads `bytes` as a migration of `orm`. `loader` reads the modules it imports by a relative
+  /// path (specifier, importing file's path → path and text), when they may be read.
+  package init(
+    _ bytes: [UInt8], orm: ORM, path: String = "",
+    loader: ((String, String) -> (path: String, bytes: [UInt8])?)? = nil
+  ) {
     let program = JSParser.parse(bytes)
     let dialect = orm.dialect()
-    let evaluator = Evaluator(bytes: bytes, tokens: program.tokens, dialect: dialect)
+    let evaluator = Evaluator(bytes: bytes, tokens: program.tokens, dialect: dialect, path: path)
+    evaluator.loader = loader
     let global = Scope(parent: nil)
     let exports = ObjectValue()
     global.define("module", .object(ObjectValue([("exports", .object(exports))])))

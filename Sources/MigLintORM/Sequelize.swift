@@ -182,7 +182,8 @@ final class SequelizeInstance: Native {
 enum SequelizeQuery {
   /// Replaces `:name` and `?` with the replacements given (known values as literals, others as
   /// parameters); `$1` binds are PostgreSQL's own and stay.
-  static func replace(_ sql: JSString, _ replacements: Value) -> JSString {
+  /// `identifiers`: Knex's `:name:` stands for a quoted identifier.
+  static func replace(_ sql: JSString, _ replacements: Value, identifiers: Bool = false) -> JSString {
     switch replacements {
     case .array:
       return KnexRaw.bind(sql, replacements, at: sql.range)
@@ -219,12 +220,16 @@ enum SequelizeQuery {
                 text: Array(text[runStart..<index]), source: SourceRange(start: offset(runStart), end: offset(index)),
                 verbatim: piece.verbatim))
           }
-          let replacement: String
+          var replacement: String
           if let literal = SQLText.literal(value) {
             replacement = literal
           } else {
             parameter += 1
             replacement = "$\(parameter)"
+          }
+          if identifiers, end < text.count, text[end] == 0x3A {
+            replacement = value.text.map(SQLText.qualified) ?? replacement
+            end += 1
           }
           pieces.append(
             JSString.Piece(

@@ -149,6 +149,8 @@ struct Closure {
   var scope: Scope
   /// `this` inside a class method.
   var this: Value = .undefined
+  /// The module it is written in (0: the migration; others: modules it imports).
+  var module = 0
 }
 
 /// Names bound in a function or block.

@@ -86,7 +86,9 @@ package struct Project {
   private func layout(_ root: String, _ files: [LayoutFile], _ sidecars: [String: [UInt8]]) -> Layout {
     let settings = directories[absolute(root)] ?? DirectorySettings()
     let tool = settings.tool ?? Layouts.detect(files, sidecars: sidecars)
-    return Layouts.build(tool, files: files, sidecars: sidecars, transaction: settings.transaction)
+    return Layouts.build(
+      tool, files: files, sidecars: sidecars, transaction: settings.transaction,
+      moduleRoot: FileSystem.boundary(for: root.isEmpty ? "." : root, project: self.root))
   }
 
   /// Whether each SQL file of `listing` that was asked for will be reported, whatever the layout:

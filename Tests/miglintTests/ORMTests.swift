@@ -131,6 +131,41 @@ import Testing
     #expect(!result.stdout.contains("app.ts"))
   }
 
+  @Test func importedConstantsAndHelpersOfTheProjectAreFollowed() throws {
+    let directory = try TestLint.makeDirectory([
+      "package.json": "{}\n",
+      "src/tables.ts": "export const TASKS = 'tasks';\n",
+      "src/migration-helpers/index.cjs": """
+      async function addIndex(knex, table) {
+        await knex.raw(`CREATE INDEX tasks_state ON ${table} (state)`);
+      }
+      module.exports = { addIndex };
+      """,
+      "src/migrations/20240101000000_tasks.ts": """
+      import type { Knex } from 'knex';
+      import { TASKS } from '../tables.js';
+      const { addIndex } = require('../migration-helpers/index.cjs');
+
+      export async function up(knex: Knex): Promise<void> {
+        await knex.raw(`ALTER TABLE ${TASKS} ADD COLUMN state text NOT NULL`);
+        await addIndex(knex, TASKS);
+      }
+      """,
+    ])
+    _ = try HistoryTests.git(["init", "-q"], in: directory)
+    let result = try CLI.run(["src/migrations", "--format", "json"], in: directory)
+    #expect(result.stdout.contains("\"analysedCalls\": 2"), "\(result.stdout)")
+    #expect(result.stdout.contains("\"unanalysableCalls\": 0"))
+    #expect(result.stdout.contains("add-column-not-null-without-default"))
+    // The helper's index is reported at the migration's call of it (line 7).
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let index = (json?["diagnostics"] as? [[String: Any]])?.first {
+      $0["rule"] as? String == "create-index-non-concurrently"
+    }
+    #expect(index?["line"] as? Int == 7)
+    #expect(index?["path"] as? String == "src/migrations/20240101000000_tasks.ts")
+  }
+
   @Test func aTomlToolKeyMakesADirectoryAnORMs() throws {
     let directory = try TestLint.makeDirectory([
       "miglint.toml": "[directories.\"db\"]\ntool = \"knex\"\n",

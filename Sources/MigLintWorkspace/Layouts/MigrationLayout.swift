@@ -86,6 +86,8 @@ struct LayoutBuilder {
   var hasDowns = false
   /// ORM migrations read, by file index.
   var translations: [Int: ORMMigration] = [:]
+  /// The folder below which modules an ORM migration imports may be read (the project's).
+  var moduleRoot: String?
 
   init(tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], override: TransactionMode?) {
     self.tool = tool

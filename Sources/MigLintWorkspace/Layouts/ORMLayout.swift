@@ -46,8 +46,9 @@ extension ORMLayout {
   func build(_ builder: inout LayoutBuilder) {
     let files = builder.files
     let scripts = files.indices.filter { Layouts.isScript(files[$0].name) && files[$0].bytes != nil }
+    let loader = builder.moduleRoot.map(Layouts.moduleLoader)
     let translated = Parallel.map(scripts, jobs: Parallel.coreCount) { index in
-      ORMMigration(files[index].bytes ?? [], orm: orm)
+      ORMMigration(files[index].bytes ?? [], orm: orm, path: files[index].path, loader: loader)
     }
     var entries: [(index: Int, version: String, name: String, migration: ORMMigration)] = []
     for (index, migration) in zip(scripts, translated) {
@@ -98,6 +99,35 @@ extension Layouts {
     let lower = name.lowercased()
     guard !lower.hasSuffix(".d.ts") else { return false }
     return [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"].contains { lower.hasSuffix($0) }
+  }
+
+  /// Reads the modules ORM migrations import by a relative path (`./helpers`, `../db/tables.js`),
+  /// as Node and TypeScript resolve them, when they lie below `root`; at most 1 MiB each. They
+  /// are read like the migrations, never run.
+  static func moduleLoader(root: String) -> @Sendable (String, String) -> (path: String, bytes: [UInt8])? {
+    { specifier, importer in
+      let base = FileSystem.parent(of: importer)
+      // `db/migrations/../tables` → `db/tables`, for messages.
+      var parts: [Substring] = []
+      for part in FileSystem.join(base.isEmpty ? "." : base, specifier).split(separator: "/") {
+        if part == "..", let last = parts.last, last != ".." {
+          parts.removeLast()
+        } else if part != "." {
+          parts.append(part)
+        }
+      }
+      let target = (specifier.hasPrefix("/") ? "/" : "") + parts.joined(separator: "/")
+      var candidates = [target]
+      if target.hasSuffix(".js") { candidates.append(String(target.dropLast(3)) + ".ts") }
+      for suffix in [".ts", ".js", ".cjs", ".mjs", "/index.ts", "/index.js"] { candidates.append(target + suffix) }
+      for candidate in candidates where isScript(candidate) && FileSystem.kind(candidate) == .file {
+        guard let real = FileSystem.resolved(candidate), FileSystem.isInside(real, root),
+          let bytes = try? FileSystem.read(candidate, limit: 1 << 20)
+        else { continue }
+        return (candidate, bytes)
+      }
+      return nil
+    }
   }
 
   /// The name without its extension.
