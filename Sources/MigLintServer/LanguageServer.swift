@@ -250,12 +250,13 @@ package final class LanguageServer {
     var groups: [String: [Document]] = [:]
     var alone: [Document] = []
     for uri in uris {
-      guard let document = documents[uri], Self.isSQL(document) else {
+      guard let document = documents[uri], Self.isLinted(document) else {
         if documents[uri] != nil { publish(uri, version: documents[uri]?.version, []) }
         continue
       }
       guard let path = document.path, FileSystem.kind(FileSystem.parent(of: path)) == .directory else {
-        alone.append(document)
+        // An ORM migration is read as part of its directory only.
+        if Self.isSQL(document) { alone.append(document) } else { publish(uri, version: document.version, []) }
         continue
       }
       groups[Layouts.root(of: path), default: []].append(document)
@@ -280,10 +281,10 @@ package final class LanguageServer {
     }
   }
 
-  /// The open SQL documents of the migrations directory `root`.
+  /// The open migrations (SQL, or ORM migrations) of the migrations directory `root`.
   private func openDocuments(under root: String) -> [Document] {
     documents.values.filter { document in
-      guard Self.isSQL(document), let path = document.path else { return false }
+      guard Self.isLinted(document), let path = document.path else { return false }
       return Layouts.root(of: path) == root
     }
   }
@@ -305,15 +306,25 @@ package final class LanguageServer {
   private func store(_ lintResults: [FileResult], _ documents: [Document]) {
     let byPath = Dictionary(lintResults.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
     for document in documents {
-      guard let result = byPath[document.path ?? document.uri] else { continue }
+      guard let result = byPath[document.path ?? document.uri] else {
+        // A JavaScript file that is not a migration of its directory has nothing to say.
+        if !Self.isSQL(document) { publish(document.uri, version: document.version, []) }
+        continue
+      }
       results[document.uri] = (document.version, result)
       linted[document.uri] = Inbox.now()
       publish(document.uri, version: document.version, result.diagnostics, inputError: result.inputError)
     }
   }
 
+  /// Hover and code actions read the document as SQL: SQL documents only.
   private static func isSQL(_ document: Document) -> Bool {
     (document.path ?? document.uri).lowercased().hasSuffix(".sql")
+  }
+
+  /// Documents that get diagnostics: SQL, and the JavaScript/TypeScript files of ORM migrations.
+  private static func isLinted(_ document: Document) -> Bool {
+    isSQL(document) || Layouts.isScript(document.path ?? document.uri)
   }
 
   /// The current lint of `uri`, made now if the text changed since the last one.

@@ -287,6 +287,35 @@ private func codes(_ diagnostics: [[String: Any]]) -> [String] { diagnostics.com
     #expect(!codes(try client.diagnostics(uri, version: 2)).contains("drop-column-referenced"))
   }
 
+  @Test func anORMMigrationGetsDiagnosticsAtItsCalls() throws {
+    let root = try TestLint.makeDirectory([
+      "migrations/20240101000000_users.js":
+        "exports.up = (knex) => knex.schema.createTable('users', (t) => { t.bigIncrements('id'); t.text('email'); });\n",
+      "src/app.js": "const knex = require('knex');\n",
+    ])
+    let client = try LSPClient(root: root)
+    try client.initialize()
+    let uri = client.uri("migrations/20240102000000_email.js")
+    let text =
+      "exports.up = async (knex) => {\n  await knex.schema.alterTable('users', (t) => {\n    t.dropColumn('email');\n  });\n};\n"
+    try client.notify(
+      "textDocument/didOpen", ["textDocument": ["uri": uri, "languageId": "javascript", "version": 1, "text": text]])
+    let diagnostics = try client.diagnostics(uri, version: 1)
+    #expect(codes(diagnostics).contains("drop-column"))
+    let range = diagnostics.first { $0["code"] as? String == "drop-column" }?["range"] as? [String: Any]
+    #expect((range?["start"] as? [String: Any])?["line"] as? Int == 2)
+    // A JavaScript file that is no migration gets no diagnostics, and no error.
+    let app = client.uri("src/app.js")
+    try client.notify(
+      "textDocument/didOpen",
+      [
+        "textDocument": [
+          "uri": app, "languageId": "javascript", "version": 1, "text": "const knex = require('knex');\n",
+        ]
+      ])
+    #expect(try client.diagnostics(app, version: 1).isEmpty)
+  }
+
   @Test func fixAllAppliesEverySafeFixOfTheFile() throws {
     let original = "CREATE TABLE accounts (id bigint PRIMARY KEY);\nALTER TABLE orders ADD COLUMN note text;\n"
     let directory = try TestLint.makeDirectory(["migrations/0001_a.sql": original])

@@ -95,7 +95,7 @@ extension Layouts {
   }
 
   /// The extensions of JavaScript and TypeScript migrations (not `.d.ts` declarations).
-  static func isScript(_ name: String) -> Bool {
+  package static func isScript(_ name: String) -> Bool {
     let lower = name.lowercased()
     guard !lower.hasSuffix(".d.ts") else { return false }
     return [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"].contains { lower.hasSuffix($0) }
