@@ -1,5 +1,6 @@
 import Dispatch
 import MigLintCore
+import MigLintORM
 import MigLintSyntax
 
 #if canImport(Glibc)
@@ -42,10 +43,41 @@ package enum Runner {
     }
     do {
       let source = try SourceFile(path: input.path, data: bytes)
+      if Layouts.isScript(input.path) { return lintORMFile(source, linter: linter) }
       return FileResult(path: input.path, source: source, diagnostics: linter.lint(source))
     } catch {
       return FileResult(path: input.path, source: nil, diagnostics: [], inputError: error.description)
     }
+  }
+
+  /// An ORM migration on its own (`--no-history`): the SQL its `up` and `down` send, linted as
+  /// one migration without a tool's transaction, with the calls miglint could not follow. A
+  /// JavaScript file that is not a migration has nothing to report.
+  private static func lintORMFile(_ source: SourceFile, linter: Linter) -> FileResult {
+    guard let orm = ORMMigration.detect(source.bytes) else {
+      return FileResult(path: source.path, source: source, diagnostics: [])
+    }
+    let migration = ORMMigration(source.bytes, orm: orm, path: source.path)
+    guard let up = migration.up else { return FileResult(path: source.path, source: source, diagnostics: []) }
+    let generated = GeneratedSource(source: source, map: migration.map, generatedLength: migration.sql.count)
+    var file = MigrationFile(path: source.path, bytes: migration.sql, source: nil, reported: true, requested: true)
+    file.generatedFrom = generated
+    let tool: MigrationTool = orm == .sequelize ? .sequelize : orm == .knex ? .knex : .typeorm
+    let set = MigrationSet(
+      files: [file],
+      migrations: [
+        Migration(
+          version: "", name: "", up: [MigrationScript(file: 0, range: up, direction: .up, transaction: nil)],
+          down: migration.down.map { [MigrationScript(file: 0, range: $0, direction: .down, transaction: nil)] } ?? [])
+      ],
+      observations: migration.unanalysable.map {
+        SetObservation(file: 0, .unanalysableCode($0.reason, tool: tool), at: $0.range)
+      })
+    let parsed = (try? SourceFile(path: source.path, data: migration.sql)).map { Parser.parsingEmbedded($0) }
+    let diagnostics = linter.lint(set, parsed: { _ in parsed })[0]
+    return FileResult(
+      path: source.path, source: source,
+      diagnostics: diagnostics.map { $0.located(in: generated) }.sorted(by: Linter.order))
   }
 
   private enum Parsed: Sendable {

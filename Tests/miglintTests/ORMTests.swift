@@ -166,6 +166,15 @@ import Testing
     #expect(index?["path"] as? String == "src/migrations/20240101000000_tasks.ts")
   }
 
+  @Test func noHistoryReadsEachORMFileOnItsOwn() throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/layout-knex"
+    let result = try CLI.run(["db/migrations", "--no-history"], in: directory)
+    #expect(!result.stdout.contains("syntax-error"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains("db/migrations/20240102000000_add_plan.js:3:5: error[add-column-not-null-without-default]")
+    )
+  }
+
   @Test func aTomlToolKeyMakesADirectoryAnORMs() throws {
     let directory = try TestLint.makeDirectory([
       "miglint.toml": "[directories.\"db\"]\ntool = \"knex\"\n",
