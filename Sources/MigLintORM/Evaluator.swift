@@ -462,8 +462,9 @@ final class Evaluator {
       }
     case .regex:
       return .unknown("a regular expression")
-    case .object(let properties, _):
+    case .object(let properties, let range):
       let object = ObjectValue()
+      object.range = range
       for property in properties {
         switch property {
         case .pair(let key, let value, _):

@@ -266,7 +266,9 @@ final class QueryRunner: Native {
       let values = (column.enumValues ?? []).map(SQLText.literal).joined(separator: ", ")
       evaluator.emit("CREATE TYPE \(column.enumName(name)) AS ENUM(\(values))", site)
     }
-    var parts = columns.map { $0.definition(table: name) }
+    // Each column's definition stands for its object in the file.
+    let columnRanges = columnValues.map { $0.object?.range ?? site.range }
+    var parts: [String] = []
     for column in columns where column.isUnique {
       parts.append(
         "CONSTRAINT \(SQLText.identifier(Self.name("UQ", name, [column.name]))) UNIQUE (\(SQLText.identifier(column.name)))"
@@ -292,8 +294,15 @@ final class QueryRunner: Native {
     for key in options["foreignKeys"]?.array ?? [] {
       if let sql = foreignKeySQL(key, name) { parts.append(sql) }
     }
-    evaluator.emit(
-      "CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(table) (\(parts.joined(separator: ", ")))", site)
+    var statement: [(text: String, range: SourceRange)] = [
+      ("CREATE TABLE \(ifNotExists ? "IF NOT EXISTS " : "")\(table) (", site.range)
+    ]
+    for (index, column) in columns.enumerated() {
+      statement.append(((index > 0 ? ", " : "") + column.definition(table: name), columnRanges[index]))
+    }
+    statement.append(((columns.isEmpty ? "" : ", ") + parts.joined(separator: ", ") + ")", site.range))
+    if parts.isEmpty { statement[statement.count - 1].text = ")" }
+    evaluator.emit(parts: statement, site)
     for index in options["indices"]?.array ?? [] {
       if let sql = indexSQL(index, table, name) { evaluator.emit(sql, site) }
     }

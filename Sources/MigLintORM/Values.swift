@@ -121,6 +121,8 @@ final class ObjectValue {
   private var values: [String: Value] = [:]
   /// Where each key's value is written, for findings about it.
   private(set) var ranges: [String: SourceRange] = [:]
+  /// The object literal that made it, when one did.
+  var range: SourceRange?
 
   init(_ pairs: [(String, Value)] = []) {
     for (key, value) in pairs { self[key] = value }
