@@ -16,9 +16,26 @@ package enum ORMConfiguration {
       .contains(stem) || name.hasPrefix("typeorm.config.")
   }
 
-  /// The migrations folders the configuration names, relative to its own folder (`/`-separated,
-  /// without a glob part); empty when it names none that miglint can read.
-  package static func migrationFolders(_ bytes: [UInt8]) -> [String] {
+  /// What a configuration says about its migrations.
+  package struct Settings: Sendable, Equatable {
+    /// The migrations folders it names, relative to its own folder (`/`-separated, without a
+    /// glob part).
+    package var folders: [String] = []
+    /// TypeORM's `migrationsTransactionMode` (`all`, `each`, `none`).
+    package var transactionMode: String?
+    /// Knex's `migrations.disableTransactions`.
+    package var disablesTransactions = false
+    /// Knex's `migrations.migrationSource`: the migrations and their order come from code.
+    package var customSource = false
+
+    package init() {}
+  }
+
+  /// The migrations folders the configuration names; empty when it names none miglint can read.
+  package static func migrationFolders(_ bytes: [UInt8]) -> [String] { read(bytes).folders }
+
+  /// Reads a configuration: `.sequelizerc`, a knexfile, a TypeORM data source or ormconfig.
+  package static func read(_ bytes: [UInt8]) -> Settings {
     let program = JSParser.parse(bytes)
     let dialect = ConfigurationDialect()
     let evaluator = Evaluator(bytes: bytes, tokens: [], dialect: dialect)
@@ -28,41 +45,41 @@ package enum ORMConfiguration {
     global.define("exports", .object(exports))
     global.define("__dirname", .string(.opaque(".", at: SourceRange(start: 0, end: 0))))
     _ = evaluator.execute(program.statements, in: global)
+    var settings = Settings()
     var found: [Value] = []
     let moduleExports = global.lookup("module")?.object?["exports"] ?? .object(exports)
-    collect(moduleExports, into: &found)
-    for options in dialect.dataSources { found += options["migrations"].map { [$0] } ?? [] }
-    var folders: [String] = []
+    let candidates = objects(moduleExports) + dialect.dataSources
+    for candidate in candidates {
+      if let path = candidate["migrations-path"] { found.append(path) }
+      if let mode = candidate["migrationsTransactionMode"]?.text { settings.transactionMode = mode }
+      guard let migrations = candidate["migrations"] else { continue }
+      if let knex = migrations.object {
+        if let directory = knex["directory"] { found.append(directory) }
+        if knex["disableTransactions"]?.bool == true { settings.disablesTransactions = true }
+        if knex["migrationSource"] != nil { settings.customSource = true }
+      } else if migrations.array != nil || migrations.text != nil {
+        found.append(migrations)  // TypeORM options: globs
+      }
+    }
     for value in found {
       for path in (value.array ?? [value]).compactMap(\.text) {
         let folder = staticFolder(path)
-        if !folders.contains(folder) { folders.append(folder) }
+        if !settings.folders.contains(folder) { settings.folders.append(folder) }
       }
     }
-    return folders
+    return settings
   }
 
-  /// `migrations-path`, `migrations.directory` at the top or one level down (environments),
-  /// a default export's, and TypeORM options exported as an object.
-  private static func collect(_ value: Value, into found: inout [Value]) {
-    guard let object = value.object else { return }
-    // The exports, a default export, and environments below either.
+  /// The exports, a default export, and the environments below either (knexfiles).
+  private static func objects(_ value: Value) -> [ObjectValue] {
+    guard let object = value.object else { return [] }
     var candidates = [object]
     var level = [object]
     for _ in 0..<2 {
       level = level.flatMap { $0.pairs.compactMap { $0.key == "migrations" ? nil : $0.value.object } }
       candidates += level
     }
-    for candidate in candidates {
-      if let path = candidate["migrations-path"] { found.append(path) }
-      if let migrations = candidate["migrations"] {
-        if let directory = migrations.object?["directory"] {
-          found.append(directory)
-        } else if migrations.array != nil || migrations.text != nil {
-          found.append(migrations)  // TypeORM options: globs
-        }
-      }
-    }
+    return candidates
   }
 
   /// The folder part of a path or glob: `./src/migrations/*.ts` → `src/migrations`.

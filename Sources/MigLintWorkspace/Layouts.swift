@@ -82,10 +82,11 @@ package enum Layouts {
   /// Orders and pairs the files of a directory for `tool`.
   package static func build(
     _ tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], transaction: TransactionMode?,
-    moduleRoot: String? = nil
+    moduleRoot: String? = nil, ormSettings: ORMConfiguration.Settings? = nil
   ) -> Layout {
     var builder = LayoutBuilder(tool: tool, files: files, sidecars: sidecars, override: transaction)
     builder.moduleRoot = moduleRoot
+    builder.ormSettings = ormSettings
     builder.run()
     return builder.layout
   }

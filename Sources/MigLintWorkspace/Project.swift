@@ -86,9 +86,40 @@ package struct Project {
   private func layout(_ root: String, _ files: [LayoutFile], _ sidecars: [String: [UInt8]]) -> Layout {
     let settings = directories[absolute(root)] ?? DirectorySettings()
     let tool = settings.tool ?? Layouts.detect(files, sidecars: sidecars)
+    let boundary = FileSystem.boundary(for: root.isEmpty ? "." : root, project: self.root)
     return Layouts.build(
-      tool, files: files, sidecars: sidecars, transaction: settings.transaction,
-      moduleRoot: FileSystem.boundary(for: root.isEmpty ? "." : root, project: self.root))
+      tool, files: files, sidecars: sidecars, transaction: settings.transaction, moduleRoot: boundary,
+      ormSettings: [.knex, .typeorm].contains(tool) ? ormSettings(for: root, within: boundary) : nil)
+  }
+
+  /// The ORM configuration (knexfile, TypeORM data source) that names `root` as its migrations
+  /// folder, in `root` or a folder above it inside the project.
+  private func ormSettings(for root: String, within boundary: String) -> ORMConfiguration.Settings? {
+    let target = absolute(root.isEmpty ? "." : root)
+    var directory = target
+    for _ in 0..<6 {
+      for entry in (try? FileSystem.entries(directory)) ?? []
+      where entry.kind == .file && ORMConfiguration.isConfiguration(entry.name) && entry.name != ".sequelizerc" {
+        guard let bytes = try? FileSystem.read(FileSystem.join(directory, entry.name), limit: 1 << 20) else { continue }
+        let settings = ORMConfiguration.read(bytes)
+        // Relative to the configuration (knex, `__dirname`) or to where the command runs, a
+        // folder above it (a TypeORM data source in `src/` naming `src/migrations/*.ts`).
+        var bases = [directory]
+        while let last = bases.last, bases.count < 4, !FileSystem.parent(of: last).isEmpty {
+          bases.append(FileSystem.parent(of: last))
+        }
+        if settings.folders.contains(where: { folder in
+          bases.contains { FileSystem.absolute(folder, from: $0) == target }
+        }) {
+          return settings
+        }
+      }
+      let parent = FileSystem.parent(of: directory)
+      guard !parent.isEmpty, parent != directory, FileSystem.isInside(FileSystem.resolved(parent) ?? parent, boundary)
+      else { break }
+      directory = parent
+    }
+    return nil
   }
 
   /// Whether each SQL file of `listing` that was asked for will be reported, whatever the layout:

@@ -166,6 +166,43 @@ import Testing
     #expect(index?["path"] as? String == "src/migrations/20240101000000_tasks.ts")
   }
 
+  @Test func theConfigurationsTransactionSettingsAreRead() throws {
+    let index = """
+      import { MigrationInterface, QueryRunner } from 'typeorm';
+      export class Index1700000000000 implements MigrationInterface {
+        transaction = false;
+        async up(q: QueryRunner) { await q.query('CREATE INDEX CONCURRENTLY i ON t (a)'); }
+      }
+
+      """
+    func typeorm(_ mode: String) throws -> String {
+      let directory = try TestLint.makeDirectory([
+        "package.json": "{}\n",
+        "src/data-source.ts": """
+        import { DataSource } from 'typeorm';
+        export const source = new DataSource({ type: 'postgres', migrations: ['src/db/*.ts']\(mode) });
+        """,
+        "src/db/1700000000000-Index.ts": index,
+      ])
+      _ = try HistoryTests.git(["init", "-q"], in: directory)
+      return try CLI.run(["src/db", "--select", "concurrently-in-transaction"], in: directory).stdout
+    }
+    // 'each' honours `transaction = false`; 'all' (also the default) runs it in the transaction.
+    #expect(!(try typeorm(", migrationsTransactionMode: 'each'")).contains("error[concurrently-in-transaction]"))
+    #expect(try typeorm(", migrationsTransactionMode: 'all'").contains("error[concurrently-in-transaction]"))
+    #expect(try typeorm("").contains("error[concurrently-in-transaction]"))
+
+    let knex = try TestLint.makeDirectory([
+      "knexfile.js":
+        "module.exports = { migrations: { directory: './db', disableTransactions: true, migrationSource: source } };\n",
+      "db/20240101_index.js": "exports.up = (knex) => knex.raw('CREATE INDEX CONCURRENTLY i ON t (a)');\n",
+    ])
+    _ = try HistoryTests.git(["init", "-q"], in: knex)
+    let result = try CLI.run(["db", "--select", "concurrently-in-transaction,unanalyzable-migration-code"], in: knex)
+    #expect(!result.stdout.contains("error[concurrently-in-transaction]"), "\(result.stdout)")
+    #expect(result.stdout.contains("the knexfile's `migrationSource` decides which migrations run"))
+  }
+
   @Test func noHistoryReadsEachORMFileOnItsOwn() throws {
     let directory = TestLint.repositoryRoot + "/fixtures/layout-knex"
     let result = try CLI.run(["db/migrations", "--no-history"], in: directory)

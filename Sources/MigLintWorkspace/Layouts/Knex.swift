@@ -25,7 +25,10 @@ struct Knex: ORMLayout {
   func transactions(_ migration: ORMMigration, _ builder: LayoutBuilder) -> (
     up: ToolTransaction?, down: ToolTransaction?
   ) {
-    guard migration.transaction != false else { return (builder.transaction(nil), builder.transaction(nil)) }
+    // `disableTransactions: true` in the knexfile turns them all off.
+    guard migration.transaction != false, builder.ormSettings?.disablesTransactions != true else {
+      return (builder.transaction(nil), builder.transaction(nil))
+    }
     let transaction = builder.transaction(
       ToolTransaction(
         reason: "Knex runs this migration in a transaction (all pending migrations in one, by default)",

@@ -88,6 +88,8 @@ struct LayoutBuilder {
   var translations: [Int: ORMMigration] = [:]
   /// The folder below which modules an ORM migration imports may be read (the project's).
   var moduleRoot: String?
+  /// What the ORM's configuration (knexfile, TypeORM data source) says about this directory.
+  var ormSettings: ORMConfiguration.Settings?
 
   init(tool: MigrationTool, files: [LayoutFile], sidecars: [String: [UInt8]], override: TransactionMode?) {
     self.tool = tool

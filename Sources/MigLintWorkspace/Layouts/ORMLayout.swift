@@ -64,6 +64,14 @@ extension ORMLayout {
     let order = entries.indices.sorted { lhs, rhs in
       keys[lhs] == keys[rhs] ? files[entries[lhs].index].name < files[entries[rhs].index].name : keys[lhs] < keys[rhs]
     }
+    if builder.ormSettings?.customSource == true, let first = order.first.map({ entries[$0] }) {
+      builder.observe(
+        first.index,
+        .unanalysableCode(
+          "the knexfile's `migrationSource` decides which migrations run and in what order; miglint read this folder in file-name order",
+          tool: builder.tool),
+        at: first.migration.upFunction ?? builder.firstLine(first.index))
+    }
     for entry in order.map({ entries[$0] }) {
       let migration = entry.migration
       let (upTransaction, downTransaction) = transactions(migration, builder)

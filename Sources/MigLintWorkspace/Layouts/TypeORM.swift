@@ -39,9 +39,13 @@ struct TypeORM: ORMLayout {
   ) {
     let optOut =
       "Set `migrationsTransactionMode: 'each'` in the data source and `transaction = false` in a migration of its own"
+    // The data source's mode when miglint found it; without it, a migration's `transaction = false`
+    // is read as TypeORM runs it in `'each'` mode (in `'all'` mode TypeORM refuses to run it).
+    let mode = builder.ormSettings.map { $0.transactionMode ?? "all" }
+    if mode == "none" { return (builder.transaction(nil), builder.transaction(nil)) }
     let down = builder.transaction(
       ToolTransaction(reason: "TypeORM runs `down` in a transaction when it reverts a migration", optOut: optOut))
-    guard migration.transaction != false else { return (builder.transaction(nil), down) }
+    guard migration.transaction != false || mode == "all" else { return (builder.transaction(nil), down) }
     let up = builder.transaction(
       ToolTransaction(
         reason: "TypeORM runs pending migrations in a transaction (`migrationsTransactionMode: 'all'`, the default)",
