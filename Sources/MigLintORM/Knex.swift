@@ -71,71 +71,8 @@ enum KnexRaw {
       evaluator.unanalysable(site, "the SQL of `raw` is not a constant miglint can read")
       return .unknown("raw SQL")
     }
-    let bound = bind(sql, arguments.count > 1 ? arguments[1] : .undefined, at: site.argument(1))
+    let bound = Bindings.bind(sql, arguments.count > 1 ? arguments[1] : .undefined, identifiers: true)
     return .native(PendingRaw(bound, site: site))
-  }
-
-  /// Replaces knex's `?` (a value) and `??` (an identifier) by the bindings given, as knex does;
-  /// a binding that is not known becomes a parameter (`$1`), which PostgreSQL's grammar takes.
-  static func bind(_ sql: JSString, _ bindings: Value, at range: SourceRange) -> JSString {
-    var values: [Value]
-    switch bindings {
-    case .array(let items): values = items
-    case .undefined, .null: return sql
-    case .object: return SequelizeQuery.replace(sql, bindings, identifiers: true)  // `:name`, `:name:`
-    default: values = [bindings]
-    }
-    var next = 0
-    var pieces: [JSString.Piece] = []
-    for piece in sql.pieces {
-      guard piece.verbatim || piece.placeholder == nil, piece.text.contains(0x3F) else {
-        pieces.append(piece)
-        continue
-      }
-      var runStart = 0
-      var index = 0
-      let text = piece.text
-      func offset(_ position: Int) -> Int { piece.verbatim ? piece.source.start + position : piece.source.start }
-      while index < text.count {
-        guard text[index] == 0x3F else {
-          index += 1
-          continue
-        }
-        if index > 0, text[index - 1] == 0x5C {  // `\?` is a literal question mark
-          index += 1
-          continue
-        }
-        let identifier = index + 1 < text.count && text[index + 1] == 0x3F
-        if index > runStart {
-          pieces.append(
-            JSString.Piece(
-              text: Array(text[runStart..<index]), source: SourceRange(start: offset(runStart), end: offset(index)),
-              verbatim: piece.verbatim))
-        }
-        let value = next < values.count ? values[next] : .unknown("a binding")
-        next += 1
-        let replacement: String
-        if identifier {
-          replacement = value.text.map(SQLText.qualified) ?? "\"?\""
-        } else {
-          replacement = SQLText.literal(value) ?? "$\(next)"
-        }
-        let width = identifier ? 2 : 1
-        pieces.append(
-          JSString.Piece(
-            text: Array(replacement.utf8), source: SourceRange(start: offset(index), end: offset(index + width)),
-            verbatim: false))
-        index += width
-        runStart = index
-      }
-      if runStart < text.count {
-        pieces.append(
-          JSString.Piece(
-            text: Array(text[runStart...]), source: SourceRange(start: offset(runStart), end: offset(text.count)),
-            verbatim: piece.verbatim))
-      }
-    }
-    return JSString(pieces: pieces)
   }
 }
 

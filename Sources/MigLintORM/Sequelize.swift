@@ -154,7 +154,8 @@ final class SequelizeInstance: Native {
         return .unknown("query results")
       }
       let options = arguments.count > 1 ? arguments[1].object : nil
-      let bound = SequelizeQuery.replace(sql, options?["replacements"] ?? options?["bind"] ?? .undefined)
+      // `replacements` (`?`, `:name`) are put in before sending; `bind` uses PostgreSQL's `$1`.
+      let bound = Bindings.bind(sql, options?["replacements"] ?? .undefined, identifiers: false)
       evaluator.emit(sql: bound, site, transaction: QueryInterface.transaction(options))
       return .array([.unknown("query results"), .unknown("query metadata")])
     case "transaction":
@@ -175,84 +176,6 @@ final class SequelizeInstance: Native {
     default:
       return super.call(method, arguments, site, evaluator)
     }
-  }
-}
-
-/// `replacements` and `bind` of `sequelize.query`.
-enum SequelizeQuery {
-  /// Replaces `:name` and `?` with the replacements given (known values as literals, others as
-  /// parameters); `$1` binds are PostgreSQL's own and stay.
-  /// `identifiers`: Knex's `:name:` stands for a quoted identifier.
-  static func replace(_ sql: JSString, _ replacements: Value, identifiers: Bool = false) -> JSString {
-    switch replacements {
-    case .array:
-      return KnexRaw.bind(sql, replacements, at: sql.range)
-    case .object(let object):
-      var pieces: [JSString.Piece] = []
-      var parameter = 0
-      for piece in sql.pieces {
-        guard piece.placeholder == nil, piece.text.contains(0x3A) else {
-          pieces.append(piece)
-          continue
-        }
-        let text = piece.text
-        var index = 0
-        var runStart = 0
-        func offset(_ position: Int) -> Int { piece.verbatim ? piece.source.start + position : piece.source.start }
-        while index < text.count {
-          // `:name`, not `::type` and not the second colon of one.
-          guard text[index] == 0x3A, index + 1 < text.count, isNameStart(text[index + 1]),
-            index == 0 || text[index - 1] != 0x3A
-          else {
-            index += 1
-            continue
-          }
-          var end = index + 1
-          while end < text.count, isNameStart(text[end]) || (text[end] >= 0x30 && text[end] <= 0x39) { end += 1 }
-          let name = String(decoding: text[(index + 1)..<end], as: UTF8.self)
-          guard let value = object[name] else {
-            index = end
-            continue
-          }
-          if index > runStart {
-            pieces.append(
-              JSString.Piece(
-                text: Array(text[runStart..<index]), source: SourceRange(start: offset(runStart), end: offset(index)),
-                verbatim: piece.verbatim))
-          }
-          var replacement: String
-          if let literal = SQLText.literal(value) {
-            replacement = literal
-          } else {
-            parameter += 1
-            replacement = "$\(parameter)"
-          }
-          if identifiers, end < text.count, text[end] == 0x3A {
-            replacement = value.text.map(SQLText.qualified) ?? replacement
-            end += 1
-          }
-          pieces.append(
-            JSString.Piece(
-              text: Array(replacement.utf8), source: SourceRange(start: offset(index), end: offset(end)),
-              verbatim: false))
-          index = end
-          runStart = end
-        }
-        if runStart < text.count {
-          pieces.append(
-            JSString.Piece(
-              text: Array(text[runStart...]), source: SourceRange(start: offset(runStart), end: offset(text.count)),
-              verbatim: piece.verbatim))
-        }
-      }
-      return JSString(pieces: pieces)
-    default:
-      return sql
-    }
-  }
-
-  private static func isNameStart(_ byte: UInt8) -> Bool {
-    (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || byte == 0x5F
   }
 }
 
