@@ -87,6 +87,12 @@ final class Evaluator {
 
   func unanalysable(_ site: CallSite, _ reason: String) { unanalysable(site.range, reason) }
 
+  /// Notes an ORM call whose arguments (a table, a column) are not constants.
+  func notConstant(_ method: String, _ site: CallSite) -> Value {
+    unanalysable(site, "the arguments of `\(method)` are not constants miglint can read")
+    return .undefined
+  }
+
   func unanalysable(_ range: SourceRange, _ reason: String) {
     let range = foreignSite ?? range
     let reason = module == 0 ? reason : "in `\(modules[module].path)`: \(reason)"

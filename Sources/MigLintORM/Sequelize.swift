@@ -230,17 +230,17 @@ final class QueryInterface: Native {
       for (type, range) in types { evaluator.emit(type, site, range: range, transaction: transaction) }
       evaluator.emit(parts: parts, site, transaction: transaction)
     case "dropTable":
-      guard let (table, _) = table(argument(0)) else { return unknownTable(method, site, evaluator) }
+      guard let (table, _) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       let cascade = argument(1).object?["cascade"]?.bool == true ? " CASCADE" : ""
       evaluator.emit("DROP TABLE IF EXISTS \(table)\(cascade)", site, transaction: options(1))
     case "renameTable":
       guard let (from, _) = table(argument(0)), let (to, _) = table(argument(1)) else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       evaluator.emit("ALTER TABLE \(from) RENAME TO \(to)", site, transaction: options(2))
     case "addColumn":
       guard let (table, name) = table(argument(0)), let column = argument(1).text else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       let definition = Attribute(argument(2), table: name, column: column)
       if let type = definition.createType { evaluator.emit(type, site, transaction: options(3)) }
@@ -249,19 +249,19 @@ final class QueryInterface: Native {
         transaction: options(3))
     case "removeColumn":
       guard let (table, _) = table(argument(0)), let column = argument(1).text else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       evaluator.emit("ALTER TABLE \(table) DROP COLUMN \(SQLText.identifier(column))", site, transaction: options(2))
     case "renameColumn":
       guard let (table, _) = table(argument(0)), let from = argument(1).text, let to = argument(2).text else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       evaluator.emit(
         "ALTER TABLE \(table) RENAME COLUMN \(SQLText.identifier(from)) TO \(SQLText.identifier(to))", site,
         transaction: options(3))
     case "changeColumn":
       guard let (table, name) = table(argument(0)), let column = argument(1).text else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       // A full redefinition: what the attributes leave out is dropped (NOT NULL, the default).
       // With `references`, Sequelize only adds the foreign key (and sets what is given).
@@ -295,7 +295,7 @@ final class QueryInterface: Native {
     case "addIndex":
       addIndex(arguments, site, evaluator)
     case "removeIndex":
-      guard let (table, name) = table(argument(0)) else { return unknownTable(method, site, evaluator) }
+      guard let (table, name) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       let optionsObject = argument(2).object
       let concurrently = optionsObject?["concurrently"]?.bool == true ? "CONCURRENTLY " : ""
       let indexName: String
@@ -304,7 +304,7 @@ final class QueryInterface: Native {
       } else if let fields = argument(1).names {
         indexName = Self.indexName(name, fields)
       } else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       _ = table
       evaluator.emit(
@@ -313,13 +313,13 @@ final class QueryInterface: Native {
       addConstraint(arguments, site, evaluator)
     case "removeConstraint":
       guard let (table, _) = table(argument(0)), let constraint = argument(1).text else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       evaluator.emit(
         "ALTER TABLE \(table) DROP CONSTRAINT \(SQLText.identifier(constraint))", site, transaction: options(2))
     case "bulkInsert":
       guard let (table, _) = table(argument(0)), let rows = argument(1).array else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       let keys = rows.first?.object?.keys ?? []
       var parameter = 0
@@ -340,7 +340,7 @@ final class QueryInterface: Native {
         transaction: options(2))
     case "bulkUpdate":
       guard let (table, _) = table(argument(0)), let values = argument(1).object else {
-        return unknownTable(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       var filter = Where()
       let set = values.pairs.map { "\(SQLText.identifier($0.key))=\(filter.value($0.value))" }.joined(separator: ",")
@@ -348,7 +348,7 @@ final class QueryInterface: Native {
       evaluator.emit(
         "UPDATE \(table) SET \(set)\(condition.map { " WHERE \($0)" } ?? "")", site, transaction: options(3))
     case "bulkDelete":
-      guard let (table, _) = table(argument(0)) else { return unknownTable(method, site, evaluator) }
+      guard let (table, _) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       var filter = Where()
       let condition = filter.clause(argument(1))
       evaluator.emit("DELETE FROM \(table)\(condition.map { " WHERE \($0)" } ?? "")", site, transaction: options(2))
@@ -359,7 +359,7 @@ final class QueryInterface: Native {
       evaluator.analysed(site)
       return .unknown("what the database holds")
     case "createSchema", "dropSchema":
-      guard let schema = argument(0).text else { return unknownTable(method, site, evaluator) }
+      guard let schema = argument(0).text else { return evaluator.notConstant(method, site) }
       evaluator.emit(
         method == "createSchema"
           ? "CREATE SCHEMA IF NOT EXISTS \(SQLText.identifier(schema))"
@@ -372,11 +372,6 @@ final class QueryInterface: Native {
     default:
       return super.call(method, arguments, site, evaluator)
     }
-    return .undefined
-  }
-
-  private func unknownTable(_ method: String, _ site: CallSite, _ evaluator: Evaluator) -> Value {
-    evaluator.unanalysable(site, "the table or column names of `\(method)` are not constants")
     return .undefined
   }
 

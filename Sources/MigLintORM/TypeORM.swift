@@ -138,70 +138,72 @@ final class QueryRunner: Native {
       return .unknown("what the database holds")
     case "createTable":
       guard let options = argument(0).object, let (table, name) = table(argument(0)) else {
-        return unknown(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       createTable(options, table, bareName(name), ifNotExists: argument(1).bool == true, site, evaluator)
     case "dropTable":
-      guard let (table, _) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, _) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       evaluator.emit("DROP TABLE \(argument(1).bool == true ? "IF EXISTS " : "")\(table)", site)
     case "renameTable":
       guard let (from, _) = table(argument(0)), let (_, to) = table(argument(1)) else {
-        return unknown(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       evaluator.emit("ALTER TABLE \(from) RENAME TO \(SQLText.identifier(bareName(to)))", site)
     case "addColumn", "addColumns":
-      guard let (table, name) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, name) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       let values = method == "addColumn" ? [argument(1)] : argument(1).array ?? []
       for value in values {
-        guard let column = TypeORMColumn(value) else { return unknown(method, site, evaluator) }
+        guard let column = TypeORMColumn(value) else { return evaluator.notConstant(method, site) }
         addColumn(column, table, bareName(name), site, evaluator)
       }
     case "dropColumn", "dropColumns":
-      guard let (table, _) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, _) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       let values = method == "dropColumn" ? [argument(1)] : argument(1).array ?? []
       for value in values {
-        guard let column = value.text ?? value.object?["name"]?.text else { return unknown(method, site, evaluator) }
+        guard let column = value.text ?? value.object?["name"]?.text else { return evaluator.notConstant(method, site) }
         evaluator.emit("ALTER TABLE \(table) DROP COLUMN \(SQLText.identifier(column))", site)
       }
     case "renameColumn":
       guard let (table, _) = table(argument(0)),
         let from = argument(1).text ?? argument(1).object?["name"]?.text,
         let to = argument(2).text ?? argument(2).object?["name"]?.text
-      else { return unknown(method, site, evaluator) }
+      else { return evaluator.notConstant(method, site) }
       evaluator.emit(
         "ALTER TABLE \(table) RENAME COLUMN \(SQLText.identifier(from)) TO \(SQLText.identifier(to))", site)
     case "changeColumn":
       guard let (table, name) = table(argument(0)), let new = TypeORMColumn(argument(2)) else {
-        return unknown(method, site, evaluator)
+        return evaluator.notConstant(method, site)
       }
       changeColumn(argument(1), new, table, bareName(name), site, evaluator)
     case "createIndex", "createIndices":
-      guard let (table, name) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, name) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       for index in method == "createIndex" ? [argument(1)] : argument(1).array ?? [] {
-        guard let sql = indexSQL(index, table, bareName(name)) else { return unknown(method, site, evaluator) }
+        guard let sql = indexSQL(index, table, bareName(name)) else { return evaluator.notConstant(method, site) }
         evaluator.emit(sql, site)
       }
     case "dropIndex", "dropIndices":
-      guard table(argument(0)) != nil else { return unknown(method, site, evaluator) }
+      guard table(argument(0)) != nil else { return evaluator.notConstant(method, site) }
       for index in method == "dropIndex" ? [argument(1)] : argument(1).array ?? [] {
-        guard let indexName = index.text ?? index.object?["name"]?.text else { return unknown(method, site, evaluator) }
+        guard let indexName = index.text ?? index.object?["name"]?.text else {
+          return evaluator.notConstant(method, site)
+        }
         evaluator.emit("DROP INDEX \(SQLText.qualified(indexName))", site)
       }
     case "createForeignKey", "createForeignKeys":
-      guard let (table, name) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, name) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       for key in method == "createForeignKey" ? [argument(1)] : argument(1).array ?? [] {
-        guard let sql = foreignKeySQL(key, bareName(name)) else { return unknown(method, site, evaluator) }
+        guard let sql = foreignKeySQL(key, bareName(name)) else { return evaluator.notConstant(method, site) }
         evaluator.emit("ALTER TABLE \(table) ADD \(sql)", site)
       }
     case "dropForeignKey", "dropUniqueConstraint", "dropCheckConstraint", "dropPrimaryKey":
-      guard let (table, name) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, name) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       let constraint =
         argument(1).text ?? argument(1).object?["name"]?.text
         ?? (method == "dropPrimaryKey" ? "PK_\(bareName(name))" : nil)
-      guard let constraint else { return unknown(method, site, evaluator) }
+      guard let constraint else { return evaluator.notConstant(method, site) }
       evaluator.emit("ALTER TABLE \(table) DROP CONSTRAINT \(SQLText.identifier(constraint))", site)
     case "createUniqueConstraint", "createCheckConstraint", "createPrimaryKey":
-      guard let (table, name) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, name) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       let bare = bareName(name)
       let sql: String?
       switch method {
@@ -222,28 +224,23 @@ final class QueryRunner: Native {
           "CONSTRAINT \(SQLText.identifier(argument(2).text ?? Self.name("PK", bare, columns))) PRIMARY KEY (\(SQLText.columns(columns)))"
         }
       }
-      guard let sql else { return unknown(method, site, evaluator) }
+      guard let sql else { return evaluator.notConstant(method, site) }
       evaluator.emit("ALTER TABLE \(table) ADD \(sql)", site)
     case "clearTable":
-      guard let (table, _) = table(argument(0)) else { return unknown(method, site, evaluator) }
+      guard let (table, _) = table(argument(0)) else { return evaluator.notConstant(method, site) }
       evaluator.emit("TRUNCATE TABLE \(table)", site)
     case "createSchema":
-      guard let schema = argument(0).text else { return unknown(method, site, evaluator) }
+      guard let schema = argument(0).text else { return evaluator.notConstant(method, site) }
       evaluator.emit(
         "CREATE SCHEMA \(argument(1).bool == true ? "IF NOT EXISTS " : "")\(SQLText.identifier(schema))", site)
     case "dropSchema":
-      guard let schema = argument(0).text else { return unknown(method, site, evaluator) }
+      guard let schema = argument(0).text else { return evaluator.notConstant(method, site) }
       evaluator.emit(
         "DROP SCHEMA \(argument(1).bool == true ? "IF EXISTS " : "")\(SQLText.identifier(schema))\(argument(2).bool == true ? " CASCADE" : "")",
         site)
     default:
       return super.call(method, arguments, site, evaluator)
     }
-    return .undefined
-  }
-
-  private func unknown(_ method: String, _ site: CallSite, _ evaluator: Evaluator) -> Value {
-    evaluator.unanalysable(site, "the arguments of `\(method)` are not constants miglint can read")
     return .undefined
   }
 
