@@ -48,7 +48,7 @@ let package = Package(
       dependencies: ["MigLintReporters", "MigLintRules", "MigLintTestSupport"]),
     .testTarget(
       name: "MigLintFuzzTests",
-      dependencies: ["MigLintReporters", "MigLintRules", "MigLintWorkspace", "MigLintTestSupport"]),
+      dependencies: ["MigLintReporters", "MigLintRules", "MigLintWorkspace", "MigLintORM", "MigLintTestSupport"]),
     .testTarget(name: "miglintTests", dependencies: ["miglint", "MigLintTestSupport"]),
   ]
 )

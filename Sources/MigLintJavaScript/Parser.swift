@@ -59,7 +59,10 @@ package struct JSParser {
   private func kind(at offset: Int) -> JSToken.Kind? {
     position + offset < tokens.count ? tokens[position + offset].kind : nil
   }
-  private var previousEnd: Int { position > 0 ? tokens[position - 1].end : 0 }
+  private var previousEnd: Int {
+    let previous = min(position, tokens.count) - 1
+    return previous >= 0 ? tokens[previous].end : 0
+  }
 
   private func `is`(_ word: String) -> Bool { !atEnd && texts[position] == word }
 
@@ -85,6 +88,8 @@ package struct JSParser {
     note(message)
     var nesting = 0
     let start = position
+    // A stray closing bracket is skipped itself: the caller is stuck on it.
+    defer { if position == start, !atEnd { position += 1 } }
     while !atEnd {
       if position > start, nesting == 0, lineBreakBefore[position] { return }
       switch text {
@@ -793,10 +798,19 @@ package struct JSParser {
     "<<": 9, ">>": 9, ">>>": 9, "+": 10, "-": 10, "*": 11, "/": 11, "%": 11, "**": 12,
   ]
 
+  /// Operators chained in one expression (`a + b + …`, `a.b.c…`) beyond which the expression is
+  /// read but not kept: a tree that deep would take a deep recursion to follow and to free.
+  private static let maximumChain = 500
+
   private mutating func binary(_ minimum: Int) -> JSExpr {
+    depth += 1
+    defer { depth -= 1 }
     let start = token.start
     var left = unary()
-    while let level = Self.precedence[text], level > minimum, token.kind == .punctuator || kind(at: 0) == .identifier {
+    var chained = 0
+    while !isDeep, let level = Self.precedence[text], level > minimum,
+      token.kind == .punctuator || kind(at: 0) == .identifier
+    {
       let op = text
       if op == "as" || op == "satisfies" {
         if lineBreakBefore[position] { break }
@@ -807,7 +821,8 @@ package struct JSParser {
       position += 1
       // `**` is right-associative.
       let right = binary(op == "**" ? level - 1 : level)
-      left = .binary(op, left, right, range(from: start))
+      chained += 1
+      left = chained < Self.maximumChain ? .binary(op, left, right, range(from: start)) : .unknown(range(from: start))
     }
     return left
   }
@@ -854,7 +869,10 @@ package struct JSParser {
     } else {
       value = primary()
     }
+    var chained = 0
     while !atEnd {
+      chained += 1
+      if chained > Self.maximumChain { value = .unknown(range(from: start)) }
       switch text {
       case ".", "?.":
         position += 1

@@ -53,8 +53,10 @@ final class Evaluator {
   private var transactions = 0
   private var calls = 0
   private var steps = 0
+  private var evaluationDepth = 0
   private static let stepLimit = 5_000_000
-  private static let callLimit = 64
+  private static let callLimit = 32
+  private static let evaluationLimit = 1_000
 
   /// Where each line of the file starts.
   private let lineStarts: [Int]
@@ -159,7 +161,9 @@ final class Evaluator {
   private func flushComments(before offset: Int) {
     while nextComment < comments.count, comments[nextComment].start < offset {
       let token = comments[nextComment]
-      writer.comment(Array(bytes[token.start..<token.end]), at: SourceRange(start: token.start, end: token.end))
+      writer.comment(
+        Array(bytes[token.start..<token.end]),
+        at: SourceRange(start: token.start, end: min(bytes.count, token.end + 1)))
       nextComment += 1
     }
   }
@@ -434,6 +438,11 @@ final class Evaluator {
   func evaluate(_ expression: JSExpr, _ scope: Scope) -> Value {
     steps += 1
     guard steps < Self.stepLimit else { return .unknown("code too long to follow") }
+    // Expressions nest as deep as the parser lets them (its limits), calls as `callLimit`:
+    // together bounded, but guarded here too, for a stack that a worker thread can hold.
+    evaluationDepth += 1
+    defer { evaluationDepth -= 1 }
+    guard evaluationDepth < Self.evaluationLimit else { return .unknown("code nested too deep to follow") }
     switch expression {
     case .identifier(let name, _):
       return scope.lookup(name) ?? dialect.global(name) ?? Builtins.global(name)
@@ -445,7 +454,7 @@ final class Evaluator {
       for (index, expression) in expressions.enumerated() {
         let range = expression.range
         // The substitution as written, `${…}`, stands for its value.
-        let written = SourceRange(start: range.start - 2, end: range.end + 1)
+        let written = SourceRange(start: max(0, range.start - 2), end: min(modules[module].bytes.count, range.end + 1))
         if let text = evaluate(expression, scope).text {
           result = result + .opaque(text, at: written)
         } else {

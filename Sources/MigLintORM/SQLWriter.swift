@@ -33,20 +33,17 @@ struct SQLWriter {
   mutating func embedded(_ sql: JSString, for range: SourceRange, line target: Int, transaction: Int? = nil) {
     pad(to: target, transaction)
     for piece in sql.pieces {
-      // A NUL (`\0` in the string) would end the text PostgreSQL's parser reads.
-      let text = piece.text.map { $0 == 0 ? 0x20 : $0 }
-      append(text, for: piece.source, verbatim: piece.verbatim)
+      append(piece.text, for: piece.source, verbatim: piece.verbatim)
     }
     // A string's last statement needs no `;`; an empty statement after one is harmless.
     append(Array("\n;\n".utf8), for: SourceRange(start: sql.range.end, end: sql.range.end), verbatim: false)
   }
 
   /// Appends a `//` comment of the file as a `--` comment (same length, so it maps byte for byte).
+  /// `range` covers the comment and the line break after it.
   mutating func comment(_ text: [UInt8], at range: SourceRange) {
     guard text.starts(with: [0x2F, 0x2F]) else { return }
-    append(
-      [0x2D, 0x2D] + text.dropFirst(2) + [0x0A], for: SourceRange(start: range.start, end: range.end + 1),
-      verbatim: true)
+    append([0x2D, 0x2D] + text.dropFirst(2) + [0x0A], for: range, verbatim: true)
   }
 
   /// Ends the open transaction, if any.
@@ -90,7 +87,8 @@ struct SQLWriter {
 
   private mutating func append(_ text: [UInt8], for original: SourceRange, verbatim: Bool) {
     let start = bytes.count
-    bytes += text
+    // A NUL (an escape in a string, a byte in a comment) would end the text PostgreSQL reads.
+    bytes += text.contains(0) ? text.map { $0 == 0 ? 0x20 : $0 } : text
     line += text.count { $0 == 0x0A }
     // A verbatim piece whose bytes differ in length from the original (never, by construction)
     // would map wrongly: fall back to the whole range.

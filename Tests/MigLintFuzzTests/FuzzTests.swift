@@ -1,5 +1,6 @@
 import Foundation
 import MigLintCore
+import MigLintORM
 import MigLintReporters
 import MigLintRules
 import MigLintSyntax
@@ -108,6 +109,33 @@ import Testing
       #expect(
         failures.isEmpty,
         "seed \(Self.seed) iteration \(iteration): \(failures)\n\(String(decoding: input.prefix(2000), as: UTF8.self))")
+    }
+  }
+
+  /// ORM migrations (the fixtures' `.js`/`.ts` files and the fact tables' calls, mutated, with
+  /// JavaScript fragments): never a crash, and every part of the SQL maps into the file.
+  @Test func mutatedORMMigrationsMapIntoTheirFile() {
+    var seeds = Self.files(under: TestLint.repositoryRoot + "/fixtures") { $0.hasSuffix(".js") || $0.hasSuffix(".ts") }
+      .map { Array($0.utf8) }
+    let fragments = ["`", "${", "}", "/", "//", "/*", "=>", "(", ")", "{", "[", "'", "\\", "await ", "class "]
+      .map { Array($0.utf8) }
+    seeds += fragments
+    var random = Mutator.Random(state: Self.seed)
+    for iteration in 0..<Self.iterations {
+      let input = Mutator.mutate(random.pick(seeds), others: seeds, &random)
+      for orm in ORM.allCases {
+        let migration = ORMMigration(input, orm: orm)
+        let sql = migration.sql
+        let outside = [migration.up, migration.down].compactMap { $0 }.filter { $0.end > sql.count }
+        let mapped = stride(from: 0, to: sql.count, by: max(1, sql.count / 50)).map {
+          migration.map.original(SourceRange(start: $0, end: min(sql.count, $0 + 3)))
+        }
+        let outOfFile = mapped.filter { $0.start < 0 || $0.end > input.count }
+        #expect(
+          outside.isEmpty && outOfFile.isEmpty && !sql.contains(0),
+          "seed \(Self.seed) iteration \(iteration) (\(orm)): \(outOfFile.prefix(3))\n\(String(decoding: input.prefix(2000), as: UTF8.self))"
+        )
+      }
     }
   }
 
