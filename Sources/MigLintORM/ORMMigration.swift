@@ -29,7 +29,7 @@ package struct ORMMigration: Sendable {
   package var map: SourceMap
   /// The part of ``sql`` that `up` sends; nil when the file has no `up` (not a migration).
   package var up: SourceRange?
-  /// The part that `down` sends; nil when the file has no `down`.
+  /// The part that `down` sends; nil when the file has no `down`, or one that makes no call.
   package var down: SourceRange?
   /// Calls miglint could not follow, with why (in the file's offsets).
   package var unanalysable: [Unanalysable]
@@ -111,10 +111,18 @@ package struct ORMMigration: Sendable {
       }
       if case .object = this { closure.this = this }
       let start = evaluator.writer.offset
+      let calls = evaluator.analysedCalls + evaluator.unanalysableCalls
       _ = evaluator.invoke(closure, dialect.arguments(evaluator))
       evaluator.writer.commit(at: SourceRange(start: closure.function.range.end, end: closure.function.range.end))
       let range = SourceRange(start: start, end: evaluator.writer.offset)
-      if direction == .up { upRange = range } else { downRange = range }
+      if direction == .up {
+        upRange = range
+      } else if evaluator.analysedCalls + evaluator.unanalysableCalls > calls
+        || program.tokens.contains(where: { $0.isComment && closure.function.range.contains($0.start) })
+      {
+        // A `down` that does nothing is no down, unless a comment says why it is empty.
+        downRange = range
+      }
     }
     evaluator.flushComments()
     sql = evaluator.writer.bytes

@@ -203,6 +203,48 @@ import Testing
     #expect(result.stdout.contains("the knexfile's `migrationSource` decides which migrations run"))
   }
 
+  @Test func theHistoryJoinsRawAndBuilderMigrations() throws {
+    // A view created by raw SQL reads a column a later builder call drops; downs are paired.
+    var files: [String: String] = [
+      "migrations/20240101000000_users.js": """
+      exports.up = async (knex) => {
+        await knex.raw('CREATE TABLE users (id bigint PRIMARY KEY, email text)');
+        await knex.raw('CREATE VIEW user_emails AS SELECT email FROM users');
+      };
+      exports.down = (knex) => knex.raw('DROP VIEW user_emails; DROP TABLE users');
+
+      """,
+      "migrations/20240102000000_drop_email.js": """
+      exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('email'); });
+      exports.down = async () => {};
+
+      """,
+      "migrations/20240103000000_note.js": """
+      exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.text('note'); });
+      exports.down = async () => {
+        // Forward-only: the note column is kept.
+      };
+
+      """,
+    ]
+    for number in 4...12 {
+      files["migrations/202401\(String(format: "%02d", number))000000_c\(number).js"] = """
+        exports.up = (knex) => knex.schema.alterTable('users', (t) => { t.text('c\(number)'); });
+        exports.down = (knex) => knex.schema.alterTable('users', (t) => { t.dropColumn('c\(number)'); });
+
+        """
+    }
+    let directory = try TestLint.makeDirectory(files)
+    let result = try CLI.run(
+      ["migrations", "--select", "drop-column-referenced,missing-down-migration"], in: directory)
+    #expect(
+      result.stdout.contains("migrations/20240102000000_drop_email.js:1:65: error[drop-column-referenced]"),
+      "\(result.stdout)")
+    // An empty down is no down (most migrations have one); a comment saying why makes it one.
+    #expect(result.stdout.contains("migrations/20240102000000_drop_email.js:1:14: warning[missing-down-migration]"))
+    #expect(!result.stdout.contains("20240103000000_note.js:1:14: warning[missing-down-migration]"))
+  }
+
   @Test func noHistoryReadsEachORMFileOnItsOwn() throws {
     let directory = TestLint.repositoryRoot + "/fixtures/layout-knex"
     let result = try CLI.run(["db/migrations", "--no-history"], in: directory)
