@@ -59,14 +59,17 @@ package enum RuleDocs {
     if let configuration = example.configuration {
       text += "With `miglint.toml`:\n\n```toml\n\(configuration.trimmingTrailingNewlines)\n```\n\n"
     }
+    // A file's code block is highlighted as its language: SQL, or an ORM migration's.
+    func block(_ file: ExampleFile) -> String {
+      let language = file.path.hasSuffix(".ts") ? "ts" : file.path.hasSuffix(".js") ? "js" : "sql"
+      return "`\(file.path)`:\n\n```\(language)\n\(file.text.trimmingTrailingNewlines)\n```\n\n"
+    }
     if let deployed = example.deployed {
       text += "Deployed (recorded in `miglint.sum`):\n\n"
-      for file in deployed { text += "`\(file.path)`:\n\n```sql\n\(file.text.trimmingTrailingNewlines)\n```\n\n" }
+      for file in deployed { text += block(file) }
       text += "Now:\n\n"
     }
-    for file in example.files {
-      text += "`\(file.path)`:\n\n```sql\n\(file.text.trimmingTrailingNewlines)\n```\n\n"
-    }
+    for file in example.files { text += block(file) }
     guard example.files.isEmpty else { return text }
     return text + "```sql\n\(example.sql.trimmingTrailingNewlines)\n```\n\n"
   }

@@ -27,8 +27,38 @@ struct UnanalyzableMigrationCode: ObservationRule {
       as a string (`queryInterface.sequelize.query`, `knex.raw`, `queryRunner.query`), so that
       it can be checked. A migration that must stay dynamic can say so with a suppression.
       """,
-    triggering: [],
-    nonTriggering: [])
+    triggering: [
+      RuleExample(files: [
+        ExampleFile(
+          "20240101000000_add_timestamps.js",
+          """
+          const { addTimestamps } = require('@acme/db-helpers');
+
+          exports.up = async (knex) => {
+            await knex.schema.alterTable('users', (t) => { t.text('note'); });
+            await ▶addTimestamps(knex, 'users');
+          };
+
+          """)
+      ])
+    ],
+    nonTriggering: [
+      RuleExample(files: [
+        ExampleFile(
+          "20240101000000_add_timestamps.js",
+          """
+          const TABLE = 'users';
+          const addTimestamps = (knex, table) =>
+            knex.schema.alterTable(table, (t) => { t.timestamps(true, true); });
+
+          exports.up = async (knex) => {
+            await knex.schema.alterTable(TABLE, (t) => { t.text('note'); });
+            await addTimestamps(knex, TABLE);
+          };
+
+          """)
+      ])
+    ])
 }
 
 extension UnanalyzableMigrationCode {
