@@ -245,6 +245,37 @@ import Testing
     #expect(!result.stdout.contains("20240103000000_note.js:1:14: warning[missing-down-migration]"))
   }
 
+  /// The advice to wrap a Sequelize migration in an unmanaged transaction: the backfill then
+  /// holds the ALTER's lock, and a concurrent index in it fails.
+  @Test func anUnmanagedSequelizeTransactionIsSeen() throws {
+    let directory = try TestLint.makeDirectory([
+      "migrations/20240101000000-verified.js": """
+      module.exports = {
+        up: async (queryInterface, Sequelize) => {
+          const transaction = await queryInterface.sequelize.transaction();
+          try {
+            await queryInterface.addColumn('users', 'verified', { type: Sequelize.BOOLEAN, defaultValue: false }, { transaction });
+            await queryInterface.sequelize.query('UPDATE users SET verified = true', { transaction });
+            await queryInterface.addIndex('users', ['verified'], { concurrently: true, transaction });
+            await transaction.commit();
+          } catch (error) {
+            await transaction.rollback();
+            throw error;
+          }
+        },
+      };
+
+      """
+    ])
+    let result = try CLI.run(["migrations"], in: directory)
+    #expect(result.stdout.contains("6:45: warning[statements-after-access-exclusive]"), "\(result.stdout)")
+    #expect(
+      result.stdout.contains(
+        "7:13: error[concurrently-in-transaction] `CREATE INDEX CONCURRENTLY` cannot run inside a transaction block, and this runs inside the transaction block opened on line 3"
+      ))
+    #expect(result.stdout.contains("migrations: Sequelize, 6 of 6 calls analysed"))
+  }
+
   @Test func noHistoryReadsEachORMFileOnItsOwn() throws {
     let directory = TestLint.repositoryRoot + "/fixtures/layout-knex"
     let result = try CLI.run(["db/migrations", "--no-history"], in: directory)
