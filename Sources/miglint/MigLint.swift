@@ -35,6 +35,12 @@ struct MigLint: ParsableCommand {
 
   /// Runs the command line with our exit codes (ArgumentParser's usage errors would exit 64).
   static func main() {
+    // `--version` alone answers before ArgumentParser, whose first parse looks up protocol
+    // conformances across the whole binary (most of the start-up's CPU).
+    if CommandLine.arguments.dropFirst() == ["--version"] {
+      print(toolVersion)
+      terminate(Exit.clean)
+    }
     removingTemporaryOnSignals()
     do {
       var arguments = Array(CommandLine.arguments.dropFirst())
