@@ -168,6 +168,23 @@ package struct ORMMigration: Sendable {
     return nil
   }
 
+  /// Whether the text defines an `up` (`exports.up =`, `up: …`, `async up(`, `function up(`):
+  /// a file that only mentions an ORM (a runner, a helper) does not make its folder the ORM's.
+  package static func definesUp(_ bytes: [UInt8]) -> Bool {
+    func isName(_ byte: UInt8) -> Bool {
+      (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x5F || byte == 0x24
+    }
+    var index = 0
+    while let found = bytes.firstIndex(of: [0x75, 0x70], from: index) {  // "up"
+      index = found + 2
+      guard found == 0 || !isName(bytes[found - 1]), index == bytes.count || !isName(bytes[index]) else { continue }
+      var next = index
+      while next < bytes.count, bytes[next] == 0x20 || bytes[next] == 0x09 { next += 1 }
+      if next < bytes.count, [0x28, 0x3A, 0x3D, 0x3C].contains(bytes[next]) { return true }  // ( : = <
+    }
+    return false
+  }
+
   private static let queryInterfaceCalls = [
     ".addColumn(", ".removeColumn(", ".changeColumn(", ".addIndex(", ".removeIndex(", ".bulkInsert(",
     ".bulkDelete(", ".bulkUpdate(", ".addConstraint(", ".removeConstraint(", ".renameColumn(",

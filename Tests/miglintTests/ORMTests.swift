@@ -285,6 +285,17 @@ import Testing
     )
   }
 
+  @Test func aRunnerScriptLeavesASQLToolsFolderAlone() throws {
+    let directory = try TestLint.makeDirectory([
+      "migrations/20240101120000_users.sql":
+        "-- migrate:up\nCREATE TABLE users (id bigint PRIMARY KEY);\n\n-- migrate:down\nDROP TABLE users;\n",
+      "migrations/run.js": "const knex = require('knex')(config);\nknex.migrate.latest();\n",
+    ])
+    let result = try CLI.run(["migrations"], in: directory)
+    #expect(result.stdout.contains("migrations: dbmate"), "\(result.stdout)")
+    #expect(!result.stdout.contains("run.js"))
+  }
+
   @Test func aTomlToolKeyMakesADirectoryAnORMs() throws {
     let directory = try TestLint.makeDirectory([
       "miglint.toml": "[directories.\"db\"]\ntool = \"knex\"\n",

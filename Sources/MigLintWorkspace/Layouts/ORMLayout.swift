@@ -95,9 +95,11 @@ extension ORMLayout {
 
 extension Layouts {
   /// The ORM of a directory's JavaScript/TypeScript files: that of the first one written for one.
+  /// The ORM of a directory's JavaScript/TypeScript files: that of the first one written for one
+  /// that defines an `up` (a runner script that only uses Knex leaves a SQL tool's folder alone).
   static func orm(of files: [LayoutFile]) -> ORM? {
     for file in files where isScript(file.name) {
-      if let bytes = file.bytes, let orm = ORMMigration.detect(bytes) { return orm }
+      if let bytes = file.bytes, let orm = ORMMigration.detect(bytes), ORMMigration.definesUp(bytes) { return orm }
     }
     return nil
   }
