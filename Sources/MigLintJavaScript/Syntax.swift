@@ -53,16 +53,6 @@ package indirect enum JSPattern: Sendable {
   /// `a = 1` in a pattern or a parameter list.
   case defaulted(JSPattern, JSExpr)
   case rest(JSPattern)
-
-  /// The names the pattern binds.
-  package var names: [String] {
-    switch self {
-    case .name(let name, _): [name]
-    case .object(let entries, _): entries.flatMap(\.value.names)
-    case .array(let items, _): items.compactMap { $0 }.flatMap(\.names)
-    case .defaulted(let pattern, _), .rest(let pattern): pattern.names
-    }
-  }
 }
 
 /// A function, arrow function or method.

@@ -195,8 +195,13 @@ final class KnexTable: Native {
   let ifNotExists: Bool
   let site: CallSite
   private(set) var columns: [KnexColumn] = []
-  /// Statements other than column definitions, in call order (each with its call).
-  private var statements: [() -> [(String, SourceRange)]] = []
+  /// Statements other than column definitions, in call order, with their calls. A foreign key
+  /// is written when the table is: `.references()`, `.onDelete()` may still follow.
+  private enum Pending {
+    case sql(String, SourceRange)
+    case foreign(KnexForeign)
+  }
+  private var statements: [Pending] = []
 
   init(name: String, rawName: String, creating: Bool, ifNotExists: Bool, site: CallSite) {
     self.name = name
@@ -214,9 +219,7 @@ final class KnexTable: Native {
     return SQLText.identifier(([table] + columns + [kind]).joined(separator: "_").lowercased())
   }
 
-  private func statement(_ sql: @escaping () -> String, _ range: SourceRange) {
-    statements.append { [(sql(), range)] }
-  }
+  private func statement(_ sql: String, _ range: SourceRange) { statements.append(.sql(sql, range)) }
 
   /// The statements the builder sends: the table (or its new columns), then the rest in order.
   func compile() -> [([(text: String, range: SourceRange)], SourceRange)] {
@@ -246,8 +249,11 @@ final class KnexTable: Native {
     for column in added {
       for (sql, range) in column.constraints(self) { result.append(([(sql, range)], range)) }
     }
-    for make in statements {
-      for (sql, range) in make() { result.append(([(sql, range)], range)) }
+    for pending in statements {
+      switch pending {
+      case .sql(let sql, let range): result.append(([(sql, range)], range))
+      case .foreign(let foreign): result.append(([(foreign.sql(self), foreign.range)], foreign.range))
+      }
     }
     return result
   }
@@ -337,20 +343,17 @@ final class KnexTable: Native {
         evaluator.unanalysable(site, "the column names of `\(method)` are not constants")
         return .native(self)
       }
-      let table = name
       statement(
-        { "alter table \(table) " + names.map { "drop column \(SQLText.identifier($0))" }.joined(separator: ", ") },
+        "alter table \(name) " + names.map { "drop column \(SQLText.identifier($0))" }.joined(separator: ", "),
         site.range)
     case "dropTimestamps":
-      let table = name
-      statement({ "alter table \(table) drop column \"created_at\", drop column \"updated_at\"" }, site.range)
+      statement("alter table \(name) drop column \"created_at\", drop column \"updated_at\"", site.range)
     case "renameColumn":
       guard let first, let to = arguments.dropFirst().first?.text else {
         evaluator.unanalysable(site, "the column names of `renameColumn` are not constants")
         return .native(self)
       }
-      let table = name
-      statement({ "alter table \(table) rename \(SQLText.identifier(first)) to \(SQLText.identifier(to))" }, site.range)
+      statement("alter table \(name) rename \(SQLText.identifier(first)) to \(SQLText.identifier(to))", site.range)
     case "index", "unique", "primary", "dropIndex", "dropUnique", "dropForeign", "dropPrimary":
       return tableIndex(method, arguments, site, evaluator)
     case "foreign":
@@ -360,19 +363,15 @@ final class KnexTable: Native {
       }
       let foreign = KnexForeign(columns: columns, site: site)
       if arguments.count > 1, let name = arguments[1].text { foreign.name = name }
-      let table = self
-      statements.append { [(foreign.sql(table), foreign.range)] }
+      statements.append(.foreign(foreign))
       evaluator.analysed(site)
       return .native(foreign)
     case "setNullable", "dropNullable":
       guard let first else { return super.call(method, arguments, site, evaluator) }
-      let table = name
       let action = method == "setNullable" ? "drop not null" : "set not null"
-      statement({ "alter table \(table) alter column \(SQLText.identifier(first)) \(action)" }, site.range)
+      statement("alter table \(name) alter column \(SQLText.identifier(first)) \(action)", site.range)
     case "comment":
-      let table = name
-      let text = first ?? ""
-      statement({ "comment on table \(table) is \(SQLText.literal(text))" }, site.range)
+      statement("comment on table \(name) is \(SQLText.literal(first ?? ""))", site.range)
     case "engine", "charset", "collate", "inherits":
       break  // MySQL table options; `inherits` has no finding of its own
     default:
@@ -430,7 +429,7 @@ final class KnexTable: Native {
     default:  // dropUnique, dropForeign
       sql = "alter table \(table) drop constraint \(quoted)"
     }
-    statement({ sql }, site.range)
+    statement(sql, site.range)
     evaluator.analysed(site)
     return .native(self)
   }

@@ -5,14 +5,6 @@ import MigLintSyntax
 package enum ORM: String, Sendable, CaseIterable {
   case sequelize, knex, typeorm
 
-  package var displayName: String {
-    switch self {
-    case .sequelize: "Sequelize"
-    case .knex: "Knex"
-    case .typeorm: "TypeORM"
-    }
-  }
-
   fileprivate func dialect() -> any Dialect {
     switch self {
     case .sequelize: SequelizeDialect()
@@ -41,10 +33,6 @@ package struct ORMMigration: Sendable {
   /// The migration's own transaction setting: Knex `config.transaction`, TypeORM's instance
   /// `transaction` property; nil when it sets none.
   package var transaction: Bool?
-  /// Where that setting is written.
-  package var transactionRange: SourceRange?
-  /// TypeORM: a `static transaction`, which TypeORM ignores.
-  package var staticTransaction: SourceRange?
   /// TypeORM: the migration's name, its `name` property or else its class's (TypeORM orders
   /// by the timestamp that ends it).
   package var className: String?
@@ -71,8 +59,6 @@ package struct ORMMigration: Sendable {
     var down: Value?
     var this = Value.undefined
     var transaction: Bool?
-    var transactionRange: SourceRange?
-    var staticTransaction: SourceRange?
     var className: String?
     let moduleExports = global.lookup("module")?.object?["exports"]?.object ?? exports
     if orm == .typeorm, let found = Self.migrationClass(program.statements, global) {
@@ -82,11 +68,8 @@ package struct ORMMigration: Sendable {
       down = instance["down"]
       // TypeORM takes the timestamp from the `name` property when the class sets one.
       className = instance["name"]?.text ?? found.declaration.name
-      if let value = instance["transaction"]?.bool {
-        transaction = value
-        transactionRange = instance.ranges["transaction"]
-      }
-      staticTransaction = found.declaration.members.first { $0.isStatic && $0.name == "transaction" }?.range
+      // An instance property; TypeORM ignores a `static transaction`.
+      transaction = instance["transaction"]?.bool
     } else {
       let container = moduleExports["up"] == nil ? moduleExports["default"]?.object ?? moduleExports : moduleExports
       up = container["up"]
@@ -95,7 +78,6 @@ package struct ORMMigration: Sendable {
         let value = config["transaction"]?.bool
       {
         transaction = value
-        transactionRange = config.ranges["transaction"]
       }
     }
 
@@ -134,8 +116,6 @@ package struct ORMMigration: Sendable {
     analysedCalls = evaluator.analysedCalls
     unanalysableCalls = evaluator.unanalysableCalls
     self.transaction = transaction
-    self.transactionRange = transactionRange
-    self.staticTransaction = staticTransaction
     self.className = className
     syntaxErrors = program.errors
   }

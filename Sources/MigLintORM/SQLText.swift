@@ -36,8 +36,6 @@ class RawSQL: Native {
   let sql: String
   /// The string it came from, when it is one (run as a statement, it keeps its positions).
   let source: JSString?
-  /// A Knex raw query is sent when awaited or returned.
-  var sent = false
 
   init(_ sql: String, source: JSString? = nil) {
     self.sql = sql

@@ -214,5 +214,4 @@ struct CallSite {
   var range: SourceRange
   var arguments: [SourceRange]
 
-  func argument(_ index: Int) -> SourceRange { index < arguments.count ? arguments[index] : range }
 }

@@ -89,7 +89,7 @@ package struct Project {
     let boundary = FileSystem.boundary(for: root.isEmpty ? "." : root, project: self.root)
     return Layouts.build(
       tool, files: files, sidecars: sidecars, transaction: settings.transaction, moduleRoot: boundary,
-      ormSettings: [.knex, .typeorm].contains(tool) ? ormSettings(for: root, within: boundary) : nil)
+      ormSettings: tool.orm != nil ? ormSettings(for: root, within: boundary) : nil)
   }
 
   /// The ORM configuration (knexfile, TypeORM data source) that names `root` as its migrations
@@ -244,9 +244,7 @@ package struct Project {
     }
     // JavaScript and TypeScript files belong to the directory only when it holds ORM
     // migrations (or its configuration names an ORM): elsewhere they are the project's code.
-    let configured = directories[absolute(root)]?.tool
-    let ormTools: [MigrationTool] = [.sequelize, .knex, .typeorm]
-    if !(configured.map(ormTools.contains) ?? false), Layouts.orm(of: files) == nil {
+    if directories[absolute(root)]?.tool?.orm == nil, Layouts.orm(of: files) == nil {
       files.removeAll { Layouts.isScript($0.name) }
     }
     return (files, sidecars)

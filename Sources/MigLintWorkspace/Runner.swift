@@ -62,7 +62,7 @@ package enum Runner {
     let generated = GeneratedSource(source: source, map: migration.map, generatedLength: migration.sql.count)
     var file = MigrationFile(path: source.path, bytes: migration.sql, source: nil, reported: true, requested: true)
     file.generatedFrom = generated
-    let tool: MigrationTool = orm == .sequelize ? .sequelize : orm == .knex ? .knex : .typeorm
+    let tool = MigrationTool(orm)
     let set = MigrationSet(
       files: [file],
       migrations: [

@@ -257,6 +257,30 @@ struct LockModelServerTests {
     #expect(try server.psql("SELECT count(*) FROM pg_class WHERE relname = 'dup_v_key';").contains("0"))
   }
 
+  /// Why `drop-object` is quiet on DROP DEFAULT of a column the model saw created without one:
+  /// the model's defaults are the server's (a serial's `nextval` counts), and dropping a
+  /// default that does not exist succeeds and changes nothing.
+  @Test func columnDefaultsMatchTheServer() throws {
+    let server = try PostgresServer()
+    let schema = "CREATE TABLE nd (id serial, note text, state text DEFAULT 'new', at timestamptz);\n"
+    _ = try server.psql(schema)
+    var catalog = Catalog()
+    for statement in Parser.parse(try SourceFile(path: "schema.sql", text: schema)).statements {
+      catalog.apply(statement)
+    }
+    let table = try #require(catalog.table(QualifiedName(schema: nil, name: "nd")))
+    let onServer = try server.psql(
+      "SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum WHERE adrelid = 'nd'::regclass;"
+    )
+    let modelled = ["at", "id", "note", "state"].filter { table.column($0)?.hasDefault == true }
+    #expect(onServer.contains(modelled.joined(separator: ",")))
+    #expect(modelled == ["id", "state"])
+    let after = try server.psql(
+      "ALTER TABLE nd ALTER COLUMN note DROP DEFAULT; SELECT 'defaults:' || count(*) FROM pg_attrdef WHERE adrelid = 'nd'::regclass;"
+    )
+    #expect(after.contains("defaults:2"))
+  }
+
   /// Whether miglint says `sql` rewrites `t`: the type-change verdict from the old type the
   /// model knows, else the rules that report a rewrite.
   private func claimsRewrite(_ sql: String, _ statement: Statement, _ catalog: Catalog) -> Bool {

@@ -18,6 +18,18 @@ protocol ORMLayout: MigrationLayout {
 }
 
 extension MigrationTool {
+  /// The tool of an ORM's migrations.
+  init(_ orm: ORM) {
+    switch orm {
+    case .sequelize: self = .sequelize
+    case .knex: self = .knex
+    case .typeorm: self = .typeorm
+    }
+  }
+
+  /// The ORM whose migrations the tool reads, if it is one.
+  var orm: ORM? { (layout as? any ORMLayout)?.orm }
+
   /// The help of rule `ruleID` in the tool's words (ORMs), if it has one.
   package func help(_ ruleID: String) -> String? { (layout as? any ORMLayout)?.help(ruleID) }
 }
