@@ -4,7 +4,8 @@ table shows the growth factor of the time (linear work gives about 10; the targe
 
 Each case is an input that once made miglint quadratic or worse (a long line full of findings,
 thousands of template placeholders, statements in DO and function bodies, suppressions, deploy
-record lines, nested comments, columns added to one table, repeated `**` in a glob).
+record lines, nested comments, columns added to one table, repeated `**` in a glob, rules that
+search the script for a statement about one object).
 
 Usage: python3 bench/scaling.py [--binary PATH] [--n N] [--only CASE]
 """
@@ -53,6 +54,18 @@ def add_columns(n):
     return {"m/0001.sql": "CREATE TABLE t (id bigint);\n" + "".join(f"ALTER TABLE t ADD COLUMN c{i} int;\n" for i in range(n))}, ["m", "--format", "json"]
 
 
+def script_searches(n):
+    # Rules that look back or ahead in the script for a statement about one object: a copy
+    # before each DROP COLUMN, a DROP of a leftover before each concurrent index, an index after
+    # each foreign key, a TRUNCATE before each NOT NULL column.
+    body = "".join(f"UPDATE t{i} SET c = 1;\nALTER TABLE t{i} DROP COLUMN c;\n"
+                   f"DROP INDEX CONCURRENTLY IF EXISTS i{i};\nCREATE INDEX CONCURRENTLY i{i} ON t{i} (c);\n"
+                   f"TRUNCATE t{i};\nALTER TABLE t{i} ADD COLUMN d int NOT NULL;\n"
+                   f"CREATE TABLE n{i} (id bigint, t_id bigint REFERENCES t{i} (id));\nCREATE INDEX ON n{i} (t_id);\n"
+                   for i in range(n))
+    return {"m/0001.sql": "BEGIN;\n" + body + "COMMIT;\n"}, ["m", "--format", "json"]
+
+
 def glob_stars(n):
     # n is the number of `**` in the exclude glob; the file sits 26 directories deep.
     deep = "/".join(f"d{i}" for i in range(26))
@@ -70,6 +83,7 @@ CASES = {
     "nested /* comments": (nested_comments, 10_000),
     "ADD COLUMN to one table": (add_columns, 3_200),
     "`**` in an exclude glob": (glob_stars, 1),
+    "script searches (look back and ahead)": (script_searches, 400),
 }
 
 

@@ -152,26 +152,82 @@ package struct StatementContext: Sendable {
 
   /// The statements after this one in the script being run (not those of another section).
   package var laterStatements: ArraySlice<Statement> {
-    let later = file.statements[(index + 1)...]
-    guard let end = state.script?.end else { return later }
-    return later.prefix { $0.range.start < end }
+    file.statements[(index + 1)..<max(index + 1, scriptEndIndex)]
   }
 
   /// The statements before this one in the script being run.
   package var earlierStatements: ArraySlice<Statement> {
-    let earlier = file.statements[..<index]
-    guard let start = state.script?.start else { return earlier }
-    return earlier.drop { $0.range.start < start }
+    file.statements[min(scriptStartIndex, index)..<index]
   }
 
-  /// The statements of libpg_query node type `node` (`.insertStmt`) before this one in the script
-  /// being run, in order; found through the file's index, not by a scan of every statement.
-  package func earlierStatements(ofNode node: NodeType) -> [Statement] {
-    let indexes = file.indexesByNode[node] ?? []
-    let start = state.script?.start ?? 0
-    return indexes[..<indexes.partitioningIndex { $0 >= index }].map { file.statements[$0] }.filter {
-      $0.range.start >= start
+  /// The statements of the libpg_query node types `nodes` (`.insertStmt`) before this one in
+  /// the script being run, in order. Found through the file's index by node type: a rule that
+  /// searches the script for each statement it flags costs the statements of those kinds, not
+  /// the whole script (a script of thousands of findings stays linear in practice).
+  package func earlierStatements(ofNode nodes: NodeType...) -> LazyMapSequence<[Int], Statement> {
+    statements(ofNode: nodes, from: scriptStartIndex, to: index)
+  }
+
+  /// The statements of the node types `nodes` after this one in the script being run, in order.
+  package func laterStatements(ofNode nodes: NodeType...) -> LazyMapSequence<[Int], Statement> {
+    statements(ofNode: nodes, from: index + 1, to: scriptEndIndex)
+  }
+
+  /// The statements of the node types `nodes` before this one in the script being run that may
+  /// name every one of `names` (they hold each as a word; the caller still tests them): for a
+  /// search about one object among many statements of the kind.
+  package func earlierStatements(ofNode nodes: NodeType..., naming names: String...) -> LazyMapSequence<
+    [Int], Statement
+  > {
+    statements(ofNode: nodes, naming: names, from: scriptStartIndex, to: index)
+  }
+
+  /// The statements of the node types `nodes` after this one in the script being run that may
+  /// name every one of `names`.
+  package func laterStatements(ofNode nodes: NodeType..., naming names: String...) -> LazyMapSequence<
+    [Int], Statement
+  > {
+    statements(ofNode: nodes, naming: names, from: index + 1, to: scriptEndIndex)
+  }
+
+  private func statements(ofNode nodes: [NodeType], naming names: [String] = [], from start: Int, to end: Int)
+    -> LazyMapSequence<[Int], Statement>
+  {
+    let slices = nodes.map { node in
+      let all = file.indexesByNode[node] ?? []
+      return all[all.partitioningIndex { $0 >= start }..<all.partitioningIndex { $0 >= end }]
     }
+    // Few candidates are tested as they are; many, through the statements naming the objects:
+    // those of the rarest word, kept when they hold the others too.
+    if !names.isEmpty, slices.reduce(0, { $0 + $1.count }) > 32 {
+      let lists = names.map { name in
+        let naming = file.statementIndexes(naming: name.lowercased())
+        return naming[naming.partitioningIndex { $0 >= start }..<naming.partitioningIndex { $0 >= end }]
+      }.sorted { $0.count < $1.count }
+      let found = lists[0].filter { candidate in
+        nodes.contains(file.statements[candidate].nodeType)
+          && lists.dropFirst().allSatisfy { list in
+            let position = list.partitioningIndex { $0 >= candidate }
+            return position < list.endIndex && list[position] == candidate
+          }
+      }
+      return found.lazy.map { file.statements[$0] }
+    }
+    var found = Array(slices.joined())
+    if nodes.count > 1 { found.sort() }
+    return found.lazy.map { file.statements[$0] }
+  }
+
+  /// The index of the first statement of the script being run.
+  private var scriptStartIndex: Int {
+    guard let start = state.script?.start else { return 0 }
+    return file.statements.partitioningIndex { $0.range.start >= start }
+  }
+
+  /// The index after the last statement of the script being run.
+  private var scriptEndIndex: Int {
+    guard let end = state.script?.end else { return file.statements.count }
+    return file.statements.partitioningIndex { $0.range.start >= end }
   }
 
   /// The statements after this one up to the end of the current transaction (its COMMIT or

@@ -38,6 +38,8 @@ package struct ParsedFile: Sendable {
   /// ahead for one kind of statement reads these instead of scanning every statement (one scan
   /// per statement would make a file of thousands quadratic).
   package let indexesByNode: [NodeType: [Int]]
+  /// Statement indexes by the words they contain, built when a rule first asks.
+  let names = NameIndex()
 
   package init(source: SourceFile, tokens: [Token], statements: [Statement], syntaxErrors: [SyntaxError]) {
     self.source = source
@@ -55,6 +57,10 @@ package struct ParsedFile: Sendable {
     if let embedded { return embedded[index] }
     return Parser.embedded(in: statements[index], of: self)
   }
+
+  /// The indexes, in order, of the statements that hold `word` (lower-case) as an identifier or
+  /// keyword: a superset of those that name the object `word`.
+  package func statementIndexes(naming word: String) -> [Int] { names.statements(naming: word, in: self) }
 
   /// The comment tokens, in order.
   package var comments: [Token] { tokens.filter(\.isComment) }

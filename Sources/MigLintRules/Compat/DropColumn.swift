@@ -60,8 +60,9 @@ struct DropColumn: StatementRule {
       }
       // Data copied elsewhere earlier in the script (`UPDATE … SET new = old`, `INSERT … SELECT
       // old`) is not lost.
-      let copy = (context.earlierStatements(ofNode: .updateStmt) + context.earlierStatements(ofNode: .insertStmt))
-        .filter { copies(column, of: alter.relation, $0, context) }.max { $0.range.start < $1.range.start }
+      let copy = context.earlierStatements(ofNode: .updateStmt, .insertStmt, naming: column, alter.relation.name).last {
+        copies(column, of: alter.relation, $0, context)
+      }
       let data =
         copy.map { "; its data was copied on line \(context.file.source.line(of: $0.range.start))" }
         ?? ", and its data is lost"
@@ -73,8 +74,9 @@ struct DropColumn: StatementRule {
     }
   }
 
-  /// True when `statement` is an UPDATE or INSERT that reads `column` (names it other than as a
-  /// column it assigns).
+  /// True when `statement` is an UPDATE or INSERT that reads `column` of `table`: it names the
+  /// table, and the column other than as a column it assigns (`UPDATE other SET x = email` reads
+  /// another table's `email`).
   private func copies(_ column: String, of table: QualifiedName, _ statement: Statement, _ context: StatementContext)
     -> Bool
   {
@@ -86,13 +88,17 @@ struct DropColumn: StatementRule {
       return false
     }
     let assigned = Set(change.columnLocations)
-    return statement.tokens.contains { index in
-      let token = context.file.tokens[index]
-      guard token.kind == Token.Kind.identifier || token.isKeyword, !assigned.contains(token.start) else {
-        return false
+    func holds(_ word: String, skipping: Set<Int> = []) -> Bool {
+      statement.tokens.contains { index in
+        let token = context.file.tokens[index]
+        guard token.kind == Token.Kind.identifier || token.isKeyword, !skipping.contains(token.start) else {
+          return false
+        }
+        let text = context.file.text(token.range)
+        guard text.hasPrefix("\""), text.count >= 2 else { return text.lowercased() == word }
+        return text.dropFirst().dropLast().replacing("\"\"", with: "\"") == word
       }
-      let text = context.file.text(token.range)
-      return text == column || (!text.hasPrefix("\"") && text.lowercased() == column)
     }
+    return holds(table.name) && holds(column, skipping: assigned)
   }
 }

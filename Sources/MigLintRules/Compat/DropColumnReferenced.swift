@@ -85,7 +85,14 @@ struct DropColumnReferenced: StatementRule {
     // (one search per statement would make a script of many ALTERs quadratic).
     guard !droppedColumns.isEmpty else { return [] }
     // A statement or script that adds a primary key replaces the one the column takes along.
-    let replacesPrimaryKey = ([statement] + context.laterStatements).contains { addsPrimaryKey($0, to: table) }
+    // Searched only when a primary key is at stake: once per DROP COLUMN, the search of every
+    // later statement made a script of many drops quadratic.
+    let replacesPrimaryKey = {
+      addsPrimaryKey(statement, to: table)
+        || context.laterStatements(ofNode: .alterTableStmt, naming: alter.relation.name).contains {
+          addsPrimaryKey($0, to: table)
+        }
+    }
     return alter.commands.compactMap { command in
       if command.subtype == .dropConstraint, let name = command.name { droppedBefore.insert(name) }
       guard command.subtype == .dropColumn, let column = command.name else { return nil }
@@ -99,7 +106,7 @@ struct DropColumnReferenced: StatementRule {
         case .droppedSilently:
           if case .constraint(_, let name) = dependent.kind {
             if droppedBefore.contains(name) { return false }
-            if replacesPrimaryKey, context.catalog.table(alter.relation)?.constraint(name)?.kind == .primaryKey {
+            if context.catalog.table(alter.relation)?.constraint(name)?.kind == .primaryKey, replacesPrimaryKey() {
               return false
             }
           }
@@ -145,7 +152,7 @@ struct DropColumnReferenced: StatementRule {
   /// True when a later statement of the script creates the dependent again (same index or
   /// constraint name, same function).
   private func recreatedLater(_ dependent: Catalog.Dependent, _ context: StatementContext) -> Bool {
-    context.laterStatements.contains { later in
+    context.laterStatements(ofNode: .indexStmt, .alterTableStmt, .createFunctionStmt).contains { later in
       switch (dependent.kind, later.kind) {
       case (.index(let key), .createIndex(let index)):
         return index.name.map { Catalog.key(QualifiedName(schema: index.table.schema, name: $0)) } == key

@@ -197,7 +197,7 @@ struct DropObject: StatementRule {
 
   /// The subcommands of the script's later `ALTER TABLE`s of `table`, statement by statement.
   private func laterAlters(of table: QualifiedName, _ context: StatementContext) -> [[AlterTableCommand]] {
-    context.laterStatements.compactMap { later in
+    context.laterStatements(ofNode: .alterTableStmt, naming: table.name).compactMap { later in
       guard case .alterTable(let alter) = later.kind, Catalog.key(alter.relation) == Catalog.key(table) else {
         return nil
       }
@@ -214,7 +214,7 @@ struct DropObject: StatementRule {
   /// True for `<table>_<column>_seq`, the sequence of a serial column whose default an earlier
   /// statement of the script dropped: the column is being re-keyed (to an identity, say).
   private func isReplacedSerialSequence(_ name: QualifiedName, _ context: StatementContext) -> Bool {
-    context.earlierStatements.contains { earlier in
+    context.earlierStatements(ofNode: .alterTableStmt).contains { earlier in
       guard case .alterTable(let alter) = earlier.kind else { return false }
       return alter.commands.contains { command in
         command.subtype == .columnDefault && command.defaultExpression == nil

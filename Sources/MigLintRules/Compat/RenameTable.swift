@@ -41,7 +41,7 @@ struct RenameTable: StatementRule {
       let relation = rename.relation, context.catalog.isExisting(relation)
     else { return [] }
     let renamed = QualifiedName(schema: relation.schema, name: rename.newName)
-    let keepsOldName = context.laterStatements.contains { later in
+    let keepsOldName = context.laterStatements(ofNode: .viewStmt, naming: relation.name).contains { later in
       guard case .createView(let view) = later.kind else { return false }
       return context.catalog.same(view.name, relation)
         && view.relations.contains { context.catalog.same($0, renamed) }

@@ -79,7 +79,7 @@ struct AddColumnNotNullWithoutDefault: StatementRule {
   private func emptiedEarlier(_ table: QualifiedName, _ context: StatementContext) -> Bool {
     guard context.state.transaction.inTransaction else { return false }
     let key = Catalog.key(table)
-    return context.earlierStatements.contains { earlier in
+    return context.earlierStatements(ofNode: .truncateStmt, .deleteStmt, naming: table.name).contains { earlier in
       switch earlier.kind {
       case .truncate(let truncate): return truncate.relations.contains { Catalog.key($0) == key }
       case .dataChange(let change):

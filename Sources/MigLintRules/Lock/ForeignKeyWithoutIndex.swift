@@ -77,7 +77,8 @@ struct ForeignKeyWithoutIndex: StatementRule {
       if keysHere.contains(where: covered) || context.catalog.hasIndex(on: table, leading: foreignKey.columns) {
         return nil
       }
-      let indexedLater = context.laterStatements.contains { later in
+      let indexedLater = context.laterStatements(ofNode: .indexStmt, .alterTableStmt, naming: table.name).contains {
+        later in
         switch later.kind {
         case .createIndex(let index):
           return context.catalog.same(index.table, table) && covered(index.columns)

@@ -97,8 +97,9 @@ struct StatementsAfterAccessExclusive: StatementRule {
       !statement.isTransactionControlOrSetting, let work = addedWork(statement, locks: context.locks, held, context)
     else { return [] }
     // Reported once a transaction: on the first statement since the lock that adds time to it.
-    let earlier = context.file.statements[..<context.index].lazy.filter { $0.range.start > held.offset }
-    let reported = earlier.contains { earlier in
+    let statements = context.file.statements
+    let sinceLock = statements.partitioningIndex { $0.range.start > held.offset }
+    let reported = statements[min(sinceLock, context.index)..<context.index].contains { earlier in
       let locks = LockModel.acquisitions(of: earlier, catalog: context.catalog, pgVersion: context.pgVersion)
       return addedWork(earlier, locks: locks, held, context) != nil
     }

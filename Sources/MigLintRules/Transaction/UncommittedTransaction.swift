@@ -85,7 +85,7 @@ struct UncommittedTransaction: StatementRule {
     guard case .transaction(let kind) = statement.kind, kind == .begin || kind == .start,
       !context.state.transaction.explicitBlock, !context.state.toolCommitsAtEnd
     else { return [] }
-    let closed = context.laterStatements.contains { later in
+    let closed = context.laterStatements(ofNode: .transactionStmt).contains { later in
       guard case .transaction(let kind) = later.kind else { return false }
       return [.commit, .rollback, .prepare].contains(kind)
     }

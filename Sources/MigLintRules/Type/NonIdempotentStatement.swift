@@ -104,7 +104,7 @@ struct NonIdempotentStatement: StatementRule {
       // A failed concurrent build leaves an INVALID index behind; `IF NOT EXISTS` would then skip
       // the build with a notice and keep the invalid index. The safe re-run drops it first.
       let name = index.name ?? ""
-      let leftoverDropped = context.earlierStatements.contains { earlier in
+      let leftoverDropped = context.earlierStatements(ofNode: .dropStmt, naming: name).contains { earlier in
         guard case .drop(let drop) = earlier.kind, drop.objectType == .index, drop.missingOk else { return false }
         return drop.objects.contains { $0.name == name && $0.schema == index.table.schema }
       }
