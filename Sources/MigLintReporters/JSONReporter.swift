@@ -7,9 +7,11 @@ struct JSONReporter: Sendable {
 
   package init() {}
 
-  package func render(_ report: Report) -> String {
+  package func render(_ report: Report) -> String { ReportOutput.collecting { write(report, to: $0) } }
+
+  package func write(_ report: Report, to output: ReportOutput) {
     let counts = report.counts
-    var out = JSONStream(capacity: 1024 + 1024 * report.results.reduce(0) { $0 + $1.diagnostics.count })
+    var out = JSONStream(output: output)
     out.openObject()
     out.member("version", Self.formatVersion)
     out.key("tool")
@@ -66,7 +68,7 @@ struct JSONReporter: Sendable {
     out.closeArray()
     out.closeObject()
     out.bytes.append(0x0A)
-    return String(decoding: out.bytes, as: UTF8.self)
+    out.finish()
   }
 
   /// An LSP `Range`: 0-based lines, UTF-16 code units.

@@ -90,11 +90,17 @@ struct JSONStream {
   private let indent: Int
   /// For each open container: whether nothing was written in it yet.
   private var empty: [Bool] = []
+  /// Where full chunks go; nil keeps everything in ``bytes``.
+  private let output: ReportOutput?
 
-  init(indent: Int = 2, capacity: Int = 4096) {
+  init(indent: Int = 2, capacity: Int = 4096, output: ReportOutput? = nil) {
     self.indent = indent
-    bytes.reserveCapacity(capacity)
+    self.output = output
+    bytes.reserveCapacity(output == nil ? capacity : ReportOutput.chunkSize + 4096)
   }
+
+  /// Hands everything written so far to the output.
+  mutating func finish() { output?.take(&bytes) }
 
   private mutating func newline(_ level: Int) {
     guard indent > 0 else { return }
@@ -104,6 +110,7 @@ struct JSONStream {
 
   /// Starts the next member or element of the innermost container.
   private mutating func next() {
+    if let output, bytes.count >= ReportOutput.chunkSize { output.take(&bytes) }
     guard let isEmpty = empty.last else { return }
     if !isEmpty { bytes.append(0x2C) }
     empty[empty.count - 1] = false

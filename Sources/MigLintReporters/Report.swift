@@ -84,14 +84,22 @@ package enum OutputFormat: String, Sendable, CaseIterable {
   package func render(_ report: Report, color: Bool, links: SourceLinks? = nil, jobs: Int = Parallel.coreCount)
     -> String
   {
+    ReportOutput.collecting { write(report, color: color, links: links, jobs: jobs, to: $0) }
+  }
+
+  /// Writes `report` to `output` as it is rendered: text, JSON and SARIF, whose reports grow
+  /// with the findings, never hold the whole of it.
+  package func write(
+    _ report: Report, color: Bool, links: SourceLinks? = nil, jobs: Int = Parallel.coreCount, to output: ReportOutput
+  ) {
     switch self {
-    case .text: TextReporter(color: color, jobs: jobs).render(report)
-    case .json: JSONReporter().render(report)
-    case .sarif: SARIFReporter().render(report)
-    case .github: GitHubReporter().render(report)
-    case .gitlab: GitLabReporter().render(report)
-    case .junit: JUnitReporter().render(report)
-    case .markdown: MarkdownReporter(links: links).render(report)
+    case .text: TextReporter(color: color, jobs: jobs).write(report, to: output)
+    case .json: JSONReporter().write(report, to: output)
+    case .sarif: SARIFReporter().write(report, to: output)
+    case .github: output.append(GitHubReporter().render(report))
+    case .gitlab: output.append(GitLabReporter().render(report))
+    case .junit: output.append(JUnitReporter().render(report))
+    case .markdown: output.append(MarkdownReporter(links: links).render(report))
     }
   }
 }

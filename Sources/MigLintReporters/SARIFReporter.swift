@@ -8,7 +8,9 @@ package struct SARIFReporter: Sendable {
 
   package init() {}
 
-  package func render(_ report: Report) -> String {
+  package func render(_ report: Report) -> String { ReportOutput.collecting { write(report, to: $0) } }
+
+  package func write(_ report: Report, to output: ReportOutput) {
     let descriptions = report.registry.descriptions
     var ruleIndex: [String: Int] = [:]
     for (index, description) in descriptions.enumerated() { ruleIndex[description.id] = index }
@@ -17,7 +19,7 @@ package struct SARIFReporter: Sendable {
       artifactIndex[result.path] = index
     }
     // Written as it goes (the tree of a large report cost more than the lint).
-    var out = JSONStream(capacity: 65536 + 1024 * report.results.reduce(0) { $0 + $1.diagnostics.count })
+    var out = JSONStream(output: output)
     out.openObject()
     out.member("$schema", Self.schemaURI)
     out.member("version", "2.1.0")
@@ -90,7 +92,7 @@ package struct SARIFReporter: Sendable {
     out.closeArray()
     out.closeObject()
     out.bytes.append(0x0A)
-    return String(decoding: out.bytes, as: UTF8.self)
+    out.finish()
   }
 
   private func rule(_ description: RuleDescription) -> JSONValue {

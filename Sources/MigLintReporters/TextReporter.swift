@@ -13,23 +13,32 @@ package struct TextReporter: Sendable {
     self.jobs = jobs
   }
 
-  package func render(_ report: Report) -> String {
-    // Files render independently: on all cores, joined in order.
-    let parts = Parallel.map(report.results, jobs: jobs) { result in
-      var out = ""
-      if let error = result.inputError {
-        out += paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n"
-      }
-      guard let source = result.source else { return out }
-      // Several findings on one line share its code frame: it is shown under the first only.
-      var framed: Int?
-      for diagnostic in result.diagnostics {
-        out += render(diagnostic, source, frame: framed != diagnostic.start.line) + "\n"
-        framed = diagnostic.start.line
-      }
-      return out
+  package func render(_ report: Report) -> String { ReportOutput.collecting { write(report, to: $0) } }
+
+  /// Files render independently: on all cores, a batch of files at a time, written in order.
+  package func write(_ report: Report, to output: ReportOutput) {
+    var start = 0
+    while start < report.results.count {
+      let batch = report.results[start..<min(start + 256, report.results.count)]
+      for part in Parallel.map(Array(batch), jobs: jobs, render) { output.append(part) }
+      start = batch.endIndex
     }
-    return parts.joined() + summary(report) + "\n"
+    output.append(summary(report) + "\n")
+  }
+
+  private func render(_ result: FileResult) -> String {
+    var out = ""
+    if let error = result.inputError {
+      out += paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n"
+    }
+    guard let source = result.source else { return out }
+    // Several findings on one line share its code frame: it is shown under the first only.
+    var framed: Int?
+    for diagnostic in result.diagnostics {
+      out += render(diagnostic, source, frame: framed != diagnostic.start.line) + "\n"
+      framed = diagnostic.start.line
+    }
+    return out
   }
 
   private func render(_ diagnostic: Diagnostic, _ source: SourceFile, frame: Bool) -> String {

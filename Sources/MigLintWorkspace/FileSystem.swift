@@ -3,9 +3,11 @@ import MigLintSyntax
 #if canImport(Glibc)
   import Glibc
   private let systemRead = Glibc.read
+  private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
   import Darwin
   private let systemRead = Darwin.read
+  private let systemWrite = Darwin.write
 #endif
 
 /// A problem with the paths, files or configuration miglint was given (exit code 2).
@@ -161,60 +163,99 @@ package enum FileSystem {
   package static func writeAtomically(
     _ bytes: [UInt8], to path: String, unchanged: ((String) -> Bool)? = nil
   ) throws(WorkspaceError) {
-    let directory = parent(of: path) == "" ? "." : parent(of: path)
-    removeStaleTemporaries(in: directory)
-    var template = Array(directory.utf8) + Array("/\(temporaryPrefix)\(getpid())-XXXXXX".utf8) + [0]
-    let descriptor = template.withUnsafeMutableBufferPointer { buffer in
-      buffer.withMemoryRebound(to: CChar.self) { characters in characters.baseAddress.map { mkstemp($0) } ?? -1 }
+    let file = try AtomicFile(path)
+    try file.write(bytes)
+    try file.commit(unchanged: unchanged)
+  }
+
+  /// A file written atomically in pieces (a report as it is rendered): a temporary file in the
+  /// same directory, renamed over `path` by ``commit(unchanged:)``; until then `path` is
+  /// untouched, and a failed write removes the temporary file.
+  package final class AtomicFile {
+    private let path: String
+    private let temporary: String
+    private var descriptor: Int32
+
+    package init(_ path: String) throws(WorkspaceError) {
+      self.path = path
+      let directory = FileSystem.parent(of: path) == "" ? "." : FileSystem.parent(of: path)
+      FileSystem.removeStaleTemporaries(in: directory)
+      var template = Array(directory.utf8) + Array("/\(FileSystem.temporaryPrefix)\(getpid())-XXXXXX".utf8) + [0]
+      descriptor = template.withUnsafeMutableBufferPointer { buffer in
+        buffer.withMemoryRebound(to: CChar.self) { characters in characters.baseAddress.map { mkstemp($0) } ?? -1 }
+      }
+      guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: \(FileSystem.lastError())") }
+      temporary = String(decoding: template.dropLast(), as: UTF8.self)
+      PendingTemporary.set(temporary)
+      // The new file keeps the old one's mode and, where allowed, its owner.
+      var info = stat()
+      if stat(path, &info) == 0 {
+        fchmod(descriptor, info.st_mode & 0o7777)
+        if info.st_uid != geteuid() || info.st_gid != getegid() { _ = fchown(descriptor, info.st_uid, info.st_gid) }
+      } else {
+        fchmod(descriptor, 0o644)
+      }
     }
-    guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: \(lastError())") }
-    let temporary = String(decoding: template.dropLast(), as: UTF8.self)
-    PendingTemporary.set(temporary)
-    defer { PendingTemporary.set(nil) }
-    // The new file keeps the old one's mode and, where allowed, its owner.
-    var info = stat()
-    if stat(path, &info) == 0 {
-      fchmod(descriptor, info.st_mode & 0o7777)
-      if info.st_uid != geteuid() || info.st_gid != getegid() { _ = fchown(descriptor, info.st_uid, info.st_gid) }
-    } else {
-      fchmod(descriptor, 0o644)
+
+    deinit { discard() }
+
+    /// Appends `bytes`; on failure the temporary file is gone and the error names `path`.
+    package func write(_ bytes: [UInt8]) throws(WorkspaceError) {
+      var written = 0
+      while written < bytes.count, descriptor >= 0 {
+        let count = bytes[written...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
+        if count < 0 {
+          if errno == EINTR { continue }
+          let reason = FileSystem.lastError()
+          discard()
+          throw WorkspaceError(path, "cannot write: \(reason)")
+        }
+        written += count
+      }
+      guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: the file was discarded") }
     }
-    var written = 0
-    while written < bytes.count {
-      let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      if count < 0 {
-        if errno == EINTR { continue }
-        let reason = lastError()
-        close(descriptor)
+
+    /// Removes the temporary file; `path` is left as it was.
+    package func discard() {
+      guard descriptor >= 0 else { return }
+      close(descriptor)
+      descriptor = -1
+      unlink(temporary)
+      PendingTemporary.set(nil)
+    }
+
+    /// Puts the written file in place of `path`. With `unchanged`, see ``writeAtomically(_:to:unchanged:)``.
+    package func commit(unchanged: ((String) -> Bool)? = nil) throws(WorkspaceError) {
+      guard descriptor >= 0 else { throw WorkspaceError(path, "cannot write: the file was discarded") }
+      defer { PendingTemporary.set(nil) }
+      let closing = descriptor
+      descriptor = -1
+      guard fsync(closing) == 0, close(closing) == 0 else {
+        let reason = FileSystem.lastError()
         unlink(temporary)
         throw WorkspaceError(path, "cannot write: \(reason)")
       }
-      written += count
-    }
-    guard fsync(descriptor) == 0, close(descriptor) == 0 else {
-      let reason = lastError()
-      unlink(temporary)
-      throw WorkspaceError(path, "cannot write: \(reason)")
-    }
-    if let unchanged, !unchanged(path) {
-      unlink(temporary)
-      throw WorkspaceError(path, "changed while the fixes were written; fixes not written (run miglint again)")
-    }
-    if let unchanged, let exchange = renameExchange, exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2) == 0 {
-      // `temporary` now names what `path` held at the exchange.
-      if !unchanged(temporary) {
-        _ = exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2)
+      if let unchanged, !unchanged(path) {
         unlink(temporary)
-        throw WorkspaceError(
-          path, "changed while the fixes were written; it was put back and not fixed (run miglint again)")
+        throw WorkspaceError(path, "changed while the fixes were written; fixes not written (run miglint again)")
       }
-      unlink(temporary)
-      return
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = lastError()
-      unlink(temporary)
-      throw WorkspaceError(path, "cannot write: \(reason)")
+      if let unchanged, let exchange = FileSystem.renameExchange, exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2) == 0
+      {
+        // `temporary` now names what `path` held at the exchange.
+        if !unchanged(temporary) {
+          _ = exchange(AT_FDCWD, temporary, AT_FDCWD, path, 2)
+          unlink(temporary)
+          throw WorkspaceError(
+            path, "changed while the fixes were written; it was put back and not fixed (run miglint again)")
+        }
+        unlink(temporary)
+        return
+      }
+      guard rename(temporary, path) == 0 else {
+        let reason = FileSystem.lastError()
+        unlink(temporary)
+        throw WorkspaceError(path, "cannot write: \(reason)")
+      }
     }
   }
 

@@ -200,7 +200,7 @@ struct Check: ParsableCommand {
       exitCode: exitCode)
     let color = output == nil && format == .text && isatty(1) == 1 && getenv("NO_COLOR") == nil
     let links = SourceLinks.fromEnvironment { name in getenv(name).map { String(cString: $0) } }
-    try emit(format.render(report, color: color, links: links, jobs: configuration.jobs))
+    try emit { format.write(report, color: color, links: links, jobs: configuration.jobs, to: $0) }
     if format != .text {
       for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
     }
@@ -251,10 +251,27 @@ struct Check: ParsableCommand {
   }
 
   /// Writes `text` to `--output` (atomically) or standard output.
-  private func emit(_ text: String) throws {
-    guard let output else { return writeText(text, to: 1) }
-    do {
-      try FileSystem.writeAtomically(Array(text.utf8), to: output)
+  private func emit(_ text: String) throws { try emit { $0.append(text) } }
+
+  /// Writes what `write` produces, a chunk at a time, to `--output` (atomically: the file is
+  /// replaced once everything is written) or standard output.
+  private func emit(_ write: (ReportOutput) -> Void) throws {
+    guard let output else {
+      let out = ReportOutput { writeBytes($0, to: 1) }
+      write(out)
+      return out.flush()
+    }
+    do throws(WorkspaceError) {
+      let file = try FileSystem.AtomicFile(output)
+      var failure: WorkspaceError?
+      let out = ReportOutput { bytes in
+        guard failure == nil else { return }
+        do throws(WorkspaceError) { try file.write(bytes) } catch { failure = error }
+      }
+      write(out)
+      out.flush()
+      if let failure { throw failure }
+      try file.commit()
     } catch {
       printError("miglint: \(error.description)")
       throw ExitCode(Exit.usage)

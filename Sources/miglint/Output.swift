@@ -5,8 +5,11 @@
 #endif
 
 /// Writes text to a file descriptor (1 = stdout, 2 = stderr), retrying short writes.
-func writeText(_ text: String, to descriptor: Int32) {
-  var bytes = Array(text.utf8)[...]
+func writeText(_ text: String, to descriptor: Int32) { writeBytes(Array(text.utf8), to: descriptor) }
+
+/// Writes bytes to a file descriptor, retrying short writes.
+func writeBytes(_ whole: [UInt8], to descriptor: Int32) {
+  var bytes = whole[...]
   while !bytes.isEmpty {
     let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     if count < 0 {

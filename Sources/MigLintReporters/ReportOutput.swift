@@ -1,0 +1,50 @@
+/// Where a report goes, a chunk at a time.
+///
+/// A report of thousands of findings was built whole, turned into a String and copied again to
+/// be written: three copies, each as large as the report (39 MB of JSON for 34,000 findings),
+/// and more memory than the lint itself. Reporters append here; every ``chunkSize`` bytes go to
+/// `send`.
+package final class ReportOutput {
+  static let chunkSize = 1 << 16
+
+  private var buffer: [UInt8] = []
+  private let send: ([UInt8]) -> Void
+
+  /// - Parameter send: receives the report's bytes in order, a chunk at a time.
+  package init(_ send: @escaping ([UInt8]) -> Void) {
+    self.send = send
+    buffer.reserveCapacity(Self.chunkSize)
+  }
+
+  package func append(_ text: String) {
+    buffer.append(contentsOf: text.utf8)
+    if buffer.count >= Self.chunkSize { flush() }
+  }
+
+  /// Takes `bytes` (a reporter's own buffer) and leaves it empty, its capacity kept.
+  func take(_ bytes: inout [UInt8]) {
+    if buffer.isEmpty, bytes.count >= Self.chunkSize {
+      send(bytes)
+    } else {
+      buffer.append(contentsOf: bytes)
+      if buffer.count >= Self.chunkSize { flush() }
+    }
+    bytes.removeAll(keepingCapacity: true)
+  }
+
+  /// Sends what is buffered.
+  package func flush() {
+    guard !buffer.isEmpty else { return }
+    send(buffer)
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  /// The whole output of `write` as one String (tests, and formats that are small).
+  static func collecting(_ write: (ReportOutput) -> Void) -> String {
+    var bytes: [UInt8] = []
+    let output = ReportOutput { bytes += $0 }
+    write(output)
+    output.flush()
+    return String(decoding: bytes, as: UTF8.self)
+  }
+}
