@@ -22,7 +22,12 @@ package struct FNV1a: Sendable {
 
   /// The value as 16 lower-case hex digits.
   package var hex: String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
+    String(unsafeUninitializedCapacity: 16) { buffer in
+      for index in 0..<16 {
+        let digit = UInt8((value >> UInt64(60 - 4 * index)) & 0xF)
+        buffer[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
+      }
+      return 16
+    }
   }
 }

@@ -67,20 +67,23 @@ struct JSONReporter: Sendable {
     }
     out.closeArray()
     out.closeObject()
-    out.bytes.append(0x0A)
+    out.endLine()
     out.finish()
   }
 
   /// An LSP `Range`: 0-based lines, UTF-16 code units.
   private static func writeRange(_ start: SourcePosition, _ end: SourcePosition, into out: inout JSONStream) {
     out.openObject()
-    for (name, position) in [("start", start), ("end", end)] {
-      out.key(name)
-      out.openObject()
-      out.member("line", position.line - 1)
-      out.member("character", position.utf16Column - 1)
-      out.closeObject()
-    }
+    writePosition("start", start, into: &out)
+    writePosition("end", end, into: &out)
+    out.closeObject()
+  }
+
+  private static func writePosition(_ name: StaticString, _ position: SourcePosition, into out: inout JSONStream) {
+    out.key(name)
+    out.openObject()
+    out.member("line", position.line - 1)
+    out.member("character", position.utf16Column - 1)
     out.closeObject()
   }
 

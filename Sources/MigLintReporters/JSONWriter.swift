@@ -13,71 +13,159 @@ package indirect enum JSONValue: Sendable, Equatable {
   package func rendered(indent: Int = 2) -> String {
     var out = JSONStream(indent: indent)
     out.value(self)
-    return String(decoding: out.bytes, as: UTF8.self)
+    return String(decoding: out.buffer.bytes, as: UTF8.self)
   }
+}
+
+/// Bytes appended through a pointer. JSON is made of short pieces (a bracket, a name, a number);
+/// Array's checks on each append, and the exclusivity checks of a class's `var`s, cost more
+/// than copying them: the state sits behind a pointer the class owns.
+final class ByteBuffer {
+  private struct State {
+    var base: UnsafeMutablePointer<UInt8>
+    var count: Int
+    var capacity: Int
+  }
+
+  private let state: UnsafeMutablePointer<State>
+
+  init(capacity: Int = 4096) {
+    let capacity = max(16, capacity)
+    state = .allocate(capacity: 1)
+    state.initialize(to: State(base: .allocate(capacity: capacity), count: 0, capacity: capacity))
+  }
+
+  deinit {
+    state.pointee.base.deallocate()
+    state.deallocate()
+  }
+
+  var count: Int { state.pointee.count }
+
+  /// A copy of the bytes.
+  var bytes: [UInt8] { Array(UnsafeBufferPointer(start: state.pointee.base, count: state.pointee.count)) }
+
+  func removeAll() { state.pointee.count = 0 }
+
+  /// Room for `extra` more bytes; where they go.
+  @inline(__always) private func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+    if state.pointee.count + extra > state.pointee.capacity { grow(state.pointee.count + extra) }
+    defer { state.pointee.count += extra }
+    return state.pointee.base + state.pointee.count
+  }
+
+  private func grow(_ needed: Int) {
+    let larger = max(needed, state.pointee.capacity * 2)
+    let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+    moved.update(from: state.pointee.base, count: state.pointee.count)
+    state.pointee.base.deallocate()
+    state.pointee.base = moved
+    state.pointee.capacity = larger
+  }
+
+  @inline(__always) func append(_ byte: UInt8) { reserve(1).pointee = byte }
+
+  @inline(__always) func append(_ first: UInt8, _ second: UInt8) {
+    let target = reserve(2)
+    target[0] = first
+    target[1] = second
+  }
+
+  func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+    guard let start = bytes.baseAddress, !bytes.isEmpty else { return }
+    reserve(bytes.count).update(from: start, count: bytes.count)
+  }
+
+  /// `count` copies of `byte`.
+  func append(repeating byte: UInt8, count repeats: Int) {
+    guard repeats > 0 else { return }
+    reserve(repeats).update(repeating: byte, count: repeats)
+  }
+
+  func append(_ text: StaticString) { text.withUTF8Buffer { append($0) } }
 
   /// A JSON string: quotes, backslashes and control characters escaped, and U+2028 and U+2029
   /// too (JavaScript reads them as line breaks); everything else as its UTF-8 bytes.
-  static func writeString(_ text: String, into out: inout [UInt8]) {
-    out.append(0x22)
+  func appendJSONString(_ text: String) {
+    append(0x22)
+    appendEscaped(text)
+    append(0x22)
+  }
+
+  /// One JSON string of `parts` joined, without joining them first.
+  func appendJSONString(joining parts: [String]) {
+    append(0x22)
+    for part in parts { appendEscaped(part) }
+    append(0x22)
+  }
+
+  /// The text of a JSON string, without its quotes.
+  private func appendEscaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
-      // Runs of bytes that need no escape are copied at once.
+      // Runs of bytes that need no escape are copied at once; a table tells them apart (a
+      // report writes tens of megabytes of messages).
       var run = 0
       var index = 0
       while index < bytes.count {
         let byte = bytes[index]
-        let escaped: Bool
-        switch byte {
-        case 0x22, 0x5C, 0..<0x20, 0x7F: escaped = true
-        case 0xE2:
-          escaped =
-            index + 2 < bytes.count && bytes[index + 1] == 0x80
-            && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
-        default: escaped = false
-        }
-        guard escaped else {
+        guard Self.mayNeedEscape[Int(byte)] else {
           index += 1
           continue
         }
-        if run < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index])) }
+        guard
+          byte != 0xE2
+            || index + 2 < bytes.count && bytes[index + 1] == 0x80
+              && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+        else {
+          index += 1
+          continue
+        }
+        if run < index { append(UnsafeBufferPointer(rebasing: bytes[run..<index])) }
         switch byte {
-        case 0x22: out.append(contentsOf: [0x5C, 0x22])
-        case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
-        case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
-        case 0x0D: out.append(contentsOf: [0x5C, 0x72])
-        case 0x09: out.append(contentsOf: [0x5C, 0x74])
+        case 0x22: append(0x5C, 0x22)
+        case 0x5C: append(0x5C, 0x5C)
+        case 0x0A: append(0x5C, 0x6E)
+        case 0x0D: append(0x5C, 0x72)
+        case 0x09: append(0x5C, 0x74)
         case 0xE2:
-          escape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, into: &out)
+          appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
           index += 2
-        default: escape(UInt32(byte), into: &out)
+        default: appendUnicodeEscape(UInt32(byte))
         }
         index += 1
         run = index
       }
-      if run < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...])) }
+      if run < bytes.count { append(UnsafeBufferPointer(rebasing: bytes[run...])) }
     }
-    out.append(0x22)
+  }
+
+  /// Bytes that are escaped: quote, backslash, control characters, DEL; and 0xE2, the first byte
+  /// of U+2028 and U+2029.
+  private static let mayNeedEscape: [Bool] = (0...255).map { byte in
+    byte == 0x22 || byte == 0x5C || byte < 0x20 || byte == 0x7F || byte == 0xE2
   }
 
   /// The decimal digits of `value`, without making a String.
-  static func writeInt(_ value: Int, into out: inout [UInt8]) {
-    if value < 0 { out.append(0x2D) }
+  func appendDecimal(_ value: Int) {
+    if value < 0 { append(0x2D) }
     var magnitude = value.magnitude
     var divisor: UInt = 1
     while magnitude / divisor >= 10 { divisor *= 10 }
     while divisor > 0 {
-      out.append(UInt8(magnitude / divisor) + 0x30)
+      append(UInt8(magnitude / divisor) + 0x30)
       magnitude %= divisor
       divisor /= 10
     }
   }
 
   /// `\u` and four lower-case hex digits.
-  private static func escape(_ value: UInt32, into out: inout [UInt8]) {
-    let digits = Array("0123456789abcdef".utf8)
-    out.append(contentsOf: [0x5C, 0x75])
-    for shift in stride(from: 12, through: 0, by: -4) { out.append(digits[Int((value >> UInt32(shift)) & 0xF)]) }
+  private func appendUnicodeEscape(_ value: UInt32) {
+    append(0x5C, 0x75)
+    for shift in stride(from: 12, through: 0, by: -4) {
+      let digit = UInt8((value >> UInt32(shift)) & 0xF)
+      append(digit < 10 ? 0x30 + digit : 0x57 + digit)
+    }
   }
 }
 
@@ -85,56 +173,75 @@ package indirect enum JSONValue: Sendable, Equatable {
 /// renders through it). For a report of thousands of findings, building a tree first, or
 /// appending to a String, cost more than linting the files.
 struct JSONStream {
-  var bytes: [UInt8] = []
+  let buffer: ByteBuffer
   /// Spaces per level; 0 writes everything on one line.
   private let indent: Int
-  /// For each open container: whether nothing was written in it yet.
-  private var empty: [Bool] = []
-  /// Where full chunks go; nil keeps everything in ``bytes``.
+  /// Open containers, and for each whether something was written in it (bit `depth - 1` of
+  /// `written`; containers nest far less than 64 deep, deeper ones read as written).
+  private var depth = 0
+  private var written: UInt64 = 0
+  /// Where full chunks go; nil keeps everything in ``buffer``.
   private let output: ReportOutput?
 
-  init(indent: Int = 2, capacity: Int = 4096, output: ReportOutput? = nil) {
+  init(indent: Int = 2, output: ReportOutput? = nil) {
     self.indent = indent
     self.output = output
-    bytes.reserveCapacity(output == nil ? capacity : ReportOutput.chunkSize + 4096)
+    buffer = ByteBuffer(capacity: output == nil ? 4096 : ReportOutput.chunkSize + 4096)
   }
 
   /// Hands everything written so far to the output.
-  mutating func finish() { output?.take(&bytes) }
+  func finish() { output?.take(buffer) }
 
-  private mutating func newline(_ level: Int) {
+  /// A line break and the indentation of `level`.
+  private func newline(_ level: Int) {
     guard indent > 0 else { return }
-    bytes.append(0x0A)
-    bytes.append(contentsOf: repeatElement(0x20, count: indent * level))
+    buffer.append(0x0A)
+    buffer.append(repeating: 0x20, count: indent * level)
   }
+
+  private var isWritten: Bool { depth > 64 || written & (1 << UInt64(depth - 1)) != 0 }
 
   /// Starts the next member or element of the innermost container.
   private mutating func next() {
-    if let output, bytes.count >= ReportOutput.chunkSize { output.take(&bytes) }
-    guard let isEmpty = empty.last else { return }
-    if !isEmpty { bytes.append(0x2C) }
-    empty[empty.count - 1] = false
-    newline(empty.count)
+    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    guard depth > 0 else { return }
+    if isWritten { buffer.append(0x2C) }
+    if depth <= 64 { written |= 1 << UInt64(depth - 1) }
+    newline(depth)
   }
 
-  mutating func key(_ name: String) {
+  /// A member's name written as it is: the names reporters write are literals that need no
+  /// escape, and a report writes a million of them.
+  mutating func key(_ name: StaticString) {
     next()
-    JSONValue.writeString(name, into: &bytes)
-    bytes.append(0x3A)  // :
-    if indent > 0 { bytes.append(0x20) }
+    buffer.append(0x22)
+    buffer.append(name)
+    buffer.append(0x22, 0x3A)  // ":
+    if indent > 0 { buffer.append(0x20) }
+  }
+
+  /// A member's name from data, escaped.
+  mutating func key(escaping name: String) {
+    next()
+    buffer.appendJSONString(name)
+    buffer.append(0x3A)  // :
+    if indent > 0 { buffer.append(0x20) }
   }
 
   /// Starts an array element.
   mutating func element() { next() }
 
   mutating func open(_ bracket: UInt8) {
-    bytes.append(bracket)
-    empty.append(true)
+    buffer.append(bracket)
+    depth += 1
+    if depth <= 64 { written &= ~(1 << UInt64(depth - 1)) }
   }
 
   mutating func close(_ bracket: UInt8) {
-    if empty.removeLast() == false { newline(empty.count) }
-    bytes.append(bracket)
+    let wasWritten = isWritten
+    depth -= 1
+    if wasWritten { newline(depth) }
+    buffer.append(bracket)
   }
 
   mutating func openObject() { open(0x7B) }
@@ -142,14 +249,14 @@ struct JSONStream {
   mutating func openArray() { open(0x5B) }
   mutating func closeArray() { close(0x5D) }
 
-  mutating func string(_ text: String) { JSONValue.writeString(text, into: &bytes) }
+  func string(_ text: String) { buffer.appendJSONString(text) }
   /// A value built as a tree, written at the current depth.
   mutating func value(_ value: JSONValue) {
     switch value {
     case .object(let members):
       openObject()
       for (name, member) in members {
-        key(name)
+        key(escaping: name)
         self.value(member)
       }
       closeObject()
@@ -162,21 +269,25 @@ struct JSONStream {
       closeArray()
     case .string(let text): string(text)
     case .int(let number): int(number)
-    case .bool(let flag): bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+    case .bool(let flag): buffer.append(flag ? "true" : "false")
     case .null: null()
     }
   }
-  mutating func string(_ text: String?) { if let text { string(text) } else { null() } }
-  mutating func int(_ value: Int) { JSONValue.writeInt(value, into: &bytes) }
-  mutating func null() { bytes.append(contentsOf: "null".utf8) }
+  func string(_ text: String?) { if let text { string(text) } else { null() } }
+  /// One string of `parts` joined.
+  func string(joining parts: [String]) { buffer.appendJSONString(joining: parts) }
+  func int(_ value: Int) { buffer.appendDecimal(value) }
+  func null() { buffer.append("null") }
+  /// A line break after the document.
+  func endLine() { buffer.append(0x0A) }
 
   /// `"key": value` for a string or number member.
-  mutating func member(_ name: String, _ value: String?) {
+  mutating func member(_ name: StaticString, _ value: String?) {
     key(name)
     string(value)
   }
 
-  mutating func member(_ name: String, _ value: Int) {
+  mutating func member(_ name: StaticString, _ value: Int) {
     key(name)
     int(value)
   }

@@ -27,10 +27,19 @@ package struct Report: Sendable {
 
   /// Findings per severity, in one pass.
   package var counts: [Severity: Int] {
-    var counts: [Severity: Int] = [:]
+    // Counted in an array: hashing the severity of every finding cost a percent of a run.
+    var tally = [0, 0, 0]
     for result in results {
-      for diagnostic in result.diagnostics { counts[diagnostic.severity, default: 0] += 1 }
+      for diagnostic in result.diagnostics {
+        switch diagnostic.severity {
+        case .error: tally[0] += 1
+        case .warning: tally[1] += 1
+        case .info: tally[2] += 1
+        }
+      }
     }
+    var counts: [Severity: Int] = [:]
+    for (severity, count) in zip([Severity.error, .warning, .info], tally) where count > 0 { counts[severity] = count }
     return counts
   }
 
@@ -58,16 +67,55 @@ package struct Report: Sendable {
   /// file, the flagged text with whitespace collapsed, and the occurrence number of that triple
   /// (so two identical statements differ). Reporters hash it into their fingerprint format.
   static func fingerprintKeys(_ result: FileResult) -> [String] {
-    var occurrences: [String: Int] = [:]
+    // Keys seen, by a 64-bit hash of their bytes (hashing the long keys themselves cost more
+    // than writing the findings); equal keys are told apart from colliding ones by comparison.
+    var occurrences: [UInt64: [(key: String, count: Int)]] = [:]
     return result.diagnostics.map { diagnostic in
-      let flagged = result.source.map { $0.text(of: diagnostic.range) } ?? ""
-      let normalized = flagged.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" })
-        .joined(separator: " ")
-      let key = "\(diagnostic.ruleID)\u{0}\(diagnostic.path)\u{0}\(normalized)"
-      let occurrence = occurrences[key, default: 0]
-      occurrences[key] = occurrence + 1
+      let flagged = result.source.map { source in
+        let lower = min(max(0, diagnostic.range.start), source.bytes.count)
+        return source.bytes[lower..<min(max(lower, diagnostic.range.end), source.bytes.count)]
+      }
+      let key = "\(diagnostic.ruleID)\u{0}\(diagnostic.path)\u{0}\(collapsingWhitespace(flagged ?? []))"
+      var hash = FNV1a()
+      for byte in key.utf8 { hash.add(byte) }
+      var seen = occurrences[hash.value, default: []]
+      let position = seen.firstIndex { $0.key == key }
+      let occurrence = position.map { seen[$0].count } ?? 0
+      if let position { seen[position].count += 1 } else { seen.append((key, 1)) }
+      occurrences[hash.value] = seen
       return key + "\u{0}\(occurrence)"
     }
+  }
+
+  /// The text with runs of spaces, tabs and line breaks as one space, none at the ends, split
+  /// by Character (grapheme cluster): `\r\n`, or a space with a combining mark, is one Character
+  /// and not a separator. The fingerprints users' scanners keep depend on it staying so.
+  private static func collapsingWhitespace(_ bytes: ArraySlice<UInt8>) -> String {
+    let isSeparator = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+    // ASCII without `\r\n` has one Character per byte: collapsed byte by byte, without
+    // Characters (a report fingerprints every finding).
+    var previous: UInt8 = 0
+    let simple = bytes.allSatisfy { byte in
+      defer { previous = byte }
+      return byte < 0x80 && !(previous == 0x0D && byte == 0x0A)
+    }
+    guard simple else {
+      return String(decoding: bytes, as: UTF8.self)
+        .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+    }
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var pendingSpace = false
+    for byte in bytes {
+      if isSeparator(byte) {
+        pendingSpace = !out.isEmpty
+        continue
+      }
+      if pendingSpace { out.append(0x20) }
+      pendingSpace = false
+      out.append(byte)
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }
 
@@ -108,10 +156,16 @@ extension String {
   /// The text with control characters from the input shown as escapes, never printed raw.
   package var escapingControlCharacters: String {
     // Fast path: most text has no control character (C0 but tab, DEL, or C1 as 0xC2 0x80…0x9F).
-    var previous: UInt8 = 0
-    let clean = utf8.allSatisfy { byte in
-      defer { previous = byte }
-      return (byte >= 0x20 || byte == 0x09) && byte != 0x7F && !(previous == 0xC2 && byte >= 0x80 && byte <= 0x9F)
+    var text = self
+    let clean = text.withUTF8 { bytes in
+      var previous: UInt8 = 0
+      for byte in bytes {
+        if (byte < 0x20 && byte != 0x09) || byte == 0x7F || (previous == 0xC2 && byte >= 0x80 && byte <= 0x9F) {
+          return false
+        }
+        previous = byte
+      }
+      return true
     }
     if clean { return self }
     var out = ""
@@ -135,24 +189,28 @@ extension Diagnostic {
   }
 
   /// "Message. Help": one paragraph, for formats that show a single text.
-  var messageAndHelp: String {
-    help.map { "\(message). \($0)" } ?? message
-  }
+  var messageAndHelp: String { messageAndHelpParts.joined() }
+
+  /// The pieces of ``messageAndHelp``, for a writer that joins them as it writes.
+  var messageAndHelpParts: [String] { help.map { [message, ". ", $0] } ?? [message] }
 }
 
 /// A path as a URI path: ASCII letters, digits and `-._~/` kept, every other byte `%XX`.
 func percentEncodedPath(_ path: String) -> String {
-  var out = ""
+  let hex = Array("0123456789ABCDEF".utf8)
+  var out: [UInt8] = []
+  out.reserveCapacity(path.utf8.count)
   for byte in path.utf8 {
-    let character = Character(Unicode.Scalar(byte))
-    if byte < 0x80, character.isLetter || character.isNumber || "-._~/".contains(character) {
-      out.append(character)
-    } else {
-      let hex = String(byte, radix: 16, uppercase: true)
-      out += "%" + (hex.count == 1 ? "0" : "") + hex
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"),
+      UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+      out.append(byte)
+    default:
+      out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
     }
   }
-  return out
+  return String(decoding: out, as: UTF8.self)
 }
 
 /// A fingerprint of `text`: stable across runs and platforms.

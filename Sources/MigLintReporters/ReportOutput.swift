@@ -21,15 +21,11 @@ package final class ReportOutput {
     if buffer.count >= Self.chunkSize { flush() }
   }
 
-  /// Takes `bytes` (a reporter's own buffer) and leaves it empty, its capacity kept.
-  func take(_ bytes: inout [UInt8]) {
-    if buffer.isEmpty, bytes.count >= Self.chunkSize {
-      send(bytes)
-    } else {
-      buffer.append(contentsOf: bytes)
-      if buffer.count >= Self.chunkSize { flush() }
-    }
-    bytes.removeAll(keepingCapacity: true)
+  /// Takes what a reporter's own buffer holds and empties it.
+  func take(_ bytes: ByteBuffer) {
+    flush()
+    if bytes.count > 0 { send(bytes.bytes) }
+    bytes.removeAll()
   }
 
   /// Sends what is buffered.

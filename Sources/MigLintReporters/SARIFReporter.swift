@@ -80,18 +80,21 @@ package struct SARIFReporter: Sendable {
     out.key("results")
     out.openArray()
     for result in report.results {
+      // The artifact's URI, once per file rather than per finding and fix.
+      let uri = Self.uri(result.path)
       for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
         out.element()
         write(
-          diagnostic, fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID],
-          artifactIndex: artifactIndex[result.path], into: &out)
+          diagnostic, uri: diagnostic.path == result.path ? uri : Self.uri(diagnostic.path),
+          fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID], artifactIndex: artifactIndex[result.path],
+          into: &out)
       }
     }
     out.closeArray()
     out.closeObject()
     out.closeArray()
     out.closeObject()
-    out.bytes.append(0x0A)
+    out.endLine()
     out.finish()
   }
 
@@ -119,7 +122,8 @@ package struct SARIFReporter: Sendable {
   }
 
   private func write(
-    _ diagnostic: Diagnostic, fingerprintKey: String, ruleIndex: Int?, artifactIndex: Int?, into out: inout JSONStream
+    _ diagnostic: Diagnostic, uri: String, fingerprintKey: String, ruleIndex: Int?, artifactIndex: Int?,
+    into out: inout JSONStream
   ) {
     out.openObject()
     out.member("ruleId", diagnostic.ruleID)
@@ -127,7 +131,8 @@ package struct SARIFReporter: Sendable {
     out.member("level", level(diagnostic.severity))
     out.key("message")
     out.openObject()
-    out.member("text", diagnostic.messageAndHelp)
+    out.key("text")
+    out.string(joining: diagnostic.messageAndHelpParts)
     out.closeObject()
     out.key("locations")
     out.openArray()
@@ -136,7 +141,7 @@ package struct SARIFReporter: Sendable {
     out.key("physicalLocation")
     out.openObject()
     out.key("artifactLocation")
-    writeArtifact(diagnostic.path, artifactIndex, into: &out)
+    writeArtifact(uri, artifactIndex, into: &out)
     out.key("region")
     out.openObject()
     out.member("startLine", diagnostic.start.line)
@@ -164,14 +169,15 @@ package struct SARIFReporter: Sendable {
         out.openObject()
         out.key("description")
         out.openObject()
-        out.member("text", "\(fix.title) (\(fix.safety.rawValue))")
+        out.key("text")
+        out.string(joining: [fix.title, " (", fix.safety.rawValue, ")"])
         out.closeObject()
         out.key("artifactChanges")
         out.openArray()
         out.element()
         out.openObject()
         out.key("artifactLocation")
-        writeArtifact(diagnostic.path, artifactIndex, into: &out)
+        writeArtifact(uri, artifactIndex, into: &out)
         out.key("replacements")
         out.openArray()
         for edit in fix.edits {
@@ -198,9 +204,9 @@ package struct SARIFReporter: Sendable {
     out.closeObject()
   }
 
-  private func writeArtifact(_ path: String, _ index: Int?, into out: inout JSONStream) {
+  private func writeArtifact(_ uri: String, _ index: Int?, into out: inout JSONStream) {
     out.openObject()
-    out.member("uri", Self.uri(path))
+    out.member("uri", uri)
     if let index { out.member("index", index) }
     out.closeObject()
   }

@@ -57,13 +57,16 @@ package struct TextReporter: Sendable {
     let cutBefore = line.start > full.start ? "…" : ""
     let cutAfter = line.end < full.end ? "…" : ""
     let shown = cutBefore + displayed(source, from: line.start, to: line.end) + cutAfter
-    // Columns as a terminal draws them: CJK and emoji take two, combining marks none.
-    let before =
-      cutBefore.count
-      + Self.displayWidth(displayed(source, from: line.start, to: min(diagnostic.range.start, line.end)))
-    let width = max(
-      1, cutBefore.count + Self.displayWidth(displayed(source, from: line.start, to: min(endOnLine, line.end))) - before
-    )
+    // Columns as a terminal draws them: CJK and emoji take two, combining marks none. A line of
+    // printable ASCII (most lines) has a column a byte.
+    let plain = source.bytes[line.start..<line.end].allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    let columns = { (end: Int) in
+      plain
+        ? max(0, min(end, line.end) - line.start)
+        : Self.displayWidth(displayed(source, from: line.start, to: min(end, line.end)))
+    }
+    let before = cutBefore.count + columns(diagnostic.range.start)
+    let width = max(1, cutBefore.count + columns(endOnLine) - before)
     out += paint("\(gutter) |", .blue) + "\n"
     out += paint("\(number) |", .blue) + " \(shown)\n"
     out +=
