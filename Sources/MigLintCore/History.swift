@@ -19,12 +19,14 @@ extension Linter {
   /// file could not be read. `independent(i)`, when not nil, gives the findings of the rules
   /// that do not read the history, already computed for file `i` (``independentFindings(_:of:in:)``).
   /// With `resume`, the migrations before its count are not replayed (none of their files may be
-  /// reported); `checkpoint` receives the model before migration `checkpointAt`.
+  /// reported); `checkpoint` receives the model before migration `checkpointAt`. `finished(i)`
+  /// says that file `i` is not asked for again: its parsed form may be let go.
   /// Returns each file's diagnostics, by file index.
   package func lint(
     _ set: MigrationSet, parsed: (Int) -> ParsedFile?,
     independent: (Int) -> [RuleFinding]? = { _ in nil },
-    resume: ReplayCheckpoint? = nil, checkpointAt: Int? = nil, checkpoint: (ReplayCheckpoint) -> Void = { _ in }
+    resume: ReplayCheckpoint? = nil, checkpointAt: Int? = nil, checkpoint: (ReplayCheckpoint) -> Void = { _ in },
+    finished: (Int) -> Void = { _ in }
   ) -> [[Diagnostic]] {
     var raw = [[RuleFinding]](repeating: [], count: set.files.count)
     // Fetched when a file is first linted, so that the parser threads stay ahead of this one.
@@ -139,18 +141,28 @@ extension Linter {
       let range = set.files[observed.file].generatedFrom.map { $0.generated(observed.range) } ?? observed.range
       if let finding = judged(observed.observation, at: range) { raw[observed.file].append(finding) }
     }
-    // Suppressions, severities and positions need no model: on all cores.
-    let findings = raw
+    // Suppressions, severities and positions need no model: on all cores, a batch of files at
+    // a time, each file's raw findings let go once its diagnostics are made (both at once, for
+    // every file, were a fifth of a run's memory).
     let ran = rulesRan
-    let files = set.files.indices.map { (index: $0, file: parsed($0)) }
-    return Parallel.map(files, jobs: configuration.jobs) { item in
-      let (index, parsedFile) = item
-      let entry = set.files[index]
-      guard entry.isSQL, let file = parsedFile else { return entry.source.map { finalize($0, findings[index]) } ?? [] }
-      var all = findings[index]
-      if ran[index] { all = fileFindings(file) + all }
-      return finalize(file, all, rulesRan: ran[index])
+    var diagnostics: [[Diagnostic]] = []
+    diagnostics.reserveCapacity(set.files.count)
+    var next = 0
+    while next < set.files.count {
+      let batch = next..<min(next + 128, set.files.count)
+      let items = batch.map { (index: $0, file: parsed($0), findings: raw[$0]) }
+      for index in batch { raw[index] = [] }
+      diagnostics += Parallel.map(items, jobs: configuration.jobs) { (item) -> [Diagnostic] in
+        let entry = set.files[item.index]
+        guard entry.isSQL, let file = item.file else { return entry.source.map { finalize($0, item.findings) } ?? [] }
+        var all = item.findings
+        if ran[item.index] { all = fileFindings(file) + all }
+        return finalize(file, all, rulesRan: ran[item.index])
+      }
+      for index in batch { finished(index) }
+      next = batch.upperBound
     }
+    return diagnostics
   }
 
   /// Runs one script's statements; returns how many statements it has.

@@ -85,6 +85,8 @@ package enum Runner {
     /// when the file is not reported).
     case file(ParsedFile, [[RuleFinding]]?)
     case failed(String)
+    /// Linted: the parsed file was let go, its source kept for the report.
+    case released(SourceFile)
   }
 
   /// A file for a parser thread.
@@ -191,16 +193,28 @@ package enum Runner {
       }
       let diagnostics = linter.lint(
         loaded.set, parsed: parsed, independent: independent, resume: plans[setIndex].resume,
-        checkpointAt: plans[setIndex].checkpointAt, checkpoint: { cache?.save($0, for: loaded) })
+        checkpointAt: plans[setIndex].checkpointAt, checkpoint: { cache?.save($0, for: loaded) },
+        finished: { index in
+          if let slot = slotOf(index), case .file(let file, _) = slots.wait(slot) {
+            slots.put(slot, .released(file.source))
+          }
+        })
       for (index, file) in loaded.set.files.enumerated() {
         var inputError = file.inputError
-        if let slot = slotOf(index), case .failed(let message) = slots.wait(slot) { inputError = message }
+        var source = file.source
+        if let slot = slotOf(index) {
+          switch slots.wait(slot) {
+          case .failed(let message): inputError = message
+          case .released(let parsedSource): source = parsedSource
+          case .file(let parsed, _): source = parsed.source
+          }
+        }
         let requested = loaded.set.files[index].requested
         guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
         // A JavaScript or TypeScript file that is no migration (a helper) is not reported.
         if Layouts.isScript(file.path), file.generatedFrom == nil, inputError == nil { continue }
         var result = FileResult(
-          path: file.path, source: parsed(index)?.source ?? file.source, diagnostics: diagnostics[index],
+          path: file.path, source: source, diagnostics: diagnostics[index],
           inputError: requested ? inputError : nil)
         if let generated = file.generatedFrom {
           result.source = generated.source
