@@ -1,97 +1,34 @@
 #!/usr/bin/env python3
-"""miglint benchmark: time and peak memory as ratios to the raw libpg_query parse (and to squawk).
+"""miglint benchmark: time, CPU and peak memory, side by side with squawk and the raw libpg_query
+parse, in one run (tools alternate, several rounds, medians), and the targets they are held to.
 
-Generates a deterministic corpus (2,000 migration files and one ~1 MB file), builds the raw-parse
-baseline (bench/rawparse.c), and runs each tool alternately, several rounds, in one process so that
-machine noise hits all of them alike. Reports medians and ratios; absolute times are for context only.
+Corpora (bench/corpora.py, generated under bench/corpus/, never committed):
+- `kind`: 2,000 migrations of mixed DDL and DML, about half flagged, and a 1 MB file;
+- `harsh`: 2,000 migrations where almost every statement is flagged (17 findings a file), a 1 MB
+  file of such statements, and a 10 MB file that repeats it ten times;
+- `diesel`: 500 diesel `up.sql`/`down.sql` pairs that build on each other (views, functions,
+  triggers, many ALTER TABLEs, backfills), the shape of real projects' histories.
 
-`miglint` lints the corpus as one migrations directory (layout, schema history, history rules);
-`no-history` lints the same files each on its own (`--no-history`). `editor` lints one file of
-the directory from standard input, as an editor does, with and without the replay cache. `orm`
-lints the first 1,000 files as TypeORM migrations whose `queryRunner.query` strings hold the
-same SQL, against the same SQL as `.sql` files (target: at most 1.3x).
+Sections: the raw-parse comparison on `kind`; the workloads (JSON, text and SARIF against squawk's
+JSON and text); the share of CPU spent rendering each format (perf, when installed); one file
+named inside the 2,000-migration directory; start-up; an editor's run on standard input; ORM
+migrations against the same SQL; and last the targets, each marked met or missed.
 
-Usage: python3 bench/bench.py [--rounds N] [--binary PATH] [--files N]
+Usage: python3 bench/bench.py [--rounds N] [--binary PATH] [--files N] [--only SECTION]
 """
 import argparse
 import os
-import random
 import shutil
 import statistics
 import subprocess
 import sys
 import sysconfig
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 CORPUS = os.path.join(BENCH, "corpus")
-
-
-def statement(rng, n):
-    table = f"t{rng.randrange(300)}"
-    column = f"c{rng.randrange(40)}"
-    kind = rng.randrange(16)
-    if kind == 0:
-        cols = ",\n  ".join(f"c{i} {rng.choice(['bigint', 'text', 'varchar(80)', 'timestamptz', 'jsonb', 'numeric(12,2)', 'boolean'])}"
-                           + rng.choice(["", " NOT NULL", " DEFAULT 0", " NOT NULL DEFAULT now()"]) for i in range(rng.randrange(3, 12)))
-        return f"CREATE TABLE IF NOT EXISTS new_{table}_{n} (\n  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,\n  {cols}\n);"
-    if kind == 1:
-        return f"CREATE INDEX {rng.choice(['', 'CONCURRENTLY '])}idx_{table}_{column}_{n} ON {table} ({column}, lower(c1)) WHERE {column} IS NOT NULL;"
-    if kind == 2:
-        return f"ALTER TABLE {table} ADD COLUMN {column}_{n} {rng.choice(['text', 'bigint NOT NULL', 'uuid DEFAULT gen_random_uuid()', 'boolean DEFAULT false'])};"
-    if kind == 3:
-        return f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {rng.choice(['bigint', 'varchar(200)', 'text'])};"
-    if kind == 4:
-        return f"ALTER TABLE {table} ALTER COLUMN {column} SET NOT NULL;"
-    if kind == 5:
-        return f"ALTER TABLE {table} ADD CONSTRAINT fk_{table}_{n} FOREIGN KEY ({column}) REFERENCES t{rng.randrange(300)} (id){rng.choice(['', ' NOT VALID'])};"
-    if kind == 6:
-        return f"UPDATE {table} SET {column} = {column} || 'x', c2 = now() WHERE id BETWEEN {n} AND {n + 1000} AND c3 IN (SELECT id FROM t{rng.randrange(300)} WHERE c4 > {rng.randrange(99)});"
-    if kind == 7:
-        return f"INSERT INTO {table} (id, {column}) VALUES ({n}, 'value {n}'), ({n + 1}, $$dollar; quoted$$) ON CONFLICT (id) DO NOTHING;"
-    if kind == 8:
-        return f"ALTER TABLE {table} DROP COLUMN IF EXISTS {column};"
-    if kind == 9:
-        return f"ALTER TABLE {table} RENAME COLUMN {column} TO {column}_renamed_{n};"
-    if kind == 10:
-        return f"COMMENT ON COLUMN {table}.{column} IS 'Column {n}; it holds things';"
-    if kind == 11:
-        return (f"CREATE OR REPLACE VIEW v_{table}_{n} AS\n  SELECT a.id, a.{column}, b.c2, count(*) OVER (PARTITION BY a.c1) AS n\n"
-                f"  FROM {table} a JOIN t{rng.randrange(300)} b ON b.id = a.c1\n  WHERE a.c3 > now() - interval '7 days';")
-    if kind == 12:
-        return (f"CREATE OR REPLACE FUNCTION f_{table}_{n}() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n"
-                f"  NEW.updated_at := now();\n  RETURN NEW;\nEND;\n$fn$;")
-    if kind == 13:
-        return f"-- step {n}: keep the lock short\nSET lock_timeout = '{rng.randrange(1, 10)}s';"
-    if kind == 14:
-        return f"ALTER TABLE {table} ADD CONSTRAINT chk_{table}_{n} CHECK ({column} IS NOT NULL AND c2 > 0) NOT VALID;"
-    return f"DELETE FROM {table} WHERE created_at < now() - interval '{rng.randrange(1, 90)} days' AND id < {n};"
-
-
-def generate(file_count):
-    marker = os.path.join(CORPUS, f".generated-{file_count}")
-    if os.path.exists(marker):
-        return
-    shutil.rmtree(CORPUS, ignore_errors=True)
-    os.makedirs(os.path.join(CORPUS, "many"))
-    rng = random.Random(20261122)
-    n = 0
-    for index in range(file_count):
-        lines = []
-        for _ in range(rng.randrange(2, 10)):
-            lines.append(statement(rng, n))
-            n += 1
-        with open(os.path.join(CORPUS, "many", f"{index + 1:06d}_migration.sql"), "w") as out:
-            out.write("\n".join(lines) + "\n")
-    with open(os.path.join(CORPUS, "big.sql"), "w") as out:
-        size = 0
-        while size < 1_000_000:
-            text = statement(rng, n) + "\n"
-            n += 1
-            out.write(text)
-            size += len(text)
-    open(marker, "w").close()
+sys.path.insert(0, BENCH)
+import corpora  # noqa: E402
 
 
 def find_squawk():
@@ -110,17 +47,58 @@ def find_squawk():
     return found
 
 
+def compiled(name):
+    """bench/<name>.c built next to it (again when the source is newer)."""
+    binary = os.path.join(BENCH, name)
+    source = binary + ".c"
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
+        subprocess.check_call(["cc", "-O2", "-o", binary, source] + (["-lpg_query"] if name == "rawparse" else []))
+    return binary
+
+
 def measure(command, stdin=None, env=None, cwd=None):
-    """Wall time and peak RSS (KiB) of one run; output discarded."""
+    """Wall time (s), CPU time (user + system, s), peak RSS (KiB) and exit code of one run,
+    taken by bench/measure.c; output discarded."""
     source = open(stdin, "rb") if stdin else subprocess.DEVNULL
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
-    _, status, usage = os.wait4(process.pid, 0)
+    result = subprocess.run([compiled("measure")] + command, stdin=source, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env, cwd=cwd, text=True)
     if stdin:
         source.close()
-    elapsed = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss, code
+    wall, cpu, rss, code = result.stderr.split()
+    return float(wall), float(cpu), int(rss), int(code)
+
+
+def side_by_side(commands, rounds):
+    """Runs each command once a round, in turn, for `rounds` rounds; medians of wall, CPU and
+    peak RSS by name. A miglint command that fails (exit code above 1) ends the bench."""
+    runs = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, (command, options) in commands.items():
+            wall, cpu, rss, code = measure(command, **options)
+            if code not in (0, 1) and not name.startswith("squawk"):
+                sys.exit(f"{name} failed with exit code {code}: {' '.join(command)}")
+            runs[name].append((wall, cpu, rss))
+    return {name: tuple(statistics.median(run[i] for run in values) for i in range(3)) for name, values in runs.items()}
+
+
+class Targets:
+    """The targets of the one-run table: each checked where it is measured, listed at the end."""
+
+    def __init__(self):
+        self.rows = []
+
+    def check(self, name, value, limit, unit="x"):
+        self.rows.append((name, value, limit, unit, value <= limit))
+
+    @staticmethod
+    def format(number, unit):
+        return {"x": f"{number:.2f}x", "%": f"{number * 100:.1f}%", "s": f"{number * 1000:.0f} ms"}[unit]
+
+    def report(self):
+        print("\ntargets")
+        for name, value, limit, unit, met in self.rows:
+            shown, bound = (self.format(number, unit) for number in (value, limit))
+            print(f"  {'met   ' if met else 'MISSED'} {name:<58} {shown:>9}  (<= {bound})")
 
 
 def main():
@@ -128,61 +106,186 @@ def main():
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "miglint"))
+    parser.add_argument("--only", help="run one section: raw, workloads, render, named, startup, editor, orm")
     args = parser.parse_args()
 
-    generate(args.files)
-    many = sorted(os.path.join(CORPUS, "many", name) for name in os.listdir(os.path.join(CORPUS, "many")) if name.endswith(".sql"))
-    big = [os.path.join(CORPUS, "big.sql")]
-    corpus_bytes = sum(os.path.getsize(path) for path in many)
+    corpora.generate(CORPUS, args.files)
+    sql = lambda folder: sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".sql"))
+    many = sql(os.path.join(CORPUS, "many"))
+    harsh = sql(os.path.join(CORPUS, "harsh"))
 
-    raw = os.path.join(BENCH, "rawparse")
-    if not os.path.exists(raw) or os.path.getmtime(raw) < os.path.getmtime(os.path.join(BENCH, "rawparse.c")):
-        subprocess.check_call(["cc", "-O2", "-o", raw, os.path.join(BENCH, "rawparse.c"), "-lpg_query"])
+    raw = compiled("rawparse")
     if not os.path.exists(args.binary):
         sys.exit(f"{args.binary} not found: build it with `swift build -c release --static-swift-stdlib`")
     squawk = find_squawk()
-
-    tools = {
-        "raw parse": lambda files: [raw] + files,
-        "miglint": lambda files: [args.binary, "--fail-on", "never", "--no-config"] + files,
-        # The same files, each on its own: the cost of layouts, history replay and history rules.
-        "no-history": lambda files: [args.binary, "--fail-on", "never", "--no-config", "--no-history"] + files,
+    print(f"squawk: {squawk}" if squawk else "squawk not installed (pip install squawk-cli): no comparison with it")
+    print(f"{args.rounds} rounds, tools run alternately; medians")
+    targets = Targets()
+    sections = {
+        "raw": lambda: raw_parse(args, many, raw, squawk),
+        "workloads": lambda: workloads(args, squawk, targets),
+        "render": lambda: render_share(args, harsh, targets),
+        "named": lambda: named(args, harsh, squawk, targets),
+        "startup": lambda: startup(args, squawk, targets),
+        "editor": lambda: editor(args, many, raw),
+        "orm": lambda: orm(args, many),
     }
-    if squawk:
-        tools["squawk"] = lambda files: [squawk] + files
+    for name, section in sections.items():
+        if args.only in (None, name):
+            section()
+    targets.report()
 
-    if squawk:
-        print(f"squawk: {squawk}")
-    print(f"corpus: {len(many)} files, {corpus_bytes / 1e6:.2f} MB; big file: {os.path.getsize(big[0]) / 1e6:.2f} MB; "
-          f"{args.rounds} rounds, tools run alternately")
-    if not squawk:
-        print("squawk not installed (pip install squawk-cli): no comparison with it")
-    for label, files in (("2,000 files" if args.files == 2000 else f"{args.files} files", many), ("1 MB file", big)):
-        times = {name: [] for name in tools}
-        memory = {name: [] for name in tools}
-        for _ in range(args.rounds):
-            for name, command in tools.items():
-                elapsed, rss, code = measure(command(files))
-                if name != "squawk" and code not in (0, 1):
-                    sys.exit(f"{name} failed with exit code {code}")
-                times[name].append(elapsed)
-                memory[name].append(rss)
+
+def raw_parse(args, many, raw, squawk):
+    """The `kind` corpus against the raw parse: as one directory (`miglint`: layout, schema
+    history, history rules) and file by file (`no-history`)."""
+    big = [os.path.join(CORPUS, "big.sql")]
+    size = sum(os.path.getsize(path) for path in many)
+    print(f"\nkind corpus: {len(many)} files, {size / 1e6:.2f} MB; big file {os.path.getsize(big[0]) / 1e6:.2f} MB")
+    for label, files in ((f"{len(many):,} files", many), ("1 MB file", big)):
+        commands = {
+            "raw parse": ([raw] + files, {}),
+            "miglint": ([args.binary, "--fail-on", "never", "--no-config", "--no-cache"] + files, {}),
+            "no-history": ([args.binary, "--fail-on", "never", "--no-config", "--no-history"] + files, {}),
+        }
+        if squawk:
+            commands["squawk"] = ([squawk] + files, {})
+        result = side_by_side(commands, args.rounds)
         print(f"\n{label}")
         print(f"  {'tool':<10} {'median s':>9} {'peak MiB':>9} {'time vs raw':>12} {'mem vs raw':>11}" + ("  time vs squawk  mem vs squawk" if squawk else ""))
-        base_t = statistics.median(times["raw parse"])
-        base_m = statistics.median(memory["raw parse"])
-        for name in tools:
-            t = statistics.median(times[name])
-            m = statistics.median(memory[name])
-            line = f"  {name:<10} {t:>9.3f} {m / 1024:>9.1f} {t / base_t:>11.2f}x {m / base_m:>10.2f}x"
+        base = result["raw parse"]
+        for name, (wall, _, rss) in result.items():
+            line = f"  {name:<10} {wall:>9.3f} {rss / 1024:>9.1f} {wall / base[0]:>11.2f}x {rss / base[2]:>10.2f}x"
             if squawk:
-                line += f"  {t / statistics.median(times['squawk']):>14.2f}x {m / statistics.median(memory['squawk']):>13.2f}x"
+                line += f"  {wall / result['squawk'][0]:>14.2f}x {rss / result['squawk'][2]:>13.2f}x"
             print(line)
-        print(f"  history vs no-history: {statistics.median(times['miglint']) / statistics.median(times['no-history']):.2f}x time, "
-              f"{statistics.median(memory['miglint']) / statistics.median(memory['no-history']):.2f}x memory")
 
-    editor(args, many, raw)
-    orm(args, many)
+
+def workloads(args, squawk, targets):
+    """Each workload side by side with squawk: miglint's JSON against squawk's JSON, its text
+    against squawk's default output; SARIF, which squawk does not write, against squawk's JSON."""
+    if not squawk:
+        return
+    miglint = [args.binary, "--fail-on", "never", "--no-config", "--no-cache"]
+    harsh_dir = os.path.join(CORPUS, "harsh")
+    diesel_dir = os.path.join(CORPUS, "diesel", "migrations")
+    diesel_files = sorted(os.path.join(root, name) for root, _, names in os.walk(diesel_dir) for name in names if name.endswith(".sql"))
+    one = os.path.join(CORPUS, "harsh-1mb.sql")
+    ten = os.path.join(CORPUS, "harsh-10mb.sql")
+    rows = [
+        # (label, miglint arguments, squawk arguments, rounds)
+        ("kind, 2,000 files, json", miglint + ["--format", "json", os.path.join(CORPUS, "many")], ["--reporter", "json"] + sql_files(os.path.join(CORPUS, "many")), args.rounds),
+        ("harsh, 2,000 files, json", miglint + ["--format", "json", harsh_dir], ["--reporter", "json"] + sql_files(harsh_dir), args.rounds),
+        ("harsh, 2,000 files, text", miglint + ["--format", "text", harsh_dir], sql_files(harsh_dir), args.rounds),
+        ("harsh, 2,000 files, sarif", miglint + ["--format", "sarif", harsh_dir], ["--reporter", "json"] + sql_files(harsh_dir), args.rounds),
+        (f"diesel, {len(diesel_files) // 2} up/down pairs, json", miglint + ["--format", "json", diesel_dir], ["--reporter", "json"] + diesel_files, args.rounds),
+        ("harsh, 1 MB file, json", miglint + ["--format", "json", one], ["--reporter", "json", one], args.rounds),
+        ("harsh, 10 MB file, json", miglint + ["--format", "json", ten], ["--reporter", "json", ten], min(args.rounds, 3)),
+    ]
+    print("\nworkloads (miglint vs squawk; wall s, CPU s, peak MiB)")
+    print(f"  {'workload':<34} {'miglint':>22} {'squawk':>22}   {'wall':>6} {'CPU':>6} {'RSS':>6}")
+    results = {}
+    for label, ours, theirs, rounds in rows:
+        result = side_by_side({"miglint": (ours, {}), "squawk": ([squawk] + theirs, {})}, rounds)
+        results[label] = result
+        (wall, cpu, rss), (s_wall, s_cpu, s_rss) = result["miglint"], result["squawk"]
+        print(f"  {label:<34} {wall:>6.3f} {cpu:>6.3f} {rss / 1024:>7.1f}  {s_wall:>6.3f} {s_cpu:>6.3f} {s_rss / 1024:>7.1f}   "
+              f"{wall / s_wall:>5.2f}x {cpu / s_cpu:>5.2f}x {rss / s_rss:>5.2f}x")
+    json_row = results["harsh, 2,000 files, json"]
+    targets.check("2,000 files (harsh), JSON: wall vs squawk", json_row["miglint"][0] / json_row["squawk"][0], 0.5)
+    targets.check("2,000 files (harsh), JSON: CPU vs squawk", json_row["miglint"][1] / json_row["squawk"][1], 1.0)
+    targets.check("2,000 files (harsh), JSON: peak RSS vs squawk", json_row["miglint"][2] / json_row["squawk"][2], 1.0)
+    for format in ("text", "sarif"):
+        row = results[f"harsh, 2,000 files, {format}"]
+        targets.check(f"2,000 files (harsh), {format} wall vs JSON wall", row["miglint"][0] / json_row["miglint"][0], 1.0)
+    small, big = results["harsh, 1 MB file, json"], results["harsh, 10 MB file, json"]
+    print(f"  10 MB / 1 MB: {big['miglint'][0] / small['miglint'][0]:.1f}x wall, {big['miglint'][1] / small['miglint'][1]:.1f}x CPU "
+          f"(squawk {big['squawk'][0] / small['squawk'][0]:.1f}x)")
+    targets.check("10 MB file: wall vs the 1 MB file", big["miglint"][0] / small["miglint"][0], 11.0)
+    targets.check("10 MB file: wall vs squawk", big["miglint"][0] / big["squawk"][0], 0.5)
+    targets.check("10 MB file: peak RSS vs squawk", big["miglint"][2] / big["squawk"][2], 1.0)
+
+
+def sql_files(folder):
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".sql"))
+
+
+def render_share(args, harsh, targets):
+    """The share of CPU samples spent in the reporters (any call chain through
+    MigLintReporters), per format, on the harsh directory: `perf record`, then perf's parent
+    sort. Needs perf."""
+    if not shutil.which("perf"):
+        print("\nrender share: perf not installed, not measured")
+        return
+    directory = os.path.dirname(harsh[0])
+    data = os.path.join(CORPUS, "perf.data")
+    print("\nrender share: CPU samples inside the reporters (perf), harsh 2,000 files")
+    for format in ("json", "text", "sarif"):
+        command = [args.binary, "--fail-on", "never", "--no-config", "--no-cache", "--format", format, directory]
+        subprocess.run(["perf", "record", "-q", "-F", "4000", "-g", "-o", data, "--"] + command,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "parent", "-p", "MigLintReporters",
+                                 "--stdio"], capture_output=True, text=True).stdout
+        other = next((float(line.split("%")[0]) for line in report.splitlines() if "[other]" in line), None)
+        if other is None:
+            print(f"  {format}: perf gave no samples")
+            continue
+        share = (100 - other) / 100
+        print(f"  {format:<6} {share * 100:5.1f}%")
+        targets.check(f"rendering share of CPU, {format}", share, 0.10, unit="%")
+    if os.path.exists(data):
+        os.remove(data)
+
+
+def named(args, harsh, squawk, targets):
+    """One file named on the command line inside the 2,000-migration directory, as a pre-commit
+    hook runs it: the first migration (its history is empty) against squawk on the same file,
+    and the newest with and without the replay cache."""
+    directory = os.path.dirname(harsh[0])
+    cache = os.path.join(CORPUS, "cache")
+    shutil.rmtree(cache, ignore_errors=True)
+    env = dict(os.environ, MIGLINT_CACHE_DIR=cache)
+    base = [args.binary, "--fail-on", "never", "--no-config", "--format", "json"]
+    first, newest = os.path.basename(harsh[0]), os.path.basename(harsh[-1])
+    measure(base + [newest], env=env, cwd=directory)  # fills the cache
+    commands = {
+        "first, cold": (base + ["--no-cache", first], {"env": env, "cwd": directory}),
+        "newest, warm": (base + [newest], {"env": env, "cwd": directory}),
+        "newest, cold": (base + ["--no-cache", newest], {"env": env, "cwd": directory}),
+    }
+    if squawk:
+        commands["squawk, first"] = ([squawk, "--reporter", "json", first], {"cwd": directory})
+    result = side_by_side(commands, args.rounds)
+    shutil.rmtree(cache, ignore_errors=True)
+    print(f"\none file named inside the {len(harsh):,}-migration directory (wall s, peak MiB)")
+    for name, (wall, _, rss) in result.items():
+        print(f"  {name:<14} {wall:>7.3f} {rss / 1024:>7.1f}")
+    if squawk:
+        targets.check("first migration named: wall vs squawk on the file", result["first, cold"][0] / result["squawk, first"][0], 2.0)
+    targets.check("newest migration named, warm cache", result["newest, warm"][0], 0.050, unit="s")
+    targets.check("newest migration named, cold", result["newest, cold"][0], 0.120, unit="s")
+
+
+def startup(args, squawk, targets):
+    """`--version`, and one small file alone in its folder (no history to read)."""
+    folder = os.path.join(CORPUS, "startup")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "one.sql"), "w") as out:
+        out.write("ALTER TABLE users ADD COLUMN email text;\n")
+    commands = {
+        "miglint --version": ([args.binary, "--version"], {}),
+        "miglint one file": ([args.binary, "--no-config", "--no-cache", "one.sql"], {"cwd": folder}),
+    }
+    if squawk:
+        commands["squawk --version"] = ([squawk, "--version"], {})
+        commands["squawk one file"] = ([squawk, "one.sql"], {"cwd": folder})
+    result = side_by_side(commands, max(args.rounds, 20))
+    print("\nstart-up (wall ms, CPU ms, peak MiB)")
+    for name, (wall, cpu, rss) in result.items():
+        print(f"  {name:<18} {wall * 1000:>7.2f} {cpu * 1000:>7.2f} {rss / 1024:>7.1f}")
+    if squawk:
+        targets.check("start-up, --version: wall vs squawk", result["miglint --version"][0] / result["squawk --version"][0], 1.0)
+        targets.check("start-up, one small file: wall vs squawk", result["miglint one file"][0] / result["squawk one file"][0], 1.0)
 
 
 def orm(args, many):
@@ -217,7 +320,7 @@ def orm(args, many):
     memory = {"sql": [], "typeorm": []}
     for _ in range(args.rounds):
         for name, directory in (("sql", sql_dir), ("typeorm", ts_dir)):
-            elapsed, rss, code = measure(command, cwd=os.path.dirname(directory))
+            elapsed, _, rss, code = measure(command, cwd=os.path.dirname(directory))
             if code not in (0, 1):
                 sys.exit(f"miglint failed on the {name} migrations with exit code {code}")
             times[name].append(elapsed)
