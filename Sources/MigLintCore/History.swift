@@ -53,7 +53,41 @@ extension Linter {
     // Where the current revert group starts, and the model before it (to compare the group's
     // downs with). Its downs wait for the group's last up.
     var groupStart: (number: Int, catalog: Catalog?)?
+    // A file's diagnostics are made as soon as no later migration reads it, a batch of files at
+    // a time, and its parse tree and raw findings let go: holding every file's until the end
+    // was most of a run's memory.
+    var diagnostics = [[Diagnostic]](repeating: [], count: set.files.count)
+    var completion = Completion(set)
+    func finalizeCompleted(all: Bool) {
+      let batch = completion.take(all: all)
+      guard !batch.isEmpty else { return }
+      let items = batch.map { index in
+        (
+          index: index, file: parsed(index),
+          findings: completion.prepared(raw[index], of: index, judged: { judged($0, at: $1) }, advice: adviceRules)
+        )
+      }
+      for index in batch { raw[index] = [] }
+      let ran = rulesRan
+      // While the replay goes on, the parser threads have the other cores: a batch is made here;
+      // at the end, on all cores.
+      let made = Parallel.map(items, jobs: all ? configuration.jobs : 1) { (item) -> [Diagnostic] in
+        let entry = set.files[item.index]
+        guard entry.isSQL, let file = item.file else { return entry.source.map { finalize($0, item.findings) } ?? [] }
+        var all = item.findings
+        if ran[item.index] { all = fileFindings(file) + all }
+        return finalize(file, all, rulesRan: ran[item.index])
+      }
+      for (index, fileDiagnostics) in zip(batch, made) {
+        diagnostics[index] = fileDiagnostics
+        finished(index)
+      }
+    }
     for (number, migration) in set.migrations.enumerated() where number >= start {
+      defer {
+        completion.migrationDone(number)
+        finalizeCompleted(all: false)
+      }
       // Inside a group the model lacks the downs still to come: no checkpoint there.
       if number == checkpointAt, groupStart == nil {
         checkpoint(ReplayCheckpoint(migrations: number, catalog: catalog))
@@ -77,6 +111,8 @@ extension Linter {
         !isDeliberatelyEmpty(script, file, set)
       {
         empty.append((migration, script))
+        // The first empty migration's finding names the others: it waits for the end.
+        completion.hold(script.file)
       }
       let upJournal = checksRevert ? catalog.endJournal() : nil
       if let group = migration.revertGroup {
@@ -130,39 +166,87 @@ extension Linter {
       run(file, file.statements.indices, &own, &state, mode: mode, into: &raw[index])
       rulesRan[index] = true
     }
-    // A down reverts its own up: advice about changing a schema that others use does not apply.
-    for migration in set.migrations {
-      for script in migration.down where !raw[script.file].isEmpty {
-        raw[script.file].removeAll { adviceRules.contains($0.id) && script.contains($0.finding.range.start) }
-      }
-    }
-    for observed in set.observations {
-      // Observations locate themselves in the file; an ORM file's findings are located in its SQL.
-      let range = set.files[observed.file].generatedFrom.map { $0.generated(observed.range) } ?? observed.range
-      if let finding = judged(observed.observation, at: range) { raw[observed.file].append(finding) }
-    }
-    // Suppressions, severities and positions need no model: on all cores, a batch of files at
-    // a time, each file's raw findings let go once its diagnostics are made (both at once, for
-    // every file, were a fifth of a run's memory).
-    let ran = rulesRan
-    var diagnostics: [[Diagnostic]] = []
-    diagnostics.reserveCapacity(set.files.count)
-    var next = 0
-    while next < set.files.count {
-      let batch = next..<min(next + 128, set.files.count)
-      let items = batch.map { (index: $0, file: parsed($0), findings: raw[$0]) }
-      for index in batch { raw[index] = [] }
-      diagnostics += Parallel.map(items, jobs: configuration.jobs) { (item) -> [Diagnostic] in
-        let entry = set.files[item.index]
-        guard entry.isSQL, let file = item.file else { return entry.source.map { finalize($0, item.findings) } ?? [] }
-        var all = item.findings
-        if ran[item.index] { all = fileFindings(file) + all }
-        return finalize(file, all, rulesRan: ran[item.index])
-      }
-      for index in batch { finished(index) }
-      next = batch.upperBound
-    }
+    finalizeCompleted(all: true)
     return diagnostics
+  }
+
+  /// Which files of a set no later migration reads, in the order they become so, and what is
+  /// added to a file's raw findings when it is done (advice dropped from downs, observations).
+  private struct Completion {
+    private let set: MigrationSet
+    /// The last migration that reads each file (the last of its revert group for a group's
+    /// files); -1 for a file no migration reads (done at the end).
+    private var lastUse: [Int]
+    private var held = Set<Int>()
+    private var done: [Bool]
+    private var ready: [Int] = []
+    private var downs: [Int: [MigrationScript]] = [:]
+    private var observations: [Int: [SetObservation]] = [:]
+
+    init(_ set: MigrationSet) {
+      self.set = set
+      lastUse = Array(repeating: -1, count: set.files.count)
+      done = Array(repeating: false, count: set.files.count)
+      // A revert group is a run of consecutive migrations of one group; its downs run at its end.
+      var groupEnd = Array(set.migrations.indices)
+      for number in set.migrations.indices.reversed().dropFirst()
+      where set.migrations[number].revertGroup != nil
+        && set.migrations[number + 1].revertGroup == set.migrations[number].revertGroup
+      {
+        groupEnd[number] = groupEnd[number + 1]
+      }
+      for (number, migration) in set.migrations.enumerated() {
+        let last = groupEnd[number]
+        for script in migration.up + migration.down { lastUse[script.file] = max(lastUse[script.file], last) }
+        for script in migration.down { downs[script.file, default: []].append(script) }
+      }
+      for observed in set.observations { observations[observed.file, default: []].append(observed) }
+    }
+
+    /// Keeps `file` until the end.
+    mutating func hold(_ file: Int) { held.insert(file) }
+
+    /// Migration `number` is replayed: the files it was the last to read are done.
+    mutating func migrationDone(_ number: Int) {
+      for script in set.migrations[number].up + set.migrations[number].down
+      where lastUse[script.file] == number && !held.contains(script.file) && !done[script.file] {
+        done[script.file] = true
+        ready.append(script.file)
+      }
+    }
+
+    /// The files to finalize now: a batch once enough are ready, or every file not yet taken.
+    mutating func take(all: Bool) -> [Int] {
+      if all {
+        for index in done.indices where !done[index] {
+          done[index] = true
+          ready.append(index)
+        }
+      } else if ready.count < 128 {
+        return []
+      }
+      defer { ready = [] }
+      return ready
+    }
+
+    /// A done file's raw findings as they are reported: a down reverts its own up, so advice
+    /// about changing a schema that others use does not apply there; then the observations.
+    func prepared(
+      _ raw: [RuleFinding], of file: Int, judged: (Observation, SourceRange) -> RuleFinding?, advice: Set<String>
+    )
+      -> [RuleFinding]
+    {
+      var findings = raw
+      for script in downs[file] ?? [] where !findings.isEmpty {
+        findings.removeAll { advice.contains($0.id) && script.contains($0.finding.range.start) }
+      }
+      for observed in observations[file] ?? [] {
+        // Observations locate themselves in the file; an ORM file's findings are located in its SQL.
+        let range = set.files[file].generatedFrom.map { $0.generated(observed.range) } ?? observed.range
+        if let finding = judged(observed.observation, range) { findings.append(finding) }
+      }
+      return findings
+    }
   }
 
   /// Runs one script's statements; returns how many statements it has.

@@ -204,7 +204,9 @@ struct Check: ParsableCommand {
     if format != .text {
       for error in report.inputErrors { printError("miglint: \(error.path): \(error.message)") }
     }
-    throw ExitCode(exitCode)
+    // Everything is written: the process ends here rather than unwinding, which would free the
+    // report, the schema model and every parsed file one object at a time (a tenth of a run).
+    terminate(exitCode)
   }
 
   /// A `[directories."…"]` table for a folder that does not exist is most likely a typo: say so.
