@@ -440,3 +440,62 @@ extension ReplayCacheDifferentialTests {
     #expect(reports[1] == reports[0] && reports[2] == reports[0])
   }
 }
+
+extension HistoryTests {
+  /// A file's diagnostics are made once no later migration reads it, a batch of files at a time
+  /// (`History.swift`, `Completion`): findings that arrive after a file's own migration (the
+  /// first empty migration naming the later ones), that come from the directory (a duplicate
+  /// version), or that depend on its down (advice dropped there, a down that does not revert)
+  /// are the same at the start of a long history, finished early, as at its end.
+  @Test func findingsAreTheSameForFilesFinishedEarlyAndLate() throws {
+    var files: [String: String] = [:]
+    func add(_ number: Int, _ name: String, up: String, down: String) {
+      let stem = String(format: "db/%04d_%@", number, name)
+      files[stem + ".up.sql"] = up
+      files[stem + ".down.sql"] = down
+    }
+    let count = 400
+    for number in 1...count {
+      add(
+        number, "t\(number)", up: "CREATE TABLE t\(number) (id bigint PRIMARY KEY);\n", down: "DROP TABLE t\(number);\n"
+      )
+    }
+    // The same four cases early (finished in the first batches) and late (finished at the end).
+    for base in [10, count - 10] {
+      add(base, "t\(base)", up: "", down: "")
+      add(
+        base + 1, "t\(base + 1)", up: "ALTER TABLE t1 ADD COLUMN c\(base) text;\n",
+        down: "ALTER TABLE t1 DROP COLUMN c\(base);\n")
+      add(
+        base + 2, "t\(base + 2)", up: "CREATE TABLE t\(base + 2) (id bigint PRIMARY KEY);\n",
+        down: "SELECT 1;\n")
+      files[String(format: "db/%04d_again.up.sql", base + 3)] = "CREATE TABLE again\(base) (id bigint);\n"
+    }
+    let directory = try TestLint.makeDirectory(files)
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let result = try CLI.run(["db", "--format", "json", "--no-cache"], in: directory)
+    let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+    let found = (json?["diagnostics"] as? [[String: Any]] ?? []).map { item in
+      "\((item["path"] as? String ?? "").replacing(directory + "/", with: "")) \(item["rule"] as? String ?? "")"
+    }
+    func expected(_ base: Int) -> [String] {
+      [
+        String(format: "db/%04d_t%d.down.sql down-does-not-revert-up", base + 2, base + 2),
+        String(format: "db/%04d_t%d.up.sql duplicate-migration-version", base + 3, base + 3),
+      ]
+    }
+    for base in [10, count - 10] {
+      for line in expected(base) { #expect(found.contains(line), "\(line): \(found)") }
+      // The down drops the column its own up added: no advice about running code there.
+      #expect(!found.contains(String(format: "db/%04d_t%d.down.sql drop-column", base + 1, base + 1)), "\(found)")
+    }
+    // One empty-migration finding, on the first, naming the other.
+    let empty = found.filter { $0.hasSuffix(" empty-migration") }
+    #expect(empty == [String(format: "db/%04d_t10.up.sql empty-migration", 10)], "\(found)")
+    let messages = (json?["diagnostics"] as? [[String: Any]] ?? []).filter {
+      $0["rule"] as? String == "empty-migration"
+    }
+    .compactMap { $0["message"] as? String }
+    #expect(messages.first?.contains(String(count - 10)) == true, "\(messages)")
+  }
+}
