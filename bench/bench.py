@@ -5,7 +5,8 @@ parse, in one run (tools alternate, several rounds, medians), and the targets th
 Corpora (bench/corpora.py, generated under bench/corpus/, never committed):
 - `kind`: 2,000 migrations of mixed DDL and DML, about half flagged, and a 1 MB file;
 - `harsh`: 2,000 migrations where almost every statement is flagged (17 findings a file), a 1 MB
-  file of such statements, and a 10 MB file that repeats it ten times;
+  file of such statements, and a 10 MB file that repeats it ten times (each big file in a folder
+  of its own: the files next to a migration are its history);
 - `diesel`: 500 diesel `up.sql`/`down.sql` pairs that build on each other (views, functions,
   triggers, many ALTER TABLEs, backfills), the shape of real projects' histories.
 
@@ -139,7 +140,7 @@ def main():
 def raw_parse(args, many, raw, squawk):
     """The `kind` corpus against the raw parse: as one directory (`miglint`: layout, schema
     history, history rules) and file by file (`no-history`)."""
-    big = [os.path.join(CORPUS, "big.sql")]
+    big = [os.path.join(CORPUS, "big", "big.sql")]
     size = sum(os.path.getsize(path) for path in many)
     print(f"\nkind corpus: {len(many)} files, {size / 1e6:.2f} MB; big file {os.path.getsize(big[0]) / 1e6:.2f} MB")
     for label, files in ((f"{len(many):,} files", many), ("1 MB file", big)):
@@ -170,8 +171,8 @@ def workloads(args, squawk, targets):
     harsh_dir = os.path.join(CORPUS, "harsh")
     diesel_dir = os.path.join(CORPUS, "diesel", "migrations")
     diesel_files = sorted(os.path.join(root, name) for root, _, names in os.walk(diesel_dir) for name in names if name.endswith(".sql"))
-    one = os.path.join(CORPUS, "harsh-1mb.sql")
-    ten = os.path.join(CORPUS, "harsh-10mb.sql")
+    one = os.path.join(CORPUS, "harsh-1mb", "one.sql")
+    ten = os.path.join(CORPUS, "harsh-10mb", "one.sql")
     rows = [
         # (label, miglint arguments, squawk arguments, rounds)
         ("kind, 2,000 files, json", miglint + ["--format", "json", os.path.join(CORPUS, "many")], ["--reporter", "json"] + sql_files(os.path.join(CORPUS, "many")), args.rounds),

@@ -112,7 +112,8 @@ def write(path, text):
 
 
 def kind(root, file_count):
-    """`root/many/NNNNNN_migration.sql` and `root/big.sql` (about 1 MB)."""
+    """`root/many/NNNNNN_migration.sql` and `root/big/big.sql` (about 1 MB). A big file has a
+    folder of its own: miglint reads the files next to a migration as its history."""
     rng = random.Random(20261122)
     n = 0
     for index in range(file_count):
@@ -121,7 +122,8 @@ def kind(root, file_count):
             lines.append(kind_statement(rng, n))
             n += 1
         write(os.path.join(root, "many", f"{index + 1:06d}_migration.sql"), "\n".join(lines) + "\n")
-    with open(os.path.join(root, "big.sql"), "w") as out:
+    os.makedirs(os.path.join(root, "big"), exist_ok=True)
+    with open(os.path.join(root, "big", "big.sql"), "w") as out:
         size = 0
         while size < 1_000_000:
             text = kind_statement(rng, n) + "\n"
@@ -131,7 +133,7 @@ def kind(root, file_count):
 
 
 def harsh(root, file_count):
-    """`root/harsh/NNNNNN_migration.sql`, `root/harsh-1mb.sql` and `root/harsh-10mb.sql`."""
+    """`root/harsh/NNNNNN_migration.sql`, `root/harsh-1mb/one.sql` and `root/harsh-10mb/one.sql`."""
     rng = random.Random(20261127)
     n = 0
     for index in range(file_count):
@@ -148,8 +150,8 @@ def harsh(root, file_count):
         pieces.append(text)
         size += len(text)
     one = "".join(pieces)
-    write(os.path.join(root, "harsh-1mb.sql"), one)
-    write(os.path.join(root, "harsh-10mb.sql"), one * 10)
+    write(os.path.join(root, "harsh-1mb", "one.sql"), one)
+    write(os.path.join(root, "harsh-10mb", "one.sql"), one * 10)
 
 
 def diesel(root, count):
@@ -219,7 +221,7 @@ def diesel(root, count):
 
 def generate(root, file_count):
     """Writes every corpus under `root` once per file count."""
-    marker = os.path.join(root, f".generated-v2-{file_count}")
+    marker = os.path.join(root, f".generated-v3-{file_count}")
     if os.path.exists(marker):
         return
     import shutil

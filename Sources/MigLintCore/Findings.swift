@@ -9,22 +9,60 @@ extension Linter {
   func finalize(
     _ file: ParsedFile, _ findings: [RuleFinding], rulesRan: Bool = true
   ) -> [Diagnostic] {
+    // The findings are copied only where something changes: a file of tens of thousands of
+    // findings held five copies of them here.
     var raw = findings
     let suppressions = Suppression.parse(file, registry: registry)
-    raw += invalidSuppressions(suppressions)
-    raw.removeAll { !enabled.contains($0.id) }
-    let kept = applySuppressions(raw, suppressions, file, reportUnused: rulesRan)
-    return kept.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }.sorted(by: Self.order)
+    let invalid = invalidSuppressions(suppressions)
+    if !invalid.isEmpty { raw += invalid }
+    if raw.contains(where: { !enabled.contains($0.id) }) { raw.removeAll { !enabled.contains($0.id) } }
+    if !suppressions.isEmpty { raw = applySuppressions(raw, suppressions, file, reportUnused: rulesRan) }
+    var diagnostics = raw.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }
+    raw = []
+    Self.putInOrder(&diagnostics)
+    return diagnostics
   }
 
   /// Severities for findings in a file that is not SQL (a deploy record): no suppressions there.
   func finalize(_ source: SourceFile, _ findings: [RuleFinding]) -> [Diagnostic] {
-    findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }.sorted(by: Self.order)
+    var diagnostics = findings.filter { enabled.contains($0.id) }.map { diagnostic($0.id, $0.finding, source) }
+    Self.putInOrder(&diagnostics)
+    return diagnostics
+  }
+
+  /// Puts `diagnostics` in ``order(_:_:)``, equal ones as they came. Their positions are sorted, not
+  /// the diagnostics (a sort copies its elements many times, and a diagnostic is large), then
+  /// the diagnostics are swapped into place, each cycle of the permutation once.
+  package static func putInOrder(_ diagnostics: inout [Diagnostic]) {
+    var positions = diagnostics.indices.sorted { left, right in
+      let lhs = diagnostics[left].range
+      let rhs = diagnostics[right].range
+      if lhs.start != rhs.start { return lhs.start < rhs.start }
+      let lhsRule = diagnostics[left].ruleID
+      let rhsRule = diagnostics[right].ruleID
+      if lhsRule != rhsRule { return lhsRule < rhsRule }
+      if lhs.end != rhs.end { return lhs.end < rhs.end }
+      return left < right
+    }
+    for start in positions.indices {
+      var current = start
+      while positions[current] != start {
+        let next = positions[current]
+        diagnostics.swapAt(current, next)
+        positions[current] = current
+        current = next
+      }
+      positions[current] = current
+    }
   }
 
   /// The order a file's diagnostics are reported in: by position, then rule.
   package static func order(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
-    (lhs.range.start, lhs.ruleID, lhs.range.end) < (rhs.range.start, rhs.ruleID, rhs.range.end)
+    // Field by field, not as tuples: a tuple holding the rule id copied it for each comparison
+    // of a sort.
+    if lhs.range.start != rhs.range.start { return lhs.range.start < rhs.range.start }
+    if lhs.ruleID != rhs.ruleID { return lhs.ruleID < rhs.ruleID }
+    return lhs.range.end < rhs.range.end
   }
 
   // MARK: - Suppressions

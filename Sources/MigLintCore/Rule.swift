@@ -164,34 +164,33 @@ package struct StatementContext: Sendable {
   /// the script being run, in order. Found through the file's index by node type: a rule that
   /// searches the script for each statement it flags costs the statements of those kinds, not
   /// the whole script (a script of thousands of findings stays linear in practice).
-  package func earlierStatements(ofNode nodes: NodeType...) -> LazyMapSequence<[Int], Statement> {
+  /// Statements found by index (``earlierStatements(ofNode:)`` and the like), in order.
+  package typealias Statements = LazyMapSequence<ArraySlice<Int>, Statement>
+
+  package func earlierStatements(ofNode nodes: NodeType...) -> Statements {
     statements(ofNode: nodes, from: scriptStartIndex, to: index)
   }
 
   /// The statements of the node types `nodes` after this one in the script being run, in order.
-  package func laterStatements(ofNode nodes: NodeType...) -> LazyMapSequence<[Int], Statement> {
+  package func laterStatements(ofNode nodes: NodeType...) -> Statements {
     statements(ofNode: nodes, from: index + 1, to: scriptEndIndex)
   }
 
   /// The statements of the node types `nodes` before this one in the script being run that may
   /// name every one of `names` (they hold each as a word; the caller still tests them): for a
   /// search about one object among many statements of the kind.
-  package func earlierStatements(ofNode nodes: NodeType..., naming names: String...) -> LazyMapSequence<
-    [Int], Statement
-  > {
+  package func earlierStatements(ofNode nodes: NodeType..., naming names: String...) -> Statements {
     statements(ofNode: nodes, naming: names, from: scriptStartIndex, to: index)
   }
 
   /// The statements of the node types `nodes` after this one in the script being run that may
   /// name every one of `names`.
-  package func laterStatements(ofNode nodes: NodeType..., naming names: String...) -> LazyMapSequence<
-    [Int], Statement
-  > {
+  package func laterStatements(ofNode nodes: NodeType..., naming names: String...) -> Statements {
     statements(ofNode: nodes, naming: names, from: index + 1, to: scriptEndIndex)
   }
 
   private func statements(ofNode nodes: [NodeType], naming names: [String] = [], from start: Int, to end: Int)
-    -> LazyMapSequence<[Int], Statement>
+    -> Statements
   {
     let slices = nodes.map { node in
       let all = file.indexesByNode[node] ?? []
@@ -200,22 +199,34 @@ package struct StatementContext: Sendable {
     // Few candidates are tested as they are; many, through the statements naming the objects:
     // those of the rarest word, kept when they hold the others too.
     if !names.isEmpty, slices.reduce(0, { $0 + $1.count }) > 32 {
+      if nodes.count == 1, names.count == 1 {
+        // One list, read in place: a search that stops at its first match costs no more.
+        let all = file.statementIndexes(naming: names[0].lowercased(), ofNode: nodes[0])
+        return all[all.partitioningIndex { $0 >= start }..<all.partitioningIndex { $0 >= end }].lazy.map {
+          file.statements[$0]
+        }
+      }
       let lists = names.map { name in
-        let naming = file.statementIndexes(naming: name.lowercased())
-        return naming[naming.partitioningIndex { $0 >= start }..<naming.partitioningIndex { $0 >= end }]
+        var naming: [Int] = []
+        for node in nodes {
+          let all = file.statementIndexes(naming: name.lowercased(), ofNode: node)
+          naming += all[all.partitioningIndex { $0 >= start }..<all.partitioningIndex { $0 >= end }]
+        }
+        if nodes.count > 1 { naming.sort() }
+        return naming
       }.sorted { $0.count < $1.count }
       let found = lists[0].filter { candidate in
-        nodes.contains(file.statements[candidate].nodeType)
-          && lists.dropFirst().allSatisfy { list in
-            let position = list.partitioningIndex { $0 >= candidate }
-            return position < list.endIndex && list[position] == candidate
-          }
+        lists.dropFirst().allSatisfy { list in
+          let position = list.partitioningIndex { $0 >= candidate }
+          return position < list.endIndex && list[position] == candidate
+        }
       }
-      return found.lazy.map { file.statements[$0] }
+      return found[...].lazy.map { file.statements[$0] }
     }
+    if slices.count == 1 { return slices[0].lazy.map { file.statements[$0] } }
     var found = Array(slices.joined())
-    if nodes.count > 1 { found.sort() }
-    return found.lazy.map { file.statements[$0] }
+    found.sort()
+    return found[...].lazy.map { file.statements[$0] }
   }
 
   /// The index of the first statement of the script being run.

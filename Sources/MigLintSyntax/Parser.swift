@@ -58,9 +58,11 @@ package struct ParsedFile: Sendable {
     return Parser.embedded(in: statements[index], of: self)
   }
 
-  /// The indexes, in order, of the statements that hold `word` (lower-case) as an identifier or
-  /// keyword: a superset of those that name the object `word`.
-  package func statementIndexes(naming word: String) -> [Int] { names.statements(naming: word, in: self) }
+  /// The indexes, in order, of the statements of node type `node` that hold `word` (lower-case)
+  /// as an identifier or keyword: a superset of those that name the object `word`.
+  package func statementIndexes(naming word: String, ofNode node: NodeType) -> [Int] {
+    names.statements(naming: word, ofNode: node, in: self)
+  }
 
   /// The comment tokens, in order.
   package var comments: [Token] { tokens.filter(\.isComment) }
