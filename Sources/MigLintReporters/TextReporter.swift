@@ -27,29 +27,40 @@ package struct TextReporter: Sendable {
   }
 
   private func render(_ result: FileResult) -> String {
+    // One string a file, appended to in place (a string a piece, joined, cost more than the
+    // rest of the report).
     var out = ""
     if let error = result.inputError {
       out += paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n"
     }
     guard let source = result.source else { return out }
+    out.reserveCapacity(result.diagnostics.count * 512)
+    let path = result.path.escapingControlCharacters
     // Several findings on one line share its code frame: it is shown under the first only.
     var framed: Int?
     for diagnostic in result.diagnostics {
-      out += render(diagnostic, source, frame: framed != diagnostic.start.line) + "\n"
+      let shownPath = diagnostic.path == result.path ? path : diagnostic.path.escapingControlCharacters
+      render(diagnostic, source, frame: framed != diagnostic.start.line, path: shownPath, into: &out)
+      out += "\n"
       framed = diagnostic.start.line
     }
     return out
   }
 
-  private func render(_ diagnostic: Diagnostic, _ source: SourceFile, frame: Bool) -> String {
+  private func render(
+    _ diagnostic: Diagnostic, _ source: SourceFile, frame: Bool, path: String, into out: inout String
+  ) {
     let style: Style = diagnostic.severity == .error ? .red : (diagnostic.severity == .warning ? .yellow : .blue)
-    var out = "\(diagnostic.path.escapingControlCharacters):\(diagnostic.start.line):\(diagnostic.start.column): "
-    out += paint("\(diagnostic.severity.rawValue)[\(diagnostic.ruleID)]", style) + " "
-    out += diagnostic.message.escapingControlCharacters + "\n"
+    out += path
+    out += ":\(diagnostic.start.line):\(diagnostic.start.column): "
+    out += paint("\(diagnostic.severity.rawValue)[\(diagnostic.ruleID)]", style)
+    out += " "
+    out += diagnostic.message.escapingControlCharacters
+    out += "\n"
     // A file that is gone (deleted after deploy) has no text to frame.
     let number = String(diagnostic.start.line)
     let gutter = String(repeating: " ", count: number.count)
-    guard !source.bytes.isEmpty, frame else { return out + footer(diagnostic, gutter: gutter) }
+    guard !source.bytes.isEmpty, frame else { return footer(diagnostic, gutter: gutter, into: &out) }
     let full = source.lineRange(diagnostic.start.line - 1)
     let endOnLine = min(max(diagnostic.range.end, diagnostic.range.start + 1), full.end)
     // A long line is shown around the flagged text only, marked with an ellipsis on each cut side.
@@ -67,19 +78,32 @@ package struct TextReporter: Sendable {
     }
     let before = cutBefore.count + columns(diagnostic.range.start)
     let width = max(1, cutBefore.count + columns(endOnLine) - before)
-    out += paint("\(gutter) |", .blue) + "\n"
-    out += paint("\(number) |", .blue) + " \(shown)\n"
-    out +=
-      paint("\(gutter) |", .blue) + " " + String(repeating: " ", count: before)
-      + paint(String(repeating: "^", count: width), style) + "\n"
-    return out + footer(diagnostic, gutter: gutter)
+    out += paint("\(gutter) |", .blue)
+    out += "\n"
+    out += paint("\(number) |", .blue)
+    out += " "
+    out += shown
+    out += "\n"
+    out += paint("\(gutter) |", .blue)
+    out += " "
+    out += String(repeating: " ", count: before)
+    out += paint(String(repeating: "^", count: width), style)
+    out += "\n"
+    footer(diagnostic, gutter: gutter, into: &out)
   }
 
   /// The help and rule-page lines under a finding.
-  private func footer(_ diagnostic: Diagnostic, gutter: String) -> String {
-    var out = ""
-    if let help = diagnostic.help { out += paint("\(gutter) = help:", .bold) + " \(help.escapingControlCharacters)\n" }
-    return out + paint("\(gutter) = see:", .bold) + " \(RuleDocumentation.url(for: diagnostic.ruleID))\n"
+  private func footer(_ diagnostic: Diagnostic, gutter: String, into out: inout String) {
+    if let help = diagnostic.help {
+      out += paint("\(gutter) = help:", .bold)
+      out += " "
+      out += help.escapingControlCharacters
+      out += "\n"
+    }
+    out += paint("\(gutter) = see:", .bold)
+    out += " "
+    RuleDocumentation.appendURL(for: diagnostic.ruleID, to: &out)
+    out += "\n"
   }
 
   /// Terminal columns of `text`: two for East Asian wide and fullwidth characters and emoji
