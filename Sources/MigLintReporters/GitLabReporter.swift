@@ -15,7 +15,7 @@ package struct GitLabReporter: Sendable {
             ("description", .string(diagnostic.messageAndHelp)),
             ("check_name", .string(diagnostic.ruleID)),
             // Stable across runs and line shifts (GitLab matches issues between branches by it).
-            ("fingerprint", .string(SHA256.hex(Array(key.utf8)))),
+            ("fingerprint", .string(SHA256.hex(key))),
             ("severity", .string(Self.severity(diagnostic.severity))),
             (
               "location",

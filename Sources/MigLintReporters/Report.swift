@@ -65,32 +65,42 @@ package struct Report: Sendable {
 
   /// For each diagnostic of `result`, a key that survives line shifts and unrelated edits: rule,
   /// file, the flagged text with whitespace collapsed, and the occurrence number of that triple
-  /// (so two identical statements differ). Reporters hash it into their fingerprint format.
-  static func fingerprintKeys(_ result: FileResult) -> [String] {
+  /// (so two identical statements differ), as UTF-8 bytes separated by NUL. Reporters hash it
+  /// into their fingerprint format.
+  static func fingerprintKeys(_ result: FileResult) -> [[UInt8]] {
     // Keys seen, by a 64-bit hash of their bytes (hashing the long keys themselves cost more
     // than writing the findings); equal keys are told apart from colliding ones by comparison.
-    var occurrences: [UInt64: [(key: String, count: Int)]] = [:]
+    var occurrences: [UInt64: [(key: [UInt8], count: Int)]] = [:]
+    let path = Array(result.path.utf8)
     return result.diagnostics.map { diagnostic in
       let flagged = result.source.map { source in
         let lower = min(max(0, diagnostic.range.start), source.bytes.count)
         return source.bytes[lower..<min(max(lower, diagnostic.range.end), source.bytes.count)]
       }
-      let key = "\(diagnostic.ruleID)\u{0}\(diagnostic.path)\u{0}\(collapsingWhitespace(flagged ?? []))"
+      var key: [UInt8] = []
+      key.reserveCapacity(diagnostic.ruleID.utf8.count + path.count + (flagged?.count ?? 0) + 8)
+      key += diagnostic.ruleID.utf8
+      key.append(0)
+      key += diagnostic.path == result.path ? path : Array(diagnostic.path.utf8)
+      key.append(0)
+      appendCollapsingWhitespace(flagged ?? [], to: &key)
       var hash = FNV1a()
-      for byte in key.utf8 { hash.add(byte) }
+      for byte in key { hash.add(byte) }
       var seen = occurrences[hash.value, default: []]
       let position = seen.firstIndex { $0.key == key }
       let occurrence = position.map { seen[$0].count } ?? 0
       if let position { seen[position].count += 1 } else { seen.append((key, 1)) }
       occurrences[hash.value] = seen
-      return key + "\u{0}\(occurrence)"
+      key.append(0)
+      key += String(occurrence).utf8
+      return key
     }
   }
 
   /// The text with runs of spaces, tabs and line breaks as one space, none at the ends, split
   /// by Character (grapheme cluster): `\r\n`, or a space with a combining mark, is one Character
   /// and not a separator. The fingerprints users' scanners keep depend on it staying so.
-  private static func collapsingWhitespace(_ bytes: ArraySlice<UInt8>) -> String {
+  private static func appendCollapsingWhitespace(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
     let isSeparator = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
     // ASCII without `\r\n` has one Character per byte: collapsed byte by byte, without
     // Characters (a report fingerprints every finding).
@@ -100,22 +110,22 @@ package struct Report: Sendable {
       return byte < 0x80 && !(previous == 0x0D && byte == 0x0A)
     }
     guard simple else {
-      return String(decoding: bytes, as: UTF8.self)
-        .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ")
+      out +=
+        String(decoding: bytes, as: UTF8.self)
+        .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ").utf8
+      return
     }
-    var out: [UInt8] = []
-    out.reserveCapacity(bytes.count)
+    let start = out.count
     var pendingSpace = false
     for byte in bytes {
       if isSeparator(byte) {
-        pendingSpace = !out.isEmpty
+        pendingSpace = out.count > start
         continue
       }
       if pendingSpace { out.append(0x20) }
       pendingSpace = false
       out.append(byte)
     }
-    return String(decoding: out, as: UTF8.self)
   }
 }
 
@@ -213,9 +223,9 @@ func percentEncodedPath(_ path: String) -> String {
   return String(decoding: out, as: UTF8.self)
 }
 
-/// A fingerprint of `text`: stable across runs and platforms.
-func stableHash(_ text: String) -> String {
+/// A fingerprint of `bytes`: stable across runs and platforms.
+func stableHash(_ bytes: [UInt8]) -> String {
   var hash = FNV1a()
-  for byte in text.utf8 { hash.add(byte) }
+  for byte in bytes { hash.add(byte) }
   return hash.hex
 }

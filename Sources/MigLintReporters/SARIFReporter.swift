@@ -122,7 +122,7 @@ package struct SARIFReporter: Sendable {
   }
 
   private func write(
-    _ diagnostic: Diagnostic, uri: String, fingerprintKey: String, ruleIndex: Int?, artifactIndex: Int?,
+    _ diagnostic: Diagnostic, uri: String, fingerprintKey: [UInt8], ruleIndex: Int?, artifactIndex: Int?,
     into out: inout JSONStream
   ) {
     out.openObject()
