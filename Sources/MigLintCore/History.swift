@@ -21,13 +21,25 @@ extension Linter {
   /// With `resume`, the migrations before its count are not replayed (none of their files may be
   /// reported); `checkpoint` receives the model before migration `checkpointAt`. `finished(i)`
   /// says that file `i` is not asked for again: its parsed form may be let go.
+  ///
+  /// The replay stops after the last migration with a reported file (``lastNeeded(_:)``): what
+  /// comes later changes nothing reported, and is neither parsed nor asked for. It goes on only
+  /// when the first empty migration is reported, whose finding names the later empty ones.
   /// Returns each file's diagnostics, by file index.
   package func lint(
-    _ set: MigrationSet, parsed: (Int) -> ParsedFile?,
+    _ set: MigrationSet, parsed fetch: (Int) -> ParsedFile?,
     independent: (Int) -> [RuleFinding]? = { _ in nil },
     resume: ReplayCheckpoint? = nil, checkpointAt: Int? = nil, checkpoint: (ReplayCheckpoint) -> Void = { _ in },
     finished: (Int) -> Void = { _ in }
   ) -> [[Diagnostic]] {
+    let lastNeeded = Self.lastNeeded(set)
+    // Files the replay asked for; after an early stop, the others are not parsed.
+    var asked = [Bool](repeating: false, count: set.files.count)
+    var stoppedEarly = false
+    func parsed(_ index: Int) -> ParsedFile? {
+      asked[index] = true
+      return fetch(index)
+    }
     var raw = [[RuleFinding]](repeating: [], count: set.files.count)
     // Fetched when a file is first linted, so that the parser threads stay ahead of this one.
     var fetched = [Bool](repeating: false, count: set.files.count)
@@ -63,7 +75,8 @@ extension Linter {
       guard !batch.isEmpty else { return }
       let items = batch.map { index in
         (
-          index: index, file: parsed(index),
+          index: index,
+          file: completion.needsParse(index, asked: asked[index], stoppedEarly: stoppedEarly) ? parsed(index) : nil,
           findings: completion.prepared(raw[index], of: index, judged: { judged($0, at: $1) }, advice: adviceRules)
         )
       }
@@ -84,6 +97,10 @@ extension Linter {
       }
     }
     for (number, migration) in set.migrations.enumerated() where number >= start {
+      if number > lastNeeded, empty.first.map({ !set.files[$0.script.file].reported }) ?? true {
+        stoppedEarly = true
+        break
+      }
       defer {
         completion.migrationDone(number)
         finalizeCompleted(all: false)
@@ -206,6 +223,13 @@ extension Linter {
     /// Keeps `file` until the end.
     mutating func hold(_ file: Int) { held.insert(file) }
 
+    /// Whether `file`'s diagnostics need its parse: when the replay read it, when the replay did
+    /// not stop early (it read everything it needed), or when something is reported on it
+    /// (findings of the deploy record on a file after the replay's end).
+    func needsParse(_ file: Int, asked: Bool, stoppedEarly: Bool) -> Bool {
+      asked || !stoppedEarly || set.files[file].reported || observations[file] != nil
+    }
+
     /// Migration `number` is replayed: the files it was the last to read are done.
     mutating func migrationDone(_ number: Int) {
       for script in set.migrations[number].up + set.migrations[number].down
@@ -247,6 +271,22 @@ extension Linter {
       }
       return findings
     }
+  }
+
+  /// The last migration with a reported file, to the end of its revert group (whose downs run
+  /// after its last up); -1 when none is reported.
+  package static func lastNeeded(_ set: MigrationSet) -> Int {
+    guard
+      var last = set.migrations.lastIndex(where: { migration in
+        (migration.up + migration.down).contains { set.files[$0.file].reported }
+      })
+    else { return -1 }
+    while let group = set.migrations[last].revertGroup, last + 1 < set.migrations.count,
+      set.migrations[last + 1].revertGroup == group
+    {
+      last += 1
+    }
+    return last
   }
 
   /// Runs one script's statements; returns how many statements it has.

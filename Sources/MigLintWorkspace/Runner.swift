@@ -195,11 +195,23 @@ package enum Runner {
         loaded.set, parsed: parsed, independent: independent, resume: plans[setIndex].resume,
         checkpointAt: plans[setIndex].checkpointAt, checkpoint: { cache?.save($0, for: loaded) },
         finished: { index in
-          if let slot = slotOf(index), case .file(let file, _) = slots.wait(slot) {
+          // Not waited for: a file after the replay's end may never be parsed.
+          if let slot = slotOf(index), case .file(let file, _) = slots.value(slot) {
             slots.put(slot, .released(file.source))
           }
         })
+      // The replay may have stopped before the set's last files: those not parsed yet are not
+      // parsed at all, unless they were asked for (their input errors are reported); the next
+      // sets' files still are.
+      let nextSet = setIndex + 1 < firstSlot.count ? firstSlot[setIndex + 1] : slotCount
+      queue.schedule(
+        work.filter { item in
+          item.slot >= nextSet
+            || (item.slot >= firstSlot[setIndex] && loaded.set.files[item.slot - firstSlot[setIndex]].requested)
+        })
       for (index, file) in loaded.set.files.enumerated() {
+        let requested = loaded.set.files[index].requested
+        guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
         var inputError = file.inputError
         var source = file.source
         if let slot = slotOf(index) {
@@ -209,8 +221,6 @@ package enum Runner {
           case .file(let parsed, _): source = parsed.source
           }
         }
-        let requested = loaded.set.files[index].requested
-        guard requested || (file.isRecord && !diagnostics[index].isEmpty) else { continue }
         // A JavaScript or TypeScript file that is no migration (a helper) is not reported.
         if Layouts.isScript(file.path), file.generatedFrom == nil, inputError == nil { continue }
         var result = FileResult(

@@ -82,6 +82,39 @@ enum CLI {
   }
 }
 
+extension FixtureTests {
+  /// A file named alone gets the findings it gets when its whole directory is linted: the replay
+  /// stops after the last named migration (the end of its revert group; the end of the history
+  /// when the first empty migration is named, whose finding names the later ones).
+  @Test(arguments: fixtures)
+  func aNamedFileGetsTheFindingsOfTheWholeRun(_ fixture: String) throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/" + fixture
+    let paths =
+      (try? String(contentsOfFile: directory + "/args", encoding: .utf8))?
+      .split(whereSeparator: \.isWhitespace).map(String.init) ?? ["migrations"]
+    func diagnostics(_ arguments: [String]) throws -> [String: [String]] {
+      let result = try CLI.run(arguments + ["--format", "json", "--no-cache"], in: directory)
+      let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+      var byPath: [String: [String]] = [:]
+      for item in json?["diagnostics"] as? [[String: Any]] ?? [] {
+        let path = item["path"] as? String ?? ""
+        byPath[path, default: []].append("\(item["line"] ?? ""):\(item["rule"] ?? ""): \(item["message"] ?? "")")
+      }
+      return byPath
+    }
+    let whole = try diagnostics(paths)
+    let files = paths.flatMap { path -> [String] in
+      let root = directory + "/" + path
+      let all = FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []
+      return all.filter { $0.hasSuffix(".sql") }.map { path + "/" + $0 }.sorted()
+    }
+    for file in files {
+      let alone = try diagnostics([file])
+      #expect(alone[file] ?? [] == whole[file] ?? [], "\(fixture): \(file)")
+    }
+  }
+}
+
 @Suite struct CommandLineTests {
   @Test func exitCodesFollowFailOn() throws {
     let fixture = TestLint.repositoryRoot + "/fixtures/golang-migrate-basic"
