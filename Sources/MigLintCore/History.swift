@@ -480,7 +480,8 @@ enum HistoryDiff {
           differences.append(.missing(.column(old.name, column.name)))
           continue
         }
-        if let before = column.type, let after = now.type, before.displayName != after.displayName {
+        // Compared as shown (`int4` and `integer` are one type); equal references need no names.
+        if let before = column.type, let after = now.type, before != after, before.displayName != after.displayName {
           differences.append(.columnType(table: old.name, column: column.name, now: after, was: before))
         }
         if column.notNull != now.notNull {

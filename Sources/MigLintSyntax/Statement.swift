@@ -40,17 +40,18 @@ package struct TypeReference: Hashable, Sendable {
 
   /// The type as a reader would write it, for messages: `varchar(20)`, `integer`, `text[]`.
   package var displayName: String {
-    let readable: [String: String] = [
-      "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
-      "float8": "double precision", "bool": "boolean", "bpchar": "char",
-      "timestamp": "timestamp", "timestamptz": "timestamptz",
-    ]
-    var text = readable[baseName] ?? baseName
+    var text = Self.readable[baseName] ?? baseName
     if names.count > 1, names.first != "pg_catalog" { text = names.joined(separator: ".") }
     if !modifiers.isEmpty { text += "(" + modifiers.map(String.init).joined(separator: ",") + ")" }
     text += String(repeating: "[]", count: arrayDimensions)
     return text
   }
+
+  private static let readable: [String: String] = [
+    "int2": "smallint", "int4": "integer", "int8": "bigint", "float4": "real",
+    "float8": "double precision", "bool": "boolean", "bpchar": "char",
+    "timestamp": "timestamp", "timestamptz": "timestamptz",
+  ]
 }
 
 /// What a default or generation expression calls, enough to judge volatility.

@@ -64,7 +64,9 @@ extension LayoutBuilder {
       if let down, file.name == down { byFolder[folder, default: (nil, nil)].down = index }
     }
     hasDowns = down != nil
-    let version = VersionFolders.version
+    // Each folder's version once, not for every comparison of the sort.
+    let versions = Dictionary(uniqueKeysWithValues: byFolder.keys.map { ($0, VersionFolders.version($0)) })
+    let version = { (folder: String) in versions[folder] ?? VersionFolders.version(folder) }
     for folder in byFolder.keys.sorted(by: { Layouts.versionLess(version($0), version($1)) }) {
       guard let entry = byFolder[folder], let upIndex = entry.up else { continue }
       let transaction = transaction(self, folder)
