@@ -1,14 +1,15 @@
 /// FNV-1a, 64 bit: fast, and stable across runs and platforms (SARIF fingerprints, the replay
 /// cache's keys). Not a defence against crafted input.
 package struct FNV1a: Sendable {
-  static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
-  private static let prime: UInt64 = 0x0000_0100_0000_01B3
+  // Inlinable: the reporters hash every byte of every fingerprint key, one call a byte otherwise.
+  @usableFromInline static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+  @usableFromInline static let prime: UInt64 = 0x0000_0100_0000_01B3
 
   package private(set) var value: UInt64
 
-  package init(offset: UInt64 = offsetBasis) { value = offset }
+  @inlinable package init(offset: UInt64 = offsetBasis) { value = offset }
 
-  @inline(__always)
+  @inlinable
   package mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* Self.prime }
 
   /// The same step over a whole 64-bit word (a faster hash of the same family, not FNV-1a's

@@ -67,10 +67,11 @@ package struct TextReporter: Sendable {
     let line = Self.excerpt(full, around: SourceRange(start: diagnostic.range.start, end: endOnLine), in: source.bytes)
     let cutBefore = line.start > full.start ? "…" : ""
     let cutAfter = line.end < full.end ? "…" : ""
-    let shown = cutBefore + displayed(source, from: line.start, to: line.end) + cutAfter
-    // Columns as a terminal draws them: CJK and emoji take two, combining marks none. A line of
-    // printable ASCII (most lines) has a column a byte.
+    // A line of printable ASCII (most lines) is shown as it is, a column a byte.
     let plain = source.bytes[line.start..<line.end].allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    let text = plain ? source.text(of: line) : displayed(source, from: line.start, to: line.end)
+    let shown = cutBefore + text + cutAfter
+    // Columns as a terminal draws them: CJK and emoji take two, combining marks none.
     let columns = { (end: Int) in
       plain
         ? max(0, min(end, line.end) - line.start)
