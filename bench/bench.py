@@ -167,15 +167,18 @@ def workloads(args, squawk, targets):
     against squawk's default output; SARIF, which squawk does not write, against squawk's JSON."""
     if not squawk:
         return
+    # Paths relative to the corpus, as a project runs it (absolute ones lengthen every path in
+    # every report).
     miglint = [args.binary, "--fail-on", "never", "--no-config", "--no-cache"]
-    harsh_dir = os.path.join(CORPUS, "harsh")
-    diesel_dir = os.path.join(CORPUS, "diesel", "migrations")
-    diesel_files = sorted(os.path.join(root, name) for root, _, names in os.walk(diesel_dir) for name in names if name.endswith(".sql"))
-    one = os.path.join(CORPUS, "harsh-1mb", "one.sql")
-    ten = os.path.join(CORPUS, "harsh-10mb", "one.sql")
+    harsh_dir = "harsh"
+    diesel_dir = os.path.join("diesel", "migrations")
+    diesel_files = sorted(os.path.relpath(os.path.join(root, name), CORPUS)
+                          for root, _, names in os.walk(os.path.join(CORPUS, diesel_dir)) for name in names if name.endswith(".sql"))
+    one = os.path.join("harsh-1mb", "one.sql")
+    ten = os.path.join("harsh-10mb", "one.sql")
     rows = [
         # (label, miglint arguments, squawk arguments, rounds)
-        ("kind, 2,000 files, json", miglint + ["--format", "json", os.path.join(CORPUS, "many")], ["--reporter", "json"] + sql_files(os.path.join(CORPUS, "many")), args.rounds),
+        ("kind, 2,000 files, json", miglint + ["--format", "json", "many"], ["--reporter", "json"] + sql_files("many"), args.rounds),
         ("harsh, 2,000 files, json", miglint + ["--format", "json", harsh_dir], ["--reporter", "json"] + sql_files(harsh_dir), args.rounds),
         ("harsh, 2,000 files, text", miglint + ["--format", "text", harsh_dir], sql_files(harsh_dir), args.rounds),
         ("harsh, 2,000 files, sarif", miglint + ["--format", "sarif", harsh_dir], ["--reporter", "json"] + sql_files(harsh_dir), args.rounds),
@@ -187,7 +190,7 @@ def workloads(args, squawk, targets):
     print(f"  {'workload':<34} {'miglint':>22} {'squawk':>22}   {'wall':>6} {'CPU':>6} {'RSS':>6}")
     results = {}
     for label, ours, theirs, rounds in rows:
-        result = side_by_side({"miglint": (ours, {}), "squawk": ([squawk] + theirs, {})}, rounds)
+        result = side_by_side({"miglint": (ours, {"cwd": CORPUS}), "squawk": ([squawk] + theirs, {"cwd": CORPUS})}, rounds)
         results[label] = result
         (wall, cpu, rss), (s_wall, s_cpu, s_rss) = result["miglint"], result["squawk"]
         print(f"  {label:<34} {wall:>6.3f} {cpu:>6.3f} {rss / 1024:>7.1f}  {s_wall:>6.3f} {s_cpu:>6.3f} {s_rss / 1024:>7.1f}   "
@@ -208,30 +211,35 @@ def workloads(args, squawk, targets):
 
 
 def sql_files(folder):
-    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".sql"))
+    """The SQL files of `folder` (relative to the corpus), as paths relative to the corpus."""
+    return sorted(os.path.join(folder, name) for name in os.listdir(os.path.join(CORPUS, folder)) if name.endswith(".sql"))
 
 
 def render_share(args, harsh, targets):
     """The share of CPU samples spent in the reporters (any call chain through
     MigLintReporters), per format, on the harsh directory: `perf record`, then perf's parent
-    sort. Needs perf."""
+    sort; the median of three runs (text renders on several threads, and the share moves with
+    their scheduling). Needs perf."""
     if not shutil.which("perf"):
         print("\nrender share: perf not installed, not measured")
         return
-    directory = os.path.dirname(harsh[0])
     data = os.path.join(CORPUS, "perf.data")
     print("\nrender share: CPU samples inside the reporters (perf), harsh 2,000 files")
     for format in ("json", "text", "sarif"):
-        command = [args.binary, "--fail-on", "never", "--no-config", "--no-cache", "--format", format, directory]
-        subprocess.run(["perf", "record", "-q", "-F", "4000", "-g", "-o", data, "--"] + command,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "parent", "-p", "MigLintReporters",
-                                 "--stdio"], capture_output=True, text=True).stdout
-        other = next((float(line.split("%")[0]) for line in report.splitlines() if "[other]" in line), None)
-        if other is None:
+        command = [args.binary, "--fail-on", "never", "--no-config", "--no-cache", "--format", format, "harsh"]
+        shares = []
+        for _ in range(3):
+            subprocess.run(["perf", "record", "-q", "-F", "10000", "-g", "-o", data, "--"] + command,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, cwd=CORPUS)
+            report = subprocess.run(["perf", "report", "-i", data, "--no-children", "--sort", "parent", "-p",
+                                     "MigLintReporters", "--stdio"], capture_output=True, text=True).stdout
+            other = next((float(line.split("%")[0]) for line in report.splitlines() if "[other]" in line), None)
+            if other is not None:
+                shares.append((100 - other) / 100)
+        if not shares:
             print(f"  {format}: perf gave no samples")
             continue
-        share = (100 - other) / 100
+        share = statistics.median(shares)
         print(f"  {format:<6} {share * 100:5.1f}%")
         targets.check(f"rendering share of CPU, {format}", share, 0.10, unit="%")
     if os.path.exists(data):
