@@ -22,7 +22,7 @@ extension Linter {
   /// reported); `checkpoint` receives the model before migration `checkpointAt`. `finished(i)`
   /// says that file `i` is not asked for again: its parsed form may be let go.
   ///
-  /// The replay stops after the last migration with a reported file (``lastNeeded(_:)``): what
+  /// The replay stops after the last migration with a reported file (``lastNeeded(_:_:)``): what
   /// comes later changes nothing reported, and is neither parsed nor asked for. It goes on only
   /// when the first empty migration is reported, whose finding names the later empty ones.
   /// Returns each file's diagnostics, by file index.
@@ -32,7 +32,8 @@ extension Linter {
     resume: ReplayCheckpoint? = nil, checkpointAt: Int? = nil, checkpoint: (ReplayCheckpoint) -> Void = { _ in },
     finished: (Int) -> Void = { _ in }
   ) -> [[Diagnostic]] {
-    let lastNeeded = Self.lastNeeded(set)
+    let groupEnds = Self.revertGroupEnds(set)
+    let lastNeeded = Self.lastNeeded(set, groupEnds)
     // Files the replay asked for; after an early stop, the others are not parsed.
     var asked = [Bool](repeating: false, count: set.files.count)
     var stoppedEarly = false
@@ -69,7 +70,7 @@ extension Linter {
     // a time, and its parse tree and raw findings let go: holding every file's until the end
     // was most of a run's memory.
     var diagnostics = [[Diagnostic]](repeating: [], count: set.files.count)
-    var completion = Completion(set)
+    var completion = Completion(set, groupEnds: groupEnds)
     func finalizeCompleted(all: Bool) {
       let batch = completion.take(all: all)
       guard !batch.isEmpty else { return }
@@ -200,20 +201,13 @@ extension Linter {
     private var downs: [Int: [MigrationScript]] = [:]
     private var observations: [Int: [SetObservation]] = [:]
 
-    init(_ set: MigrationSet) {
+    /// - Parameter groupEnds: ``revertGroupEnds(_:)`` of `set`.
+    init(_ set: MigrationSet, groupEnds: [Int]) {
       self.set = set
       lastUse = Array(repeating: -1, count: set.files.count)
       done = Array(repeating: false, count: set.files.count)
-      // A revert group is a run of consecutive migrations of one group; its downs run at its end.
-      var groupEnd = Array(set.migrations.indices)
-      for number in set.migrations.indices.reversed().dropFirst()
-      where set.migrations[number].revertGroup != nil
-        && set.migrations[number + 1].revertGroup == set.migrations[number].revertGroup
-      {
-        groupEnd[number] = groupEnd[number + 1]
-      }
       for (number, migration) in set.migrations.enumerated() {
-        let last = groupEnd[number]
+        let last = groupEnds[number]
         for script in migration.up + migration.down { lastUse[script.file] = max(lastUse[script.file], last) }
         for script in migration.down { downs[script.file, default: []].append(script) }
       }
@@ -273,20 +267,25 @@ extension Linter {
     }
   }
 
-  /// The last migration with a reported file, to the end of its revert group (whose downs run
-  /// after its last up); -1 when none is reported.
-  package static func lastNeeded(_ set: MigrationSet) -> Int {
-    guard
-      var last = set.migrations.lastIndex(where: { migration in
-        (migration.up + migration.down).contains { set.files[$0.file].reported }
-      })
-    else { return -1 }
-    while let group = set.migrations[last].revertGroup, last + 1 < set.migrations.count,
-      set.migrations[last + 1].revertGroup == group
+  /// For each migration, the last of its revert group (a run of consecutive migrations of one
+  /// group, whose downs run after its last up); itself for a migration in none.
+  private static func revertGroupEnds(_ set: MigrationSet) -> [Int] {
+    var ends = Array(set.migrations.indices)
+    for number in set.migrations.indices.reversed().dropFirst()
+    where set.migrations[number].revertGroup != nil
+      && set.migrations[number + 1].revertGroup == set.migrations[number].revertGroup
     {
-      last += 1
+      ends[number] = ends[number + 1]
     }
-    return last
+    return ends
+  }
+
+  /// The last migration with a reported file, to the end of its revert group; -1 when none is
+  /// reported.
+  private static func lastNeeded(_ set: MigrationSet, _ groupEnds: [Int]) -> Int {
+    set.migrations.lastIndex { migration in
+      (migration.up + migration.down).contains { set.files[$0.file].reported }
+    }.map { groupEnds[$0] } ?? -1
   }
 
   /// Runs one script's statements; returns how many statements it has.

@@ -160,13 +160,13 @@ package struct StatementContext: Sendable {
     file.statements[min(scriptStartIndex, index)..<index]
   }
 
+  /// Statements found by index (``earlierStatements(ofNode:)`` and the like), in order.
+  package typealias Statements = LazyMapSequence<ArraySlice<Int>, Statement>
+
   /// The statements of the libpg_query node types `nodes` (`.insertStmt`) before this one in
   /// the script being run, in order. Found through the file's index by node type: a rule that
   /// searches the script for each statement it flags costs the statements of those kinds, not
   /// the whole script (a script of thousands of findings stays linear in practice).
-  /// Statements found by index (``earlierStatements(ofNode:)`` and the like), in order.
-  package typealias Statements = LazyMapSequence<ArraySlice<Int>, Statement>
-
   package func earlierStatements(ofNode nodes: NodeType...) -> Statements {
     statements(ofNode: nodes, from: scriptStartIndex, to: index)
   }
@@ -192,26 +192,23 @@ package struct StatementContext: Sendable {
   private func statements(ofNode nodes: [NodeType], naming names: [String] = [], from start: Int, to end: Int)
     -> Statements
   {
-    let slices = nodes.map { node in
-      let all = file.indexesByNode[node] ?? []
-      return all[all.partitioningIndex { $0 >= start }..<all.partitioningIndex { $0 >= end }]
+    // The part of a sorted list of statement indexes from `start` up to `end`.
+    func within(_ indexes: [Int]) -> ArraySlice<Int> {
+      indexes[indexes.partitioningIndex { $0 >= start }..<indexes.partitioningIndex { $0 >= end }]
     }
+    let slices = nodes.map { within(file.indexesByNode[$0] ?? []) }
     // Few candidates are tested as they are; many, through the statements naming the objects:
     // those of the rarest word, kept when they hold the others too.
     if !names.isEmpty, slices.reduce(0, { $0 + $1.count }) > 32 {
       if nodes.count == 1, names.count == 1 {
         // One list, read in place: a search that stops at its first match costs no more.
-        let all = file.statementIndexes(naming: names[0].lowercased(), ofNode: nodes[0])
-        return all[all.partitioningIndex { $0 >= start }..<all.partitioningIndex { $0 >= end }].lazy.map {
+        return within(file.statementIndexes(naming: names[0].lowercased(), ofNode: nodes[0])).lazy.map {
           file.statements[$0]
         }
       }
       let lists = names.map { name in
         var naming: [Int] = []
-        for node in nodes {
-          let all = file.statementIndexes(naming: name.lowercased(), ofNode: node)
-          naming += all[all.partitioningIndex { $0 >= start }..<all.partitioningIndex { $0 >= end }]
-        }
+        for node in nodes { naming += within(file.statementIndexes(naming: name.lowercased(), ofNode: node)) }
         if nodes.count > 1 { naming.sort() }
         return naming
       }.sorted { $0.count < $1.count }

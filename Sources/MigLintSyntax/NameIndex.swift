@@ -35,9 +35,7 @@ package final class NameIndex: Sendable {
       for tokenIndex in statement.tokens {
         let token = file.tokens[tokenIndex]
         guard token.kind == Token.Kind.identifier || token.isKeyword else { continue }
-        var bytes = file.source.bytes[token.range.start..<token.range.end]
-        if bytes.first == 0x22, bytes.count >= 2 { bytes = bytes.dropFirst().dropLast() }
-        let key = Key(word: String(decoding: bytes, as: UTF8.self).lowercased(), node: statement.nodeType)
+        let key = Key(word: token.name(in: file.source.bytes).lowercased(), node: statement.nodeType)
         if table[key]?.last != index { table[key, default: []].append(index) }
       }
     }

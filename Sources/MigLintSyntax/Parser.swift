@@ -260,12 +260,8 @@ package enum Parser {
     let ifNotExists = skip(["IF"]) && skip(["NOT"]) && skip(["EXISTS"])
     func name() -> String? {
       guard index < end, tokens[index].kind == Token.Kind.identifier || tokens[index].isKeyword else { return nil }
-      let text = String(decoding: bytes[tokens[index].start..<tokens[index].end], as: UTF8.self)
       index += 1
-      if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
-        return String(text.dropFirst().dropLast()).replacing("\"\"", with: "\"")
-      }
-      return text.lowercased()
+      return tokens[index - 1].name(in: bytes)
     }
     guard var table = name() else { return nil }
     var schema: String?

@@ -48,6 +48,16 @@ package struct Token: Hashable, Sendable {
   package var range: SourceRange { SourceRange(start: start, end: end) }
   package var isComment: Bool { kind == Kind.sqlComment || kind == Kind.cComment }
   package var isKeyword: Bool { keywordKind != 0 }
+
+  /// The name an identifier or keyword token spells in `bytes`, as PostgreSQL reads it: a quoted
+  /// one's text with `""` as `"`, an unquoted one in lower case.
+  package func name(in bytes: [UInt8]) -> String {
+    let text = String(decoding: bytes[max(0, start)..<min(end, bytes.count)], as: UTF8.self)
+    if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
+      return String(text.dropFirst().dropLast()).replacing("\"\"", with: "\"")
+    }
+    return text.lowercased()
+  }
 }
 
 extension Array where Element == Token {

@@ -94,9 +94,7 @@ struct DropColumn: StatementRule {
         guard token.kind == Token.Kind.identifier || token.isKeyword, !skipping.contains(token.start) else {
           return false
         }
-        let text = context.file.text(token.range)
-        guard text.hasPrefix("\""), text.count >= 2 else { return text.lowercased() == word }
-        return text.dropFirst().dropLast().replacing("\"\"", with: "\"") == word
+        return token.name(in: context.file.source.bytes) == word
       }
     }
     return holds(table.name) && holds(column, skipping: assigned)

@@ -35,12 +35,7 @@ struct IdentifierTooLong: StatementRule {
     for index in statement.tokens {
       let token = context.file.tokens[index]
       guard token.kind == Token.Kind.identifier, token.end - token.start > Self.limit else { continue }
-      var name = context.file.text(token.range)
-      if name.hasPrefix("\""), name.hasSuffix("\""), name.count >= 2 {
-        name = String(name.dropFirst().dropLast()).replacing("\"\"", with: "\"")
-      } else {
-        name = name.lowercased()
-      }
+      let name = token.name(in: context.file.source.bytes)
       let bytes = name.utf8.count
       guard bytes > Self.limit, seen.insert(name).inserted else { continue }
       findings.append(
