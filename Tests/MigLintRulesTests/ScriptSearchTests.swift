@@ -41,6 +41,11 @@ import Testing
       expected: []),
     Case(
       rule: "non-idempotent-statement", filler: "DROP INDEX CONCURRENTLY IF EXISTS other{n};",
+      script:
+        "DROP INDEX CONCURRENTLY IF EXISTS \"Users\"\"Email\";\n{filler}\n▶CREATE INDEX CONCURRENTLY \"Users\"\"Email\" ON users (email);\n",
+      expected: []),
+    Case(
+      rule: "non-idempotent-statement", filler: "DROP INDEX CONCURRENTLY IF EXISTS other{n};",
       script: "{filler}\n▶CREATE INDEX CONCURRENTLY users_email ON users (email);\n", expected: ["fails if"]),
     Case(
       rule: "add-column-not-null-without-default", filler: "TRUNCATE other{n};",
