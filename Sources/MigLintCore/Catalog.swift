@@ -58,40 +58,63 @@ package struct Catalog: Sendable {
     package var constraints: [Constraint] = []
     /// Nil when the model only knows the table from ALTERs (it predates the history).
     package var origin: Origin?
-    /// Column name → index in ``columns``: a table with many columns answers in constant time.
-    var positions: [String: Int]
+    /// Column name → index in ``columns``, for a table of more than ``indexedFrom`` columns (it
+    /// then answers in constant time); empty for a smaller one, which a scan answers faster than
+    /// a map is built (a model read from the cache builds thousands).
+    private var positions: [String: Int] = [:]
+    private static let indexedFrom = 8
 
     package init(name: QualifiedName, columns: [Column], constraints: [Constraint] = [], origin: Origin?) {
       self.name = name
       self.columns = columns
       self.constraints = constraints
       self.origin = origin
+      if columns.count > Self.indexedFrom { indexColumns() }
+    }
+
+    private mutating func indexColumns() {
       positions = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
-    package func column(_ name: String) -> Column? { positions[name].map { columns[$0] } }
+    /// The index of the first column named `name`.
+    private func position(_ name: String) -> Int? {
+      columns.count > Self.indexedFrom ? positions[name] : columns.firstIndex { $0.name == name }
+    }
+
+    package func column(_ name: String) -> Column? { position(name).map { columns[$0] } }
 
     mutating func append(_ column: Column) {
-      guard positions[column.name] == nil else { return }
-      positions[column.name] = columns.count
+      guard position(column.name) == nil else { return }
       columns.append(column)
+      if columns.count == Self.indexedFrom + 1 {
+        indexColumns()
+      } else if columns.count > Self.indexedFrom {
+        positions[column.name] = columns.count - 1
+      }
     }
 
     mutating func removeColumn(_ name: String) {
-      guard let index = positions.removeValue(forKey: name) else { return }
+      guard let index = position(name) else { return }
       columns.remove(at: index)
-      for later in index..<columns.count { positions[columns[later].name] = later }
+      if columns.count > Self.indexedFrom {
+        positions.removeValue(forKey: name)
+        for later in index..<columns.count { positions[columns[later].name] = later }
+      } else {
+        positions = [:]
+      }
     }
 
     /// Applies `change` to the column named `name`, if there is one.
     mutating func updateColumn(_ name: String, _ change: (inout Column) -> Void) {
-      guard let index = positions[name] else { return }
+      guard let index = position(name) else { return }
       change(&columns[index])
     }
 
     mutating func renameColumn(_ old: String, to new: String) {
-      guard let index = positions.removeValue(forKey: old) else { return }
+      guard let index = position(old) else { return }
       columns[index].name = new
+      guard columns.count > Self.indexedFrom else { return }
+      positions.removeValue(forKey: old)
       positions[new] = index
     }
     package func constraint(_ name: String) -> Constraint? { constraints.first { $0.name == name } }

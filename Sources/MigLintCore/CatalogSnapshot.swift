@@ -25,16 +25,24 @@ extension Catalog {
     write(objects, { $0.objectKey($1) }) { $0.object($1) }
   }
 
+  /// Constraint kinds by their number in a snapshot (a number decodes faster than a name; a
+  /// cache entry is only read by the binary that wrote it, so the order may change).
+  static let constraintKinds = ConstraintDefinition.Kind.allCases
+
   /// A model read back from ``snapshot(into:)``.
   package init(snapshot reader: inout ByteReader) throws(SnapshotError) {
     origin.sequence = try reader.int()
-    for _ in 0..<(try reader.count()) {
+    let tableCount = try reader.count()
+    tables.reserveCapacity(tableCount)
+    for _ in 0..<tableCount {
       let key = try reader.string()
       let table = try reader.table()
       setTable(key, table)
       for constraint in table.constraints { noteReference(from: key, to: constraint.referencedTable) }
     }
-    for _ in 0..<(try reader.count()) { setIndex(try reader.string(), try reader.index()) }
+    let indexCount = try reader.count()
+    indexes.reserveCapacity(indexCount)
+    for _ in 0..<indexCount { setIndex(try reader.string(), try reader.index()) }
     for _ in 0..<(try reader.count()) { setView(try reader.string(), try reader.view()) }
     for _ in 0..<(try reader.count()) { setObject(try reader.objectKey(), try reader.object()) }
   }

@@ -5,6 +5,9 @@ import MigLintSyntax
 /// for the signed ones), strings length-prefixed UTF-8.
 package struct ByteWriter: Sendable {
   package private(set) var bytes: [UInt8] = []
+  /// Index of each origin path written: every column and constraint has an origin, and a
+  /// history has far fewer files than objects, so a path is written once and then referred to.
+  private var paths: [String: Int] = [:]
 
   package init() {}
 
@@ -49,6 +52,8 @@ package struct SnapshotError: Error, Sendable {}
 package struct ByteReader: Sendable {
   private let bytes: [UInt8]
   package private(set) var offset = 0
+  /// The origin paths read so far, by index (see ``ByteWriter``).
+  private var paths: [String] = []
 
   package init(_ bytes: [UInt8], offset: Int = 0) {
     self.bytes = bytes
@@ -94,8 +99,10 @@ package struct ByteReader: Sendable {
   }
 
   mutating func strings() throws(SnapshotError) -> [String] {
+    let count = try count()
     var values: [String] = []
-    for _ in 0..<(try count()) { values.append(try string()) }
+    values.reserveCapacity(count)
+    for _ in 0..<count { values.append(try string()) }
     return values
   }
 
@@ -104,8 +111,10 @@ package struct ByteReader: Sendable {
   }
 
   mutating func array<T>(_ read: (inout ByteReader) throws(SnapshotError) -> T) throws(SnapshotError) -> [T] {
+    let count = try count()
     var values: [T] = []
-    for _ in 0..<(try count()) { values.append(try read(&self)) }
+    values.reserveCapacity(count)
+    for _ in 0..<count { values.append(try read(&self)) }
     return values
   }
 }
@@ -119,7 +128,14 @@ extension ByteWriter {
   }
 
   mutating func origin(_ value: Origin) {
-    string(value.path)
+    // A path read before is its index; a new one is -1 and the path.
+    if let index = paths[value.path] {
+      int(index)
+    } else {
+      int(-1)
+      string(value.path)
+      paths[value.path] = paths.count
+    }
     int(value.line)
     int(value.stamp)
     int(value.sequence)
@@ -144,7 +160,7 @@ extension ByteWriter {
     }
     array(value.constraints) { writer, constraint in
       writer.string(constraint.name)
-      writer.string(constraint.kind.rawValue)
+      writer.int(Catalog.constraintKinds.firstIndex(of: constraint.kind) ?? 0)
       writer.strings(constraint.columns)
       writer.optional(constraint.referencedTable) { $0.name($1) }
       writer.strings(constraint.referencedColumns)
@@ -196,7 +212,16 @@ extension ByteReader {
   }
 
   mutating func origin() throws(SnapshotError) -> Origin {
-    Origin(path: try string(), line: try int(), stamp: try int(), sequence: try int())
+    let index = try int()
+    let path: String
+    if index == -1 {
+      path = try string()
+      paths.append(path)
+    } else {
+      guard paths.indices.contains(index) else { throw SnapshotError() }
+      path = paths[index]
+    }
+    return Origin(path: path, line: try int(), stamp: try int(), sequence: try int())
   }
 
   mutating func type() throws(SnapshotError) -> TypeReference {
@@ -220,7 +245,9 @@ extension ByteReader {
     }
     let constraints = try array { (reader: inout ByteReader) throws(SnapshotError) in
       let name = try reader.string()
-      guard let kind = ConstraintDefinition.Kind(rawValue: try reader.string()) else { throw SnapshotError() }
+      let kindIndex = try reader.int()
+      guard Catalog.constraintKinds.indices.contains(kindIndex) else { throw SnapshotError() }
+      let kind = Catalog.constraintKinds[kindIndex]
       return Catalog.Constraint(
         name: name, kind: kind, columns: try reader.strings(),
         referencedTable: try reader.optional { (reader: inout ByteReader) throws(SnapshotError) in try reader.name() },

@@ -80,7 +80,7 @@ package struct ExpressionSummary: Hashable, Sendable {
 
 /// A constraint, either in a column definition or at table level.
 package struct ConstraintDefinition: Hashable, Sendable {
-  package enum Kind: String, Sendable {
+  package enum Kind: String, Sendable, CaseIterable {
     case null, notNull, defaultValue, identity, generated, check, primaryKey, unique, exclusion,
       foreignKey, other
   }

@@ -16,7 +16,7 @@ import Synchronization
 /// the replay runs in full. The cache is an optimisation: a file that cannot be read or written
 /// is ignored.
 package struct ReplayCache: Sendable {
-  static let magic = Array("miglint-replay 6\n".utf8)
+  static let magic = Array("miglint-replay 7\n".utf8)
 
   package var directory: String
   /// Migrations that must precede the first reported one for the cache to be used: a shorter
