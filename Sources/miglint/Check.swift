@@ -344,7 +344,7 @@ struct Check: ParsableCommand {
     }
     let listings = try project.list(files, replacements: texts)
     let cache = noCache ? nil : ReplayCache.standard { name in getenv(name).map { String(cString: $0) } }
-    return try Runner.lint(listings, project: project, linter: linter, jobs: workers, cache: cache)
+    return try Runner.lint(listings, project: project, linter: linter, jobs: workers, cache: cache, exiting: true)
       + Runner.lint(standalone, linter: linter, jobs: workers)
   }
 
@@ -392,12 +392,16 @@ struct Check: ParsableCommand {
     "--severity", "--include", "--exclude", "--jobs", "--stdin-filename", "--base", "--scope",
   ]
 
+  /// The commands besides `check` (kept in step with `MigLint`'s subcommands by a test), and
+  /// `help`: a first argument that names one is not a path.
+  static let otherCommands: Set<String> = ["rules", "explain", "help", "sum", "lsp"]
+
   /// Moves the path arguments of `check` out of `arguments`.
   ///
   /// ArgumentParser takes time quadratic in the number of positional values (measured: 19% of a
   /// run over 2,000 files, as a pre-commit hook passes them), so paths skip it.
   static func takePaths(from arguments: inout [String]) -> [String] {
-    if let first = arguments.first, ["rules", "explain", "help", "sum", "lsp"].contains(first) { return [] }
+    if let first = arguments.first, otherCommands.contains(first) { return [] }
     var kept: [String] = []
     var paths: [String] = []
     var index = 0

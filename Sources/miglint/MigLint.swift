@@ -42,28 +42,57 @@ struct MigLint: ParsableCommand {
       terminate(Exit.clean)
     }
     removingTemporaryOnSignals()
+    var arguments = Array(CommandLine.arguments.dropFirst())
+    let paths = Check.takePaths(from: &arguments)
+    var command: ParsableCommand
     do {
-      var arguments = Array(CommandLine.arguments.dropFirst())
-      let paths = Check.takePaths(from: &arguments)
-      var command = try parseAsRoot(arguments)
-      if var check = command as? Check, !paths.isEmpty {
-        check.paths += paths
-        command = check
-      }
+      command = try parse(arguments)
+    } catch {
+      // ArgumentParser's own text, on several lines (usage, help): each is written escaped.
+      report(error) { message in message.split(separator: "\n").forEach { printError(String($0)) } }
+    }
+    if var check = command as? Check, !paths.isEmpty {
+      check.paths += paths
+      command = check
+    }
+    do {
       try command.run()
       terminate(Exit.clean)
-    } catch let code as ExitCode {
-      terminate(code.rawValue)
     } catch {
-      let status = exitCode(for: error)
-      if status == .success {
-        print(fullMessage(for: error))
-        terminate(Exit.clean)
-      }
-      let message = fullMessage(for: error)
-      printError(message.isEmpty ? "\(error)" : message)
-      terminate(Exit.usage)
+      // May quote a file's text: one escaped line.
+      report(error) { printError($0) }
     }
+  }
+
+  /// Ends the process for `error`: an `ExitCode` with its code, help asked for on standard
+  /// output with 0, anything else with `write` and the usage code.
+  private static func report(_ error: any Error, _ write: (String) -> Void) -> Never {
+    if let code = error as? ExitCode { terminate(code.rawValue) }
+    let message = fullMessage(for: error)
+    if exitCode(for: error) == .success {
+      print(message)
+      terminate(Exit.clean)
+    }
+    write(message.isEmpty ? "\(error)" : message)
+    terminate(Exit.usage)
+  }
+}
+
+extension MigLint {
+  /// The command `arguments` name. A `check` without help flags is parsed as that command
+  /// alone: the root's parse builds the option sets of every subcommand by reflection first
+  /// (two thirds of a one-file run's instructions). Anything it rejects goes through the root,
+  /// so that usage errors and help name `miglint`.
+  static func parse(_ arguments: [String]) throws -> ParsableCommand {
+    var rest = arguments[...]
+    if rest.first == "check" { rest = rest.dropFirst() }
+    let helpFlags: Set = ["-h", "--help", "-help", "--help-hidden"]
+    if !rest.contains(where: helpFlags.contains), !(rest.first.map(Check.otherCommands.contains) ?? false),
+      let check = try? Check.parseAsRoot(Array(rest))
+    {
+      return check
+    }
+    return try parseAsRoot(arguments)
   }
 }
 

@@ -225,6 +225,29 @@ extension FixtureTests {
     #expect(options == Check.optionsWithValues)
   }
 
+  /// A first argument naming another command goes to it, not to `check` as a path or through
+  /// `check`'s own parse.
+  @Test func checkKnowsTheOtherCommands() {
+    let names = MigLint.configuration.subcommands.map { $0._commandName }.filter { $0 != "check" }
+    #expect(Set(names + ["help"]) == Check.otherCommands)
+  }
+
+  /// `check` is parsed on its own when it can be (start-up): its help and its usage errors still
+  /// name `miglint check`, as the root's parse does.
+  @Test func checkParsedAloneStillSpeaksAsMiglint() throws {
+    for arguments in [["--bogus"], ["check", "--bogus"], ["--format", "yaml", "x.sql"], ["--jobs"]] {
+      let result = try CLI.run(arguments)
+      #expect(result.status == 2, "\(arguments)")
+      #expect(result.stderr.contains("miglint check"), "\(arguments): \(result.stderr)")
+      // ArgumentParser's lines stay lines (they were once escaped into one).
+      #expect(result.stderr.contains("\nUsage: miglint check") && !result.stderr.contains("\\u{a}"), "\(result.stderr)")
+    }
+    for arguments in [["check", "--help"], ["--help"], ["check", "-h"]] {
+      let result = try CLI.run(arguments)
+      #expect(result.status == 0 && result.stdout.contains("USAGE: miglint"), "\(arguments): \(result.stdout)")
+    }
+  }
+
   /// The README documents every flag of `check`.
   @Test func theReadmeDocumentsEveryFlag() throws {
     let dump = try CLI.run(["check", "--experimental-dump-help"]).stdout
