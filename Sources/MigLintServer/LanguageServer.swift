@@ -319,7 +319,7 @@ package final class LanguageServer {
 
   /// Hover and code actions read the document as SQL: SQL documents only.
   private static func isSQL(_ document: Document) -> Bool {
-    (document.path ?? document.uri).lowercased().hasSuffix(".sql")
+    Layouts.isSQL(document.path ?? document.uri)
   }
 
   /// Documents that get diagnostics: SQL, and the JavaScript/TypeScript files of ORM migrations.

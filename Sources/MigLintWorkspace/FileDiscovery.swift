@@ -143,7 +143,7 @@ package enum FileDiscovery {
           broken((error.subject, error.message))
         }
       case .file:
-        if allFiles || entry.name.lowercased().hasSuffix(".sql") || isORMScript(path)
+        if allFiles || Layouts.isSQL(entry.name) || isORMScript(path)
           || (named && Layouts.isScript(entry.name))
         {
           visit(path)
@@ -153,7 +153,7 @@ package enum FileDiscovery {
       case .other:
         // A `.sql` entry that is neither file nor folder: a broken link, or a FIFO, device or
         // socket (never opened: a FIFO would block the run).
-        if entry.name.lowercased().hasSuffix(".sql") {
+        if Layouts.isSQL(entry.name) {
           broken((path, FileSystem.linkProblem(path) ?? "not a regular file (a FIFO, a device or a socket): not read"))
         }
       }

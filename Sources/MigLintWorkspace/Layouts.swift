@@ -20,7 +20,9 @@ package struct LayoutFile: Sendable {
     self.relative = relative
     self.bytes = bytes
     self.readError = readError
-    name = String(relative.split(separator: "/").last ?? "")
+    name =
+      relative.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(relative[relative.utf8.index(after: $0)...]) }
+      ?? relative
   }
 }
 
@@ -93,6 +95,41 @@ package enum Layouts {
 
   // MARK: - File names
 
+  /// True for a `.sql` file, in any case.
+  package static func isSQL(_ name: String) -> Bool { FileExtension(of: name) == FileExtension("sql") }
+
+  /// A file name's extension, lower-cased, as one number: every listed file is asked about its
+  /// extension several times, and a lower-cased copy of each name cost more than the rest.
+  struct FileExtension: Hashable {
+    private let packed: UInt32
+
+    /// The letters after the last dot (ASCII ones lower-cased, one byte each); nil without a
+    /// dot or past three bytes.
+    init?(of name: String) {
+      let utf8 = name.utf8
+      guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+      var packed: UInt32 = 0
+      for byte in utf8[utf8.index(after: dot)...] {
+        guard packed < 1 << 16 else { return nil }
+        // ORing 0x20 lower-cases an ASCII letter; another byte becomes no letter of ours.
+        packed = packed << 8 | UInt32(byte | 0x20)
+      }
+      self.packed = packed
+    }
+
+    /// A lower-case extension of at most three ASCII letters.
+    init(_ letters: StaticString) {
+      var packed: UInt32 = 0
+      letters.withUTF8Buffer { for byte in $0 { packed = packed << 8 | UInt32(byte) } }
+      self.packed = packed
+    }
+
+    static let scripts: Set<FileExtension> = [
+      FileExtension("js"), FileExtension("cjs"), FileExtension("mjs"), FileExtension("ts"), FileExtension("cts"),
+      FileExtension("mts"),
+    ]
+  }
+
   /// `<version>_<name>[.<qualifier>…].(up|down).sql` (golang-migrate, pop).
   struct UpDownName {
     var version: String
@@ -142,12 +179,19 @@ package enum Layouts {
   /// Leading digits of a file name and the rest after `_`: `0003_add_x.sql` → ("0003", "add_x").
   static func leadingVersion(_ file: String) -> (version: String, name: String) {
     // On the UTF-8 bytes: digits and separators are ASCII, and this runs for every file.
-    var stem = Substring(file).utf8
-    if file.hasSuffix(".sql") { stem = stem.dropLast(4) }
-    let digits = stem.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    var rest = stem.dropFirst(digits.count)
-    if let first = rest.first, first == UInt8(ascii: "_") || first == UInt8(ascii: "-") { rest = rest.dropFirst() }
-    return (String(Substring(digits)), String(Substring(rest)))
+    var file = file
+    return file.withUTF8 { bytes in
+      var end = bytes.count
+      if end >= 4, bytes[(end - 4)...].elementsEqual(".sql".utf8) { end -= 4 }
+      var digits = 0
+      while digits < end, bytes[digits] >= UInt8(ascii: "0"), bytes[digits] <= UInt8(ascii: "9") { digits += 1 }
+      var rest = digits
+      if rest < end, bytes[rest] == UInt8(ascii: "_") || bytes[rest] == UInt8(ascii: "-") { rest += 1 }
+      return (
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[..<digits]), as: UTF8.self),
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[rest..<end]), as: UTF8.self)
+      )
+    }
   }
 
   /// Compares versions by their numeric parts (`2.1` < `10`, `0009` < `10`), then as text.

@@ -220,7 +220,7 @@ package struct Project {
         case .file
         where entry.isLink && !(FileSystem.resolved(path).map { FileSystem.isInside($0, tree) } ?? false):
           continue
-        case .file where entry.name.lowercased().hasSuffix(".sql"):
+        case .file where Layouts.isSQL(entry.name):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
           files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
         case .file where depth == 0 && Layouts.isScript(entry.name):
@@ -294,7 +294,7 @@ package struct Project {
     }
     guard let base else { return nil }
     let git = try GitBase(ref: base, directory: root)
-    let atBase = Set(try git.files().filter { $0.lowercased().hasSuffix(".sql") || Layouts.isScript($0) })
+    let atBase = Set(try git.files().filter { Layouts.isSQL($0) || Layouts.isScript($0) })
     // Each migration with a file at the base is deployed; compare those files' content.
     var deployed: [Deployed] = []
     var known = Set<String>()

@@ -4,7 +4,7 @@ import MigLintCore
 /// transaction unless the folder's `metadata.toml` says `run_in_transaction = false`.
 struct Diesel: MigrationLayout {
   func matches(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> Bool {
-    files.contains { ($0.name == "up.sql" || $0.name == "down.sql") && $0.relative.contains("/") }
+    files.contains { ($0.name == "up.sql" || $0.name == "down.sql") && $0.relative.utf8.contains(UInt8(ascii: "/")) }
   }
 
   func root(ofScript path: String) -> String? {

@@ -114,7 +114,7 @@ struct LayoutBuilder {
   }
 
   /// The indexes of the SQL files directly in the migrations directory (not in a subfolder).
-  var topLevelSQL: [Int] { files.indices.filter { isSQL[$0] && !files[$0].relative.contains("/") } }
+  var topLevelSQL: [Int] { files.indices.filter { isSQL[$0] && !files[$0].relative.utf8.contains(UInt8(ascii: "/")) } }
 
   // MARK: - Transactions
 
@@ -162,17 +162,18 @@ struct LayoutBuilder {
   // MARK: - Rules about the set
 
   mutating func reportDuplicateVersions() {
-    var first: [String: Migration] = [:]
+    // Version → the file of the first migration with it.
+    var first: [String: Int] = [:]
+    first.reserveCapacity(migrations.count)
     for migration in migrations {
       guard let script = migration.up.first else { continue }
       if tool == .plain, Layouts.leadingVersion(files[script.file].name).version.isEmpty { continue }
-      if let earlier = first[migration.version], let earlierScript = earlier.up.first {
+      if let earlierFile = first[migration.version] {
         observe(
-          script.file,
-          .duplicateVersion(migration.version, earlierFile: files[earlierScript.file].relative, tool: tool),
+          script.file, .duplicateVersion(migration.version, earlierFile: files[earlierFile].relative, tool: tool),
           at: firstLine(script.file))
       } else {
-        first[migration.version] = migration
+        first[migration.version] = script.file
       }
     }
   }

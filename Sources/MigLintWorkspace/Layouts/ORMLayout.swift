@@ -106,7 +106,6 @@ extension ORMLayout {
 }
 
 extension Layouts {
-  /// The ORM of a directory's JavaScript/TypeScript files: that of the first one written for one.
   /// The ORM of a directory's JavaScript/TypeScript files: that of the first one written for one
   /// that defines an `up` (a runner script that only uses Knex leaves a SQL tool's folder alone).
   static func orm(of files: [LayoutFile]) -> ORM? {
@@ -118,9 +117,9 @@ extension Layouts {
 
   /// The extensions of JavaScript and TypeScript migrations (not `.d.ts` declarations).
   package static func isScript(_ name: String) -> Bool {
-    let lower = name.lowercased()
-    guard !lower.hasSuffix(".d.ts") else { return false }
-    return [".js", ".cjs", ".mjs", ".ts", ".cts", ".mts"].contains { lower.hasSuffix($0) }
+    guard let found = FileExtension(of: name) else { return false }
+    if found == FileExtension("ts") { return !name.lowercased().hasSuffix(".d.ts") }
+    return FileExtension.scripts.contains(found)
   }
 
   /// Reads the modules ORM migrations import by a relative path (`./helpers`, `../db/tables.js`),
