@@ -14,7 +14,7 @@ package struct FNV1a: Sendable {
 
   /// The same step over a whole 64-bit word (a faster hash of the same family, not FNV-1a's
   /// value: for keys compared only with keys made the same way).
-  @inline(__always)
+  @inlinable
   package mutating func add(word: UInt64) { value = (value ^ word) &* Self.prime }
 
   /// Folds the high bits into the low ones: a second lane that is not plain FNV-1a.

@@ -84,17 +84,40 @@ package struct Report: Sendable {
       key += diagnostic.path == result.path ? path : Array(diagnostic.path.utf8)
       key.append(0)
       appendCollapsingWhitespace(flagged ?? [], to: &key)
-      var hash = FNV1a()
-      for byte in key { hash.add(byte) }
-      var seen = occurrences[hash.value, default: []]
-      let position = seen.firstIndex { $0.key == key }
-      let occurrence = position.map { seen[$0].count } ?? 0
-      if let position { seen[position].count += 1 } else { seen.append((key, 1)) }
-      occurrences[hash.value] = seen
+      let hash = wordHash(key)
+      // Counted in place: a copy of the entry out of the map and back cost two allocations.
+      let occurrence = Self.count(key, in: &occurrences[hash, default: []])
       key.append(0)
       key += String(occurrence).utf8
       return key
     }
+  }
+
+  /// The times `key` was counted in `seen` before, counting it once more.
+  private static func count(_ key: [UInt8], in seen: inout [(key: [UInt8], count: Int)]) -> Int {
+    guard let position = seen.firstIndex(where: { $0.key == key }) else {
+      seen.append((key, 1))
+      return 0
+    }
+    seen[position].count += 1
+    return seen[position].count - 1
+  }
+
+  /// A 64-bit hash of `bytes`, eight at a time (only compared within one run).
+  private static func wordHash(_ bytes: [UInt8]) -> UInt64 {
+    var hash = FNV1a()
+    bytes.withUnsafeBytes { raw in
+      var offset = 0
+      while offset + 8 <= raw.count {
+        hash.add(word: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        offset += 8
+      }
+      while offset < raw.count {
+        hash.add(raw[offset])
+        offset += 1
+      }
+    }
+    return hash.value
   }
 
   /// The text with runs of spaces, tabs and line breaks as one space, none at the ends, split
