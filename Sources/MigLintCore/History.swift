@@ -85,17 +85,18 @@ extension Linter {
       let ran = rulesRan
       // While the replay goes on, the parser threads have the other cores: a batch is made here;
       // at the end, on all cores.
-      let made = Parallel.map(items, jobs: all ? configuration.jobs : 1) { (item) -> [Diagnostic] in
+      // A file without a parse or a finding has no diagnostics: only the others are made (the
+      // files after an early stop are most of a directory).
+      let work = items.filter { $0.file != nil || !$0.findings.isEmpty }
+      let made = Parallel.map(work, jobs: all ? configuration.jobs : 1) { (item) -> [Diagnostic] in
         let entry = set.files[item.index]
         guard entry.isSQL, let file = item.file else { return entry.source.map { finalize($0, item.findings) } ?? [] }
         var all = item.findings
         if ran[item.index] { all = fileFindings(file) + all }
         return finalize(file, all, rulesRan: ran[item.index])
       }
-      for (index, fileDiagnostics) in zip(batch, made) {
-        diagnostics[index] = fileDiagnostics
-        finished(index)
-      }
+      for (item, fileDiagnostics) in zip(work, made) { diagnostics[item.index] = fileDiagnostics }
+      for index in batch { finished(index) }
     }
     for (number, migration) in set.migrations.enumerated() where number >= start {
       if number > lastNeeded, empty.first.map({ !set.files[$0.script.file].reported }) ?? true {

@@ -15,6 +15,8 @@ package enum Parallel {
   package static func map<Element: Sendable, Value: Sendable>(
     _ elements: [Element], jobs: Int, _ transform: @Sendable (Element) -> Value
   ) -> [Value] {
+    // One job, or one element: no threads to share it with.
+    guard jobs > 1, elements.count > 1 else { return elements.map(transform) }
     let storage = Slots<Value>(count: elements.count)
     let next = Counter()
     DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, elements.count))) { _ in
