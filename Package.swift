@@ -7,9 +7,8 @@ let package = Package(
   products: [
     .executable(name: "miglint", targets: ["miglint"])
   ],
-  dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
-  ],
+  // No dependencies: the command line is read by hand (Sources/miglint/Arguments.swift).
+  dependencies: [],
   targets: [
     // libpg_query (Debian: libpg-query-dev) as a system library.
     .systemLibrary(name: "CPgQuery"),
@@ -32,7 +31,6 @@ let package = Package(
       name: "miglint",
       dependencies: [
         "MigLintSyntax", "MigLintCore", "MigLintRules", "MigLintWorkspace", "MigLintReporters", "MigLintServer",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
     // Test-only helpers; not part of the shipped product.
     .target(

@@ -1,4 +1,3 @@
-import ArgumentParser
 import MigLintCore
 import MigLintReporters
 import MigLintRules
@@ -11,110 +10,121 @@ import MigLintWorkspace
   import Darwin
 #endif
 
-extension OutputFormat: ExpressibleByArgument {}
-extension FailLevel: ExpressibleByArgument {}
-extension Scope: ExpressibleByArgument {}
+extension OutputFormat: ArgumentValue {}
+extension FailLevel: ArgumentValue {}
+extension Scope: ArgumentValue {}
 
-struct Check: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Lint migration files (the default command).")
+struct Check: Command {
+  static let name = "check"
+  static let abstract = "Lint migration files (the default command)."
 
-  @Argument(help: "Files, directories (every *.sql below) or globs; '-' reads standard input.")
   var paths: [String] = []
-
-  @Option(help: "Output format: text, json, sarif, github, gitlab, junit or markdown.")
   var format: OutputFormat = .text
-
-  @Option(name: [.short, .long], help: "Write the report to this file (atomically) instead of standard output.")
   var output: String?
-
-  @Option(help: "Configuration file (default: miglint.toml or .miglint.toml, from the working directory upward).")
   var config: String?
-
-  @Flag(help: "Ignore any configuration file.")
   var noConfig = false
-
-  @Option(help: "Target PostgreSQL version, 9.6 to 18 (default 15).")
   var pgVersion: String?
-
-  @Option(help: "Lowest severity that fails the run: error, warning, info or never (default warning).")
   var failOn: FailLevel?
-
-  @Option(
-    help: "Rules to run: ids, aliases, categories, 'default' or 'all' (comma-separated; replaces the config's select).")
   var select: [String] = []
-
-  @Option(help: "Rules to skip: ids, aliases or categories (comma-separated; added to the config's ignore).")
   var ignore: [String] = []
-
-  @Option(help: "Statement kinds forbidden-statement reports (comma-separated; added to the config's forbid).")
   var forbid: [String] = []
-
-  @Option(help: "Severity of a rule, as rule=error|warning|info (comma-separated; over the config's [severity]).")
   var severity: [String] = []
-
-  @Option(help: "Globs linted when no path is given (repeatable; added to the config's include).")
   var include: [String] = []
-
-  @Option(help: "Globs never linted, even when named (repeatable; added to the config's exclude).")
   var exclude: [String] = []
-
-  @Flag(help: "Report suppression comments without a reason (as the config's require-suppression-reason).")
   var requireSuppressionReason = false
-
-  @Flag(
-    help:
-      "The migration runner sets lock_timeout itself: missing-lock-timeout stays quiet (as the config's lock-timeout-set-by-runner)."
-  )
   var lockTimeoutSetByRunner = false
-
-  @Option(help: "Files linted in parallel (default: the number of cores).")
   var jobs: Int?
-
-  @Option(
-    help:
-      "Path of the text read from standard input ('-'): its place decides the migrations directory, tool, history and config; default <stdin>."
-  )
   var stdinFilename: String?
-
-  @Option(
-    help:
-      "Git ref whose migrations count as deployed when a directory has no miglint.sum (e.g. origin/main); files changed or deleted since are findings."
-  )
   var base: String?
-
-  @Option(
-    help:
-      "Which migrations statement rules report on: pending (after the last deployed one) or all (default: pending when a deploy record is known, else all)."
-  )
   var scope: Scope?
-
-  @Flag(help: "Lint each file on its own: no migration layouts, schema history or history rules.")
   var noHistory = false
-
-  @Flag(
-    help:
-      "Do not read or write the replay cache (the schema model of the history before the first reported migration, kept in $MIGLINT_CACHE_DIR or ~/.cache/miglint)."
-  )
   var noCache = false
-
-  @Flag(
-    help:
-      "Apply safe fixes to the files (atomically), then report what is left. Files with syntax errors or changed since they were read are not written; standard input is printed fixed."
-  )
   var fix = false
-
-  @Flag(help: "With --fix or --diff, apply unsafe fixes too (they can change behaviour: review them).")
   var unsafeFixes = false
-
-  @Flag(help: "Print the fixes as a unified diff instead of the report; write nothing. Exit 1 when there is a fix.")
   var diff = false
 
-  func validate() throws {
-    if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-    if unsafeFixes, !fix, !diff { throw ValidationError("--unsafe-fixes needs --fix or --diff") }
-    if fix, diff { throw ValidationError("--diff shows the fixes without writing them: use it instead of --fix") }
-    if diff, format != .text { throw ValidationError("--diff prints a unified diff: it takes no --format") }
+  static let arguments: Arguments<Check>? = .many(
+    "paths", \.paths, help: "Files, directories (every *.sql below) or globs; '-' reads standard input.")
+
+  static let options: [Option<Check>] = [
+    .value("format", \.format, help: "Output format: text, json, sarif, github, gitlab, junit or markdown."),
+    .value(
+      "output", short: "o", \.output, help: "Write the report to this file (atomically) instead of standard output."),
+    .value(
+      "config", \.config,
+      help: "Configuration file (default: miglint.toml or .miglint.toml, from the working directory upward)."),
+    .flag("no-config", \.noConfig, help: "Ignore any configuration file."),
+    .value("pg-version", \.pgVersion, help: "Target PostgreSQL version, 9.6 to 18 (default 15)."),
+    .value(
+      "fail-on", \.failOn, help: "Lowest severity that fails the run: error, warning, info or never (default warning)."),
+    .list(
+      "select", \.select,
+      help:
+        "Rules to run: ids, aliases, categories, 'default' or 'all' (comma-separated; replaces the config's select)."),
+    .list(
+      "ignore", \.ignore,
+      help: "Rules to skip: ids, aliases or categories (comma-separated; added to the config's ignore)."
+    ),
+    .list(
+      "forbid", \.forbid,
+      help: "Statement kinds forbidden-statement reports (comma-separated; added to the config's forbid)."),
+    .list(
+      "severity", \.severity,
+      help: "Severity of a rule, as rule=error|warning|info (comma-separated; over the config's [severity])."),
+    .list(
+      "include", \.include, help: "Globs linted when no path is given (repeatable; added to the config's include)."),
+    .list(
+      "exclude", \.exclude, help: "Globs never linted, even when named (repeatable; added to the config's exclude)."),
+    .flag(
+      "require-suppression-reason", \.requireSuppressionReason,
+      help: "Report suppression comments without a reason (as the config's require-suppression-reason)."),
+    .flag(
+      "lock-timeout-set-by-runner", \.lockTimeoutSetByRunner,
+      help:
+        "The migration runner sets lock_timeout itself: missing-lock-timeout stays quiet (as the config's lock-timeout-set-by-runner)."
+    ),
+    .value("jobs", \.jobs, help: "Files linted in parallel (default: the number of cores)."),
+    .value(
+      "stdin-filename", \.stdinFilename,
+      help:
+        "Path of the text read from standard input ('-'): its place decides the migrations directory, tool, history and config; default <stdin>."
+    ),
+    .value(
+      "base", \.base,
+      help:
+        "Git ref whose migrations count as deployed when a directory has no miglint.sum (e.g. origin/main); files changed or deleted since are findings."
+    ),
+    .value(
+      "scope", \.scope,
+      help:
+        "Which migrations statement rules report on: pending (after the last deployed one) or all (default: pending when a deploy record is known, else all)."
+    ),
+    .flag(
+      "no-history", \.noHistory,
+      help: "Lint each file on its own: no migration layouts, schema history or history rules."),
+    .flag(
+      "no-cache", \.noCache,
+      help:
+        "Do not read or write the replay cache (the schema model of the history before the first reported migration, kept in $MIGLINT_CACHE_DIR or ~/.cache/miglint)."
+    ),
+    .flag(
+      "fix", \.fix,
+      help:
+        "Apply safe fixes to the files (atomically), then report what is left. Files with syntax errors or changed since they were read are not written; standard input is printed fixed."
+    ),
+    .flag(
+      "unsafe-fixes", \.unsafeFixes,
+      help: "With --fix or --diff, apply unsafe fixes too (they can change behaviour: review them)."),
+    .flag(
+      "diff", \.diff,
+      help: "Print the fixes as a unified diff instead of the report; write nothing. Exit 1 when there is a fix."),
+  ]
+
+  func validate() throws(UsageError) {
+    if let jobs, jobs < 1 { throw UsageError("--jobs must be at least 1") }
+    if unsafeFixes, !fix, !diff { throw UsageError("--unsafe-fixes needs --fix or --diff") }
+    if fix, diff { throw UsageError("--diff shows the fixes without writing them: use it instead of --fix") }
+    if diff, format != .text { throw UsageError("--diff prints a unified diff: it takes no --format") }
   }
 
   /// The flags that override the configuration file, for the workspace to check and apply.
@@ -385,47 +395,4 @@ struct Check: ParsableCommand {
     try flush()
     return inputs
   }
-
-  /// Options of `check` that take a value (kept in step with the declarations above by a test).
-  static let optionsWithValues: Set<String> = [
-    "--format", "--output", "-o", "--config", "--pg-version", "--fail-on", "--select", "--ignore", "--forbid",
-    "--severity", "--include", "--exclude", "--jobs", "--stdin-filename", "--base", "--scope",
-  ]
-
-  /// The commands besides `check` (kept in step with `MigLint`'s subcommands by a test), and
-  /// `help`: a first argument that names one is not a path.
-  static let otherCommands: Set<String> = ["rules", "explain", "help", "sum", "lsp"]
-
-  /// Moves the path arguments of `check` out of `arguments`.
-  ///
-  /// ArgumentParser takes time quadratic in the number of positional values (measured: 19% of a
-  /// run over 2,000 files, as a pre-commit hook passes them), so paths skip it.
-  static func takePaths(from arguments: inout [String]) -> [String] {
-    if let first = arguments.first, otherCommands.contains(first) { return [] }
-    var kept: [String] = []
-    var paths: [String] = []
-    var index = 0
-    while index < arguments.count {
-      let argument = arguments[index]
-      index += 1
-      if argument == "--" {
-        paths += arguments[index...]
-        break
-      }
-      if argument == "check", kept.isEmpty, paths.isEmpty {
-        kept.append(argument)
-      } else if argument.hasPrefix("-"), argument != "-" {
-        kept.append(argument)
-        if optionsWithValues.contains(argument), index < arguments.count {
-          kept.append(arguments[index])
-          index += 1
-        }
-      } else {
-        paths.append(argument)
-      }
-    }
-    arguments = kept
-    return paths
-  }
-
 }

@@ -1,4 +1,3 @@
-import ArgumentParser
 import MigLintCore
 import MigLintReporters
 import MigLintRules
@@ -22,77 +21,89 @@ enum Exit {
 }
 
 @main
-struct MigLint: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "miglint",
-    abstract: "Static safety analysis for PostgreSQL migrations.",
-    discussion: """
-      Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, configuration or I/O error.
-      """,
-    version: toolVersion,
-    subcommands: [Check.self, Sum.self, Rules.self, Explain.self, Lsp.self],
-    defaultSubcommand: Check.self)
+enum MigLint {
+  static let abstract = "Static safety analysis for PostgreSQL migrations."
+  static let discussion =
+    "Exit codes: 0 no finding at or above --fail-on; 1 findings; 2 usage, configuration or I/O error."
+  /// The commands, `check` first: a command line that does not start with another's name is
+  /// `check`'s.
+  static let commands: [any Command.Type] = [Check.self, Sum.self, Rules.self, Explain.self, Lsp.self]
 
-  /// Runs the command line with our exit codes (ArgumentParser's usage errors would exit 64).
   static func main() {
-    // `--version` alone answers before ArgumentParser, whose first parse looks up protocol
-    // conformances across the whole binary (most of the start-up's CPU).
-    if CommandLine.arguments.dropFirst() == ["--version"] {
+    let words = Array(CommandLine.arguments.dropFirst())
+    if words == ["--version"] {
       print(toolVersion)
       terminate(Exit.clean)
     }
     removingTemporaryOnSignals()
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    let paths = Check.takePaths(from: &arguments)
-    var command: ParsableCommand
-    do {
-      command = try parse(arguments)
-    } catch {
-      // ArgumentParser's own text, on several lines (usage, help): each is written escaped.
-      report(error) { message in message.split(separator: "\n").forEach { printError(String($0)) } }
-    }
-    if var check = command as? Check, !paths.isEmpty {
-      check.paths += paths
-      command = check
-    }
-    do {
-      try command.run()
+    switch words.first {
+    case "-h", "--help":
+      print(help, terminator: "")
       terminate(Exit.clean)
+    case "help":
+      guard let name = words.dropFirst().first else {
+        print(help, terminator: "")
+        terminate(Exit.clean)
+      }
+      guard let command = commands.first(where: { $0.name == name }) else {
+        usageError(UsageError("Unknown command '\(name)'."), usage: "miglint help <command>")
+      }
+      print(command.help, terminator: "")
+      terminate(Exit.clean)
+    case let first?:
+      if let command = commands.first(where: { $0.name == first }) { run(command, Array(words.dropFirst())) }
+      run(Check.self, words)
+    case nil:
+      run(Check.self, words)
+    }
+  }
+
+  /// Parses `words` as `command` and runs it, then ends the process with its exit code.
+  private static func run<C: Command>(_ command: C.Type, _ words: [String]) -> Never {
+    let parsed: C
+    do {
+      parsed = try C.parse(words)
+    } catch let request as HelpRequest {
+      print(request.text, terminator: "")
+      terminate(Exit.clean)
+    } catch {
+      usageError(error, usage: C.usageLine)
+    }
+    do {
+      try parsed.run()
+      terminate(Exit.clean)
+    } catch let code as ExitCode {
+      terminate(code.rawValue)
     } catch {
       // May quote a file's text: one escaped line.
-      report(error) { printError($0) }
+      printError("miglint: \(error)")
+      terminate(Exit.usage)
     }
   }
 
-  /// Ends the process for `error`: an `ExitCode` with its code, help asked for on standard
-  /// output with 0, anything else with `write` and the usage code.
-  private static func report(_ error: any Error, _ write: (String) -> Void) -> Never {
-    if let code = error as? ExitCode { terminate(code.rawValue) }
-    let message = fullMessage(for: error)
-    if exitCode(for: error) == .success {
-      print(message)
-      terminate(Exit.clean)
-    }
-    write(message.isEmpty ? "\(error)" : message)
+  /// Writes a usage error as `Error:`, the usage line and where help is, each line escaped (they
+  /// quote the command line), and exits with the usage code.
+  private static func usageError(_ error: any Error, usage: String) -> Never {
+    let message = (error as? UsageError)?.message ?? "\(error)"
+    let command = (error as? UsageError).map { $0.command.isEmpty ? "" : " \($0.command)" } ?? ""
+    printError("Error: " + message)
+    printError("Usage: " + usage)
+    printError("  See 'miglint\(command) --help' for more information.")
     terminate(Exit.usage)
   }
-}
 
-extension MigLint {
-  /// The command `arguments` name. A `check` without help flags is parsed as that command
-  /// alone: the root's parse builds the option sets of every subcommand by reflection first
-  /// (two thirds of a one-file run's instructions). Anything it rejects goes through the root,
-  /// so that usage errors and help name `miglint`.
-  static func parse(_ arguments: [String]) throws -> ParsableCommand {
-    var rest = arguments[...]
-    if rest.first == "check" { rest = rest.dropFirst() }
-    let helpFlags: Set = ["-h", "--help", "-help", "--help-hidden"]
-    if !rest.contains(where: helpFlags.contains), !(rest.first.map(Check.otherCommands.contains) ?? false),
-      let check = try? Check.parseAsRoot(Array(rest))
-    {
-      return check
+  /// The text of `miglint --help`.
+  static var help: String {
+    var text = "OVERVIEW: \(abstract)\n\n" + wrapped(discussion, indent: 0) + "\n\n"
+    text += "USAGE: miglint <command>\n\nOPTIONS:\n"
+    text += helpRow("--version", "Show the version.")
+    text += helpRow("-h, --help", "Show help information.")
+    text += "\nCOMMANDS:\n"
+    for command in commands {
+      text += helpRow(command.name + (command.name == Check.name ? " (default)" : ""), command.abstract)
     }
-    return try parseAsRoot(arguments)
+    text += "\n  See 'miglint help <command>' for detailed help.\n"
+    return text
   }
 }
 

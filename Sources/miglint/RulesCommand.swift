@@ -1,4 +1,3 @@
-import ArgumentParser
 import MigLintCore
 import MigLintReporters
 import MigLintRules
@@ -10,16 +9,20 @@ import MigLintWorkspace
   import Darwin
 #endif
 
-struct Rules: ParsableCommand {
-  enum Format: String, ExpressibleByArgument { case text, json }
+struct Rules: Command {
+  enum Format: String, CaseIterable, ArgumentValue { case text, json }
 
-  static let configuration = CommandConfiguration(abstract: "List every rule.")
+  static let name = "rules"
+  static let abstract = "List every rule."
 
-  @Option(help: "text or json.")
   var format: Format = .text
-
-  @Option(help: "Write one Markdown page per rule plus README.md into this directory, then exit.")
   var markdown: String?
+
+  static let options: [Option<Rules>] = [
+    .value("format", \.format, help: "text or json."),
+    .value(
+      "markdown", \.markdown, help: "Write one Markdown page per rule plus README.md into this directory, then exit."),
+  ]
 
   func run() throws {
     let registry = BuiltinRules.registry
@@ -65,11 +68,13 @@ struct Rules: ParsableCommand {
   }
 }
 
-struct Explain: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Show a rule's documentation.")
+struct Explain: Command {
+  static let name = "explain"
+  static let abstract = "Show a rule's documentation."
+  static let options: [Option<Explain>] = []
+  static let arguments: Arguments<Explain>? = .one("rule", \.rule, help: "A rule id or alias.")
 
-  @Argument(help: "A rule id or alias.")
-  var rule: String
+  var rule = ""
 
   func run() throws {
     guard let description = BuiltinRules.registry.description(for: rule) else {

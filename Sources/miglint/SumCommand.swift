@@ -1,33 +1,36 @@
-import ArgumentParser
 import MigLintCore
 import MigLintRules
 import MigLintWorkspace
 
 /// `miglint sum`: writes or checks the deploy record of each migrations directory.
-struct Sum: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Write miglint.sum (the deploy record) in each migrations directory.",
-    discussion: """
-      Run it when a release is deployed, and commit the files: every migration present counts as
-      deployed from then on. Later runs of `miglint` report deployed migrations that were edited,
-      deleted or reordered. With --check nothing is written: the exit code is 1 when a miglint.sum
-      is missing or differs from what would be written.
-      """)
+struct Sum: Command {
+  static let name = "sum"
+  static let abstract = "Write miglint.sum (the deploy record) in each migrations directory."
+  static let discussion: String? = """
+    Run it when a release is deployed, and commit the files: every migration present counts as \
+    deployed from then on. Later runs of `miglint` report deployed migrations that were edited, \
+    deleted or reordered. With --check nothing is written: the exit code is 1 when a miglint.sum \
+    is missing or differs from what would be written.
+    """
 
-  @Argument(
+  var paths: [String] = []
+  var check = false
+  var config: String?
+  var noConfig = false
+
+  static let arguments: Arguments<Sum>? = .many(
+    "paths", \.paths,
     help:
       "Migrations directories or files in them (default: every directory with SQL files below the working directory, or the configuration's include)."
   )
-  var paths: [String] = []
 
-  @Flag(help: "Write nothing; exit 1 when a miglint.sum is missing or out of date.")
-  var check = false
-
-  @Option(help: "Configuration file (default: miglint.toml or .miglint.toml, from the working directory upward).")
-  var config: String?
-
-  @Flag(help: "Ignore any configuration file.")
-  var noConfig = false
+  static let options: [Option<Sum>] = [
+    .flag("check", \.check, help: "Write nothing; exit 1 when a miglint.sum is missing or out of date."),
+    .value(
+      "config", \.config,
+      help: "Configuration file (default: miglint.toml or .miglint.toml, from the working directory upward)."),
+    .flag("no-config", \.noConfig, help: "Ignore any configuration file."),
+  ]
 
   func run() throws {
     do {

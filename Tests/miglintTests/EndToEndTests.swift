@@ -208,57 +208,80 @@ extension FixtureTests {
 }
 
 @Suite struct ArgumentTests {
-  /// `Check.takePaths` must know every option that takes a value, or it would take the value for
-  /// a path: compared with ArgumentParser's own description of `check`.
-  @Test func pathExtractionKnowsEveryOptionWithAValue() throws {
-    let dump = try CLI.run(["check", "--experimental-dump-help"]).stdout
-    let tool = try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any]
-    let arguments = (tool?["command"] as? [String: Any])?["arguments"] as? [[String: Any]] ?? []
-    var options = Set<String>()
-    for argument in arguments where argument["kind"] as? String == "option" {
-      for name in argument["names"] as? [[String: Any]] ?? [] {
-        guard let kind = name["kind"] as? String, let text = name["name"] as? String else { continue }
-        options.insert((kind == "short" ? "-" : "--") + text)
+  /// The command line as `check` reads it: options anywhere, `--name=value`, a short name,
+  /// repeated lists, the last of a repeated value, `-` and `--` for paths.
+  @Test func checkReadsOptionsAndPathsInAnyOrder() throws {
+    let check = try Check.parse([
+      "a.sql", "--format=json", "-o", "out.json", "--select", "drop-table", "b", "--select=lock", "--fail-on",
+      "error", "--fail-on", "never", "-", "--no-cache", "--jobs", "3", "--", "--odd.sql", "-o",
+    ])
+    #expect(check.paths == ["a.sql", "b", "-", "--odd.sql", "-o"])
+    #expect(check.format == .json && check.output == "out.json" && check.select == ["drop-table", "lock"])
+    #expect(check.failOn == .never && check.noCache && check.jobs == 3 && !check.fix)
+    #expect(try Check.parse(["-o=r.txt"]).output == "r.txt")
+  }
+
+  /// Each malformed command line gets its own message, naming what was wrong.
+  @Test func badCommandLinesSayWhatIsWrong() {
+    let cases: [([String], String)] = [
+      (["--fromat", "json"], "Unknown option '--fromat'. Did you mean '--format'?"),
+      (["--zzz"], "Unknown option '--zzz'."),
+      (["-x"], "Unknown option '-x'."),
+      (["--fix=yes"], "The flag '--fix' takes no value."),
+      (["--format"], "Missing value for '--format <format>'."),
+      (["--format", "yaml"], "Use one of: text, json, sarif, github, gitlab, junit, markdown."),
+      (["--jobs", "many"], "The value 'many' is invalid for '--jobs <jobs>'."),
+      (["--jobs", "0"], "--jobs must be at least 1"),
+      (["--fix", "--diff"], "use it instead of --fix"),
+    ]
+    for (words, message) in cases {
+      do {
+        _ = try Check.parse(words)
+        Issue.record("\(words) parsed")
+      } catch let error as UsageError {
+        #expect(error.message.contains(message) && error.command == "check", "\(words): \(error.message)")
+      } catch {
+        Issue.record("\(words): \(error)")
       }
     }
-    #expect(options.count > 10)
-    #expect(options == Check.optionsWithValues)
+    #expect(throws: UsageError.self) { try Explain.parse([]) }
+    #expect(throws: UsageError.self) { try Explain.parse(["a", "b"]) }
+    #expect(throws: UsageError.self) { try Lsp.parse(["x"]) }
+    #expect(throws: HelpRequest.self) { try Sum.parse(["--check", "-h"]) }
   }
 
-  /// A first argument naming another command goes to it, not to `check` as a path or through
-  /// `check`'s own parse.
-  @Test func checkKnowsTheOtherCommands() {
-    let names = MigLint.configuration.subcommands.map { $0._commandName }.filter { $0 != "check" }
-    #expect(Set(names + ["help"]) == Check.otherCommands)
-  }
-
-  /// `check` is parsed on its own when it can be (start-up): its help and its usage errors still
-  /// name `miglint check`, as the root's parse does.
-  @Test func checkParsedAloneStillSpeaksAsMiglint() throws {
+  /// Usage errors go to standard error with the usage line, exit 2, and stay on their lines;
+  /// help goes to standard output and exits 0. Commands are found by name; the rest is `check`.
+  @Test func theCommandLineSpeaksAsMiglint() throws {
     for arguments in [["--bogus"], ["check", "--bogus"], ["--format", "yaml", "x.sql"], ["--jobs"]] {
       let result = try CLI.run(arguments)
       #expect(result.status == 2, "\(arguments)")
-      #expect(result.stderr.contains("miglint check"), "\(arguments): \(result.stderr)")
-      // ArgumentParser's lines stay lines (they were once escaped into one).
+      #expect(result.stderr.hasPrefix("Error: "), "\(arguments): \(result.stderr)")
       #expect(result.stderr.contains("\nUsage: miglint check") && !result.stderr.contains("\\u{a}"), "\(result.stderr)")
+      #expect(result.stderr.contains("See 'miglint check --help'"), "\(result.stderr)")
     }
-    for arguments in [["check", "--help"], ["--help"], ["check", "-h"]] {
+    for (arguments, usage) in [
+      (["check", "--help"], "USAGE: miglint check"), (["--help"], "USAGE: miglint <command>"),
+      (["check", "-h"], "USAGE: miglint check"), (["help", "sum"], "USAGE: miglint sum"), (["help"], "COMMANDS:"),
+      (["explain", "--help"], "USAGE: miglint explain <rule>"),
+    ] {
       let result = try CLI.run(arguments)
-      #expect(result.status == 0 && result.stdout.contains("USAGE: miglint"), "\(arguments): \(result.stdout)")
+      #expect(result.status == 0 && result.stdout.contains(usage), "\(arguments): \(result.stdout)")
     }
+    let unknown = try CLI.run(["help", "lint"])
+    #expect(unknown.status == 2 && unknown.stderr.contains("Unknown command 'lint'"), "\(unknown.stderr)")
+    #expect(try CLI.run(["--version"]).stdout == "0.1.0\n")
+    #expect(try CLI.run(["rules", "--format", "json"]).stdout.hasPrefix("["))
   }
 
-  /// The README documents every flag of `check`.
+  /// The README documents every flag of `check`, and `check --help` lists each.
   @Test func theReadmeDocumentsEveryFlag() throws {
-    let dump = try CLI.run(["check", "--experimental-dump-help"]).stdout
-    let tool = try JSONSerialization.jsonObject(with: Data(dump.utf8)) as? [String: Any]
-    let arguments = (tool?["command"] as? [String: Any])?["arguments"] as? [[String: Any]] ?? []
     let readme = try String(contentsOfFile: TestLint.repositoryRoot + "/README.md", encoding: .utf8)
-    for argument in arguments {
-      for name in argument["names"] as? [[String: Any]] ?? [] where name["kind"] as? String == "long" {
-        guard let text = name["name"] as? String, text != "help", text != "experimental-dump-help" else { continue }
-        #expect(readme.contains("`--\(text)"), "--\(text) is not in README.md")
-      }
+    let help = try CLI.run(["check", "--help"]).stdout
+    #expect(Check.options.count > 20)
+    for option in Check.options {
+      #expect(readme.contains("`--\(option.name)"), "--\(option.name) is not in README.md")
+      #expect(help.contains(option.usage), "\(option.usage) is not in check --help")
     }
   }
 
