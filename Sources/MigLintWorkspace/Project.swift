@@ -189,7 +189,7 @@ package struct Project {
         analysed: translations.reduce(0) { $0 + $1.analysedCalls },
         unanalysable: translations.reduce(0) { $0 + $1.unanalysableCalls })
     return LoadedSet(
-      root: absolute(root.isEmpty ? "." : root), set: set,
+      root: directory(of: listing), set: set,
       directory: DirectorySummary(path: root.isEmpty ? "." : root, tool: layout.tool, calls: calls))
   }
 
@@ -266,6 +266,11 @@ package struct Project {
   }
 
   private func absolute(_ path: String) -> String { FileSystem.absolute(path, from: currentDirectory) }
+
+  /// The absolute path of `listing`'s migrations directory (its ``LoadedSet/root``).
+  package func directory(of listing: Listing) -> String {
+    absolute(listing.root.isEmpty ? "." : listing.root)
+  }
 
   // MARK: - Deploy record
 

@@ -92,7 +92,21 @@ package struct ReplayCache: Sendable {
   /// The checkpoint stored for `loaded`, if it is still valid for its first migrations.
   package func load(_ loaded: LoadedSet) -> ReplayCheckpoint? {
     if let checkpoint = memory?.load(loaded) { return checkpoint }
-    guard let stored = try? FileSystem.read(file(loaded)), stored.starts(with: Self.magic),
+    return checkpoint(from: entry(forDirectory: loaded.root), for: loaded)
+  }
+
+  /// An entry as read from its file: the model after its first `migrations` migrations, and the
+  /// key of what they were.
+  package struct Entry: Sendable {
+    let migrations: Int
+    let key: [UInt8]
+    let catalog: Catalog
+  }
+
+  /// The entry stored for the migrations directory `root` (absolute), decoded; nil when there is
+  /// none or it is damaged. Needs no layout: a run can read it while the layout is built.
+  package func entry(forDirectory root: String) -> Entry? {
+    guard let stored = try? FileSystem.read(file(forDirectory: root)), stored.starts(with: Self.magic),
       stored.count >= Self.magic.count + 16
     else { return nil }
     // A checksum over the whole entry: a damaged or edited entry is a miss, never a wrong model.
@@ -101,14 +115,26 @@ package struct ReplayCache: Sendable {
     var reader = ByteReader(bytes, offset: Self.magic.count)
     do throws(SnapshotError) {
       let migrations = try reader.int()
-      guard migrations > 0, migrations <= loaded.set.migrations.count,
-        try reader.raw(16) == Self.key(loaded, migrations: migrations)
-      else { return nil }
+      let key = try reader.raw(16)
+      guard migrations > 0 else { return nil }
       let catalog = try Catalog(snapshot: &reader)
-      return reader.isAtEnd ? ReplayCheckpoint(migrations: migrations, catalog: catalog) : nil
+      return reader.isAtEnd ? Entry(migrations: migrations, key: key, catalog: catalog) : nil
     } catch {
       return nil
     }
+  }
+
+  /// `entry`'s model, if it was stored for the same first migrations as `loaded` has; `expecting`
+  /// is a key computed ahead, for a number of migrations.
+  package func checkpoint(
+    from entry: Entry?, for loaded: LoadedSet, expecting: (migrations: Int, key: [UInt8])? = nil
+  ) -> ReplayCheckpoint? {
+    guard let entry, entry.migrations <= loaded.set.migrations.count else { return nil }
+    let key =
+      expecting.flatMap { $0.migrations == entry.migrations ? $0.key : nil }
+      ?? Self.key(loaded, migrations: entry.migrations)
+    guard entry.key == key else { return nil }
+    return ReplayCheckpoint(migrations: entry.migrations, catalog: entry.catalog)
   }
 
   /// Stores `checkpoint` for `loaded` (atomically; errors are ignored).
@@ -121,7 +147,7 @@ package struct ReplayCache: Sendable {
     checkpoint.catalog.snapshot(into: &writer)
     writer.raw(Self.checksum(writer.bytes))
     guard FileSystem.makeDirectories(directory) else { return }
-    try? FileSystem.writeAtomically(writer.bytes, to: file(loaded))
+    try? FileSystem.writeAtomically(writer.bytes, to: file(forDirectory: loaded.root))
   }
 
   /// 128 bits over an entry's bytes.
@@ -132,9 +158,9 @@ package struct ReplayCache: Sendable {
   }
 
   /// One file per migrations directory.
-  private func file(_ loaded: LoadedSet) -> String {
+  private func file(forDirectory root: String) -> String {
     var hash = Hash()
-    hash.add(loaded.root)
+    hash.add(root)
     return directory + "/replay-" + hash.hex.prefix(16) + ".bin"
   }
 
@@ -146,7 +172,9 @@ package struct ReplayCache: Sendable {
       hash.add(migration.version)
       for script in migration.up + migration.down {
         hash.add(loaded.set.files[script.file].path)
-        hash.add("\(script.direction) \(script.range?.start ?? -1) \(script.range?.end ?? -1)")
+        // rawValue, not the case interpolated: that reads the case's name by reflection, which
+        // cost more than hashing every file.
+        hash.add("\(script.direction.rawValue) \(script.range?.start ?? -1) \(script.range?.end ?? -1)")
         hash.add(loaded.set.files[script.file].bytes ?? [])
       }
     }

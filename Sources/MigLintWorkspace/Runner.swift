@@ -148,6 +148,7 @@ package enum Runner {
       }
     }
     queue.schedule(early)
+    let prefetched = prefetch(listings, project: project, cache: cache)
     var sets: [LoadedSet] = []
     do {
       for listing in listings { sets.append(try project.load(listing)) }
@@ -161,7 +162,7 @@ package enum Runner {
     var ranges: [[SourceRange]?] = Array(repeating: nil, count: slotCount)
     // Where each scheduled slot stands in the parse order; nil for slots never parsed.
     var position = [Int?](repeating: nil, count: slotCount)
-    let plans = sets.map { plan($0, cache: cache) }
+    let plans = sets.indices.map { plan(sets[$0], cache: cache, prefetched: prefetched($0)) }
     for (setIndex, loaded) in sets.enumerated() {
       for (index, sections) in plans[setIndex].files where index < listings[setIndex].files.count {
         guard let bytes = loaded.set.files[index].bytes else { continue }
@@ -265,14 +266,48 @@ package enum Runner {
     var files: [(index: Int, sections: [SourceRange]?)]
   }
 
-  private static func plan(_ loaded: LoadedSet, cache: ReplayCache?) -> SetPlan {
+  /// Reads the cache entries of the listings that seem to name a late file of a long history,
+  /// on a thread of its own while this one builds the layouts (decoding a model is a third of a
+  /// warm run). Guessed from the listing, whose order is nearly always the migrations' order: a
+  /// wrong guess costs a decode on another core, or the overlap. A language server keeps its
+  /// models in memory instead. Returns, for a listing's number, nil when its entry is not read
+  /// ahead, else what waits for the entry (nil when there is none).
+  private static func prefetch(
+    _ listings: [Listing], project: Project, cache: ReplayCache?
+  ) -> (Int) -> (() -> ReplayCache.Entry?)? {
+    guard let cache, cache.memory == nil else { return { _ in nil } }
+    let late = listings.indices.filter { number in
+      let files = listings[number].files
+      let first = files.firstIndex { listings[number].requested.contains($0.path) }
+      return first.map { $0 >= cache.minimumMigrations } ?? false
+    }
+    guard !late.isEmpty else { return { _ in nil } }
+    let entries = Slots<ReplayCache.Entry?>(count: listings.count)
+    let roots = late.map { ($0, project.directory(of: listings[$0])) }
+    _ = WorkerThreads(count: 1, background: false) {
+      for (number, root) in roots { entries.put(number, cache.entry(forDirectory: root)) }
+    }
+    return { number in late.contains(number) ? { entries.wait(number) } : nil }
+  }
+
+  /// - Parameter prefetched: waits for the set's cache entry when it is read ahead (``prefetch``).
+  private static func plan(
+    _ loaded: LoadedSet, cache: ReplayCache?, prefetched: (() -> ReplayCache.Entry?)?
+  ) -> SetPlan {
     // The first migration with a reported file: the history before it only builds the model.
     let first = loaded.set.migrations.firstIndex { migration in
       (migration.up + migration.down).contains { loaded.set.files[$0.file].reported }
     }
     var plan = SetPlan(files: [])
     if let cache, let first, first >= cache.minimumMigrations {
-      plan.resume = cache.load(loaded).flatMap { $0.migrations <= first ? $0 : nil }
+      // An entry read ahead was most likely stored at `first`: its key is computed while the
+      // entry is decoded.
+      let stored =
+        prefetched.map { wait in
+          let expected = (first, ReplayCache.key(loaded, migrations: first))
+          return cache.checkpoint(from: wait(), for: loaded, expecting: expected)
+        } ?? cache.load(loaded)
+      plan.resume = stored.flatMap { $0.migrations <= first ? $0 : nil }
       if plan.resume?.migrations != first { plan.checkpointAt = first }
     }
     var sections: [Int: [SourceRange]] = [:]
