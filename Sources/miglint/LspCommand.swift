@@ -10,7 +10,13 @@ struct Lsp: Command {
     the editor's unsaved text; offers each fix, a fix-all action and suppression comments; and \
     shows on hover the locks a statement takes.
     """
-  static let options: [Option<Lsp>] = []
+  /// Standard input and output is the only transport; clients that name it (vscode-languageclient
+  /// adds `--stdio` to a command run over stdio) are accepted.
+  static let options: [Option<Lsp>] = [
+    .flag("stdio", \.stdio, help: "Use standard input and output (the default and only transport).")
+  ]
+
+  var stdio = false
 
   func run() throws {
     throw ExitCode(LanguageServer(toolVersion: toolVersion).run())

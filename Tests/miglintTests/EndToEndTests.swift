@@ -222,7 +222,7 @@ extension FixtureTests {
   }
 
   /// Each malformed command line gets its own message, naming what was wrong.
-  @Test func badCommandLinesSayWhatIsWrong() {
+  @Test func badCommandLinesSayWhatIsWrong() throws {
     let cases: [([String], String)] = [
       (["--fromat", "json"], "Unknown option '--fromat'. Did you mean '--format'?"),
       (["--zzz"], "Unknown option '--zzz'."),
@@ -247,6 +247,8 @@ extension FixtureTests {
     #expect(throws: UsageError.self) { try Explain.parse([]) }
     #expect(throws: UsageError.self) { try Explain.parse(["a", "b"]) }
     #expect(throws: UsageError.self) { try Lsp.parse(["x"]) }
+    #expect(throws: UsageError.self) { try Lsp.parse(["--socket=9000"]) }
+    #expect(try Lsp.parse(["--stdio"]).stdio)
     #expect(throws: HelpRequest.self) { try Sum.parse(["--check", "-h"]) }
   }
 
