@@ -76,13 +76,31 @@ final class ByteBuffer {
     reserve(bytes.count).update(from: start, count: bytes.count)
   }
 
-  /// `count` copies of `byte`.
-  func append(repeating byte: UInt8, count repeats: Int) {
-    guard repeats > 0 else { return }
-    reserve(repeats).update(repeating: byte, count: repeats)
+  func append(_ text: StaticString) { text.withUTF8Buffer { append($0) } }
+
+  /// `,` when `comma`, a line break and `spaces` spaces, in one reservation (written before
+  /// every member and element of a pretty report).
+  func appendBreak(comma: Bool, spaces: Int) {
+    var target = reserve((comma ? 2 : 1) + spaces)
+    if comma {
+      target.pointee = 0x2C
+      target += 1
+    }
+    target.pointee = 0x0A
+    (target + 1).update(repeating: 0x20, count: spaces)
   }
 
-  func append(_ text: StaticString) { text.withUTF8Buffer { append($0) } }
+  /// `"name":` and a space when `spaced`, in one reservation: a name that needs no escape.
+  func appendKey(_ name: StaticString, spaced: Bool) {
+    name.withUTF8Buffer { bytes in
+      let target = reserve(bytes.count + (spaced ? 4 : 3))
+      target.pointee = 0x22
+      if let start = bytes.baseAddress { (target + 1).update(from: start, count: bytes.count) }
+      target[bytes.count + 1] = 0x22
+      target[bytes.count + 2] = 0x3A
+      if spaced { target[bytes.count + 3] = 0x20 }
+    }
+  }
 
   /// A JSON string: quotes, backslashes and control characters escaped, and U+2028 and U+2029
   /// too (JavaScript reads them as line breaks); everything else as its UTF-8 bytes.
@@ -192,11 +210,10 @@ struct JSONStream {
   /// Hands everything written so far to the output.
   func finish() { output?.take(buffer) }
 
-  /// A line break and the indentation of `level`.
-  private func newline(_ level: Int) {
-    guard indent > 0 else { return }
-    buffer.append(0x0A)
-    buffer.append(repeating: 0x20, count: indent * level)
+  /// A comma when `comma`, then a line break and the indentation of `level`.
+  private func newline(_ level: Int, comma: Bool = false) {
+    guard indent > 0 else { return comma ? buffer.append(0x2C) : () }
+    buffer.appendBreak(comma: comma, spaces: indent * level)
   }
 
   private var isWritten: Bool { depth > 64 || written & (1 << UInt64(depth - 1)) != 0 }
@@ -205,19 +222,16 @@ struct JSONStream {
   private mutating func next() {
     if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
     guard depth > 0 else { return }
-    if isWritten { buffer.append(0x2C) }
+    let comma = isWritten
     if depth <= 64 { written |= 1 << UInt64(depth - 1) }
-    newline(depth)
+    newline(depth, comma: comma)
   }
 
   /// A member's name written as it is: the names reporters write are literals that need no
   /// escape, and a report writes a million of them.
   mutating func key(_ name: StaticString) {
     next()
-    buffer.append(0x22)
-    buffer.append(name)
-    buffer.append(0x22, 0x3A)  // ":
-    if indent > 0 { buffer.append(0x20) }
+    buffer.appendKey(name, spaced: indent > 0)
   }
 
   /// A member's name from data, escaped.
