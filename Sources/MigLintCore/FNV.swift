@@ -24,11 +24,16 @@ package struct FNV1a: Sendable {
   /// The value as 16 lower-case hex digits.
   package var hex: String {
     String(unsafeUninitializedCapacity: 16) { buffer in
-      for index in 0..<16 {
-        let digit = UInt8((value >> UInt64(60 - 4 * index)) & 0xF)
-        buffer[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
-      }
+      Self.writeHex(value, to: buffer)
       return 16
+    }
+  }
+
+  /// Writes `value` as 16 lower-case hex digits into the first 16 bytes of `target`.
+  package static func writeHex(_ value: UInt64, to target: UnsafeMutableBufferPointer<UInt8>) {
+    for index in 0..<16 {
+      let digit = UInt8((value >> UInt64(60 - 4 * index)) & 0xF)
+      target[index] = digit < 10 ? 0x30 + digit : 0x57 + digit
     }
   }
 }

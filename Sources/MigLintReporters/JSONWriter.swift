@@ -1,3 +1,5 @@
+import MigLintCore
+
 /// A JSON value built by reporters; keys keep their insertion order so output is stable.
 package indirect enum JSONValue: Sendable, Equatable {
   case object([(String, JSONValue)])
@@ -88,6 +90,14 @@ final class ByteBuffer {
     }
     target.pointee = 0x0A
     (target + 1).update(repeating: 0x20, count: spaces)
+  }
+
+  /// `value` as a JSON string of 16 lower-case hex digits (no string is made for it).
+  func appendHexString(_ value: UInt64) {
+    let target = reserve(18)
+    target[0] = 0x22
+    FNV1a.writeHex(value, to: UnsafeMutableBufferPointer(start: target + 1, count: 16))
+    target[17] = 0x22
   }
 
   /// `"name":` and a space when `spaced`, in one reservation: a name that needs no escape.

@@ -246,9 +246,9 @@ func percentEncodedPath(_ path: String) -> String {
   return String(decoding: out, as: UTF8.self)
 }
 
-/// A fingerprint of `bytes`: stable across runs and platforms.
-func stableHash(_ bytes: [UInt8]) -> String {
+/// A fingerprint of `bytes`: stable across runs and platforms (written as 16 hex digits).
+func stableHash(_ bytes: [UInt8]) -> UInt64 {
   var hash = FNV1a()
   for byte in bytes { hash.add(byte) }
-  return hash.hex
+  return hash.value
 }

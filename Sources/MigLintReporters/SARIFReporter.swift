@@ -80,14 +80,14 @@ package struct SARIFReporter: Sendable {
     out.key("results")
     out.openArray()
     for result in report.results {
-      // The artifact's URI, once per file rather than per finding and fix.
+      // The artifact's URI and index, once per file rather than per finding and fix.
       let uri = Self.uri(result.path)
+      let fileIndex = artifactIndex[result.path]
       for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
         out.element()
         write(
           diagnostic, uri: diagnostic.path == result.path ? uri : Self.uri(diagnostic.path),
-          fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID], artifactIndex: artifactIndex[result.path],
-          into: &out)
+          fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID], artifactIndex: fileIndex, into: &out)
       }
     }
     out.closeArray()
@@ -158,7 +158,8 @@ package struct SARIFReporter: Sendable {
     out.closeArray()
     out.key("partialFingerprints")
     out.openObject()
-    out.member("miglintFingerprint/v1", stableHash(fingerprintKey))
+    out.key("miglintFingerprint/v1")
+    out.buffer.appendHexString(stableHash(fingerprintKey))
     out.closeObject()
     if !diagnostic.fixes.isEmpty {
       let bom = diagnostic.start.fileOffset - diagnostic.range.start
