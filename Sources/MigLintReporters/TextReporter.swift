@@ -88,9 +88,7 @@ package struct TextReporter: Sendable {
     out += paint("\(gutter) |", .blue)
     out += " "
     Self.append(" ", count: before, to: &out)
-    if color { out += "\u{1B}[\(style.rawValue)m" }
-    Self.append("^", count: width, to: &out)
-    if color { out += "\u{1B}[0m" }
+    paint(style, into: &out) { Self.append("^", count: width, to: &$0) }
     out += "\n"
     footer(diagnostic, gutter: gutter, into: &out)
   }
@@ -195,7 +193,18 @@ package struct TextReporter: Sendable {
   private static let spaces = String(decoding: [UInt8](repeating: 0x20, count: 512), as: UTF8.self)
   private static let carets = String(decoding: [UInt8](repeating: 0x5E, count: 512), as: UTF8.self)
 
+  /// Appends what `write` appends, in `style` when the report is colored (no string is made for
+  /// the painted text).
+  private func paint(_ style: Style, into out: inout String, _ write: (inout String) -> Void) {
+    if color { out += "\u{1B}[\(style.rawValue)m" }
+    write(&out)
+    if color { out += "\u{1B}[0m" }
+  }
+
   private func paint(_ text: String, _ style: Style) -> String {
-    color ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    guard color else { return text }
+    var out = ""
+    paint(style, into: &out) { $0 += text }
+    return out
   }
 }

@@ -70,20 +70,23 @@ struct Option<C>: Sendable {
   static func value<T: ArgumentValue>(
     _ name: String, short: Character? = nil, _ property: WritableKeyPath<C, T?> & Sendable, help: String
   ) -> Self {
-    Option(name: name, short: short, valueName: name, help: help, allowedValues: T.allowedValues) { command, text in
-      guard let value = text.flatMap(T.init(argument:)) else { return false }
-      command[keyPath: property] = value
-      return true
-    }
+    converting(name, short: short, help: help) { (command, value: T) in command[keyPath: property] = value }
   }
 
   /// An option with a value and a default (the property's initial value).
   static func value<T: ArgumentValue>(_ name: String, _ property: WritableKeyPath<C, T> & Sendable, help: String)
     -> Self
   {
-    Option(name: name, short: nil, valueName: name, help: help, allowedValues: T.allowedValues) { command, text in
+    converting(name, short: nil, help: help) { (command, value: T) in command[keyPath: property] = value }
+  }
+
+  /// An option whose text is read as a `T` and handed to `set`.
+  private static func converting<T: ArgumentValue>(
+    _ name: String, short: Character?, help: String, _ set: @escaping @Sendable (inout C, T) -> Void
+  ) -> Self {
+    Option(name: name, short: short, valueName: name, help: help, allowedValues: T.allowedValues) { command, text in
       guard let value = text.flatMap(T.init(argument:)) else { return false }
-      command[keyPath: property] = value
+      set(&command, value)
       return true
     }
   }
