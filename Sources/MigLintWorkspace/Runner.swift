@@ -141,8 +141,7 @@ package enum Runner {
     for (number, listing) in listings.enumerated() where project.reportsEveryRequestedFile(listing) {
       for (index, file) in listing.files.enumerated() where listing.requested.contains(file.path) {
         // ORM files are parsed once the layout has read them into SQL.
-        guard let bytes = file.bytes, file.readError == nil, Layouts.otherDialect(file.name) == nil,
-          !Layouts.isScript(file.name)
+        guard let bytes = file.bytes, file.readError == nil, Layouts.otherDialect(file.name) == nil, !file.isScript
         else { continue }
         early.append((firstSlot[number] + index, ParseJob(path: file.path, bytes: bytes, reported: true)))
       }

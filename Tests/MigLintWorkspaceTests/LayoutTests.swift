@@ -25,6 +25,52 @@ import Testing
     #expect(layout.migrations.count >= 3, "\(fixture): \(layout.migrations.map(\.version))")
   }
 
+  /// A file named alone gets the findings it gets when its whole directory is linted: the files
+  /// after it are not read (layouts that order by names), nor replayed, and change nothing.
+  @Test(arguments: fixtures)
+  func aFileNamedAloneGetsItsFindingsOfTheWholeDirectory(_ fixture: String) throws {
+    let directory = TestLint.repositoryRoot + "/fixtures/" + fixture
+    let argument = try String(contentsOfFile: directory + "/args", encoding: .utf8).split(whereSeparator: \.isNewline)[
+      0]
+    let root = argument == "." ? directory : directory + "/" + argument
+    let linter = Linter(registry: BuiltinRules.registry, configuration: Configuration())
+    let project = Project()
+    let lint = { (paths: [String]) in
+      try Runner.lint(try project.list(paths), project: project, linter: linter, jobs: 2)
+    }
+    let shown = { (result: FileResult?) in
+      result?.diagnostics.map { "\($0.ruleID) \($0.range.start)-\($0.range.end) \($0.message) \($0.help ?? "")" }
+    }
+    let whole = try lint(try FileDiscovery.expand([root]))
+    #expect(whole.count >= 3)
+    for result in whole {
+      let alone = try lint([result.path])
+      #expect(alone.map(\.path) == [result.path])
+      #expect(shown(alone.first) == shown(result), "\(result.path)")
+    }
+  }
+
+  /// Naming a migration of a directory that names order (golang-migrate) reads the history up to
+  /// it; one whose layout reads its scripts (goose sections) reads them all.
+  @Test func namingAFileReadsTheHistoryTheRunNeeds() throws {
+    let texts = ["1_a": "CREATE TABLE a (id int);\n", "2_b": "CREATE TABLE b (id int);\n", "3_c": "SELECT 1;\n"]
+    let names = Dictionary(uniqueKeysWithValues: texts.map { ($0.key + ".up.sql", $0.value) })
+    let sections = Dictionary(uniqueKeysWithValues: texts.map { ($0.key + ".sql", "-- +goose Up\n" + $0.value) })
+    let (golangMigrate, goose) = (try TestLint.makeDirectory(names), try TestLint.makeDirectory(sections))
+    defer {
+      try? FileManager.default.removeItem(atPath: golangMigrate)
+      try? FileManager.default.removeItem(atPath: goose)
+    }
+    let read = { (directory: String, named: String) throws -> [String] in
+      let project = Project()
+      let loaded = try project.load(try #require(try project.list([directory + "/" + named]).first))
+      return loaded.set.files.filter { $0.bytes != nil }.map { FileSystem.baseName($0.path) }
+    }
+    #expect(try read(golangMigrate, "1_a.up.sql") == ["1_a.up.sql"])
+    #expect(try read(golangMigrate, "2_b.up.sql") == ["1_a.up.sql", "2_b.up.sql"])
+    #expect(try read(goose, "1_a.sql") == ["1_a.sql", "2_b.sql", "3_c.sql"])
+  }
+
   /// A tool added to `MigrationTool` needs its fixture (CONTRIBUTING.md, "Adding a migration tool").
   @Test func everyToolHasItsFixture() {
     #expect(

@@ -16,6 +16,8 @@ struct Diesel: MigrationLayout {
   func holdsScripts(_ folder: String) -> Bool { VersionFolders.isVersionFolder(folder) }
   func isSidecar(_ name: String) -> Bool { name == "metadata.toml" }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     builder.buildFolders(up: "up.sql", down: "down.sql") { builder, folder in
       let metadata = builder.sidecars[folder + "/metadata.toml"].map { String(decoding: $0, as: UTF8.self) } ?? ""

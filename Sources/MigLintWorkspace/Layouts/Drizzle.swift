@@ -10,6 +10,8 @@ struct Drizzle: MigrationLayout {
   func holdsScripts(_ folder: String) -> Bool { folder == "meta" }
   func isSidecar(_ name: String) -> Bool { name == "_journal.json" }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     let tags = Self.journalTags(String(decoding: builder.sidecars[Self.journal] ?? [], as: UTF8.self))
     let files = builder.files

@@ -9,6 +9,8 @@ struct Flyway: MigrationLayout {
 
   func isSidecar(_ name: String) -> Bool { name.hasSuffix(".sql.conf") }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     var versioned: [(version: String, index: Int)] = []
     var undo: [String: Int] = [:]

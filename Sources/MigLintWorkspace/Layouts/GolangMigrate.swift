@@ -6,6 +6,8 @@ struct GolangMigrate: MigrationLayout {
     files.contains { Layouts.splitName($0.name) != nil }
   }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     builder.buildUpDownFiles { builder, _ in
       builder.transaction(

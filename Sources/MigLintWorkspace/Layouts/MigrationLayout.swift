@@ -23,6 +23,10 @@ protocol MigrationLayout: Sendable {
   func isSidecar(_ name: String) -> Bool
   /// Orders and pairs the directory's SQL files into migrations.
   func build(_ builder: inout LayoutBuilder)
+  /// True when `build` reads the scripts' contents (sections, ORM code). False where names and
+  /// sidecars are enough: then a listed file is read only when the run needs it (one file named
+  /// in a long history reads the history before it, not after).
+  var readsScripts: Bool { get }
   /// True where the tool treats down migrations as optional: a missing one is reported only
   /// against a convention (nearly every migration has one).
   var downsAreOptional: Bool { get }
@@ -41,6 +45,7 @@ extension MigrationLayout {
   func root(ofScript path: String) -> String? { nil }
   func holdsScripts(_ folder: String) -> Bool { false }
   func isSidecar(_ name: String) -> Bool { false }
+  var readsScripts: Bool { true }
   var downsAreOptional: Bool { false }
   var versionsAreUnique: Bool { true }
   func expectedDown(of migration: Migration, upFile: LayoutFile) -> String {
@@ -114,7 +119,7 @@ struct LayoutBuilder {
   }
 
   /// The indexes of the SQL files directly in the migrations directory (not in a subfolder).
-  var topLevelSQL: [Int] { files.indices.filter { isSQL[$0] && !files[$0].relative.utf8.contains(UInt8(ascii: "/")) } }
+  var topLevelSQL: [Int] { files.indices.filter { isSQL[$0] && files[$0].isTopLevel } }
 
   // MARK: - Transactions
 
@@ -216,7 +221,11 @@ struct LayoutBuilder {
     }
   }
 
-  func firstLine(_ index: Int) -> SourceRange { TextBytes.firstLine(files[index].bytes) }
+  /// The first line of file `index`, read now if the layout did not need the file's contents.
+  func firstLine(_ index: Int) -> SourceRange {
+    let file = files[index]
+    return TextBytes.firstLine(file.bytes ?? (file.readError == nil ? try? FileSystem.read(file.path) : nil))
+  }
 
   /// Records what was observed about file `index`, for a rule to judge.
   mutating func observe(_ index: Int, _ observation: Observation, at range: SourceRange) {

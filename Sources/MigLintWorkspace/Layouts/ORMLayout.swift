@@ -57,7 +57,7 @@ extension ORMLayout {
 
   func build(_ builder: inout LayoutBuilder) {
     let files = builder.files
-    let scripts = files.indices.filter { Layouts.isScript(files[$0].name) && files[$0].bytes != nil }
+    let scripts = files.indices.filter { files[$0].isScript && files[$0].bytes != nil }
     let loader = builder.moduleRoot.map(Layouts.moduleLoader)
     let translated = Parallel.map(scripts, jobs: Parallel.coreCount) { index in
       ORMMigration(files[index].bytes ?? [], orm: orm, path: files[index].path, loader: loader)
@@ -109,7 +109,7 @@ extension Layouts {
   /// The ORM of a directory's JavaScript/TypeScript files: that of the first one written for one
   /// that defines an `up` (a runner script that only uses Knex leaves a SQL tool's folder alone).
   static func orm(of files: [LayoutFile]) -> ORM? {
-    for file in files where isScript(file.name) {
+    for file in files where file.isScript {
       if let bytes = file.bytes, let orm = ORMMigration.detect(bytes), ORMMigration.definesUp(bytes) { return orm }
     }
     return nil

@@ -3,6 +3,8 @@ import MigLintCore
 /// Numbered SQL files and nothing else to go by: ordered by version, then name; no downs, no
 /// transaction of its own. The layout of a directory no other tool claims.
 struct Plain: MigrationLayout {
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     let files = builder.files
     let entries = builder.topLevelSQL.map { index in

@@ -9,6 +9,8 @@ struct Pop: MigrationLayout {
 
   var downsAreOptional: Bool { true }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     builder.buildUpDownFiles { builder, index in
       let qualifiers = Layouts.splitName(builder.files[index].name)?.qualifiers ?? []

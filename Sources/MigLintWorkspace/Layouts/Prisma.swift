@@ -14,6 +14,8 @@ struct Prisma: MigrationLayout {
   func holdsScripts(_ folder: String) -> Bool { VersionFolders.isVersionFolder(folder) }
   func isSidecar(_ name: String) -> Bool { name == "migration_lock.toml" }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     if let provider = otherProvider(builder.sidecars["migration_lock.toml"]) {
       let skipped = builder.files.indices.filter { builder.isSQL[$0] }

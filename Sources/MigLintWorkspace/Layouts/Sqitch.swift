@@ -30,6 +30,8 @@ struct Sqitch: MigrationLayout {
   /// sqitch names changes: there are no versions to collide.
   var versionsAreUnique: Bool { false }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     let plan = SqitchPlan(String(decoding: builder.sidecars[Self.planName] ?? [], as: UTF8.self))
     var byPath: [String: Int] = [:]

@@ -21,6 +21,8 @@ struct UpDownFolders: MigrationLayout {
 
   func holdsScripts(_ folder: String) -> Bool { Self.folders.contains(folder) }
 
+  var readsScripts: Bool { false }
+
   func build(_ builder: inout LayoutBuilder) {
     var ups: [(version: String, index: Int)] = []
     var downs: [String: Int] = [:]
