@@ -172,7 +172,8 @@ struct LayoutBuilder {
     first.reserveCapacity(migrations.count)
     for migration in migrations {
       guard let script = migration.up.first else { continue }
-      if tool == .plain, Layouts.leadingVersion(files[script.file].name).version.isEmpty { continue }
+      // A plain file without a leading number is its own version: no duplicate to report.
+      if tool == .plain, !(files[script.file].name.utf8.first.map { (0x30...0x39).contains($0) } ?? false) { continue }
       if let earlierFile = first[migration.version] {
         observe(
           script.file, .duplicateVersion(migration.version, earlierFile: files[earlierFile].relative, tool: tool),
