@@ -183,9 +183,9 @@ package enum Layouts {
 
   /// Flyway: `V1_1__name.sql` → ("V", "1.1", "name"); `R__name.sql` → ("R", "", "name").
   static func flywayName(_ file: String) -> (prefix: Character, version: String, name: String)? {
-    // Most names are another tool's: the first byte rules them out.
-    guard let byte = file.utf8.first, "VURB".utf8.contains(byte) else { return nil }
-    guard file.hasSuffix(".sql"), let prefix = file.first, "VURB".contains(prefix),
+    // Most names are another tool's: their first byte rules them out before any Character work.
+    guard let byte = file.utf8.first, "VURB".utf8.contains(byte), file.hasSuffix(".sql"), let prefix = file.first,
+      "VURB".contains(prefix),
       let separator = file.firstRange(of: "__")
     else { return nil }
     let version = file[file.index(after: file.startIndex)..<separator.lowerBound]

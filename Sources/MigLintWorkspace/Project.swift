@@ -134,8 +134,11 @@ package struct Project {
 
   /// Whether each SQL file of `listing` that was asked for will be reported, whatever the layout:
   /// true unless a deploy record (`miglint.sum`, `--base`) may leave out deployed migrations.
-  func reportsEveryRequestedFile(_ listing: Listing) -> Bool {
-    scope == .all || (base == nil && listing.sidecars[DeployRecord.fileName] == nil)
+  func reportsEveryRequestedFile(_ listing: Listing) -> Bool { scope == .all || !hasDeployRecord(listing) }
+
+  /// True when `miglint.sum` or `--base` says what of `listing` is deployed.
+  private func hasDeployRecord(_ listing: Listing) -> Bool {
+    base != nil || listing.sidecars[DeployRecord.fileName] != nil
   }
 
   /// The migration set of a listed directory: its layout, deploy record and scope.
@@ -151,7 +154,7 @@ package struct Project {
       ? nil
       : layout.migrations.lastIndex { migration in (migration.up + migration.down).contains { requested[$0.file] } }
     // The files the replay reads, and those asked for; a deploy record compares them all.
-    if let end, base == nil, listing.sidecars[DeployRecord.fileName] == nil {
+    if let end, !hasDeployRecord(listing) {
       let replayed = layout.migrations[...end].flatMap { ($0.up + $0.down).map(\.file) }
       Self.read(&layout.files, Set(replayed + requested.indices.filter { requested[$0] }).sorted(), jobs: jobs)
     } else {
