@@ -24,8 +24,8 @@ package struct LayoutFile: Sendable {
     self.relative = relative
     self.bytes = bytes
     self.readError = readError
-    let slash = relative.utf8.lastIndex(of: UInt8(ascii: "/"))
-    name = slash.map { String(relative[relative.utf8.index(after: $0)...]) } ?? relative
+    let slash = Layouts.withBytes(relative) { $0.lastIndex(of: UInt8(ascii: "/")) }
+    name = slash.map { String(decoding: relative.utf8.dropFirst($0 + 1), as: UTF8.self) } ?? relative
     isTopLevel = slash == nil
     isScript = Layouts.isScript(name)
   }
@@ -121,19 +121,20 @@ package enum Layouts {
     /// dot or past three bytes.
     init?(of name: String) {
       // From the end, at most four bytes: the letters and their dot.
-      var packed: UInt32 = 0
-      var shift: UInt32 = 0
-      for byte in name.utf8.reversed() {
-        if byte == UInt8(ascii: ".") {
-          self.packed = packed
-          return
+      let packed: UInt32? = Layouts.withBytes(name) { bytes in
+        var packed: UInt32 = 0
+        var shift: UInt32 = 0
+        for byte in bytes.reversed() {
+          if byte == UInt8(ascii: ".") { return packed }
+          guard shift < 24 else { return nil }
+          // ORing 0x20 lower-cases an ASCII letter; another byte becomes no letter of ours.
+          packed |= UInt32(byte | 0x20) << shift
+          shift += 8
         }
-        guard shift < 24 else { return nil }
-        // ORing 0x20 lower-cases an ASCII letter; another byte becomes no letter of ours.
-        packed |= UInt32(byte | 0x20) << shift
-        shift += 8
+        return nil
       }
-      return nil
+      guard let packed else { return nil }
+      self.packed = packed
     }
 
     /// A lower-case extension of at most three ASCII letters.
@@ -162,11 +163,18 @@ package enum Layouts {
   /// starts a character, and the layouts ask this of every file.
   static func endsWith(_ name: String, _ suffix: StaticString) -> Bool {
     suffix.withUTF8Buffer { suffix in
-      name.utf8.withContiguousStorageIfAvailable { bytes in
+      withBytes(name) { bytes in
         bytes.count >= suffix.count
           && suffix.indices.allSatisfy { bytes[bytes.count - suffix.count + $0] == suffix[$0] }
-      } ?? name.utf8.reversed().starts(with: suffix.reversed())
+      }
     }
+  }
+
+  /// `body` over a name's UTF-8 bytes: layouts ask about every file's name, and walking a
+  /// String's contiguous bytes costs a fraction of walking its UTF-8 view.
+  static func withBytes<R>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    var name = name
+    return name.withUTF8(body)
   }
 
   static func splitName(_ file: String) -> UpDownName? {
@@ -202,8 +210,7 @@ package enum Layouts {
   /// The other database a file name marks (`x.mysql.up.sql`, `x.sqlite.sql`), if any.
   static func otherDialect(_ file: String) -> String? {
     // A dialect sits between two dots: most names have one dot, and are done here.
-    var dots = 0
-    for byte in file.utf8 where byte == UInt8(ascii: ".") { dots += 1 }
+    let dots = withBytes(file) { bytes in bytes.reduce(0) { $1 == UInt8(ascii: ".") ? $0 + 1 : $0 } }
     guard dots >= 2 else { return nil }
     return file.lowercased().split(separator: ".").dropLast().dropFirst().map(String.init).first {
       otherDialects.contains($0)
@@ -214,8 +221,7 @@ package enum Layouts {
   static func leadingVersion(_ file: String) -> (version: String, name: String) {
     // On the UTF-8 bytes: digits and separators are ASCII, and this runs for every file.
     let suffix = endsWith(file, ".sql") ? 4 : 0
-    var file = file
-    return file.withUTF8 { bytes in
+    return withBytes(file) { bytes in
       let end = bytes.count - suffix
       var digits = 0
       while digits < end, bytes[digits] >= UInt8(ascii: "0"), bytes[digits] <= UInt8(ascii: "9") { digits += 1 }

@@ -29,6 +29,15 @@ package struct Listing: Sendable {
   package var requested: Set<String>
 }
 
+extension Set<String> {
+  /// `contains(path)`, by comparing when the set is small. It is asked of every file of a
+  /// directory, and a hook or an editor names one file or a few: comparing a path is cheaper
+  /// than hashing it.
+  func containsPath(_ path: String) -> Bool {
+    count <= 8 ? contains { $0 == path } : contains(path)
+  }
+}
+
 /// Turns the files to lint into migration sets: one per migrations directory, with every file of
 /// the directory (the history), the tool's order, and the deploy record.
 package struct Project {
@@ -72,7 +81,7 @@ package struct Project {
     var listings: [Listing] = []
     for root in roots {
       let paths = requested[root] ?? []
-      let (files, sidecars) = try list(root, replacements: replacements, reading: paths.contains)
+      let (files, sidecars) = try list(root, replacements: replacements, reading: paths.containsPath)
       listings.append(Listing(root: root, files: files, sidecars: sidecars, requested: paths))
     }
     return listings
@@ -146,7 +155,7 @@ package struct Project {
     let root = listing.root
     let paths = listing.requested
     var layout = layout(root, listing.files, listing.sidecars)
-    let requested = layout.files.map { paths.contains($0.path) }
+    let requested = layout.files.map { paths.containsPath($0.path) }
     // Migrations after the last one asked for cannot change what is reported: not replayed (an
     // editor linting one file of a long history waits for the history before it only).
     let end =
@@ -160,30 +169,32 @@ package struct Project {
     } else {
       Self.read(&layout.files, layout.files.indices, jobs: jobs)
     }
-    var files = layout.files.enumerated().map { index, file in
-      let isSQL = layout.isSQL[index] && file.readError == nil
+    // By index: copying each file out of the array would retain and release its every field.
+    var files = layout.files.indices.map { index in
+      let (path, readError) = (layout.files[index].path, layout.files[index].readError)
+      let isSQL = layout.isSQL[index] && readError == nil
       let requested = requested[index]
-      if isSQL, let migration = layout.translations[index] {
+      if isSQL, !layout.translations.isEmpty, let migration = layout.translations[index] {
         // An ORM migration: the SQL it sends is linted, findings are reported in the file.
         do throws(InputError) {
-          let source = try SourceFile(path: file.path, data: file.bytes ?? [])
+          let source = try SourceFile(path: path, data: layout.files[index].bytes ?? [])
           var entry = MigrationFile(
-            path: file.path, bytes: migration.sql, source: nil, reported: requested, requested: requested)
+            path: path, bytes: migration.sql, source: nil, reported: requested, requested: requested)
           entry.generatedFrom = GeneratedSource(
             source: source, map: migration.map, generatedLength: migration.sql.count)
           return entry
         } catch {
           return MigrationFile(
-            path: file.path, source: nil, inputError: error.description, isSQL: false, reported: requested,
+            path: path, source: nil, inputError: error.description, isSQL: false, reported: requested,
             requested: requested)
         }
       }
       return MigrationFile(
-        path: file.path, bytes: isSQL ? file.bytes : nil,
+        path: path, bytes: isSQL ? layout.files[index].bytes : nil,
         // Files the layout does not parse still carry findings (unsupported dialect): a source
         // so that positions work.
-        source: isSQL || file.readError != nil ? nil : try? SourceFile(path: file.path, data: file.bytes ?? []),
-        inputError: file.readError, isSQL: isSQL, reported: requested, requested: requested)
+        source: isSQL || readError != nil ? nil : try? SourceFile(path: path, data: layout.files[index].bytes ?? []),
+        inputError: readError, isSQL: isSQL, reported: requested, requested: requested)
     }
     var migrations = layout.migrations
     var observations = layout.observations
@@ -198,7 +209,8 @@ package struct Project {
         for script in migration.up + migration.down { files[script.file].reported = false }
       }
     }
-    if let end { migrations.removeSubrange((end + 1)...) }
+    // A copy of the kept ones: removing from the array, shared with the layout, would copy it all.
+    if let end { migrations = Array(migrations[...end]) }
     let set = MigrationSet(files: files, migrations: migrations, observations: observations)
     let translations = layout.translations.values
     let calls =
@@ -227,6 +239,8 @@ package struct Project {
     let tree = FileSystem.boundary(for: directory, project: self.root)
     // sqitch change names may contain slashes: `deploy/warehouse/organism.sql`.
     let nestsChanges = FileSystem.kind(FileSystem.join(directory, Sqitch.planName)) == .file
+    // Asked of every file; nearly always there are no replacements, and then no path is hashed.
+    func replaced(_ path: String) -> [UInt8]? { replacements.isEmpty ? nil : replacements[path] }
     func visit(_ folder: String, prefix: String, depth: Int) throws(WorkspaceError) {
       for entry in try FileSystem.entries(folder) where !entry.name.hasPrefix(".") {
         let path = root.isEmpty && prefix.isEmpty ? entry.name : FileSystem.join(folder, entry.name)
@@ -243,10 +257,10 @@ package struct Project {
           continue
         case .file where Layouts.isSQL(entry.name):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
-          files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
+          files.append(LayoutFile(path: path, relative: relative, bytes: replaced(path)))
         case .file where depth == 0 && Layouts.isScript(entry.name):
           guard !exclude.contains(where: { $0.matches(absolute(path)) }) else { continue }
-          files.append(LayoutFile(path: path, relative: relative, bytes: replacements[path]))
+          files.append(LayoutFile(path: path, relative: relative, bytes: replaced(path)))
         case .file where entry.name == DeployRecord.fileName || Layouts.isSidecar(entry.name):
           sidecars[relative] = try? FileSystem.read(path)
         default:
@@ -258,7 +272,7 @@ package struct Project {
     Self.read(&files, files.indices.filter { reading(files[$0].path) || files[$0].isScript }, jobs: jobs)
 
     // A path that is not on disk yet (a new file open in an editor).
-    let listed = Set(files.map(\.path))
+    let listed = replacements.isEmpty ? [] : Set(files.map(\.path))
     for (path, bytes) in replacements.sorted(by: { $0.key < $1.key })
     where Layouts.root(of: path) == root && !listed.contains(path) {
       files.append(LayoutFile(path: path, relative: FileSystem.relative(path, to: directory), bytes: bytes))
@@ -271,11 +285,17 @@ package struct Project {
     return (files, sidecars)
   }
 
+  /// Below this many files to read, one thread reads them.
+  static let filesPerReadingThread = 64
+
   /// Reads those of the files at `indexes` that were not read yet, on all cores.
   private static func read(_ files: inout [LayoutFile], _ indexes: some Sequence<Int>, jobs: Int) {
     let pending = indexes.filter { files[$0].bytes == nil && files[$0].readError == nil }
     let paths = pending.map { files[$0].path }
-    let results = Parallel.map(paths, jobs: jobs) { path -> Result<[UInt8], WorkspaceError> in
+    // A few files (a hook's, the first ones a layout looks at) are read before threads to share
+    // them would have started.
+    let results = Parallel.map(paths, jobs: paths.count < Self.filesPerReadingThread ? 1 : jobs) {
+      path -> Result<[UInt8], WorkspaceError> in
       do throws(WorkspaceError) { return .success(try FileSystem.read(path)) } catch { return .failure(error) }
     }
     for (index, result) in zip(pending, results) {

@@ -80,7 +80,9 @@ package enum Runner {
       diagnostics: diagnostics.map { $0.located(in: generated) }.sorted(by: Linter.order))
   }
 
-  private enum Parsed: Sendable {
+  // Indirect: a slot is kept for every file of a directory, most of them never parsed when one
+  // file is named; a parsed file inline would make each slot a few hundred bytes.
+  private indirect enum Parsed: Sendable {
     /// The file, and the findings of the rules that do not read the history by statement (nil
     /// when the file is not reported).
     case file(ParsedFile, [[RuleFinding]]?)
@@ -130,22 +132,25 @@ package enum Runner {
     }
     let queue = JobQueue<ParseJob>(count: slotCount)
     let slots = Slots<Parsed>(count: slotCount)
-    // Below this thread's priority: the replay here is what the run waits for, and the parse
-    // runs ahead of it; given an equal share, the replay would fall behind and finish alone.
-    let parsing = WorkerThreads(count: min(jobs, max(1, slotCount)), background: true) {
-      while let (slot, job) = queue.take() { slots.put(slot, job.run(linter)) }
-    }
     // Files asked for are parsed whatever the layout turns out to be, unless a deploy record
     // may leave them out of the report (then the history decides what is parsed).
     var early: [(slot: Int, job: ParseJob)] = []
     for (number, listing) in listings.enumerated() where project.reportsEveryRequestedFile(listing) {
-      for (index, file) in listing.files.enumerated() where listing.requested.contains(file.path) {
+      for (index, file) in listing.files.enumerated() where listing.requested.containsPath(file.path) {
         // ORM files are parsed once the layout has read them into SQL.
         guard let bytes = file.bytes, file.readError == nil, Layouts.otherDialect(file.name) == nil, !file.isScript
         else { continue }
         early.append((firstSlot[number] + index, ParseJob(path: file.path, bytes: bytes, reported: true)))
       }
     }
+    // Below this thread's priority: the replay here is what the run waits for, and the parse
+    // runs ahead of it; given an equal share, the replay would fall behind and finish alone.
+    // As many threads as there are files to parse, up to `jobs`: one file named in a long
+    // history may be all there is, and a thread costs more than it parses then. More start
+    // once the layouts say how many files the replay needs.
+    let parse: @Sendable () -> Void = { while let (slot, job) = queue.take() { slots.put(slot, job.run(linter)) } }
+    let started = min(jobs, max(1, early.count))
+    var parsing = [WorkerThreads(count: started, background: true, parse)]
     queue.schedule(early)
     let prefetched = prefetch(listings, project: project, cache: cache)
     var sets: [LoadedSet] = []
@@ -153,10 +158,10 @@ package enum Runner {
       for listing in listings { sets.append(try project.load(listing)) }
     } catch {
       queue.close(droppingPending: true)
-      parsing.wait()
+      for group in parsing { group.wait() }
       throw error
     }
-    defer { parsing.wait() }
+    defer { for group in parsing { group.wait() } }
     var work: [(slot: Int, job: ParseJob)] = []
     var ranges: [[SourceRange]?] = Array(repeating: nil, count: slotCount)
     // Where each scheduled slot stands in the parse order; nil for slots never parsed.
@@ -174,6 +179,9 @@ package enum Runner {
     }
     queue.schedule(work)
     queue.close()
+    if min(jobs, work.count) > started {
+      parsing.append(WorkerThreads(count: min(jobs, work.count) - started, background: true, parse))
+    }
     // The replay usually waits for the parse. When a file is not parsed yet, it waits for the
     // next few in the queue's order too: one wake-up per batch instead of one per file.
     let awaited = { (slot: Int) -> Parsed in
@@ -277,7 +285,7 @@ package enum Runner {
     guard let cache, cache.memory == nil else { return { _ in nil } }
     let late = listings.indices.filter { number in
       let files = listings[number].files
-      let first = files.firstIndex { listings[number].requested.contains($0.path) }
+      let first = files.firstIndex { listings[number].requested.containsPath($0.path) }
       return first.map { $0 >= cache.minimumMigrations } ?? false
     }
     guard !late.isEmpty else { return { _ in nil } }
