@@ -118,7 +118,15 @@ package enum PgQuery {
   }
 
   /// Lexes NUL-terminated `input`; nil when the scanner fails (e.g. an unterminated string).
+  /// ``SQLLexer`` reads it; what libpg_query's scanner gives is ``referenceScan(_:)``.
   package static func scan(_ input: UnsafePointer<CChar>) -> [Token]? {
+    input.withMemoryRebound(to: UInt8.self, capacity: 1) { bytes in
+      SQLLexer.tokens(UnsafeBufferPointer(start: bytes, count: strlen(input)))
+    }
+  }
+
+  /// `pg_query_scan`'s tokens for NUL-terminated `input`: what ``SQLLexer`` is tested against.
+  package static func referenceScan(_ input: UnsafePointer<CChar>) -> [Token]? {
     let result = pg_query_scan(input)
     defer { pg_query_free_scan_result(result) }
     if result.error != nil { return nil }
