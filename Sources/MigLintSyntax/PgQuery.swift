@@ -6,67 +6,6 @@ import CPgQuery
   import Darwin
 #endif
 
-/// One lexical token from `pg_query_scan`.
-package struct Token: Hashable, Sendable {
-  /// Token numbers from `pg_query/pg_query.proto` (enum `Token`) that miglint looks at.
-  package enum Kind {
-    package static let semicolon: Int32 = 59
-    package static let openParen: Int32 = 40
-    static let closeParen: Int32 = 41
-    package static let comma: Int32 = 44
-    package static let dot: Int32 = 46
-    package static let colon: Int32 = 58
-    package static let identifier: Int32 = 258
-    package static let stringConstant: Int32 = 261
-    package static let sqlComment: Int32 = 275
-    static let cComment: Int32 = 276
-  }
-
-  // 12 bytes a token: a big file has hundreds of thousands.
-  private var start32: Int32
-  private var end32: Int32
-  package var kind: Int32
-  /// 0 = not a keyword; otherwise libpg_query's `KeywordKind`.
-  var keywordKind: UInt8
-
-  package init(start: Int, end: Int, kind: Int32, keywordKind: UInt8) {
-    start32 = Int32(truncatingIfNeeded: start)
-    end32 = Int32(truncatingIfNeeded: end)
-    self.kind = kind
-    self.keywordKind = keywordKind
-  }
-
-  package var start: Int {
-    get { Int(start32) }
-    set { start32 = Int32(truncatingIfNeeded: newValue) }
-  }
-  package var end: Int {
-    get { Int(end32) }
-    set { end32 = Int32(truncatingIfNeeded: newValue) }
-  }
-
-  package var range: SourceRange { SourceRange(start: start, end: end) }
-  package var isComment: Bool { kind == Kind.sqlComment || kind == Kind.cComment }
-  package var isKeyword: Bool { keywordKind != 0 }
-
-  /// The name an identifier or keyword token spells in `bytes`, as PostgreSQL reads it: a quoted
-  /// one's text with `""` as `"`, an unquoted one in lower case.
-  package func name(in bytes: [UInt8]) -> String {
-    let text = String(decoding: bytes[max(0, start)..<min(end, bytes.count)], as: UTF8.self)
-    if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
-      return String(text.dropFirst().dropLast()).replacing("\"\"", with: "\"")
-    }
-    return text.lowercased()
-  }
-}
-
-extension Array where Element == Token {
-  /// Index of the first token that starts at or after `offset` (binary search; tokens are sorted).
-  package func firstIndex(startingAtOrAfter offset: Int) -> Int {
-    partitioningIndex { $0.start >= offset }
-  }
-}
-
 extension Array where Element == UInt8 {
   /// Offset of the first occurrence of `needle` that starts in `from..<` and ends by `end`.
   package func firstIndex(of needle: [UInt8], from start: Int, before end: Int? = nil) -> Int? {

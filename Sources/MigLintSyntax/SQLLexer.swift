@@ -3,8 +3,8 @@
 ///
 /// `pg_query_scan` lexes a file twice and packs every token as protobuf, which the caller then
 /// unpacks: a fifth of the work of replaying a long history went there. This reads the bytes
-/// once. `SQLLexerTests` holds it to `pg_query_scan` (``PgQuery/referenceScan(_:)``) on every
-/// fixture, the bench's corpora and generated inputs, byte for byte.
+/// once. `SQLLexerTests` holds it to `pg_query_scan` (``PgQuery/referenceScan(_:)``), token
+/// for token, on every keyword, every fixture and generated input.
 ///
 /// Standard-conforming strings are assumed (PostgreSQL's default): a backslash escapes only in
 /// `E''` strings.
@@ -17,13 +17,24 @@ package enum SQLLexer {
     var scanner = Scanner(bytes: text)
     return scanner.run() ? scanner.tokens : nil
   }
+}
 
-  /// Token numbers of libpg_query's `Token` enum (`pg_query.proto`) that are not a character's.
-  enum Number {
-    static let identifier: Int32 = 258
+/// One lexical token, as libpg_query's `pg_query_scan` reports it (``SQLLexer`` reads them).
+package struct Token: Hashable, Sendable {
+  /// Token numbers of libpg_query's `Token` enum (`pg_query.proto`). A character that is a token
+  /// of its own is its code (`;` is 59); a keyword's number is its place in ``SQLLexer/keywords``
+  /// after 276.
+  package enum Kind {
+    package static let semicolon: Int32 = 59
+    package static let openParen: Int32 = 40
+    static let closeParen: Int32 = 41
+    package static let comma: Int32 = 44
+    package static let dot: Int32 = 46
+    package static let colon: Int32 = 58
+    package static let identifier: Int32 = 258
     static let unicodeIdentifier: Int32 = 259
     static let float: Int32 = 260
-    static let string: Int32 = 261
+    package static let stringConstant: Int32 = 261
     static let unicodeString: Int32 = 262
     static let bitString: Int32 = 263
     static let hexString: Int32 = 264
@@ -37,8 +48,52 @@ package enum SQLLexer {
     static let lessEquals: Int32 = 272
     static let greaterEquals: Int32 = 273
     static let notEquals: Int32 = 274
-    static let sqlComment: Int32 = 275
+    package static let sqlComment: Int32 = 275
     static let cComment: Int32 = 276
+  }
+
+  // 12 bytes a token: a big file has hundreds of thousands.
+  private var start32: Int32
+  private var end32: Int32
+  package var kind: Int32
+  /// 0 = not a keyword; otherwise libpg_query's `KeywordKind`.
+  var keywordKind: UInt8
+
+  package init(start: Int, end: Int, kind: Int32, keywordKind: UInt8) {
+    start32 = Int32(truncatingIfNeeded: start)
+    end32 = Int32(truncatingIfNeeded: end)
+    self.kind = kind
+    self.keywordKind = keywordKind
+  }
+
+  package var start: Int {
+    get { Int(start32) }
+    set { start32 = Int32(truncatingIfNeeded: newValue) }
+  }
+  package var end: Int {
+    get { Int(end32) }
+    set { end32 = Int32(truncatingIfNeeded: newValue) }
+  }
+
+  package var range: SourceRange { SourceRange(start: start, end: end) }
+  package var isComment: Bool { kind == Kind.sqlComment || kind == Kind.cComment }
+  package var isKeyword: Bool { keywordKind != 0 }
+
+  /// The name an identifier or keyword token spells in `bytes`, as PostgreSQL reads it: a quoted
+  /// one's text with `""` as `"`, an unquoted one in lower case.
+  package func name(in bytes: [UInt8]) -> String {
+    let text = String(decoding: bytes[max(0, start)..<min(end, bytes.count)], as: UTF8.self)
+    if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
+      return String(text.dropFirst().dropLast()).replacing("\"\"", with: "\"")
+    }
+    return text.lowercased()
+  }
+}
+
+extension Array where Element == Token {
+  /// Index of the first token that starts at or after `offset` (binary search; tokens are sorted).
+  package func firstIndex(startingAtOrAfter offset: Int) -> Int {
+    partitioningIndex { $0.start >= offset }
   }
 }
 
@@ -121,19 +176,19 @@ private struct Scanner {
       case 0x2D where next == 0x2D:  // -- comment, to the end of the line
         var end = index + 2
         while end < bytes.count, !isNewline(bytes[end]) { end += 1 }
-        add(index, end, SQLLexer.Number.sqlComment)
+        add(index, end, Token.Kind.sqlComment)
         index = end
       case 0x2F where next == 0x2A:  // /* comment */, nested
         guard let end = commentEnd(index) else { return false }
-        add(index, end, SQLLexer.Number.cComment)
+        add(index, end, Token.Kind.cComment)
         index = end
       case 0x27:  // 'string'
         guard let end = string(from: index + 1, escapes: false, doubledQuotes: true) else { return false }
-        add(index, end, SQLLexer.Number.string)
+        add(index, end, Token.Kind.stringConstant)
         index = end
       case 0x22:  // "identifier"
         guard let end = quotedIdentifier(from: index + 1) else { return false }
-        add(index, end, SQLLexer.Number.identifier)
+        add(index, end, Token.Kind.identifier)
         index = end
       case 0x24:  // $1, $tag$ … $tag$, or a lone $
         guard let end = dollar(index) else { return false }
@@ -142,13 +197,13 @@ private struct Scanner {
         guard let end = number(index) else { return false }
         index = end
       case 0x2E where next == 0x2E:
-        add(index, index + 2, SQLLexer.Number.dotDot)
+        add(index, index + 2, Token.Kind.dotDot)
         index += 2
       case 0x3A where next == 0x3A:
-        add(index, index + 2, SQLLexer.Number.typeCast)
+        add(index, index + 2, Token.Kind.typeCast)
         index += 2
       case 0x3A where next == 0x3D:
-        add(index, index + 2, SQLLexer.Number.colonEquals)
+        add(index, index + 2, Token.Kind.colonEquals)
         index += 2
       case _ where isDigit(byte):
         guard let end = number(index) else { return false }
@@ -219,10 +274,10 @@ private struct Scanner {
     if length == 2 {
       let kind: Int32? =
         switch (bytes[start], bytes[start + 1]) {
-        case (0x3D, 0x3E): SQLLexer.Number.equalsGreater  // =>
-        case (0x3E, 0x3D): SQLLexer.Number.greaterEquals  // >=
-        case (0x3C, 0x3D): SQLLexer.Number.lessEquals  // <=
-        case (0x3C, 0x3E), (0x21, 0x3D): SQLLexer.Number.notEquals  // <> !=
+        case (0x3D, 0x3E): Token.Kind.equalsGreater  // =>
+        case (0x3E, 0x3D): Token.Kind.greaterEquals  // >=
+        case (0x3C, 0x3D): Token.Kind.lessEquals  // <=
+        case (0x3C, 0x3E), (0x21, 0x3D): Token.Kind.notEquals  // <> !=
         default: nil
         }
       if let kind {
@@ -231,7 +286,7 @@ private struct Scanner {
       }
     }
     guard length <= maximumOperatorBytes else { return nil }
-    add(start, end, SQLLexer.Number.operator)
+    add(start, end, Token.Kind.operator)
     return end
   }
 
@@ -250,7 +305,7 @@ private struct Scanner {
     if byte(end) == 0x2E {
       // `1..` is the integer 1 and `..`.
       if byte(end + 1) == 0x2E, end > start {
-        add(start, end, value > Int64(Int32.max) ? SQLLexer.Number.float : SQLLexer.Number.integer)
+        add(start, end, value > Int64(Int32.max) ? Token.Kind.float : Token.Kind.integer)
         return end
       }
       isInteger = false
@@ -266,7 +321,7 @@ private struct Scanner {
     }
     guard !isIdentifierStart(byte(end)) else { return nil }
     add(
-      start, end, isInteger && value <= Int64(Int32.max) ? SQLLexer.Number.integer : SQLLexer.Number.float)
+      start, end, isInteger && value <= Int64(Int32.max) ? Token.Kind.integer : Token.Kind.float)
     return end
   }
 
@@ -276,7 +331,7 @@ private struct Scanner {
       var end = start + 1
       while end < bytes.count, isDigit(bytes[end]) { end += 1 }
       guard !isIdentifierStart(byte(end)) else { return nil }
-      add(start, end, SQLLexer.Number.parameter)
+      add(start, end, Token.Kind.parameter)
       return end
     }
     var tagEnd = start + 1
@@ -292,7 +347,7 @@ private struct Scanner {
     var index = tagEnd + 1
     while index + delimiter.count <= bytes.count {
       if bytes[index] == 0x24, bytes[index..<index + delimiter.count].elementsEqual(delimiter) {
-        add(start, index + delimiter.count, SQLLexer.Number.string)
+        add(start, index + delimiter.count, Token.Kind.stringConstant)
         return index + delimiter.count
       }
       index += 1
@@ -311,11 +366,11 @@ private struct Scanner {
       switch first {
       case 0x62, 0x78:  // b'', x''
         guard let end = string(from: start + 2, escapes: false, doubledQuotes: false) else { return nil }
-        add(start, end, first == 0x62 ? SQLLexer.Number.bitString : SQLLexer.Number.hexString)
+        add(start, end, first == 0x62 ? Token.Kind.bitString : Token.Kind.hexString)
         return end
       case 0x65:  // e''
         guard let end = string(from: start + 2, escapes: true, doubledQuotes: true) else { return nil }
-        add(start, end, SQLLexer.Number.string)
+        add(start, end, Token.Kind.stringConstant)
         return end
       case 0x6E:  // n'': the keyword NCHAR for the letter; the string is read next
         let (token, category) = SQLLexer.nationalCharacter
@@ -329,15 +384,15 @@ private struct Scanner {
       case 0x27:
         guard let end = string(from: start + 3, escapes: false, doubledQuotes: true) else { return nil }
         // libpg_query gives this token no length (its end is the scanner's last match, empty).
-        add(start, start, SQLLexer.Number.unicodeString)
+        add(start, start, Token.Kind.unicodeString)
         return end
       case 0x22:
         guard let end = quotedIdentifier(from: start + 3) else { return nil }
         // Its end, likewise, is that of the closing quote's match: one byte from the start.
-        add(start, start + 1, SQLLexer.Number.unicodeIdentifier)
+        add(start, start + 1, Token.Kind.unicodeIdentifier)
         return end
       default:  // `u` alone, then `&`
-        add(start, start + 1, SQLLexer.Number.identifier)
+        add(start, start + 1, Token.Kind.identifier)
         return start + 1
       }
     }
@@ -346,7 +401,7 @@ private struct Scanner {
     if let (token, category) = SQLLexer.keyword(bytes[start..<end]) {
       add(start, end, token, keyword: category)
     } else {
-      add(start, end, SQLLexer.Number.identifier)
+      add(start, end, Token.Kind.identifier)
     }
     return end
   }
@@ -514,7 +569,7 @@ extension SQLLexer {
 
   /// `NCHAR`, which `N''` starts with.
   static let nationalCharacter: (Int32, UInt8) =
-    ("nchar" as StaticString).withUTF8Buffer { keyword($0[...]) } ?? (Number.identifier, 0)
+    ("nchar" as StaticString).withUTF8Buffer { keyword($0[...]) } ?? (Token.Kind.identifier, 0)
 
   private static let keywordTable = KeywordTable()
 }

@@ -92,14 +92,20 @@ import Testing
     ])
   }
 
-  @Test func everyFixture() throws {
-    let root = TestLint.repositoryRoot + "/fixtures"
+  /// The `.sql` files under `root`.
+  static func sqlFiles(under root: String) -> [[UInt8]] {
     let paths = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).sorted()
-    let texts = paths.filter { $0.hasSuffix(".sql") }.compactMap {
-      FileManager.default.contents(atPath: root + "/" + $0)
-    }
+    return paths.filter { $0.hasSuffix(".sql") }.compactMap { FileManager.default.contents(atPath: root + "/" + $0) }
+      .map { Array($0) }
+  }
+
+  /// Every fixture, and every `.sql` file under `$MIGLINT_LEXER_CORPUS` when it is set (real
+  /// projects' migrations, the bench's corpora).
+  @Test func everyFixture() throws {
+    let texts = Self.sqlFiles(under: TestLint.repositoryRoot + "/fixtures")
     #expect(texts.count > 50)
-    let difference = Self.firstDifference(texts.lazy.map { Array($0) })
+    let corpus = ProcessInfo.processInfo.environment["MIGLINT_LEXER_CORPUS"].map { Self.sqlFiles(under: $0) } ?? []
+    let difference = Self.firstDifference(texts + corpus)
     #expect(difference == nil, "\(difference ?? "")")
   }
 
@@ -118,12 +124,7 @@ import Testing
     for _ in 0..<(Mutator.iterations * 20) {
       inputs.append((0..<(1 + random.below(12))).flatMap { _ in random.pick(pieces) })
     }
-    let root = TestLint.repositoryRoot + "/fixtures"
-    let paths = (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? []).sorted()
-    let fixtures = paths.filter { $0.hasSuffix(".sql") }.compactMap {
-      FileManager.default.contents(atPath: root + "/" + $0)
-    }
-    .map { Array($0) }
+    let fixtures = Self.sqlFiles(under: TestLint.repositoryRoot + "/fixtures")
     for _ in 0..<(Mutator.iterations * 5) {
       inputs.append(Mutator.mutate(random.pick(fixtures), others: fixtures, &random))
     }
