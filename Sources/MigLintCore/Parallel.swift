@@ -96,6 +96,53 @@ final class Counter: @unchecked Sendable {
   }
 }
 
+/// How far workers may run ahead of the thread that uses their results, counted in the order it
+/// uses them: a worker waits before a job more than `width` places past the last one asked for.
+/// What is made ahead is held until it is used, so a producer faster than its consumer would
+/// otherwise hold the whole input.
+package final class Frontier: @unchecked Sendable {
+  private let width: Int
+  private var reached = 0
+  private var waiting = 0
+  private var mutex = pthread_mutex_t()
+  private var moved = pthread_cond_t()
+
+  package init(width: Int) {
+    self.width = width
+    pthread_mutex_init(&mutex, nil)
+    pthread_cond_init(&moved, nil)
+  }
+
+  deinit {
+    pthread_cond_destroy(&moved)
+    pthread_mutex_destroy(&mutex)
+  }
+
+  /// The consumer asks for the result at `place`.
+  package func reach(_ place: Int) {
+    pthread_mutex_lock(&mutex)
+    if place > reached {
+      reached = place
+      if waiting > 0 { pthread_cond_broadcast(&moved) }
+    }
+    pthread_mutex_unlock(&mutex)
+  }
+
+  /// No limit any more: the consumer is done, or stops.
+  package func open() { reach(Int.max - width) }
+
+  /// Waits until the job at `place` is within reach.
+  package func wait(for place: Int) {
+    pthread_mutex_lock(&mutex)
+    while place > reached + width {
+      waiting += 1
+      pthread_cond_wait(&moved, &mutex)
+      waiting -= 1
+    }
+    pthread_mutex_unlock(&mutex)
+  }
+}
+
 /// Jobs for worker threads, numbered by slot, whose order can change while the workers run:
 /// ``schedule(_:)`` puts the given jobs next in place of the ones not started yet.
 package final class JobQueue<Job: Sendable>: @unchecked Sendable {

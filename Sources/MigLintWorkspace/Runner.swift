@@ -96,6 +96,8 @@ package enum Runner {
     var path: String
     var bytes: [UInt8]
     var reported: Bool
+    /// Its place in the replay's order; nil for a file asked for, parsed before the order is known.
+    var place: Int? = nil
 
     func run(_ linter: Linter) -> Parsed {
       do throws(InputError) {
@@ -148,7 +150,14 @@ package enum Runner {
     // As many threads as there are files to parse, up to `jobs`: one file named in a long
     // history may be all there is, and a thread costs more than it parses then. More start
     // once the layouts say how many files the replay needs.
-    let parse: @Sendable () -> Void = { while let (slot, job) = queue.take() { slots.put(slot, job.run(linter)) } }
+    // Parsed files wait in memory for the replay: the parse may run this far ahead of it.
+    let frontier = Frontier(width: 64)
+    let parse: @Sendable () -> Void = {
+      while let (slot, job) = queue.take() {
+        if let place = job.place { frontier.wait(for: place) }
+        slots.put(slot, job.run(linter))
+      }
+    }
     let started = min(jobs, max(1, early.count))
     var parsing = [WorkerThreads(count: started, background: true, parse)]
     queue.schedule(early)
@@ -158,10 +167,14 @@ package enum Runner {
       for listing in listings { sets.append(try project.load(listing)) }
     } catch {
       queue.close(droppingPending: true)
+      frontier.open()
       for group in parsing { group.wait() }
       throw error
     }
-    defer { for group in parsing { group.wait() } }
+    defer {
+      frontier.open()
+      for group in parsing { group.wait() }
+    }
     var work: [(slot: Int, job: ParseJob)] = []
     var ranges: [[SourceRange]?] = Array(repeating: nil, count: slotCount)
     // Where each scheduled slot stands in the parse order; nil for slots never parsed.
@@ -172,7 +185,7 @@ package enum Runner {
         guard let bytes = loaded.set.files[index].bytes else { continue }
         let slot = firstSlot[setIndex] + index
         let file = loaded.set.files[index]
-        work.append((slot, ParseJob(path: file.path, bytes: bytes, reported: file.reported)))
+        work.append((slot, ParseJob(path: file.path, bytes: bytes, reported: file.reported, place: work.count)))
         ranges[slot] = sections
         position[slot] = work.count - 1
       }
@@ -185,6 +198,7 @@ package enum Runner {
     // The replay usually waits for the parse. When a file is not parsed yet, it waits for the
     // next few in the queue's order too: one wake-up per batch instead of one per file.
     let awaited = { (slot: Int) -> Parsed in
+      frontier.reach(position[slot] ?? 0)
       if let value = slots.value(slot) { return value }
       _ = slots.wait(work[min((position[slot] ?? 0) + 7, work.count - 1)].slot)
       return slots.wait(slot)
@@ -227,6 +241,7 @@ package enum Runner {
         var inputError = file.inputError
         var source = file.source
         if let slot = slotOf(index) {
+          frontier.reach(position[slot] ?? 0)
           switch slots.wait(slot) {
           case .failed(let message): inputError = message
           case .released(let parsedSource): source = parsedSource

@@ -256,6 +256,31 @@ import Testing
     #expect((0..<100).map { results.wait($0) } == (0..<100).map { $0 * 2 })
   }
 
+  @Test func workersStayWithinTheFrontierUntilItOpens() {
+    let frontier = Frontier(width: 4)
+    let queue = JobQueue<Int>(count: 100)
+    let done = Slots<Bool>(count: 100)
+    queue.schedule((0..<100).map { ($0, $0) })
+    queue.close()
+    let workers = WorkerThreads(count: 3, background: false) {
+      while let (slot, place) = queue.take() {
+        frontier.wait(for: place)
+        done.put(slot, true)
+      }
+    }
+    // Nothing was asked for yet: at most places 0 to 4 are made.
+    for place in 0...4 { #expect(done.wait(place)) }
+    usleep(50_000)
+    #expect((5..<100).allSatisfy { done.value($0) == nil })
+    frontier.reach(10)
+    #expect(done.wait(14))
+    usleep(50_000)
+    #expect((15..<100).allSatisfy { done.value($0) == nil })
+    frontier.open()
+    workers.wait()
+    #expect((0..<100).allSatisfy { done.value($0) == true })
+  }
+
   #if os(Linux)
     @Test func backgroundPriorityStaysWithTheWorkerThreads() {
       let which = __priority_which_t(PRIO_PROCESS.rawValue)
