@@ -255,7 +255,8 @@ package struct Linter: Sendable {
           if mode.independentRulesRan, entry.isIndependent { continue }
           if mode.inFunctionBody, !entry.inFunctionBodies { continue }
           let findings: [Finding]
-          if let compatContext, entry.isCompat {
+          // `isCompat` first: binding the optional context copies it, for every rule otherwise.
+          if entry.isCompat, let compatContext {
             findings = entry.rule.check(statement, in: compatContext)
           } else {
             findings = entry.rule.check(statement, in: context)

@@ -85,13 +85,19 @@ package enum Parser {
   /// The fast path parses the file in one call. When the grammar rejects it, the file is split at
   /// `;` tokens at parenthesis depth 0 (the scanner knows strings, dollar quotes and comments) and
   /// each piece is parsed alone: the pieces that fail become ``SyntaxError``s, the rest are linted.
-  package static func parse(_ source: SourceFile) -> ParsedFile {
+  ///
+  /// A file longer than twice `chunkBytes` is parsed a run of statements at a time (split after a
+  /// `;` at parenthesis depth 0 once a run is that long): one call's parse tree, as JSON, is many
+  /// times its text, and read back while it is still in the caches a 10 MB file takes a twentieth
+  /// less time. When a run does not parse alone (a `;` inside `BEGIN ATOMIC … END`), the file is
+  /// parsed whole.
+  package static func parse(_ source: SourceFile, chunkBytes: Int = 1 << 18) -> ParsedFile {
     guard let preprocessed = Preprocessor.run(source) else {
       let bytes = Preprocessor.flatteningDeepComments(source.bytes) ?? source.bytes
-      return withCString(bytes[...]) { parse(source, bytes, $0) }
+      return withCString(bytes[...]) { parse(source, bytes, $0, chunkBytes: chunkBytes) }
     }
     let bytes = Preprocessor.flatteningDeepComments(preprocessed.bytes) ?? preprocessed.bytes
-    var file = withCString(bytes[...]) { parse(source, bytes, $0) }
+    var file = withCString(bytes[...]) { parse(source, bytes, $0, chunkBytes: chunkBytes) }
     file.skipped = preprocessed.skipped
     file.substitutions = preprocessed.substitutions
     // A statement with a placeholder that does not parse is the template's, not a syntax error.
@@ -139,11 +145,15 @@ package enum Parser {
   }
 
   /// Parses `bytes` (the file's text, or its preprocessed copy of the same length).
-  private static func parse(_ source: SourceFile, _ bytes: [UInt8], _ input: UnsafePointer<CChar>) -> ParsedFile {
+  private static func parse(
+    _ source: SourceFile, _ bytes: [UInt8], _ input: UnsafePointer<CChar>, chunkBytes: Int
+  ) -> ParsedFile {
     let tokens = PgQuery.scan(input) ?? []
-    let whole = PgQuery.parse(input) { json in
-      decodeStatements(json, bytes: bytes, tokens: tokens, base: 0, length: bytes.count)
-    }
+    let whole =
+      inChunks(bytes, tokens: tokens, chunkBytes: chunkBytes).map { .success(.statements($0)) }
+      ?? PgQuery.parse(input) { json in
+        decodeStatements(json, bytes: bytes, tokens: tokens, base: 0, length: bytes.count)
+      }
     let markers = sectionMarkers(tokens, bytes)
     switch whole {
     case .success(.statements(let statements)) where !markers.contains(where: { inside(statements, $0) }):
@@ -151,6 +161,37 @@ package enum Parser {
     default:
       return recover(source, bytes, tokens: tokens, markers: markers)
     }
+  }
+
+  /// The statements of `bytes` parsed a run of about `chunkBytes` at a time; nil for a file too
+  /// short to split, or when a run does not parse alone. A run starts right after a `;`, where
+  /// the whole file's parse starts the next statement too: locations are the same.
+  private static func inChunks(_ bytes: [UInt8], tokens: [Token], chunkBytes: Int) -> [Statement]? {
+    guard bytes.count > 2 * chunkBytes, !tokens.isEmpty else { return nil }
+    var bounds: [Int] = [0]
+    var depth = 0
+    for token in tokens {
+      switch token.kind {
+      case Token.Kind.openParen: depth += 1
+      case Token.Kind.closeParen: depth = max(0, depth - 1)
+      case Token.Kind.semicolon where depth == 0 && token.end - bounds[bounds.count - 1] >= chunkBytes:
+        bounds.append(token.end)
+      default: break
+      }
+    }
+    guard bounds.count > 1 else { return nil }
+    bounds.append(bytes.count)
+    var statements: [Statement] = []
+    for (start, end) in zip(bounds, bounds.dropFirst()) where start < end {
+      let result = withCString(bytes[start..<end]) { input in
+        PgQuery.parse(input) { json in
+          decodeStatements(json, bytes: bytes, tokens: tokens, base: start, length: end - start)
+        }
+      }
+      guard case .success(.statements(let parsed)) = result else { return nil }
+      statements += parsed
+    }
+    return statements
   }
 
   /// Offsets of the comments that mark a migration tool's sections or statements

@@ -140,6 +140,34 @@ import Testing
     #expect(lock.mode == .shareRowExclusive)
   }
 
+  /// A big file is parsed a run of statements at a time; what comes out is what one call gives,
+  /// whatever falls at a run's edge: comments, a body with `;` inside (`BEGIN ATOMIC`), tool
+  /// markers, a statement the grammar rejects.
+  @Test func aFileParsedInRunsIsTheFileParsedWhole() throws {
+    // The fixtures that are text (one holds a NUL on purpose).
+    let fixtures = SQLLexerTests.sqlFiles(under: TestLint.repositoryRoot + "/fixtures")
+      .filter { !$0.contains(0) }.compactMap { String(validating: $0, as: UTF8.self) }
+    let pieces = [
+      "CREATE TABLE t (id int);\n-- a comment\n/* another */ ALTER TABLE t ADD COLUMN c text;\n",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n",
+      "-- +goose StatementBegin\nCREATE INDEX i ON t (c);\n-- +goose StatementEnd\n",
+      "SELECT 'a;b', $$ ; $$, (SELECT 1; );\n", "ALTER TABLE t ADD COLUMN ;\n", "UPDATE t SET c = 'x'\n",
+    ]
+    // Without an error or `BEGIN ATOMIC`, every run parses alone; the last statement has no `;`.
+    let valid = String(repeating: pieces[0] + pieces[2] + "SELECT 'a;b', $$ ; $$;\n", count: 8) + "UPDATE t SET c = 1"
+    let texts = [fixtures.joined(separator: ";\n"), String(repeating: pieces.joined(), count: 4), valid]
+    for (index, text) in texts.enumerated() {
+      let source = try SourceFile(path: "t.sql", text: text)
+      let whole = Parser.parse(source, chunkBytes: Int.max / 4)
+      for chunkBytes in [64, 300, 4096] {
+        let runs = Parser.parse(source, chunkBytes: chunkBytes)
+        #expect(runs.statements == whole.statements, "text \(index), runs of \(chunkBytes) bytes")
+        #expect(runs.syntaxErrors == whole.syntaxErrors, "text \(index), runs of \(chunkBytes) bytes")
+      }
+      #expect(!whole.statements.isEmpty)
+    }
+  }
+
   @Test func statementsStartAtTheirFirstTokenNotAtCommentsBeforeThem() throws {
     let file = try parse("SELECT 1; -- trailing\n/* block /* nested */ */\n-- line\nSELECT 2")
     #expect(file.statements.map { file.text($0.range) } == ["SELECT 1", "SELECT 2"])
