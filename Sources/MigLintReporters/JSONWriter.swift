@@ -89,7 +89,19 @@ final class ByteBuffer {
       target += 1
     }
     target.pointee = 0x0A
-    (target + 1).update(repeating: 0x20, count: spaces)
+    // Eight spaces a store: a call to fill a few bytes cost more than the rest of the break.
+    var space = UnsafeMutableRawPointer(target + 1)
+    var left = spaces
+    while left >= 8 {
+      space.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
+      space += 8
+      left -= 8
+    }
+    while left > 0 {
+      space.storeBytes(of: 0x20, as: UInt8.self)
+      space += 1
+      left -= 1
+    }
   }
 
   /// `value` as a JSON string of 16 lower-case hex digits (no string is made for it).
@@ -131,11 +143,19 @@ final class ByteBuffer {
   private func appendEscaped(_ text: String) {
     var text = text
     text.withUTF8 { bytes in
+      guard let base = bytes.baseAddress else { return }
       // Runs of bytes that need no escape are copied at once; a table tells them apart (a
       // report writes tens of megabytes of messages).
       var run = 0
       var index = 0
       while index < bytes.count {
+        // Eight plain ASCII bytes (none a quote, backslash or control character) at a time.
+        if index + 8 <= bytes.count,
+          !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+        {
+          index += 8
+          continue
+        }
         let byte = bytes[index]
         guard Self.mayNeedEscape[Int(byte)] else {
           index += 1
@@ -170,6 +190,19 @@ final class ByteBuffer {
 
   /// Bytes that are escaped: quote, backslash, control characters, DEL; and 0xE2, the first byte
   /// of U+2028 and U+2029.
+  /// Whether any of the eight bytes of `word` may need an escape: below 0x20, `"`, `\`, 0x7F,
+  /// or not ASCII (then the bytes are looked at one by one).
+  @inline(__always) private static func mayNeedEscape(_ word: UInt64) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let high: UInt64 = 0x8080_8080_8080_8080
+    // A byte below n sets its high bit in `word - n`; equal to c, in `(word ^ c) - 1`.
+    let below = (word &- ones &* 0x20)
+    let quote = (word ^ (ones &* 0x22)) &- ones
+    let backslash = (word ^ (ones &* 0x5C)) &- ones
+    let delete = (word ^ (ones &* 0x7F)) &- ones
+    return ((below | quote | backslash | delete) & ~word | word) & high != 0
+  }
+
   private static let mayNeedEscape: [Bool] = (0...255).map { byte in
     byte == 0x22 || byte == 0x5C || byte < 0x20 || byte == 0x7F || byte == 0xE2
   }
@@ -177,13 +210,19 @@ final class ByteBuffer {
   /// The decimal digits of `value`, without making a String.
   func appendDecimal(_ value: Int) {
     if value < 0 { append(0x2D) }
+    // Digits from the last, dividing by the constant 10 (a multiplication once compiled; a
+    // division by a variable power of ten cost tens of cycles a digit).
     var magnitude = value.magnitude
-    var divisor: UInt = 1
-    while magnitude / divisor >= 10 { divisor *= 10 }
-    while divisor > 0 {
-      append(UInt8(magnitude / divisor) + 0x30)
-      magnitude %= divisor
-      divisor /= 10
+    var digits = 1
+    var rest = magnitude / 10
+    while rest > 0 {
+      digits += 1
+      rest /= 10
+    }
+    let target = reserve(digits)
+    for offset in stride(from: digits - 1, through: 0, by: -1) {
+      target[offset] = UInt8(truncatingIfNeeded: magnitude % 10) + 0x30
+      magnitude /= 10
     }
   }
 

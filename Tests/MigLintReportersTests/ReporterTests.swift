@@ -7,6 +7,20 @@ import MigLintTestSupport
 import Testing
 
 @Suite struct ReporterTests {
+  /// Strings are scanned eight bytes at a time: every character that needs an escape, at every
+  /// place in and around a word, reads back as itself.
+  @Test func everyEscapeAtEveryPlaceReadsBack() throws {
+    for special in ["\"", "\\", "\n", "\r", "\t", "\u{1F}", "\u{7F}", "\u{0}", "é", "\u{2028}", "\u{2029}", "😀", "/"] {
+      for place in 0..<20 {
+        let text = String(repeating: "a", count: place) + special + String(repeating: "b", count: 19 - place)
+        let rendered = JSONValue.array([.string(text)]).rendered(indent: 0)
+        let read = try JSONSerialization.jsonObject(with: Data(rendered.utf8)) as? [String]
+        #expect(read == [text], "\(special.debugDescription) at \(place)")
+        #expect(!rendered.utf8.contains { $0 < 0x20 }, "\(special.debugDescription) at \(place)")
+      }
+    }
+  }
+
   func report(_ sql: String, path: String = "db/001 init.sql") throws -> Report {
     let source = try SourceFile(path: path, text: sql)
     let diagnostics = TestLint.lint(sql, path: path)
