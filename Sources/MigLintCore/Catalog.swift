@@ -213,9 +213,15 @@ package struct Catalog: Sendable {
   // MARK: - Questions
 
   /// Unqualified names resolve to `public` (the default search_path).
-  package static func key(_ name: QualifiedName) -> String { (name.schema ?? "public") + "." + name.name }
+  package static func key(_ name: QualifiedName) -> String {
+    // One concatenation for the usual unqualified name: every lookup in the model makes a key.
+    guard let schema = name.schema else { return "public." + name.name }
+    return schema + "." + name.name
+  }
 
-  package func same(_ lhs: QualifiedName, _ rhs: QualifiedName) -> Bool { Self.key(lhs) == Self.key(rhs) }
+  package func same(_ lhs: QualifiedName, _ rhs: QualifiedName) -> Bool {
+    lhs.name == rhs.name && (lhs.schema ?? "public") == (rhs.schema ?? "public")
+  }
 
   package func table(_ name: QualifiedName) -> Table? { tables[Self.key(name)] }
 
