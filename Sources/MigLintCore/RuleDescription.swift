@@ -199,18 +199,7 @@ package struct RuleDescription: Sendable {
 
 /// Where rule pages live, for links in text output and `helpUri` in SARIF.
 package enum RuleDocumentation {
-  static let baseURL = "https://github.com/miglint/miglint/blob/main/rules/"
+  package static let baseURL = "https://github.com/miglint/miglint/blob/main/rules/"
 
-  package static func url(for id: String) -> String {
-    var url = ""
-    appendURL(for: id, to: &url)
-    return url
-  }
-
-  /// ``url(for:)`` appended to `text` (a report of many findings builds no string for each).
-  package static func appendURL(for id: String, to text: inout String) {
-    text += baseURL
-    text += id
-    text += ".md"
-  }
+  package static func url(for id: String) -> String { baseURL + id + ".md" }
 }

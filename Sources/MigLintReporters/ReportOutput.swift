@@ -21,6 +21,11 @@ package final class ReportOutput {
     if buffer.count >= Self.chunkSize { flush() }
   }
 
+  package func append(bytes: [UInt8]) {
+    buffer += bytes
+    if buffer.count >= Self.chunkSize { flush() }
+  }
+
   /// Takes what a reporter's own buffer holds and empties it.
   func take(_ bytes: ByteBuffer) {
     flush()
