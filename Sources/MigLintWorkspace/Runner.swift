@@ -145,11 +145,6 @@ package enum Runner {
         early.append((firstSlot[number] + index, ParseJob(path: file.path, bytes: bytes, reported: true)))
       }
     }
-    // Below this thread's priority: the replay here is what the run waits for, and the parse
-    // runs ahead of it; given an equal share, the replay would fall behind and finish alone.
-    // As many threads as there are files to parse, up to `jobs`: one file named in a long
-    // history may be all there is, and a thread costs more than it parses then. More start
-    // once the layouts say how many files the replay needs.
     // Parsed files wait in memory for the replay: the parse may run this far ahead of it.
     let frontier = Frontier(width: 64)
     let parse: @Sendable () -> Void = {
@@ -158,6 +153,11 @@ package enum Runner {
         slots.put(slot, job.run(linter))
       }
     }
+    // Below this thread's priority: the replay here is what the run waits for, and the parse
+    // runs ahead of it; given an equal share, the replay would fall behind and finish alone.
+    // As many threads as there are files to parse, up to `jobs`: one file named in a long
+    // history may be all there is, and a thread costs more than it parses then. More start
+    // once the layouts say how many files the replay needs.
     let started = min(jobs, max(1, early.count))
     var parsing = [WorkerThreads(count: started, background: true, parse)]
     queue.schedule(early)
