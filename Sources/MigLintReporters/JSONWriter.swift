@@ -80,6 +80,19 @@ final class ByteBuffer {
 
   func append(_ text: StaticString) { text.withUTF8Buffer { append($0) } }
 
+  /// `text`'s UTF-8 bytes as they are (the text report: JSON strings are escaped by
+  /// ``appendJSONString(_:)``).
+  func appendUTF8(_ text: String) {
+    var text = text
+    text.withUTF8 { append($0) }
+  }
+
+  /// `count` copies of `byte`.
+  func append(_ byte: UInt8, count: Int) {
+    guard count > 0 else { return }
+    reserve(count).update(repeating: byte, count: count)
+  }
+
   /// `,` when `comma`, a line break and `spaces` spaces, in one reservation (written before
   /// every member and element of a pretty report).
   func appendBreak(comma: Bool, spaces: Int) {
@@ -151,7 +164,7 @@ final class ByteBuffer {
       while index < bytes.count {
         // Eight plain ASCII bytes (none a quote, backslash or control character) at a time.
         if index + 8 <= bytes.count,
-          !Self.mayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+          !Self.someByteMayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
         {
           index += 8
           continue
@@ -192,7 +205,7 @@ final class ByteBuffer {
   /// of U+2028 and U+2029.
   /// Whether any of the eight bytes of `word` may need an escape: below 0x20, `"`, `\`, 0x7F,
   /// or not ASCII (then the bytes are looked at one by one).
-  @inline(__always) private static func mayNeedEscape(_ word: UInt64) -> Bool {
+  @inline(__always) private static func someByteMayNeedEscape(_ word: UInt64) -> Bool {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let high: UInt64 = 0x8080_8080_8080_8080
     // A byte below n sets its high bit in `word - n`; equal to c, in `(word ^ c) - 1`.

@@ -29,48 +29,47 @@ package struct TextReporter: Sendable {
   private func render(_ result: FileResult) -> [UInt8] {
     // One buffer of bytes a file: appending to a String, and interpolating into one, cost a sixth
     // of a run.
-    var out = ReportText()
+    let out = ByteBuffer(capacity: result.diagnostics.count * 512)
     if let error = result.inputError {
-      out.write(paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n")
+      out.appendUTF8(paint("\(result.path.escapingControlCharacters): error: \(error)", .red) + "\n\n")
     }
     guard let source = result.source else { return out.bytes }
-    out.bytes.reserveCapacity(result.diagnostics.count * 512)
     let path = result.path.escapingControlCharacters
     // Several findings on one line share its code frame: it is shown under the first only.
     var framed: Int?
     for diagnostic in result.diagnostics {
       let shownPath = diagnostic.path == result.path ? path : diagnostic.path.escapingControlCharacters
-      render(diagnostic, source, frame: framed != diagnostic.start.line, path: shownPath, into: &out)
-      out.write("\n")
+      render(diagnostic, source, frame: framed != diagnostic.start.line, path: shownPath, into: out)
+      out.append("\n")
       framed = diagnostic.start.line
     }
     return out.bytes
   }
 
   private func render(
-    _ diagnostic: Diagnostic, _ source: SourceFile, frame: Bool, path: String, into out: inout ReportText
+    _ diagnostic: Diagnostic, _ source: SourceFile, frame: Bool, path: String, into out: ByteBuffer
   ) {
     let style: Style = diagnostic.severity == .error ? .red : (diagnostic.severity == .warning ? .yellow : .blue)
-    out.write(path)
-    out.write(":")
-    out.write(diagnostic.start.line)
-    out.write(":")
-    out.write(diagnostic.start.column)
-    out.write(": ")
-    paint(style, into: &out) { out in
-      out.write(diagnostic.severity.rawValue)
-      out.write("[")
-      out.write(diagnostic.ruleID)
-      out.write("]")
+    out.appendUTF8(path)
+    out.append(":")
+    out.appendDecimal(diagnostic.start.line)
+    out.append(":")
+    out.appendDecimal(diagnostic.start.column)
+    out.append(": ")
+    paint(style, into: out) { out in
+      out.appendUTF8(diagnostic.severity.rawValue)
+      out.append("[")
+      out.appendUTF8(diagnostic.ruleID)
+      out.append("]")
     }
-    out.write(" ")
-    out.write(diagnostic.message.escapingControlCharacters)
-    out.write("\n")
+    out.append(" ")
+    out.appendUTF8(diagnostic.message.escapingControlCharacters)
+    out.append("\n")
     // The gutter is as wide as the line number.
     let number = diagnostic.start.line
-    let gutter = ReportText.digits(number)
+    let gutter = Self.digits(number)
     // A file that is gone (deleted after deploy) has no text to frame.
-    guard !source.bytes.isEmpty, frame else { return footer(diagnostic, gutter: gutter, into: &out) }
+    guard !source.bytes.isEmpty, frame else { return footer(diagnostic, gutter: gutter, into: out) }
     let full = source.lineRange(diagnostic.start.line - 1)
     let endOnLine = min(max(diagnostic.range.end, diagnostic.range.start + 1), full.end)
     // A long line is shown around the flagged text only, marked with an ellipsis on each cut side.
@@ -87,54 +86,54 @@ package struct TextReporter: Sendable {
     }
     let before = (cutBefore ? 1 : 0) + columns(diagnostic.range.start)
     let width = max(1, (cutBefore ? 1 : 0) + columns(endOnLine) - before)
-    paint(.blue, into: &out) { out in
-      out.write(0x20, count: gutter)
-      out.write(" |")
+    paint(.blue, into: out) { out in
+      out.append(0x20, count: gutter)
+      out.append(" |")
     }
-    out.write("\n")
-    paint(.blue, into: &out) { out in
-      out.write(number)
-      out.write(" |")
+    out.append("\n")
+    paint(.blue, into: out) { out in
+      out.appendDecimal(number)
+      out.append(" |")
     }
-    out.write(" ")
-    if cutBefore { out.write("…") }
+    out.append(" ")
+    if cutBefore { out.append("…") }
     if plain {
-      out.bytes += source.bytes[line.start..<line.end]
+      source.bytes[line.start..<line.end].withUnsafeBufferPointer { out.append($0) }
     } else {
-      out.write(displayed(source, from: line.start, to: line.end))
+      out.appendUTF8(displayed(source, from: line.start, to: line.end))
     }
-    if cutAfter { out.write("…") }
-    out.write("\n")
-    paint(.blue, into: &out) { out in
-      out.write(0x20, count: gutter)
-      out.write(" |")
+    if cutAfter { out.append("…") }
+    out.append("\n")
+    paint(.blue, into: out) { out in
+      out.append(0x20, count: gutter)
+      out.append(" |")
     }
-    out.write(" ")
-    out.write(0x20, count: before)
-    paint(style, into: &out) { $0.write(0x5E, count: width) }  // ^
-    out.write("\n")
-    footer(diagnostic, gutter: gutter, into: &out)
+    out.append(" ")
+    out.append(0x20, count: before)
+    paint(style, into: out) { $0.append(0x5E, count: width) }  // ^
+    out.append("\n")
+    footer(diagnostic, gutter: gutter, into: out)
   }
 
   /// The help and rule-page lines under a finding.
-  private func footer(_ diagnostic: Diagnostic, gutter: Int, into out: inout ReportText) {
+  private func footer(_ diagnostic: Diagnostic, gutter: Int, into out: ByteBuffer) {
     if let help = diagnostic.help {
-      paint(.bold, into: &out) { out in
-        out.write(0x20, count: gutter)
-        out.write(" = help:")
+      paint(.bold, into: out) { out in
+        out.append(0x20, count: gutter)
+        out.append(" = help:")
       }
-      out.write(" ")
-      out.write(help.escapingControlCharacters)
-      out.write("\n")
+      out.append(" ")
+      out.appendUTF8(help.escapingControlCharacters)
+      out.append("\n")
     }
-    paint(.bold, into: &out) { out in
-      out.write(0x20, count: gutter)
-      out.write(" = see:")
+    paint(.bold, into: out) { out in
+      out.append(0x20, count: gutter)
+      out.append(" = see:")
     }
-    out.write(" ")
-    out.write(RuleDocumentation.baseURL)
-    out.write(diagnostic.ruleID)
-    out.write(".md\n")
+    out.append(" ")
+    out.appendUTF8(RuleDocumentation.baseURL)
+    out.appendUTF8(diagnostic.ruleID)
+    out.append(".md\n")
   }
 
   /// Terminal columns of `text`: two for East Asian wide and fullwidth characters and emoji
@@ -207,56 +206,8 @@ package struct TextReporter: Sendable {
     return lines.joined(separator: "\n")
   }
 
-  private enum Style: String {
-    case red = "31", yellow = "33", blue = "34", bold = "1"
-  }
-
-  /// Appends what `write` appends, in `style` when the report is colored (no string is made for
-  /// the painted text).
-  private func paint(_ style: Style, into out: inout ReportText, _ write: (inout ReportText) -> Void) {
-    if color {
-      out.write("\u{1B}[")
-      out.write(style.rawValue)
-      out.write("m")
-    }
-    write(&out)
-    if color { out.write("\u{1B}[0m") }
-  }
-
-  private func paint(_ text: String, _ style: Style) -> String {
-    guard color else { return text }
-    return "\u{1B}[\(style.rawValue)m" + text + "\u{1B}[0m"
-  }
-}
-
-/// A text report being written, as UTF-8 bytes.
-private struct ReportText {
-  var bytes: [UInt8] = []
-
-  mutating func write(_ text: String) {
-    var text = text
-    text.withUTF8 { bytes.append(contentsOf: $0) }
-  }
-
-  mutating func write(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
-
-  /// `count` copies of the ASCII `byte`.
-  mutating func write(_ byte: UInt8, count: Int) { bytes.append(contentsOf: repeatElement(byte, count: max(0, count))) }
-
-  /// A number in decimal.
-  mutating func write(_ number: Int) {
-    if number < 0 { bytes.append(0x2D) }
-    let start = bytes.count
-    var rest = number.magnitude
-    repeat {
-      bytes.append(UInt8(truncatingIfNeeded: rest % 10) + 0x30)
-      rest /= 10
-    } while rest > 0
-    bytes[start...].reverse()
-  }
-
-  /// The characters of `number` in decimal.
-  static func digits(_ number: Int) -> Int {
+  /// The characters of `number` in decimal: the width of a code frame's gutter.
+  private static func digits(_ number: Int) -> Int {
     var count = number < 0 ? 2 : 1
     var rest = number.magnitude / 10
     while rest > 0 {
@@ -264,5 +215,26 @@ private struct ReportText {
       rest /= 10
     }
     return count
+  }
+
+  private enum Style: String {
+    case red = "31", yellow = "33", blue = "34", bold = "1"
+  }
+
+  /// Appends what `write` appends, in `style` when the report is colored (no string is made for
+  /// the painted text).
+  private func paint(_ style: Style, into out: ByteBuffer, _ write: (ByteBuffer) -> Void) {
+    if color {
+      out.append("\u{1B}[")
+      out.appendUTF8(style.rawValue)
+      out.append("m")
+    }
+    write(out)
+    if color { out.append("\u{1B}[0m") }
+  }
+
+  private func paint(_ text: String, _ style: Style) -> String {
+    guard color else { return text }
+    return "\u{1B}[\(style.rawValue)m" + text + "\u{1B}[0m"
   }
 }
