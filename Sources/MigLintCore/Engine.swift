@@ -140,7 +140,7 @@ package struct Linter: Sendable {
     var state = MigrationState()
     var raw = fileFindings(file)
     run(file, file.statements.indices, &catalog, &state, into: &raw)
-    return finalize(file, raw)
+    return finalize(finishing(file), raw)
   }
 
   /// What the grammar rejected (or miglint could not analyse), judged at its first byte.

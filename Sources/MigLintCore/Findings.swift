@@ -2,21 +2,46 @@ import MigLintSyntax
 
 /// From a file's raw findings to its diagnostics: suppression comments (and the findings about
 /// them), severities, and template placeholders put back as written.
+/// What a file's diagnostics are made from besides its raw findings: its suppression comments,
+/// the statements they cover, its placeholders and its text. Taken from the parse so that the
+/// parse can be let go before the diagnostics are made: a big file's parse tree and its
+/// diagnostics together were the peak of a run's memory.
+package struct FinishingFile: Sendable {
+  let source: SourceFile
+  let suppressions: [Suppression]
+  /// The statements and rejected pieces, in order: what a next-statement suppression covers.
+  /// Empty when no suppression needs them.
+  let targets: [SourceRange]
+  let substitutions: [String: String]
+
+  init(_ file: ParsedFile, registry: RuleRegistry) {
+    source = file.source
+    suppressions = Suppression.parse(file, registry: registry)
+    // A rejected piece read as a statement (a recovered CREATE TABLE) is one target, not two.
+    targets =
+      suppressions.contains { $0.scope == .nextStatement }
+      ? Set(file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted() : []
+    substitutions = file.substitutions
+  }
+}
+
 extension Linter {
+  /// What ``finalize(_:_:rulesRan:)`` needs of `file`.
+  func finishing(_ file: ParsedFile) -> FinishingFile { FinishingFile(file, registry: registry) }
+
   /// Applies suppressions, severities and placeholders to a file's raw findings; sorted output.
   /// `rulesRan` is false when statement rules did not run on the file (then no suppression is
   /// reported unused).
   func finalize(
-    _ file: ParsedFile, _ findings: [RuleFinding], rulesRan: Bool = true
+    _ file: FinishingFile, _ findings: consuming [RuleFinding], rulesRan: Bool = true
   ) -> [Diagnostic] {
     // The findings are copied only where something changes: a file of tens of thousands of
     // findings held five copies of them here.
-    var raw = findings
-    let suppressions = Suppression.parse(file, registry: registry)
-    let invalid = invalidSuppressions(suppressions)
+    var raw = consume findings
+    let invalid = invalidSuppressions(file.suppressions)
     if !invalid.isEmpty { raw += invalid }
     if raw.contains(where: { !enabled.contains($0.id) }) { raw.removeAll { !enabled.contains($0.id) } }
-    if !suppressions.isEmpty { raw = applySuppressions(raw, suppressions, file, reportUnused: rulesRan) }
+    if !file.suppressions.isEmpty { raw = applySuppressions(raw, file, reportUnused: rulesRan) }
     var diagnostics = raw.map { diagnostic($0.id, restoringPlaceholders($0.finding, file), file.source) }
     raw = []
     Self.putInOrder(&diagnostics)
@@ -86,12 +111,9 @@ extension Linter {
   }
 
   /// Drops findings covered by suppressions and reports suppression entries that silenced nothing.
-  private func applySuppressions(
-    _ raw: [RuleFinding], _ suppressions: [Suppression], _ file: ParsedFile, reportUnused: Bool
-  ) -> [RuleFinding] {
+  private func applySuppressions(_ raw: [RuleFinding], _ file: FinishingFile, reportUnused: Bool) -> [RuleFinding] {
     // What each next-statement suppression covers: the first statement or rejected piece after it.
-    // A rejected piece read as a statement (a recovered CREATE TABLE) is one target, not two.
-    let targets: [SourceRange] = Set(file.statements.map(\.range) + file.syntaxErrors.map(\.range)).sorted()
+    let (suppressions, targets) = (file.suppressions, file.targets)
     func firstTarget(startingAtOrAfter offset: Int) -> Int { targets.partitioningIndex { $0.start >= offset } }
     // Suppressions by the target they cover, and the file-wide ones: each finding then looks at
     // its own statement's suppressions only.
@@ -141,7 +163,7 @@ extension Linter {
   }
 
   /// Messages name objects as parsed; put template placeholders back as written.
-  private func restoringPlaceholders(_ finding: Finding, _ file: ParsedFile) -> Finding {
+  private func restoringPlaceholders(_ finding: Finding, _ file: FinishingFile) -> Finding {
     guard !file.substitutions.isEmpty else { return finding }
     var restored = finding
     restored.message = Self.restoring(finding.message, file.substitutions)

@@ -74,29 +74,36 @@ extension Linter {
     func finalizeCompleted(all: Bool) {
       let batch = completion.take(all: all)
       guard !batch.isEmpty else { return }
-      let items = batch.map { index in
-        (
-          index: index,
-          file: completion.needsParse(index, asked: asked[index], stoppedEarly: stoppedEarly) ? parsed(index) : nil,
-          findings: completion.prepared(raw[index], of: index, judged: { judged($0, at: $1) }, advice: adviceRules)
-        )
+      // What the diagnostics need of each file's parse is taken and the parse let go before they
+      // are made, and each file's findings are handed over to the one making its diagnostics: a
+      // big file's parse, findings and diagnostics were alive at once (twice its findings).
+      var work: [(index: Int, file: FinishingFile?, findings: [RuleFinding])] = []
+      for index in batch {
+        let file = completion.needsParse(index, asked: asked[index], stoppedEarly: stoppedEarly) ? parsed(index) : nil
+        var findings = completion.prepared(raw[index], of: index, judged: { judged($0, at: $1) }, advice: adviceRules)
+        raw[index] = []
+        // A file without a parse or a finding has no diagnostics: only the others are made (the
+        // files after an early stop are most of a directory).
+        guard file != nil || !findings.isEmpty else { continue }
+        guard set.files[index].isSQL, let file else {
+          work.append((index, nil, findings))
+          continue
+        }
+        if rulesRan[index] { findings.insert(contentsOf: fileFindings(file), at: 0) }
+        work.append((index, finishing(file), findings))
       }
-      for index in batch { raw[index] = [] }
+      for index in batch { finished(index) }
       let ran = rulesRan
+      let indices = work.map(\.index)
       // While the replay goes on, the parser threads have the other cores: a batch is made here;
       // at the end, on all cores.
-      // A file without a parse or a finding has no diagnostics: only the others are made (the
-      // files after an early stop are most of a directory).
-      let work = items.filter { $0.file != nil || !$0.findings.isEmpty }
-      let made = Parallel.map(work, jobs: all ? configuration.jobs : 1) { (item) -> [Diagnostic] in
-        let entry = set.files[item.index]
-        guard entry.isSQL, let file = item.file else { return entry.source.map { finalize($0, item.findings) } ?? [] }
-        var all = item.findings
-        if ran[item.index] { all = fileFindings(file) + all }
-        return finalize(file, all, rulesRan: ran[item.index])
+      let made = Parallel.map(handingOver: &work, jobs: all ? configuration.jobs : 1) { (item) -> [Diagnostic] in
+        var findings: [RuleFinding] = []
+        swap(&findings, &item.findings)
+        guard let file = item.file else { return set.files[item.index].source.map { finalize($0, findings) } ?? [] }
+        return finalize(file, findings, rulesRan: ran[item.index])
       }
-      for (item, fileDiagnostics) in zip(work, made) { diagnostics[item.index] = fileDiagnostics }
-      for index in batch { finished(index) }
+      for (index, fileDiagnostics) in zip(indices, made) { diagnostics[index] = fileDiagnostics }
     }
     for (number, migration) in set.migrations.enumerated() where number >= start {
       if number > lastNeeded, empty.first.map({ !set.files[$0.script.file].reported }) ?? true {
@@ -185,6 +192,9 @@ extension Linter {
       run(file, file.statements.indices, &own, &state, mode: mode, into: &raw[index])
       rulesRan[index] = true
     }
+    // The model is not read again: let go before the last files' diagnostics are made.
+    catalog = Catalog()
+    groupStart = nil
     finalizeCompleted(all: true)
     return diagnostics
   }

@@ -24,6 +24,22 @@ package enum Parallel {
     }
     return (0..<elements.count).map { storage.wait($0) }
   }
+
+  /// As ``map(_:jobs:_:)``, but each element is handed over to `transform` and let go once its
+  /// value is made, not when all are (`elements` is left empty): a file's raw findings are as large
+  /// as the diagnostics made from them.
+  package static func map<Element: Sendable, Value: Sendable>(
+    handingOver elements: inout [Element], jobs: Int, _ transform: @Sendable (inout Element) -> Value
+  ) -> [Value] {
+    let pending = Slots<Element>(count: elements.count)
+    for (index, element) in elements.enumerated() { pending.put(index, element) }
+    let count = elements.count
+    elements = []
+    return map(Array(0..<count), jobs: jobs) { index in
+      var element = pending.take(index)
+      return transform(&element)
+    }
+  }
 }
 
 /// Values written by index from several threads (each index once) and awaited by index.
@@ -70,6 +86,15 @@ package final class Slots<Value: Sendable>: @unchecked Sendable {
       pthread_cond_wait(&filled, &mutex)
       waiters[index] -= 1
     }
+  }
+
+  /// The value a worker has put at `index`, no longer kept here.
+  package func take(_ index: Int) -> Value {
+    pthread_mutex_lock(&mutex)
+    defer { pthread_mutex_unlock(&mutex) }
+    guard let value = buffer[index] else { preconditionFailure("slot \(index) taken before it was put") }
+    buffer[index] = nil
+    return value
   }
 
   package func clear(_ index: Int) {

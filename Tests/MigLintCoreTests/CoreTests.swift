@@ -2,6 +2,7 @@ import MigLintCore
 import MigLintRules
 import MigLintSyntax
 import MigLintTestSupport
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -279,6 +280,48 @@ import Testing
     frontier.open()
     workers.wait()
     #expect((0..<100).allSatisfy { done.value($0) == true })
+  }
+
+  /// Something whose end is counted.
+  final class Held: Sendable {
+    let value: Int
+    let gone: Tally
+    init(_ value: Int, gone: Tally) {
+      self.value = value
+      self.gone = gone
+    }
+    deinit { gone.count.add(1, ordering: .relaxed) }
+  }
+
+  final class Tally: Sendable {
+    let count = Atomic<Int>(0)
+    var value: Int { count.load(ordering: .relaxed) }
+  }
+
+  @Test(arguments: [1, 3]) func handedOverElementsAreLetGoAndTheValuesKeepTheirOrder(jobs: Int) {
+    let gone = Tally()
+    var elements = (0..<50).map { Held($0, gone: gone) }
+    let values = Parallel.map(handingOver: &elements, jobs: jobs) { (element) -> Int in
+      let value = element.value
+      element = Held(-1, gone: gone)
+      return value
+    }
+    #expect(elements.isEmpty)
+    #expect(values == Array(0..<50))
+    // The 50 elements and the 50 put in their place: nothing is held once the map returns.
+    #expect(gone.value == 100)
+  }
+
+  @Test func eachHandedOverElementIsLetGoBeforeTheNextIsMade() {
+    let gone = Tally()
+    var elements = (0..<20).map { Held($0, gone: gone) }
+    let goneBefore = Parallel.map(handingOver: &elements, jobs: 1) { (element) -> Int in
+      let before = gone.value
+      element = Held(-1, gone: gone)
+      return before
+    }
+    // Each element made earlier, and what was put in its place, is gone.
+    #expect(goneBefore == (0..<20).map { 2 * $0 })
   }
 
   #if os(Linux)
