@@ -12,6 +12,16 @@ package struct FNV1a: Sendable {
   @inlinable
   package mutating func add(_ byte: UInt8) { value = (value ^ UInt64(byte)) &* Self.prime }
 
+  /// Each byte of `bytes` in turn: one call for a whole key (a call a byte from another module
+  /// cost more than the hash).
+  package mutating func add(contentsOf bytes: [UInt8]) {
+    var value = value
+    bytes.withUnsafeBufferPointer { buffer in
+      for byte in buffer { value = (value ^ UInt64(byte)) &* Self.prime }
+    }
+    self.value = value
+  }
+
   /// The same step over a whole 64-bit word (a faster hash of the same family, not FNV-1a's
   /// value: for keys compared only with keys made the same way).
   @inlinable

@@ -9,7 +9,8 @@ package struct GitLabReporter: Sendable {
   package func render(_ report: Report) -> String {
     var issues: [JSONValue] = []
     for result in report.results {
-      for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
+      Report.forEachFingerprintKey(result) { index, key in
+        let diagnostic = result.diagnostics[index]
         issues.append(
           .object([
             ("description", .string(diagnostic.messageAndHelp)),

@@ -44,14 +44,22 @@ final class ByteBuffer {
 
   var count: Int { state.pointee.count }
 
-  /// A copy of the bytes.
-  var bytes: [UInt8] { Array(UnsafeBufferPointer(start: state.pointee.base, count: state.pointee.count)) }
+  /// A copy of the bytes, made with one `memcpy` (Array's initializer from a buffer copied a byte
+  /// at a time: an instruction per byte of the report).
+  var bytes: [UInt8] {
+    let (base, count) = (state.pointee.base, state.pointee.count)
+    return Array(unsafeUninitializedCapacity: count) { target, initialized in
+      if count > 0 { target.baseAddress!.update(from: base, count: count) }
+      initialized = count
+    }
+  }
 
   func removeAll() { state.pointee.count = 0 }
 
-  /// Room for `extra` more bytes; where they go.
-  @inline(__always) private func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
-    if state.pointee.count + extra > state.pointee.capacity { grow(state.pointee.count + extra) }
+  /// Room for `extra` more bytes, and `slack` bytes past them that may be written but are not
+  /// counted; where they go.
+  @inline(__always) private func reserve(_ extra: Int, slack: Int = 0) -> UnsafeMutablePointer<UInt8> {
+    if state.pointee.count + extra + slack > state.pointee.capacity { grow(state.pointee.count + extra + slack) }
     defer { state.pointee.count += extra }
     return state.pointee.base + state.pointee.count
   }
@@ -96,25 +104,49 @@ final class ByteBuffer {
   /// `,` when `comma`, a line break and `spaces` spaces, in one reservation (written before
   /// every member and element of a pretty report).
   func appendBreak(comma: Bool, spaces: Int) {
-    var target = reserve((comma ? 2 : 1) + spaces)
+    let length = (comma ? 2 : 1) + spaces
+    writeBreak(at: reserve(length, slack: 8), comma: comma, spaces: spaces)
+  }
+
+  /// ``appendBreak(comma:spaces:)`` and then ``appendKey(_:spaced:)``, in one reservation: what
+  /// starts every member of a pretty report.
+  func appendBreak(comma: Bool, spaces: Int, key name: StaticString) {
+    let breakLength = (comma ? 2 : 1) + spaces
+    let target = reserve(breakLength + name.utf8CodeUnitCount + 4, slack: 8)
+    writeBreak(at: target, comma: comma, spaces: spaces)
+    writeKey(name, at: target + breakLength, spaced: true)
+  }
+
+  /// Writes a break: the spaces eight at a time (a call to fill a few bytes cost more than the
+  /// rest of the break), up to seven past it, which the reservation's slack allows.
+  @inline(__always) private func writeBreak(at target: UnsafeMutablePointer<UInt8>, comma: Bool, spaces: Int) {
+    var target = target
     if comma {
       target.pointee = 0x2C
       target += 1
     }
     target.pointee = 0x0A
-    // Eight spaces a store: a call to fill a few bytes cost more than the rest of the break.
-    var space = UnsafeMutableRawPointer(target + 1)
-    var left = spaces
-    while left >= 8 {
-      space.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, as: UInt64.self)
-      space += 8
-      left -= 8
+    let space = UnsafeMutableRawPointer(target + 1)
+    var written = 0
+    while written < spaces {
+      space.storeBytes(of: 0x2020_2020_2020_2020 as UInt64, toByteOffset: written, as: UInt64.self)
+      written += 8
     }
-    while left > 0 {
-      space.storeBytes(of: 0x20, as: UInt8.self)
-      space += 1
-      left -= 1
+  }
+
+  /// `"name":` and a space when `spaced`; a key is a few bytes, copied without a call.
+  @inline(__always) private func writeKey(_ name: StaticString, at target: UnsafeMutablePointer<UInt8>, spaced: Bool) {
+    let count = name.utf8CodeUnitCount
+    target.pointee = 0x22
+    if name.hasPointerRepresentation {
+      let source = name.utf8Start
+      for offset in 0..<count { target[offset + 1] = source[offset] }
+    } else {
+      name.withUTF8Buffer { bytes in (target + 1).update(from: bytes.baseAddress!, count: count) }
     }
+    target[count + 1] = 0x22
+    target[count + 2] = 0x3A
+    if spaced { target[count + 3] = 0x20 }
   }
 
   /// `value` as a JSON string of 16 lower-case hex digits (no string is made for it).
@@ -127,14 +159,7 @@ final class ByteBuffer {
 
   /// `"name":` and a space when `spaced`, in one reservation: a name that needs no escape.
   func appendKey(_ name: StaticString, spaced: Bool) {
-    name.withUTF8Buffer { bytes in
-      let target = reserve(bytes.count + (spaced ? 4 : 3))
-      target.pointee = 0x22
-      if let start = bytes.baseAddress { (target + 1).update(from: start, count: bytes.count) }
-      target[bytes.count + 1] = 0x22
-      target[bytes.count + 2] = 0x3A
-      if spaced { target[bytes.count + 3] = 0x20 }
-    }
+    writeKey(name, at: reserve(name.utf8CodeUnitCount + (spaced ? 4 : 3)), spaced: spaced)
   }
 
   /// A JSON string: quotes, backslashes and control characters escaped, and U+2028 and U+2029
@@ -155,6 +180,8 @@ final class ByteBuffer {
   /// The text of a JSON string, without its quotes.
   private func appendEscaped(_ text: String) {
     var text = text
+    // Read once: a static's every read checks that it was made.
+    let mayNeedEscape = Self.mayNeedEscape
     text.withUTF8 { bytes in
       guard let base = bytes.baseAddress else { return }
       // Runs of bytes that need no escape are copied at once; a table tells them apart (a
@@ -170,7 +197,7 @@ final class ByteBuffer {
           continue
         }
         let byte = bytes[index]
-        guard Self.mayNeedEscape[Int(byte)] else {
+        guard mayNeedEscape[Int(byte)] else {
           index += 1
           continue
         }
@@ -292,8 +319,14 @@ struct JSONStream {
   /// A member's name written as it is: the names reporters write are literals that need no
   /// escape, and a report writes a million of them.
   mutating func key(_ name: StaticString) {
-    next()
-    buffer.appendKey(name, spaced: indent > 0)
+    guard indent > 0, depth > 0 else {
+      next()
+      return buffer.appendKey(name, spaced: indent > 0)
+    }
+    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    let comma = isWritten
+    if depth <= 64 { written |= 1 << UInt64(depth - 1) }
+    buffer.appendBreak(comma: comma, spaces: indent * depth, key: name)
   }
 
   /// A member's name from data, escaped.

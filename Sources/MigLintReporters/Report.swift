@@ -67,40 +67,61 @@ package struct Report: Sendable {
   /// file, the flagged text with whitespace collapsed, and the occurrence number of that triple
   /// (so two identical statements differ), as UTF-8 bytes separated by NUL. Reporters hash it
   /// into their fingerprint format.
-  static func fingerprintKeys(_ result: FileResult) -> [[UInt8]] {
-    // Keys seen, by a 64-bit hash of their bytes (hashing the long keys themselves cost more
-    // than writing the findings); equal keys are told apart from colliding ones by comparison.
-    var occurrences: [UInt64: [(key: [UInt8], count: Int)]] = [:]
+  ///
+  /// `body` gets each diagnostic's index and key, in order. One buffer holds every key in turn,
+  /// and the keys seen are kept end to end in another: a key an array cost two allocations a
+  /// finding, more than the rest of the fingerprint.
+  static func forEachFingerprintKey(_ result: FileResult, _ body: (Int, [UInt8]) -> Void) {
+    // The keys seen (without their occurrence): where each is in `seen`, how many times it
+    // came, and the next one with the same hash. By a 64-bit hash of their bytes (hashing the
+    // long keys themselves cost more than writing the findings); equal keys are told apart
+    // from colliding ones by comparison.
+    var seen: [UInt8] = []
+    var entries: [(start: Int, count: Int, times: Int, next: Int?)] = []
+    var firstWithHash: [UInt64: Int] = [:]
     let path = Array(result.path.utf8)
-    return result.diagnostics.map { diagnostic in
+    var key: [UInt8] = []
+    for (index, diagnostic) in result.diagnostics.enumerated() {
       let flagged = result.source.map { source in
         let lower = min(max(0, diagnostic.range.start), source.bytes.count)
         return source.bytes[lower..<min(max(lower, diagnostic.range.end), source.bytes.count)]
       }
-      var key: [UInt8] = []
-      key.reserveCapacity(diagnostic.ruleID.utf8.count + path.count + (flagged?.count ?? 0) + 8)
+      key.removeAll(keepingCapacity: true)
       key += diagnostic.ruleID.utf8
       key.append(0)
-      key += diagnostic.path == result.path ? path : Array(diagnostic.path.utf8)
+      if diagnostic.path == result.path { key += path } else { key += diagnostic.path.utf8 }
       key.append(0)
       appendCollapsingWhitespace(flagged ?? [], to: &key)
       let hash = wordHash(key)
-      // Counted in place: a copy of the entry out of the map and back cost two allocations.
-      let occurrence = Self.count(key, in: &occurrences[hash, default: []])
+      var occurrence = 0
+      var candidate = firstWithHash[hash]
+      var last: Int?
+      while let entry = candidate {
+        if entries[entry].count == key.count,
+          seen[entries[entry].start..<entries[entry].start + key.count].elementsEqual(key)
+        {
+          occurrence = entries[entry].times
+          entries[entry].times += 1
+          break
+        }
+        last = entry
+        candidate = entries[entry].next
+      }
+      if candidate == nil {
+        entries.append((seen.count, key.count, 1, nil))
+        seen += key
+        if let last { entries[last].next = entries.count - 1 } else { firstWithHash[hash] = entries.count - 1 }
+      }
       key.append(0)
-      key += String(occurrence).utf8
-      return key
+      appendDecimal(occurrence, to: &key)
+      body(index, key)
     }
   }
 
-  /// The times `key` was counted in `seen` before, counting it once more.
-  private static func count(_ key: [UInt8], in seen: inout [(key: [UInt8], count: Int)]) -> Int {
-    guard let position = seen.firstIndex(where: { $0.key == key }) else {
-      seen.append((key, 1))
-      return 0
-    }
-    seen[position].count += 1
-    return seen[position].count - 1
+  /// The decimal digits of a count, without making a String.
+  private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+    if value >= 10 { appendDecimal(value / 10, to: &out) }
+    out.append(0x30 + UInt8(value % 10))
   }
 
   /// A 64-bit hash of `bytes`, eight at a time (only compared within one run).
@@ -124,31 +145,38 @@ package struct Report: Sendable {
   /// by Character (grapheme cluster): `\r\n`, or a space with a combining mark, is one Character
   /// and not a separator. The fingerprints users' scanners keep depend on it staying so.
   private static func appendCollapsingWhitespace(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
-    let isSeparator = { (byte: UInt8) in byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
-    // ASCII without `\r\n` has one Character per byte: collapsed byte by byte, without
-    // Characters (a report fingerprints every finding).
-    var previous: UInt8 = 0
-    let simple = bytes.allSatisfy { byte in
-      defer { previous = byte }
-      return byte < 0x80 && !(previous == 0x0D && byte == 0x0A)
-    }
-    guard simple else {
-      out +=
-        String(decoding: bytes, as: UTF8.self)
-        .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ").utf8
-      return
-    }
+    // ASCII without `\r\n` has one Character per byte: collapsed byte by byte, in place, without
+    // Characters (a report fingerprints every finding); anything else, by Character.
     let start = out.count
-    var pendingSpace = false
-    for byte in bytes {
-      if isSeparator(byte) {
-        pendingSpace = out.count > start
-        continue
+    out.append(contentsOf: repeatElement(0, count: bytes.count))
+    let written = out.withUnsafeMutableBufferPointer { target in
+      bytes.withUnsafeBufferPointer { source -> Int? in
+        var written = start
+        var pendingSpace = false
+        var previous: UInt8 = 0
+        for byte in source {
+          if byte >= 0x80 || previous == 0x0D && byte == 0x0A { return nil }
+          previous = byte
+          if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+            pendingSpace = written > start
+            continue
+          }
+          if pendingSpace {
+            target[written] = 0x20
+            written += 1
+            pendingSpace = false
+          }
+          target[written] = byte
+          written += 1
+        }
+        return written
       }
-      if pendingSpace { out.append(0x20) }
-      pendingSpace = false
-      out.append(byte)
     }
+    out.removeSubrange((written ?? start)...)
+    guard written == nil else { return }
+    out +=
+      String(decoding: bytes, as: UTF8.self)
+      .split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).joined(separator: " ").utf8
   }
 }
 
@@ -249,6 +277,6 @@ func percentEncodedPath(_ path: String) -> String {
 /// A fingerprint of `bytes`: stable across runs and platforms (written as 16 hex digits).
 func stableHash(_ bytes: [UInt8]) -> UInt64 {
   var hash = FNV1a()
-  for byte in bytes { hash.add(byte) }
+  hash.add(contentsOf: bytes)
   return hash.value
 }

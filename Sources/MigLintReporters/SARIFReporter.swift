@@ -83,11 +83,12 @@ package struct SARIFReporter: Sendable {
       // The artifact's URI and index, once per file rather than per finding and fix.
       let uri = Self.uri(result.path)
       let fileIndex = artifactIndex[result.path]
-      for (diagnostic, key) in zip(result.diagnostics, Report.fingerprintKeys(result)) {
+      Report.forEachFingerprintKey(result) { index, key in
+        let diagnostic = result.diagnostics[index]
         out.element()
         write(
           diagnostic, uri: diagnostic.path == result.path ? uri : Self.uri(diagnostic.path),
-          fingerprintKey: key, ruleIndex: ruleIndex[diagnostic.ruleID], artifactIndex: fileIndex, into: &out)
+          fingerprint: stableHash(key), ruleIndex: ruleIndex[diagnostic.ruleID], artifactIndex: fileIndex, into: &out)
       }
     }
     out.closeArray()
@@ -122,7 +123,7 @@ package struct SARIFReporter: Sendable {
   }
 
   private func write(
-    _ diagnostic: Diagnostic, uri: String, fingerprintKey: [UInt8], ruleIndex: Int?, artifactIndex: Int?,
+    _ diagnostic: Diagnostic, uri: String, fingerprint: UInt64, ruleIndex: Int?, artifactIndex: Int?,
     into out: inout JSONStream
   ) {
     out.openObject()
@@ -159,7 +160,7 @@ package struct SARIFReporter: Sendable {
     out.key("partialFingerprints")
     out.openObject()
     out.key("miglintFingerprint/v1")
-    out.buffer.appendHexString(stableHash(fingerprintKey))
+    out.buffer.appendHexString(fingerprint)
     out.closeObject()
     if !diagnostic.fixes.isEmpty {
       let bom = diagnostic.start.fileOffset - diagnostic.range.start

@@ -79,6 +79,34 @@ import Testing
     #expect(caret.firstIndex(of: "^")?.utf16Offset(in: caret) == column)
   }
 
+  /// A SARIF fingerprint is FNV-1a of rule, path, the flagged text with its whitespace
+  /// collapsed by Character, and the occurrence, NUL between them; here made the slow way, from
+  /// the definition, for text that takes each way through the writer's fast path.
+  @Test(arguments: [
+    "DROP   TABLE\n\t a;\nDROP TABLE a;\n", "DROP\r\nTABLE a;\r\n", "DROP TABLE \"ünïcödé\";\n",
+    "DROP TABLE \"a \u{301}b\";\n", "CREATE INDEX i ON t\r(c);\n  DROP\r\n\r\n TABLE\tz  ;",
+  ])
+  func sarifFingerprintsFollowTheirDefinition(sql: String) throws {
+    let report = try report(sql)
+    let result = try #require(report.results.first)
+    let source = try #require(result.source)
+    #expect(!result.diagnostics.isEmpty)
+    var seen: [String: Int] = [:]
+    let expected = result.diagnostics.map { diagnostic in
+      let flagged = String(decoding: source.bytes[diagnostic.range.start..<diagnostic.range.end], as: UTF8.self)
+      let collapsed = flagged.split(whereSeparator: { " \n\t\r".contains($0) }).joined(separator: " ")
+      let triple = diagnostic.ruleID + "\0" + diagnostic.path + "\0" + collapsed
+      let occurrence = seen[triple, default: 0]
+      seen[triple] = occurrence + 1
+      var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+      for byte in (triple + "\0" + String(occurrence)).utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+      return String(hash, radix: 16).leftPadding(to: 16)
+    }
+    let written = SARIFReporter().render(report).split(separator: "\n").filter { $0.contains("miglintFingerprint/v1") }
+      .map { $0.split(separator: "\"").last.map(String.init) ?? "" }
+    #expect(written == expected)
+  }
+
   @Test func sarifUsesURIsAndStableFingerprints() throws {
     let first = SARIFReporter().render(try report("DROP TABLE a;\nDROP TABLE a;\n"))
     #expect(first.contains("\"uri\": \"db/001%20init.sql\""))
@@ -252,5 +280,12 @@ struct SARIFSchemaTests {
     let result = try Python.run(script, [SARIFSchema.path, directory + "/report.sarif"] + goldens)
     #expect(result.status == 0, "\(result.stderr)")
     #expect(result.stdout == "\(goldens.count + 1)\n")
+  }
+}
+
+extension String {
+  /// Zeros in front up to `length` characters.
+  fileprivate func leftPadding(to length: Int) -> String {
+    String(repeating: "0", count: max(0, length - count)) + self
   }
 }
