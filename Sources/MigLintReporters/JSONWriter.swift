@@ -49,7 +49,7 @@ final class ByteBuffer {
   var bytes: [UInt8] {
     let (base, count) = (state.pointee.base, state.pointee.count)
     return Array(unsafeUninitializedCapacity: count) { target, initialized in
-      if count > 0 { target.baseAddress!.update(from: base, count: count) }
+      if let start = target.baseAddress { start.update(from: base, count: count) }
       initialized = count
     }
   }
@@ -142,7 +142,9 @@ final class ByteBuffer {
       let source = name.utf8Start
       for offset in 0..<count { target[offset + 1] = source[offset] }
     } else {
-      name.withUTF8Buffer { bytes in (target + 1).update(from: bytes.baseAddress!, count: count) }
+      name.withUTF8Buffer { bytes in
+        for offset in 0..<count { target[offset + 1] = bytes[offset] }
+      }
     }
     target[count + 1] = 0x22
     target[count + 2] = 0x3A
