@@ -139,8 +139,7 @@ final class ByteBuffer {
     let count = name.utf8CodeUnitCount
     target.pointee = 0x22
     if name.hasPointerRepresentation {
-      let source = name.utf8Start
-      for offset in 0..<count { target[offset + 1] = source[offset] }
+      Self.copyShort(UnsafeRawPointer(name.utf8Start), count, to: UnsafeMutableRawPointer(target + 1))
     } else {
       name.withUTF8Buffer { bytes in
         for offset in 0..<count { target[offset + 1] = bytes[offset] }
@@ -149,6 +148,28 @@ final class ByteBuffer {
     target[count + 1] = 0x22
     target[count + 2] = 0x3A
     if spaced { target[count + 3] = 0x20 }
+  }
+
+  /// Copies `count` bytes with at most two loads and two stores when there are 16 or fewer (the
+  /// two may overlap; neither reads past the source): a call to `memcpy` cost more than the copy.
+  @inline(__always) private static func copyShort(
+    _ source: UnsafeRawPointer, _ count: Int, to target: UnsafeMutableRawPointer
+  ) {
+    func copy<Word>(_: Word.Type) {
+      let size = MemoryLayout<Word>.size
+      target.storeBytes(of: source.loadUnaligned(as: Word.self), as: Word.self)
+      target.storeBytes(
+        of: source.loadUnaligned(fromByteOffset: count - size, as: Word.self), toByteOffset: count - size, as: Word.self
+      )
+    }
+    switch count {
+    case 0: break
+    case 1: target.storeBytes(of: source.load(as: UInt8.self), as: UInt8.self)
+    case 2..<4: copy(UInt16.self)
+    case 4..<8: copy(UInt32.self)
+    case 8...16: copy(UInt64.self)
+    default: target.copyMemory(from: source, byteCount: count)
+    }
   }
 
   /// `value` as a JSON string of 16 lower-case hex digits (no string is made for it).

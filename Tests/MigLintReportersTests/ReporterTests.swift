@@ -1,10 +1,11 @@
 import Foundation
 import MigLintCore
-import MigLintReporters
 import MigLintRules
 import MigLintSyntax
 import MigLintTestSupport
 import Testing
+
+@testable import MigLintReporters
 
 @Suite struct ReporterTests {
   /// Strings are scanned eight bytes at a time: every character that needs an escape, at every
@@ -19,6 +20,23 @@ import Testing
         #expect(!rendered.utf8.contains { $0 < 0x20 }, "\(special.debugDescription) at \(place)")
       }
     }
+  }
+
+  /// Member names are copied a word or two at a time, by length: each length reads back whole,
+  /// pretty and on one line.
+  @Test(arguments: [0, 2]) func memberNamesOfEveryLengthReadBack(indent: Int) throws {
+    let names: [StaticString] = [
+      "", "a", "ab", "abc", "abcd", "abcde", "abcdef", "abcdefg", "abcdefgh", "abcdefghi",
+      "abcdefghij", "abcdefghijk", "abcdefghijkl", "abcdefghijklm", "abcdefghijklmn", "abcdefghijklmno",
+      "abcdefghijklmnop", "abcdefghijklmnopq", "abcdefghijklmnopqrstuvwxyz", "é",
+    ]
+    var out = JSONStream(indent: indent)
+    out.openObject()
+    for (index, name) in names.enumerated() { out.member(name, index) }
+    out.closeObject()
+    let read = try JSONSerialization.jsonObject(with: Data(out.buffer.bytes)) as? [String: Int]
+    let expected = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1.description, $0) })
+    #expect(read == expected)
   }
 
   func report(_ sql: String, path: String = "db/001 init.sql") throws -> Report {
