@@ -319,6 +319,34 @@ struct JSONStream {
     buffer = ByteBuffer(capacity: output == nil ? 4096 : ReportOutput.chunkSize + 4096)
   }
 
+  /// Where a stream writes: what elements written apart need to know to be laid out as its own.
+  struct Place: Sendable {
+    fileprivate let indent: Int
+    fileprivate let depth: Int
+  }
+
+  var place: Place { Place(indent: indent, depth: depth) }
+
+  /// A stream for elements of the innermost container of the stream at `place`, written apart
+  /// (on another thread) and put in with ``appendElements(_:)``; its first element has no comma
+  /// before it.
+  init(elementsAt place: Place, capacity: Int) {
+    indent = place.indent
+    output = nil
+    depth = place.depth
+    buffer = ByteBuffer(capacity: capacity)
+  }
+
+  /// The elements another stream wrote (``init(elementsAt:capacity:)``), as the next elements of
+  /// the innermost container.
+  mutating func appendElements(_ elements: [UInt8]) {
+    guard !elements.isEmpty else { return }
+    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    if isWritten { buffer.append(0x2C) }
+    if depth <= 64 { written |= 1 << UInt64(depth - 1) }
+    elements.withUnsafeBufferPointer { buffer.append($0) }
+  }
+
   /// Hands everything written so far to the output.
   func finish() { output?.take(buffer) }
 

@@ -125,6 +125,38 @@ import Testing
     #expect(written == expected)
   }
 
+  /// Results render on several threads, a file's in pieces of at most 1,024: every finding of
+  /// every file is there once, in order, whatever the number of threads.
+  @Test(arguments: [1, 3]) func sarifResultsOfManyFilesAndBigOnesKeepTheirOrder(jobs: Int) throws {
+    let files = [
+      ("a.sql", "SELECT 1;\n"), ("b.sql", (1...1_500).map { "DROP TABLE t\($0);" }.joined(separator: "\n")),
+      ("c.sql", "SELECT 1;\n"), ("d.sql", "DROP TABLE x;\nDROP TABLE x;\n"),
+    ]
+    let results = try files.map { path, sql in
+      FileResult(path: path, source: try SourceFile(path: path, text: sql), diagnostics: TestLint.lint(sql, path: path))
+    }
+    let report = Report(
+      toolVersion: "test", results: results, registry: BuiltinRules.registry, configuration: Configuration(),
+      exitCode: 1)
+    let sarif = SARIFReporter(jobs: jobs).render(report)
+    let document = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
+    let run = try #require((document?["runs"] as? [[String: Any]])?.first)
+    let written = try #require(run["results"] as? [[String: Any]])
+    let located = written.map { result -> String in
+      let location = (result["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+      let uri = (location?["artifactLocation"] as? [String: Any])?["uri"] as? String ?? ""
+      let line = (location?["region"] as? [String: Any])?["startLine"] as? Int ?? 0
+      return "\(uri):\(line):\(result["ruleId"] as? String ?? "")"
+    }
+    let expected = results.flatMap { result in result.diagnostics.map { "\($0.path):\($0.start.line):\($0.ruleID)" } }
+    #expect(expected.count > 1_500)
+    // Where they first differ (the lists are thousands long).
+    #expect(located.count == expected.count)
+    let difference = zip(located, expected).enumerated().first { $0.element.0 != $0.element.1 }
+    #expect(difference == nil, "result \(difference?.offset ?? 0): \(String(describing: difference?.element))")
+    #expect(sarif == SARIFReporter(jobs: 1).render(report))
+  }
+
   @Test func sarifUsesURIsAndStableFingerprints() throws {
     let first = SARIFReporter().render(try report("DROP TABLE a;\nDROP TABLE a;\n"))
     #expect(first.contains("\"uri\": \"db/001%20init.sql\""))
