@@ -56,6 +56,11 @@ final class ByteBuffer {
 
   func removeAll() { state.pointee.count = 0 }
 
+  /// The bytes, where they are.
+  func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    body(UnsafeBufferPointer(start: state.pointee.base, count: state.pointee.count))
+  }
+
   /// Room for `extra` more bytes, and `slack` bytes past them that may be written but are not
   /// counted; where they go.
   @inline(__always) private func reserve(_ extra: Int, slack: Int = 0) -> UnsafeMutablePointer<UInt8> {
@@ -339,12 +344,12 @@ struct JSONStream {
 
   /// The elements another stream wrote (``init(elementsAt:capacity:)``), as the next elements of
   /// the innermost container.
-  mutating func appendElements(_ elements: [UInt8]) {
-    guard !elements.isEmpty else { return }
+  mutating func appendElements(_ elements: JSONStream) {
+    guard elements.buffer.count > 0 else { return }
     if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
     if isWritten { buffer.append(0x2C) }
     if depth <= 64 { written |= 1 << UInt64(depth - 1) }
-    elements.withUnsafeBufferPointer { buffer.append($0) }
+    elements.buffer.withBytes { buffer.append($0) }
   }
 
   /// Hands everything written so far to the output.

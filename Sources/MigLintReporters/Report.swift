@@ -81,10 +81,11 @@ package struct Report: Sendable {
     var firstWithHash: [UInt64: Int] = [:]
     let path = Array(result.path.utf8)
     var key: [UInt8] = []
+    let text = result.source?.bytes
     for (index, diagnostic) in result.diagnostics.enumerated() {
-      let flagged = result.source.map { source in
-        let lower = min(max(0, diagnostic.range.start), source.bytes.count)
-        return source.bytes[lower..<min(max(lower, diagnostic.range.end), source.bytes.count)]
+      let flagged = text.map { text in
+        let lower = min(max(0, diagnostic.range.start), text.count)
+        return text[lower..<min(max(lower, diagnostic.range.end), text.count)]
       }
       key.removeAll(keepingCapacity: true)
       key += diagnostic.ruleID.utf8

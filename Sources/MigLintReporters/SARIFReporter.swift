@@ -102,16 +102,16 @@ package struct SARIFReporter: Sendable {
         // Pieces up to a few thousand results: what is rendered ahead of the output is held.
         var end = first + 1
         var results = pieces[first].range.count
-        while end < pieces.count, results + pieces[end].range.count <= 4 * Piece.size {
+        while end < pieces.count, results + pieces[end].range.count <= Piece.size {
           results += pieces[end].range.count
           end += 1
         }
         let rendered = Parallel.map(Array(pieces[first..<end]), jobs: jobs) { piece in
           var part = JSONStream(elementsAt: place, capacity: piece.range.count * 1536)
           write(piece, ruleIndex: rules, artifactIndex: artifacts[piece.result.path], into: &part)
-          return part.buffer.bytes
+          return Rendered(stream: part)
         }
-        for part in rendered { out.appendElements(part) }
+        for part in rendered { out.appendElements(part.stream) }
         first = end
       }
       start += batch.count
@@ -122,6 +122,12 @@ package struct SARIFReporter: Sendable {
     out.closeObject()
     out.endLine()
     out.finish()
+  }
+
+  /// A piece's results as written, handed from the thread that wrote them to the one that puts
+  /// them in, never shared: their bytes are not copied for it.
+  private struct Rendered: @unchecked Sendable {
+    let stream: JSONStream
   }
 
   /// Some of a file's results, with their fingerprints.
