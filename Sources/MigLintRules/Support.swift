@@ -102,6 +102,10 @@ extension StatementContext {
 
   /// The source range of a type as written (`timestamp(3) without time zone`, `varchar(20)[]`,
   /// `pg_catalog.int4`), from the type's location through its modifiers and array brackets.
+  /// Words that go on a type's name (`timestamp WITH TIME ZONE`), made once (a literal in a
+  /// function is built at every call).
+  private static let typeWords: Set<String> = ["WITHOUT", "WITH", "TIME", "ZONE", "VARYING", "PRECISION", "ARRAY"]
+
   func typeRange(_ type: TypeReference) -> SourceRange? {
     guard let location = type.location else { return nil }
     let tokens = file.tokens
@@ -109,7 +113,6 @@ extension StatementContext {
     guard index < tokens.count, tokens[index].start == location else { return nil }
     var end = tokens[index].end
     index += 1
-    let words: Set<String> = ["WITHOUT", "WITH", "TIME", "ZONE", "VARYING", "PRECISION", "ARRAY"]
     while index < tokens.count {
       let token = tokens[index]
       let text = file.text(token.range)
@@ -138,7 +141,7 @@ extension StatementContext {
       {
         break
       }
-      guard token.isKeyword, words.contains(text.uppercased()) else { break }
+      guard token.isKeyword, Self.typeWords.contains(text.uppercased()) else { break }
       end = token.end
       index += 1
     }

@@ -252,15 +252,17 @@ struct StatementDecoder {
       missingOk: tape.bool(tape.member(node, "missing_ok")))
   }
 
+  // The grammar's names for kinds, made once (a literal in a function is built at every call).
+  private static let transactionKinds: [String: TransactionStatement] = [
+    "TRANS_STMT_BEGIN": .begin, "TRANS_STMT_START": .start, "TRANS_STMT_COMMIT": .commit,
+    "TRANS_STMT_ROLLBACK": .rollback, "TRANS_STMT_SAVEPOINT": .savepoint,
+    "TRANS_STMT_RELEASE": .release, "TRANS_STMT_ROLLBACK_TO": .rollbackTo,
+    "TRANS_STMT_PREPARE": .prepare, "TRANS_STMT_COMMIT_PREPARED": .commitPrepared,
+    "TRANS_STMT_ROLLBACK_PREPARED": .rollbackPrepared,
+  ]
+
   private func transaction(_ node: Int) -> StatementKind {
-    let kinds: [String: TransactionStatement] = [
-      "TRANS_STMT_BEGIN": .begin, "TRANS_STMT_START": .start, "TRANS_STMT_COMMIT": .commit,
-      "TRANS_STMT_ROLLBACK": .rollback, "TRANS_STMT_SAVEPOINT": .savepoint,
-      "TRANS_STMT_RELEASE": .release, "TRANS_STMT_ROLLBACK_TO": .rollbackTo,
-      "TRANS_STMT_PREPARE": .prepare, "TRANS_STMT_COMMIT_PREPARED": .commitPrepared,
-      "TRANS_STMT_ROLLBACK_PREPARED": .rollbackPrepared,
-    ]
-    guard let kind = kinds[tape.string(tape.member(node, "kind")) ?? ""] else { return .other }
+    guard let kind = Self.transactionKinds[tape.string(tape.member(node, "kind")) ?? ""] else { return .other }
     return .transaction(kind)
   }
 
@@ -400,14 +402,15 @@ struct StatementDecoder {
       location: location(node))
   }
 
+  private static let constraintKinds: [String: ConstraintDefinition.Kind] = [
+    "CONSTR_NULL": .null, "CONSTR_NOTNULL": .notNull, "CONSTR_DEFAULT": .defaultValue,
+    "CONSTR_IDENTITY": .identity, "CONSTR_GENERATED": .generated, "CONSTR_CHECK": .check,
+    "CONSTR_PRIMARY": .primaryKey, "CONSTR_UNIQUE": .unique, "CONSTR_EXCLUSION": .exclusion,
+    "CONSTR_FOREIGN": .foreignKey,
+  ]
+
   private func constraint(_ node: Int) -> ConstraintDefinition {
-    let kinds: [String: ConstraintDefinition.Kind] = [
-      "CONSTR_NULL": .null, "CONSTR_NOTNULL": .notNull, "CONSTR_DEFAULT": .defaultValue,
-      "CONSTR_IDENTITY": .identity, "CONSTR_GENERATED": .generated, "CONSTR_CHECK": .check,
-      "CONSTR_PRIMARY": .primaryKey, "CONSTR_UNIQUE": .unique, "CONSTR_EXCLUSION": .exclusion,
-      "CONSTR_FOREIGN": .foreignKey,
-    ]
-    let kind = kinds[tape.string(tape.member(node, "contype")) ?? ""] ?? .other
+    let kind = Self.constraintKinds[tape.string(tape.member(node, "contype")) ?? ""] ?? .other
     let keys = kind == .foreignKey ? tape.member(node, "fk_attrs") : tape.member(node, "keys")
     return ConstraintDefinition(
       kind: kind, name: tape.string(tape.member(node, "conname")),
