@@ -84,8 +84,7 @@ package struct SARIFReporter: Sendable {
     out.openArray()
     // Results render independently: on all cores, about a thousand at a time, written in order
     // (SARIF writes a third more bytes a finding than JSON, and its writer was what a run waited
-    // for). A
-    // file's fingerprints come first, in order (each counts the same key before it).
+    // for). A file's fingerprints come first, in order (each counts the same key before it).
     let (place, rules, artifacts) = (out.place, ruleIndex, artifactIndex)
     var start = 0
     while start < report.results.count {
