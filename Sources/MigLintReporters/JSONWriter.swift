@@ -56,6 +56,11 @@ final class ByteBuffer {
 
   func removeAll() { state.pointee.count = 0 }
 
+  /// The bytes, where they are.
+  func withBytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    body(UnsafeBufferPointer(start: state.pointee.base, count: state.pointee.count))
+  }
+
   /// Room for `extra` more bytes, and `slack` bytes past them that may be written but are not
   /// counted; where they go.
   @inline(__always) private func reserve(_ extra: Int, slack: Int = 0) -> UnsafeMutablePointer<UInt8> {
@@ -317,6 +322,34 @@ struct JSONStream {
     self.indent = indent
     self.output = output
     buffer = ByteBuffer(capacity: output == nil ? 4096 : ReportOutput.chunkSize + 4096)
+  }
+
+  /// Where a stream writes: what elements written apart need to know to be laid out as its own.
+  struct Place: Sendable {
+    fileprivate let indent: Int
+    fileprivate let depth: Int
+  }
+
+  var place: Place { Place(indent: indent, depth: depth) }
+
+  /// A stream for elements of the innermost container of the stream at `place`, written apart
+  /// (on another thread) and put in with ``appendElements(_:)``; its first element has no comma
+  /// before it.
+  init(elementsAt place: Place, capacity: Int) {
+    indent = place.indent
+    output = nil
+    depth = place.depth
+    buffer = ByteBuffer(capacity: capacity)
+  }
+
+  /// The elements another stream wrote (``init(elementsAt:capacity:)``), as the next elements of
+  /// the innermost container.
+  mutating func appendElements(_ elements: JSONStream) {
+    guard elements.buffer.count > 0 else { return }
+    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    if isWritten { buffer.append(0x2C) }
+    if depth <= 64 { written |= 1 << UInt64(depth - 1) }
+    elements.buffer.withBytes { buffer.append($0) }
   }
 
   /// Hands everything written so far to the output.

@@ -190,7 +190,8 @@ package func plural(_ count: Int, _ noun: String, _ plural: String? = nil) -> St
 package enum OutputFormat: String, Sendable, CaseIterable {
   case text, json, sarif, github, gitlab, junit, markdown
 
-  /// Renders `report`; `color` and `jobs` apply to text only, `links` to markdown only.
+  /// Renders `report`; `color` applies to text only, `jobs` to text and SARIF, `links` to
+  /// markdown only.
   package func render(_ report: Report, color: Bool, links: SourceLinks? = nil, jobs: Int = Parallel.coreCount)
     -> String
   {
@@ -205,7 +206,7 @@ package enum OutputFormat: String, Sendable, CaseIterable {
     switch self {
     case .text: TextReporter(color: color, jobs: jobs).write(report, to: output)
     case .json: JSONReporter().write(report, to: output)
-    case .sarif: SARIFReporter().write(report, to: output)
+    case .sarif: SARIFReporter(jobs: jobs).write(report, to: output)
     case .github: output.append(GitHubReporter().render(report))
     case .gitlab: output.append(GitLabReporter().render(report))
     case .junit: output.append(JUnitReporter().render(report))

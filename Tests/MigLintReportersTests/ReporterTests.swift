@@ -125,9 +125,9 @@ import Testing
     #expect(written == expected)
   }
 
-  /// Every finding of every file is a result once, in order: files without findings between
-  /// others, and a file of thousands.
-  @Test func sarifResultsOfManyFilesAndBigOnesKeepTheirOrder() throws {
+  /// Results render on several threads, a file's in pieces of at most 1,024: every finding of
+  /// every file is there once, in order, whatever the number of threads.
+  @Test(arguments: [1, 3]) func sarifResultsOfManyFilesAndBigOnesKeepTheirOrder(jobs: Int) throws {
     let files = [
       ("a.sql", "SELECT 1;\n"), ("b.sql", (1...1_500).map { "DROP TABLE t\($0);" }.joined(separator: "\n")),
       ("c.sql", "SELECT 1;\n"), ("d.sql", "DROP TABLE x;\nDROP TABLE x;\n"),
@@ -138,7 +138,7 @@ import Testing
     let report = Report(
       toolVersion: "test", results: results, registry: BuiltinRules.registry, configuration: Configuration(),
       exitCode: 1)
-    let sarif = SARIFReporter().render(report)
+    let sarif = SARIFReporter(jobs: jobs).render(report)
     let document = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
     let run = try #require((document?["runs"] as? [[String: Any]])?.first)
     let written = try #require(run["results"] as? [[String: Any]])
@@ -154,6 +154,7 @@ import Testing
     #expect(located.count == expected.count)
     let difference = zip(located, expected).enumerated().first { $0.element.0 != $0.element.1 }
     #expect(difference == nil, "result \(difference?.offset ?? 0): \(String(describing: difference?.element))")
+    #expect(sarif == SARIFReporter(jobs: 1).render(report))
   }
 
   @Test func sarifUsesURIsAndStableFingerprints() throws {
