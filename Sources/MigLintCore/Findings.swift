@@ -1,12 +1,10 @@
 import MigLintSyntax
 
-/// From a file's raw findings to its diagnostics: suppression comments (and the findings about
-/// them), severities, and template placeholders put back as written.
 /// What a file's diagnostics are made from besides its raw findings: its suppression comments,
 /// the statements they cover, its placeholders and its text. Taken from the parse so that the
 /// parse can be let go before the diagnostics are made: a big file's parse tree and its
 /// diagnostics together were the peak of a run's memory.
-package struct FinishingFile: Sendable {
+struct FinishingFile: Sendable {
   let source: SourceFile
   let suppressions: [Suppression]
   /// The statements and rejected pieces, in order: what a next-statement suppression covers.
@@ -25,6 +23,8 @@ package struct FinishingFile: Sendable {
   }
 }
 
+/// From a file's raw findings to its diagnostics: suppression comments (and the findings about
+/// them), severities, and template placeholders put back as written.
 extension Linter {
   /// What ``finalize(_:_:rulesRan:)`` needs of `file`.
   func finishing(_ file: ParsedFile) -> FinishingFile { FinishingFile(file, registry: registry) }
