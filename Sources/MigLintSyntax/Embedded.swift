@@ -193,7 +193,7 @@ extension Parser {
   private static func collectQueries(_ tape: JSONTape, _ node: Int, into found: inout [(String, Int, Bool)]) {
     switch tape.kind(node) {
     case .object:
-      for (key, value) in tape.members(node) {
+      for (key, value) in tape.eachMember(node) {
         // `CALL` and `DO` inside a body are `PLpgSQL_stmt_call`, with their SQL in `expr`.
         let isCall = tape.keyEquals(key, "PLpgSQL_stmt_call")
         if tape.keyEquals(key, "PLpgSQL_stmt_execsql") || tape.keyEquals(key, "PLpgSQL_stmt_dynexecute") || isCall {
@@ -208,7 +208,7 @@ extension Parser {
         collectQueries(tape, value, into: &found)
       }
     case .array:
-      for element in tape.elements(node) { collectQueries(tape, element, into: &found) }
+      for element in tape.eachElement(node) { collectQueries(tape, element, into: &found) }
     default:
       break
     }

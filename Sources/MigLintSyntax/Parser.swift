@@ -390,7 +390,7 @@ package enum Parser {
     }
     let decoder = StatementDecoder(tape: tape, base: base, tokens: tokens)
     var statements: [Statement] = []
-    for element in tape.elements(tape.member(0, "stmts")) {
+    for element in tape.eachElement(tape.member(0, "stmts")) {
       let location = base + (tape.int(tape.member(element, "stmt_location")) ?? 0)
       let declaredLength = tape.int(tape.member(element, "stmt_len")) ?? 0
       let end = declaredLength == 0 ? base + length : location + declaredLength

@@ -126,7 +126,7 @@ struct StatementDecoder {
       name: rangeVar(tape.member(node, "relation")), columns: [], constraints: [],
       ifNotExists: tape.bool(tape.member(node, "if_not_exists")),
       isTemporary: tape.string(tape.member(tape.member(node, "relation"), "relpersistence")) == "t")
-    for element in tape.elements(tape.member(node, "tableElts")) {
+    for element in tape.eachElement(tape.member(node, "tableElts")) {
       guard let (type, value) = tape.wrapped(element) else { continue }
       if type == "ColumnDef" {
         table.columns.append(columnDefinition(value))
@@ -342,7 +342,7 @@ struct StatementDecoder {
     var body = FunctionBody(
       name: qualified(stringList(tape.member(node, "funcname"))), language: "sql", body: nil, bodyLocation: nil,
       orReplace: tape.bool(tape.member(node, "replace")))
-    for option in tape.elements(tape.member(node, "options")) {
+    for option in tape.eachElement(tape.member(node, "options")) {
       let element = tape.member(option, "DefElem")
       switch tape.string(tape.member(element, "defname")) {
       case "language":
@@ -364,7 +364,7 @@ struct StatementDecoder {
 
   private func doBlock(_ node: Int) -> FunctionBody {
     var body = FunctionBody(name: nil, language: "plpgsql", body: nil, bodyLocation: nil, orReplace: false)
-    for argument in tape.elements(tape.member(node, "args")) {
+    for argument in tape.eachElement(tape.member(node, "args")) {
       let element = tape.member(argument, "DefElem")
       switch tape.string(tape.member(element, "defname")) {
       case "language":
@@ -426,7 +426,7 @@ struct StatementDecoder {
   func typeReference(_ node: Int) -> TypeReference {
     var modifiers: [Int] = []
     var other = false
-    for modifier in tape.elements(tape.member(node, "typmods")) {
+    for modifier in tape.eachElement(tape.member(node, "typmods")) {
       if let value = tape.int(tape.member(tape.member(tape.member(modifier, "A_Const"), "ival"), "ival")) {
         modifiers.append(value)
       } else if tape.member(modifier, "A_Const") != nil {
@@ -492,7 +492,7 @@ struct StatementDecoder {
   private func collectReferences(_ node: Int, scopes: [Scope], into result: inout QueryReferences) {
     switch tape.kind(node) {
     case .object:
-      for (key, value) in tape.members(node) {
+      for (key, value) in tape.eachMember(node) {
         if tape.keyEquals(key, "SelectStmt") {
           var own: Scope = []
           if let from = tape.member(value, "fromClause") { fromRelations(from, into: &own) }
@@ -520,7 +520,7 @@ struct StatementDecoder {
         collectReferences(value, scopes: scopes, into: &result)
       }
     case .array:
-      for element in tape.elements(node) { collectReferences(element, scopes: scopes, into: &result) }
+      for element in tape.eachElement(node) { collectReferences(element, scopes: scopes, into: &result) }
     default:
       break
     }
@@ -530,7 +530,7 @@ struct StatementDecoder {
   private func fromRelations(_ node: Int, into scope: inout Scope) {
     switch tape.kind(node) {
     case .object:
-      for (key, value) in tape.members(node) {
+      for (key, value) in tape.eachMember(node) {
         if tape.keyEquals(key, "RangeSubselect") || tape.keyEquals(key, "SubLink") { continue }
         if tape.keyEquals(key, "RangeVar") {
           let name = rangeVar(value)
@@ -540,7 +540,7 @@ struct StatementDecoder {
         fromRelations(value, into: &scope)
       }
     case .array:
-      for element in tape.elements(node) { fromRelations(element, into: &scope) }
+      for element in tape.eachElement(node) { fromRelations(element, into: &scope) }
     default:
       break
     }
@@ -560,12 +560,12 @@ struct StatementDecoder {
   private func walk(_ node: Int, _ visit: (_ key: Int, _ value: Int) -> Void) {
     switch tape.kind(node) {
     case .object:
-      for (key, value) in tape.members(node) {
+      for (key, value) in tape.eachMember(node) {
         visit(key, value)
         walk(value, visit)
       }
     case .array:
-      for element in tape.elements(node) { walk(element, visit) }
+      for element in tape.eachElement(node) { walk(element, visit) }
     default:
       break
     }

@@ -17,6 +17,21 @@ import Testing
     }
   }
 
+  /// Walking a container in place gives what the arrays give, at every node: nested and empty
+  /// containers, and nodes of the other kinds (no children).
+  @Test func walkingInPlaceGivesTheMembersAndElements() throws {
+    let json = #"{"a": {"deep": [1, {"x": [2, [], {}]}, "s"]}, "b": [], "c": {}, "d": [[1], [2, 3]], "e": null}"#
+    try withTape(json) { tape in
+      #expect(tape.entries.count > 20)
+      for node in tape.entries.indices {
+        #expect(tape.eachMember(node).map { [$0.key, $0.value] } == tape.members(node).map { [$0.key, $0.value] })
+        #expect(Array(tape.eachElement(node)) == tape.elements(node))
+      }
+      #expect(Array(tape.eachElement(nil)).isEmpty && Array(tape.eachMember(nil)).isEmpty)
+      #expect(Array(tape.eachMember(0)).count == 5)
+    }
+  }
+
   @Test func rejectsMalformedJSON() {
     #expect(throws: JSONTapeError.self) { try withTape(#"{"a": [1, 2"#) { _ in () } }
     #expect(throws: JSONTapeError.self) { try withTape(#"{"a" 1}"#) { _ in () } }
