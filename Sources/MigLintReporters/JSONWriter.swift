@@ -256,8 +256,6 @@ final class ByteBuffer {
     }
   }
 
-  /// Bytes that are escaped: quote, backslash, control characters, DEL; and 0xE2, the first byte
-  /// of U+2028 and U+2029.
   /// Whether any of the eight bytes of `word` may need an escape: below 0x20, `"`, `\`, 0x7F,
   /// or not ASCII (then the bytes are looked at one by one).
   @inline(__always) private static func someByteMayNeedEscape(_ word: UInt64) -> Bool {
@@ -271,6 +269,8 @@ final class ByteBuffer {
     return ((below | quote | backslash | delete) & ~word | word) & high != 0
   }
 
+  /// Bytes that are escaped: quote, backslash, control characters, DEL; and 0xE2, the first byte
+  /// of U+2028 and U+2029.
   private static let mayNeedEscape: [Bool] = (0...255).map { byte in
     byte == 0x22 || byte == 0x5C || byte < 0x20 || byte == 0x7F || byte == 0xE2
   }
@@ -346,9 +346,8 @@ struct JSONStream {
   /// the innermost container.
   mutating func appendElements(_ elements: JSONStream) {
     guard elements.buffer.count > 0 else { return }
-    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
-    if isWritten { buffer.append(0x2C) }
-    if depth <= 64 { written |= 1 << UInt64(depth - 1) }
+    // The elements start with their own line break.
+    if advance() { buffer.append(0x2C) }
     elements.buffer.withBytes { buffer.append($0) }
   }
 
@@ -365,11 +364,18 @@ struct JSONStream {
 
   /// Starts the next member or element of the innermost container.
   private mutating func next() {
+    let comma = advance()
+    if depth > 0 { newline(depth, comma: comma) }
+  }
+
+  /// What starts every member and element: a full chunk handed to the output, and the innermost
+  /// container marked written. Whether a comma goes before what comes next.
+  private mutating func advance() -> Bool {
     if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
-    guard depth > 0 else { return }
+    guard depth > 0 else { return false }
     let comma = isWritten
     if depth <= 64 { written |= 1 << UInt64(depth - 1) }
-    newline(depth, comma: comma)
+    return comma
   }
 
   /// A member's name written as it is: the names reporters write are literals that need no
@@ -379,10 +385,7 @@ struct JSONStream {
       next()
       return buffer.appendKey(name, spaced: indent > 0)
     }
-    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
-    let comma = isWritten
-    if depth <= 64 { written |= 1 << UInt64(depth - 1) }
-    buffer.appendBreak(comma: comma, spaces: indent * depth, key: name)
+    buffer.appendBreak(comma: advance(), spaces: indent * depth, key: name)
   }
 
   /// A member's name from data, escaped.

@@ -100,12 +100,12 @@ extension StatementContext {
     return SourceRange(start: offset, end: offset + 1)
   }
 
-  /// The source range of a type as written (`timestamp(3) without time zone`, `varchar(20)[]`,
-  /// `pg_catalog.int4`), from the type's location through its modifiers and array brackets.
   /// Words that go on a type's name (`timestamp WITH TIME ZONE`), made once (a literal in a
   /// function is built at every call).
   private static let typeWords: Set<String> = ["WITHOUT", "WITH", "TIME", "ZONE", "VARYING", "PRECISION", "ARRAY"]
 
+  /// The source range of a type as written (`timestamp(3) without time zone`, `varchar(20)[]`,
+  /// `pg_catalog.int4`), from the type's location through its modifiers and array brackets.
   func typeRange(_ type: TypeReference) -> SourceRange? {
     guard let location = type.location else { return nil }
     let tokens = file.tokens

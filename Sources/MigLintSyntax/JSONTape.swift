@@ -70,27 +70,30 @@ package struct JSONTape {
     return nil
   }
 
-  /// The members of object `node` as (key entry, value entry) pairs.
+  /// The members of object `node` as (key entry, value entry) pairs, in an array (for callers
+  /// that keep, count or index them); empty when absent or not an object.
   package func members(_ node: Int?) -> [(key: Int, value: Int)] {
-    guard let node, entries[node].kind == .object else { return [] }
-    var result: [(Int, Int)] = []
-    var index = node + 1
-    let end = entries[node].next
-    while index < end {
-      result.append((index, index + 1))
-      index = after(index + 1)
-    }
+    // Appended one by one: `Array(_:)` of the walk cost more (the decoder asks for thousands).
+    var result: [(key: Int, value: Int)] = []
+    for member in eachMember(node) { result.append(member) }
     return result
   }
 
-  /// The members of object `node` as ``members(_:)`` gives them, walked in place: walkers that
-  /// visit every node of a query made an array at each (140,000 a harsh run).
+  /// Elements of array `node`, in an array; empty when absent or not an array.
+  package func elements(_ node: Int?) -> [Int] {
+    var result: [Int] = []
+    for element in eachElement(node) { result.append(element) }
+    return result
+  }
+
+  /// The members of object `node`, walked in place: walkers that visit every node of a query
+  /// made an array at each (140,000 a harsh run).
   package func eachMember(_ node: Int?) -> Children {
     guard let node, entries[node].kind == .object else { return Children(tape: self, index: 0, end: 0, step: 2) }
     return Children(tape: self, index: node + 1, end: entries[node].next, step: 2)
   }
 
-  /// The elements of array `node` as ``elements(_:)`` gives them, walked in place.
+  /// The elements of array `node`, walked in place.
   package func eachElement(_ node: Int?) -> LazyMapSequence<Children, Int> {
     guard let node, entries[node].kind == .array else {
       return Children(tape: self, index: 0, end: 0, step: 1).lazy.map(\.key)
@@ -113,19 +116,6 @@ package struct JSONTape {
       index = tape.after(index + step - 1)
       return child
     }
-  }
-
-  /// Elements of array `node` (empty when absent or not an array).
-  package func elements(_ node: Int?) -> [Int] {
-    guard let node, entries[node].kind == .array else { return [] }
-    var result: [Int] = []
-    var index = node + 1
-    let end = entries[node].next
-    while index < end {
-      result.append(index)
-      index = after(index)
-    }
-    return result
   }
 
   /// For a libpg_query node `{"TypeName": {...}}`: the single key and its value.
