@@ -233,6 +233,12 @@ package struct Linter: Sendable {
     into raw: inout [RuleFinding]
   ) {
     let statement = file.statements[index]
+    guard mode.rules else {
+      // History: the transaction state is the script's own and only rules read it, so the
+      // statement's locks and the state are not worked out; the model moves on.
+      apply(statement, of: file, to: &catalog, mode: mode)
+      return
+    }
     // The scope ends the context before the catalog and the state change, so both are mutated in
     // place instead of copied (the context holds references to them; a copy per statement of the
     // locks a long transaction holds would make a long body quadratic).
@@ -241,7 +247,7 @@ package struct Linter: Sendable {
       let context = StatementContext(
         file: file, catalog: catalog, state: state, pgVersion: configuration.pgVersion,
         options: configuration.ruleOptions, index: index)
-      if mode.rules, !statement.isRecovered {
+      if !statement.isRecovered {
         var compatContext: StatementContext?
         if let since = mode.compatNewSince {
           var compatCatalog = catalog
@@ -275,11 +281,14 @@ package struct Linter: Sendable {
       locks = context.locks
     }
     state.advance(past: statement, locks: locks, catalog: catalog)
-    if mode.applying {
-      catalog.origin.path = file.source.path
-      catalog.origin.line = file.source.line(of: statement.range.start)
-      catalog.apply(statement)
-    }
+    apply(statement, of: file, to: &catalog, mode: mode)
+  }
+
+  private func apply(_ statement: Statement, of file: ParsedFile, to catalog: inout Catalog, mode: RunMode) {
+    guard mode.applying else { return }
+    catalog.origin.path = file.source.path
+    catalog.origin.line = file.source.line(of: statement.range.start)
+    catalog.apply(statement)
   }
 
   /// Findings of the rules that do not read the history, by statement of `file` (with those of
