@@ -297,8 +297,7 @@ extension Catalog {
     var column = Column(
       name: definition.name, type: definition.type,
       notNull: definition.has(.notNull) || definition.has(.primaryKey), origin: origin)
-    let serial = ["serial", "bigserial", "smallserial", "serial4", "serial8", "serial2"]
-    column.hasDefault = definition.has(.defaultValue) || serial.contains(definition.type?.names.last ?? "")
+    column.hasDefault = definition.has(.defaultValue) || definition.isSerial
     table.append(column)
     for constraint in definition.constraints {
       var constraint = constraint
@@ -310,8 +309,10 @@ extension Catalog {
   mutating func addConstraint(
     _ definition: ConstraintDefinition, to table: inout Table, column: String? = nil
   ) {
-    let kinds: Set<ConstraintDefinition.Kind> = [.check, .primaryKey, .unique, .exclusion, .foreignKey]
-    guard kinds.contains(definition.kind) else { return }
+    switch definition.kind {
+    case .check, .primaryKey, .unique, .exclusion, .foreignKey: break
+    case .null, .notNull, .defaultValue, .identity, .generated, .other: return
+    }
     var columns = definition.columns
     if definition.kind == .check {
       columns = Array(Set(definition.expression?.columns ?? []).union(column.map { [$0] } ?? [])).sorted()

@@ -116,9 +116,8 @@ package struct ColumnDefinition: Hashable, Sendable {
   /// The DEFAULT expression, if any.
   package var defaultExpression: ExpressionSummary? { constraint(.defaultValue)?.expression }
   /// `serial`, `bigserial` or `smallserial` (and their aliases).
-  package var isSerial: Bool {
-    ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"].contains(type?.baseName ?? "")
-  }
+  package var isSerial: Bool { Self.serialTypes.contains(type?.baseName ?? "") }
+  private static let serialTypes: Set = ["serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"]
 }
 
 /// CREATE TABLE (also CREATE TABLE … PARTITION OF and CREATE TABLE AS).
