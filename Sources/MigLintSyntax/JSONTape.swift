@@ -32,7 +32,7 @@ package struct JSONTape {
   package static let maximumSize = 1 << 29
 
   package let bytes: UnsafeBufferPointer<UInt8>
-  package private(set) var entries: [Entry] = []
+  package let entries: [Entry]
 
   /// Indexes `bytes`, which must stay alive while the tape is used.
   ///
@@ -40,9 +40,32 @@ package struct JSONTape {
   package init(bytes: UnsafeBufferPointer<UInt8>) throws(JSONTapeError) {
     self.bytes = bytes
     guard bytes.count < Self.maximumSize else { throw .tooLarge }
-    entries.reserveCapacity(bytes.count / 6)
-    var position = 0
-    try parseValue(&position, depth: 0)
+    // libpg_query's JSON has an entry per five or six bytes, so a quarter of the bytes is room
+    // enough; other JSON (`[1,1,1]`) is read again with room for an entry per byte, the most
+    // there can be (every entry starts at a byte of its own).
+    var capacity = bytes.count / 4 + 16
+    while true {
+      var stop: Builder.Stop?
+      let entries = [Entry](unsafeUninitializedCapacity: capacity) { buffer, count in
+        var builder = Builder(bytes: bytes, out: buffer)
+        do throws(Builder.Stop) {
+          var position = 0
+          try builder.parseValue(&position, depth: 0)
+        } catch {
+          stop = error
+        }
+        count = builder.count
+      }
+      switch stop {
+      case nil:
+        self.entries = entries
+        return
+      case .malformed(let error):
+        throw error
+      case .full:
+        capacity = bytes.count + 1
+      }
+    }
   }
 
   /// Objects and arrays nested deeper than this are refused (``JSONTapeError/tooDeep``).
@@ -166,116 +189,139 @@ package struct JSONTape {
 
   // MARK: - Parsing
 
-  private mutating func parseValue(_ position: inout Int, depth: Int) throws(JSONTapeError) {
-    guard depth <= Self.maximumDepth else { throw .tooDeep }
-    skipWhitespace(&position)
-    guard position < bytes.count else { throw .unexpectedEnd }
-    switch bytes[position] {
-    case 0x7B:  // {
-      let index = entries.count
-      entries.append(Entry(kind: .object, start: position, endOrNext: 0))
-      position += 1
+  /// Writes the entries straight into the tape's storage: an append to an array checked its
+  /// uniqueness and capacity and wrote its count back each time, a fifth of the parse.
+  private struct Builder {
+    enum Stop: Error {
+      case malformed(JSONTapeError)
+      /// More entries than the storage holds.
+      case full
+    }
+
+    let bytes: UnsafeBufferPointer<UInt8>
+    let out: UnsafeMutableBufferPointer<Entry>
+    var count = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, out: UnsafeMutableBufferPointer<Entry>) {
+      self.bytes = bytes
+      self.out = out
+    }
+
+    private mutating func append(_ kind: Kind, start: Int, endOrNext: Int) throws(Stop) {
+      guard count < out.count else { throw .full }
+      out.initializeElement(at: count, to: Entry(kind: kind, start: start, endOrNext: endOrNext))
+      count += 1
+    }
+
+    mutating func parseValue(_ position: inout Int, depth: Int) throws(Stop) {
+      guard depth <= JSONTape.maximumDepth else { throw .malformed(.tooDeep) }
       skipWhitespace(&position)
-      if position < bytes.count, bytes[position] == 0x7D {
+      guard position < bytes.count else { throw .malformed(.unexpectedEnd) }
+      switch bytes[position] {
+      case 0x7B:  // {
+        let index = count
+        try append(.object, start: position, endOrNext: 0)
         position += 1
-      } else {
-        while true {
-          skipWhitespace(&position)
-          try parseString(&position)
-          skipWhitespace(&position)
-          try expect(0x3A, &position)
-          try parseValue(&position, depth: depth + 1)
-          skipWhitespace(&position)
-          guard position < bytes.count else { throw .unexpectedEnd }
-          if bytes[position] == 0x2C { position += 1; continue }
-          try expect(0x7D, &position)
-          break
+        skipWhitespace(&position)
+        if position < bytes.count, bytes[position] == 0x7D {
+          position += 1
+        } else {
+          while true {
+            skipWhitespace(&position)
+            try parseString(&position)
+            skipWhitespace(&position)
+            try expect(0x3A, &position)
+            try parseValue(&position, depth: depth + 1)
+            skipWhitespace(&position)
+            guard position < bytes.count else { throw .malformed(.unexpectedEnd) }
+            if bytes[position] == 0x2C { position += 1; continue }
+            try expect(0x7D, &position)
+            break
+          }
         }
-      }
-      entries[index].endOrNext = UInt32(entries.count)
-    case 0x5B:  // [
-      let index = entries.count
-      entries.append(Entry(kind: .array, start: position, endOrNext: 0))
-      position += 1
-      skipWhitespace(&position)
-      if position < bytes.count, bytes[position] == 0x5D {
+        out[index].endOrNext = UInt32(count)
+      case 0x5B:  // [
+        let index = count
+        try append(.array, start: position, endOrNext: 0)
         position += 1
-      } else {
-        while true {
-          try parseValue(&position, depth: depth + 1)
-          skipWhitespace(&position)
-          guard position < bytes.count else { throw .unexpectedEnd }
-          if bytes[position] == 0x2C { position += 1; continue }
-          try expect(0x5D, &position)
-          break
+        skipWhitespace(&position)
+        if position < bytes.count, bytes[position] == 0x5D {
+          position += 1
+        } else {
+          while true {
+            try parseValue(&position, depth: depth + 1)
+            skipWhitespace(&position)
+            guard position < bytes.count else { throw .malformed(.unexpectedEnd) }
+            if bytes[position] == 0x2C { position += 1; continue }
+            try expect(0x5D, &position)
+            break
+          }
         }
+        out[index].endOrNext = UInt32(count)
+      case 0x22:
+        try parseString(&position)
+      case 0x74:
+        try literal("true", .trueValue, &position)
+      case 0x66:
+        try literal("false", .falseValue, &position)
+      case 0x6E:
+        try literal("null", .null, &position)
+      default:
+        let start = position
+        while position < bytes.count {
+          let byte = bytes[position]
+          guard
+            (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E
+              || byte == 0x65 || byte == 0x45
+          else { break }
+          position += 1
+        }
+        guard position > start else { throw .malformed(.unexpectedByte(offset: start)) }
+        try append(.number, start: start, endOrNext: position)
       }
-      entries[index].endOrNext = UInt32(entries.count)
-    case 0x22:
-      try parseString(&position)
-    case 0x74:
-      try literal("true", .trueValue, &position)
-    case 0x66:
-      try literal("false", .falseValue, &position)
-    case 0x6E:
-      try literal("null", .null, &position)
-    default:
+    }
+
+    private mutating func parseString(_ position: inout Int) throws(Stop) {
+      try expect(0x22, &position)
       let start = position
       while position < bytes.count {
         let byte = bytes[position]
-        guard
-          (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x2B || byte == 0x2E
-            || byte == 0x65 || byte == 0x45
-        else { break }
+        if byte == 0x5C {
+          position += 2
+        } else if byte == 0x22 {
+          try append(.string, start: start, endOrNext: position)
+          position += 1
+          return
+        } else {
+          position += 1
+        }
+      }
+      throw .malformed(.unexpectedEnd)
+    }
+
+    private mutating func literal(_ word: StaticString, _ kind: Kind, _ position: inout Int) throws(Stop) {
+      let length = word.utf8CodeUnitCount
+      guard position + length <= bytes.count else { throw .malformed(.unexpectedEnd) }
+      for offset in 0..<length where bytes[position + offset] != word.utf8Start[offset] {
+        throw .malformed(.unexpectedByte(offset: position + offset))
+      }
+      try append(kind, start: position, endOrNext: position + length)
+      position += length
+    }
+
+    private func skipWhitespace(_ position: inout Int) {
+      while position < bytes.count {
+        let byte = bytes[position]
+        guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
         position += 1
       }
-      guard position > start else { throw .unexpectedByte(offset: start) }
-      entries.append(Entry(kind: .number, start: start, endOrNext: position))
     }
-  }
 
-  private mutating func parseString(_ position: inout Int) throws(JSONTapeError) {
-    try expect(0x22, &position)
-    let start = position
-    while position < bytes.count {
-      let byte = bytes[position]
-      if byte == 0x5C {
-        position += 2
-      } else if byte == 0x22 {
-        entries.append(Entry(kind: .string, start: start, endOrNext: position))
-        position += 1
-        return
-      } else {
-        position += 1
-      }
-    }
-    throw .unexpectedEnd
-  }
-
-  private mutating func literal(_ word: StaticString, _ kind: Kind, _ position: inout Int)
-    throws(JSONTapeError)
-  {
-    let length = word.utf8CodeUnitCount
-    guard position + length <= bytes.count else { throw .unexpectedEnd }
-    for offset in 0..<length where bytes[position + offset] != word.utf8Start[offset] {
-      throw .unexpectedByte(offset: position + offset)
-    }
-    entries.append(Entry(kind: kind, start: position, endOrNext: position + length))
-    position += length
-  }
-
-  private func skipWhitespace(_ position: inout Int) {
-    while position < bytes.count {
-      let byte = bytes[position]
-      guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
+    private func expect(_ byte: UInt8, _ position: inout Int) throws(Stop) {
+      guard position < bytes.count else { throw .malformed(.unexpectedEnd) }
+      guard bytes[position] == byte else { throw .malformed(.unexpectedByte(offset: position)) }
       position += 1
     }
-  }
-
-  private func expect(_ byte: UInt8, _ position: inout Int) throws(JSONTapeError) {
-    guard position < bytes.count else { throw .unexpectedEnd }
-    guard bytes[position] == byte else { throw .unexpectedByte(offset: position) }
-    position += 1
   }
 
   private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {

@@ -46,6 +46,41 @@ import Testing
     }
   }
 
+  /// More entries than the room first made for libpg_query's JSON (an entry per four bytes):
+  /// short numbers, empty strings and nested arrays, all read.
+  @Test func denseJSONIsReadWhole() throws {
+    let numbers = (0..<200).map { String($0 % 10) }
+    try withTape("[" + numbers.joined(separator: ",") + "]") { tape in
+      #expect(tape.entries.count == 201)
+      #expect(tape.eachElement(0).map { tape.int($0) } == numbers.map { Int($0) })
+    }
+    try withTape("[" + Array(repeating: #""""#, count: 150).joined(separator: ",") + "]") { tape in
+      #expect(tape.elements(0).map { tape.string($0) } == Array(repeating: "", count: 150))
+    }
+    try withTape(String(repeating: "[", count: 300) + String(repeating: "]", count: 300)) { tape in
+      #expect(tape.entries.count == 300)
+      #expect(tape.entries.enumerated().allSatisfy { $0.element.next == 300 && $0.element.start == $0.offset })
+    }
+  }
+
+  /// Strings of every length up to three words, with an escaped quote or backslash at each
+  /// place and non-ASCII text around it: each ends where it ends, whole.
+  @Test func stringsEndAtTheirClosingQuoteWhereverItFalls() throws {
+    for length in 0..<24 {
+      for place in 0...length {
+        for (escape, meaning) in [(#"\""#, "\""), (#"\\"#, "\\"), ("é", "é"), (#"\u00e9"#, "é")] {
+          let plain = Array(repeating: "a", count: length)
+          let written = (plain[..<place] + [escape] + plain[place...]).joined()
+          let expected = (plain[..<place] + [meaning] + plain[place...]).joined()
+          try withTape(#"{"k": [""# + written + #"", "z"]}"#) { tape in
+            let strings = tape.elements(tape.member(0, "k")).map { tape.string($0) }
+            #expect(strings == [expected, "z"], "\(written)")
+          }
+        }
+      }
+    }
+  }
+
   @Test func rejectsMalformedJSON() {
     #expect(throws: JSONTapeError.self) { try withTape(#"{"a": [1, 2"#) { _ in () } }
     #expect(throws: JSONTapeError.self) { try withTape(#"{"a" 1}"#) { _ in () } }
