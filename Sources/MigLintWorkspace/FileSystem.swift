@@ -108,8 +108,11 @@ package enum FileSystem {
     guard Int(info.st_size) <= limit else {
       throw WorkspaceError(path, "file is \(info.st_size) bytes, above the limit of \(limit) bytes")
     }
-    // One allocation of the reported size, then read on until EOF in case the file grew.
-    var bytes = [UInt8](repeating: 0, count: max(0, Int(info.st_size)))
+    // One allocation of the reported size and a byte more, asked for at once: a file that gives
+    // exactly its size is read whole without another call to find its end (a directory's worth
+    // of calls); one that fills the extra byte grew, and is read on to its end.
+    let size = max(0, Int(info.st_size))
+    var bytes = [UInt8](repeating: 0, count: size + 1)
     var filled = 0
     while filled < bytes.count {
       let count = bytes.withUnsafeMutableBytes { buffer in
@@ -122,9 +125,10 @@ package enum FileSystem {
       }
       if count == 0 { break }
       filled += count
+      if filled == size { break }
     }
     bytes.removeLast(bytes.count - filled)
-    if filled == Int(info.st_size) { bytes += try readToEnd(descriptor, path, limit: limit - filled) }
+    if filled > size { bytes += try readToEnd(descriptor, path, limit: limit - filled) }
     return bytes
   }
 

@@ -47,6 +47,22 @@ import Testing
     #expect(throws: WorkspaceError.self) { try FileDiscovery.expand([base + "/m/*.nothing"], currentDirectory: base) }
   }
 
+  /// Files of any size read whole, at or past their reported size: empty, a byte, around a
+  /// read's chunk, and a file the system reports as empty though it has text (`/proc`).
+  @Test func filesAreReadWhole() throws {
+    let root = try makeTree()
+    defer { try? FileManager.default.removeItem(at: root) }
+    for size in [0, 1, 2, 4095, 4096, 65535, 65536, 65537, 200_000] {
+      let path = root.appendingPathComponent("m/size-\(size).sql").path
+      let bytes = (0..<size).map { UInt8(0x41 + $0 % 26) }
+      try FileSystem.writeAtomically(bytes, to: path)
+      #expect(try FileSystem.read(path) == bytes, "\(size) bytes")
+      if size > 0 { #expect(throws: WorkspaceError.self) { try FileSystem.read(path, limit: size - 1) } }
+    }
+    let status = try FileSystem.read("/proc/self/status")
+    #expect(String(decoding: status, as: UTF8.self).contains("Pid:"))
+  }
+
   @Test func atomicWritesKeepPermissionsAndLeaveNoTemporaryFile() throws {
     let root = try makeTree()
     defer { try? FileManager.default.removeItem(at: root) }
