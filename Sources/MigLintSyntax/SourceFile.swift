@@ -205,10 +205,21 @@ package struct SourceFile: Sendable {
   }
 
   /// The first NUL byte or invalid UTF-8 sequence, if any.
-  private static func firstInvalidByte(_ bytes: [UInt8]) -> (offset: Int, isNul: Bool)? {
+  private static func firstInvalidByte(_ text: [UInt8]) -> (offset: Int, isNul: Bool)? {
+    text.withUnsafeBufferPointer { firstInvalidByte($0) }
+  }
+
+  private static func firstInvalidByte(_ bytes: UnsafeBufferPointer<UInt8>) -> (offset: Int, isNul: Bool)? {
     var index = 0
     let count = bytes.count
     while index < count {
+      // Eight ASCII bytes but NUL are passed over at once (nearly all of a migration).
+      if index + 8 <= count, let base = bytes.baseAddress,
+        TextBytes.Words.isASCIIWithoutNul(TextBytes.Words.load(base + index))
+      {
+        index += 8
+        continue
+      }
       let byte = bytes[index]
       if byte < 0x80 {
         if byte == 0 { return (index, true) }

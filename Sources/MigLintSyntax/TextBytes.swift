@@ -40,16 +40,56 @@ package enum TextBytes {
   package static func lineStarts(_ bytes: [UInt8]) -> [Int] {
     var starts = [0]
     var index = 0
-    while index < bytes.count {
-      let length = lineBreak(bytes, at: index)
-      if length == 0 {
-        index += 1
-      } else {
-        index += length
-        starts.append(index)
+    bytes.withUnsafeBufferPointer { buffer in
+      while index < buffer.count {
+        // Eight bytes without a line break are passed over at once (most of a line).
+        if index + 8 <= buffer.count, let base = buffer.baseAddress {
+          let word = Words.load(base + index)
+          if Words.bytes(equalTo: 0x0A, in: word) | Words.bytes(equalTo: 0x0D, in: word) == 0 {
+            index += 8
+            continue
+          }
+        }
+        switch buffer[index] {
+        case 0x0A:
+          index += 1
+          starts.append(index)
+        case 0x0D:
+          index += index + 1 < buffer.count && buffer[index + 1] == 0x0A ? 2 : 1
+          starts.append(index)
+        default:
+          index += 1
+        }
       }
     }
     return starts
+  }
+
+  /// Eight bytes of text read as one number, for scans that pass over the bytes they are not
+  /// looking for a word at a time.
+  package enum Words {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+    /// The eight bytes at `pointer`, the first in the lowest byte.
+    @inline(__always)
+    package static func load(_ pointer: UnsafePointer<UInt8>) -> UInt64 {
+      UInt64(littleEndian: UnsafeRawPointer(pointer).loadUnaligned(as: UInt64.self))
+    }
+
+    /// Nonzero when a byte of `word` equals `byte` (the high bit of the lowest such byte is
+    /// set, and maybe of bytes above it, never below).
+    @inline(__always)
+    package static func bytes(equalTo byte: UInt8, in word: UInt64) -> UInt64 {
+      let zeroWhereEqual = word ^ (ones &* UInt64(byte))
+      return (zeroWhereEqual &- ones) & ~zeroWhereEqual & highBits
+    }
+
+    /// Whether every byte of `word` is ASCII other than NUL.
+    @inline(__always)
+    package static func isASCIIWithoutNul(_ word: UInt64) -> Bool {
+      word & highBits == 0 && bytes(equalTo: 0, in: word) == 0
+    }
   }
 
   /// The first line of a file's text (after a byte-order mark, offsets relative to that text),

@@ -19,6 +19,42 @@ import Testing
     #expect(source.position(of: 11) == SourcePosition(line: 2, column: 1, utf16Column: 1, fileOffset: 11))
   }
 
+  /// Each kind of line break, and a NUL or a bad byte, at every place of a text three words
+  /// long: the lines start, and the text is refused, where a byte at a time says.
+  @Test func breaksAndBadBytesAreFoundWhereverTheyFall() throws {
+    let plain = Array("SELECT a, é FROM table_t;".utf8)
+    for place in 0..<plain.count where plain[place] & 0xC0 != 0x80 {
+      for line in [[0x0A], [0x0D], [0x0D, 0x0A]] as [[UInt8]] {
+        let text = Array(plain[..<place]) + line + Array(plain[place...])
+        var expected = [0]
+        var index = 0
+        while index < text.count {
+          if text[index] == 0x0D, index + 1 < text.count, text[index + 1] == 0x0A { index += 1 }
+          if text[index] == 0x0A || text[index] == 0x0D { expected.append(index + 1) }
+          index += 1
+        }
+        #expect(try SourceFile(path: "a.sql", data: text).lineStarts == expected, "\(text)")
+      }
+      for bad: UInt8 in [0x00, 0xFF] {
+        var text = plain
+        guard plain[place] < 0x80 else { continue }
+        text[place] = bad
+        do {
+          _ = try SourceFile(path: "a.sql", data: text)
+          Issue.record("accepted a bad byte at \(place)")
+        } catch {
+          let offset: Int
+          switch error {
+          case .nulByte(let at, _, _): offset = bad == 0 ? at : -1
+          case .invalidUTF8(let at, _, _): offset = bad == 0 ? -1 : at
+          default: offset = -1
+          }
+          #expect(offset == place)
+        }
+      }
+    }
+  }
+
   @Test func aBOMIsStrippedButFileOffsetsCountIt() throws {
     let source = try SourceFile(path: "a.sql", data: [0xEF, 0xBB, 0xBF] + Array("SELECT 1;".utf8))
     #expect(source.bomLength == 3)
