@@ -192,8 +192,11 @@ extension Linter {
       run(file, file.statements.indices, &own, &state, mode: mode, into: &raw[index])
       rulesRan[index] = true
     }
-    // The model is not read again: let go before the last files' diagnostics are made.
+    // The model is not read again: let go before the last files' diagnostics are made, while
+    // they are made.
+    let model = consume catalog
     catalog = Catalog()
+    Parallel.letGo(model)
     groupStart = nil
     finalizeCompleted(all: true)
     return diagnostics

@@ -233,6 +233,22 @@ package final class JobQueue<Job: Sendable>: @unchecked Sendable {
   }
 }
 
+extension Parallel {
+  /// Lets go of `value` on a thread of its own: a large model freed object by object held up
+  /// the thread that had finished with it (a few milliseconds at the end of every run).
+  package static func letGo<Value: Sendable>(_ value: consuming Value) {
+    let holder = Holder(value)
+    _ = WorkerThreads(count: 1, background: true) { holder.clear() }
+  }
+
+  /// Holds the only reference to what ``letGo(_:)`` lets go, until that thread clears it.
+  private final class Holder<Value: Sendable>: @unchecked Sendable {
+    private var value: Value?
+    init(_ value: consuming Value) { self.value = value }
+    func clear() { value = nil }
+  }
+}
+
 /// Threads of their own rather than the shared dispatch pool's, so that a lower priority given to
 /// them ends with them.
 package final class WorkerThreads: @unchecked Sendable {

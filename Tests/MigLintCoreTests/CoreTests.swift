@@ -325,6 +325,18 @@ import Testing
   }
 
   #if os(Linux)
+    /// What is let go ends on another thread, not on the caller's.
+    @Test func aValueLetGoEndsOnAnotherThread() {
+      final class Ends: Sendable {
+        let thread: Slots<pthread_t>
+        init(_ thread: Slots<pthread_t>) { self.thread = thread }
+        deinit { thread.put(0, pthread_self()) }
+      }
+      let thread = Slots<pthread_t>(count: 1)
+      Parallel.letGo([Ends(thread)])
+      #expect(pthread_equal(thread.wait(0), pthread_self()) == 0)
+    }
+
     @Test func backgroundPriorityStaysWithTheWorkerThreads() {
       let which = __priority_which_t(PRIO_PROCESS.rawValue)
       let before = getpriority(which, 0)
