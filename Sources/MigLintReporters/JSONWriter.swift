@@ -348,7 +348,14 @@ struct JSONStream {
     guard elements.buffer.count > 0 else { return }
     // The elements start with their own line break.
     if advance() { buffer.append(0x2C) }
-    elements.buffer.withBytes { buffer.append($0) }
+    // Many elements go to the output where they are, after what this stream holds: copying
+    // them here cost as much as writing them.
+    if let output, elements.buffer.count >= ReportOutput.chunkSize {
+      output.take(buffer)
+      output.take(elements.buffer)
+    } else {
+      elements.buffer.withBytes { buffer.append($0) }
+    }
   }
 
   /// Hands everything written so far to the output.

@@ -8,10 +8,11 @@ package final class ReportOutput {
   static let chunkSize = 1 << 16
 
   private var buffer: [UInt8] = []
-  private let send: ([UInt8]) -> Void
+  private let send: (UnsafeBufferPointer<UInt8>) -> Void
 
-  /// - Parameter send: receives the report's bytes in order, a chunk at a time.
-  package init(_ send: @escaping ([UInt8]) -> Void) {
+  /// - Parameter send: receives the report's bytes in order, a chunk at a time (valid during
+  ///   the call only: they are not copied for it).
+  package init(_ send: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
     self.send = send
     buffer.reserveCapacity(Self.chunkSize)
   }
@@ -29,14 +30,14 @@ package final class ReportOutput {
   /// Takes what a reporter's own buffer holds and empties it.
   func take(_ bytes: ByteBuffer) {
     flush()
-    if bytes.count > 0 { send(bytes.bytes) }
+    if bytes.count > 0 { bytes.withBytes(send) }
     bytes.removeAll()
   }
 
   /// Sends what is buffered.
   package func flush() {
     guard !buffer.isEmpty else { return }
-    send(buffer)
+    buffer.withUnsafeBufferPointer(send)
     buffer.removeAll(keepingCapacity: true)
   }
 

@@ -205,9 +205,14 @@ package enum FileSystem {
 
     /// Appends `bytes`; on failure the temporary file is gone and the error names `path`.
     package func write(_ bytes: [UInt8]) throws(WorkspaceError) {
+      try bytes.withUnsafeBufferPointer { (buffer) throws(WorkspaceError) in try write(buffer) }
+    }
+
+    /// Appends `bytes` where they are.
+    package func write(_ bytes: UnsafeBufferPointer<UInt8>) throws(WorkspaceError) {
       var written = 0
-      while written < bytes.count, descriptor >= 0 {
-        let count = bytes[written...].withUnsafeBytes { systemWrite(descriptor, $0.baseAddress, $0.count) }
+      while written < bytes.count, descriptor >= 0, let base = bytes.baseAddress {
+        let count = systemWrite(descriptor, base + written, bytes.count - written)
         if count < 0 {
           if errno == EINTR { continue }
           let reason = FileSystem.lastError()

@@ -9,14 +9,18 @@ func writeText(_ text: String, to descriptor: Int32) { writeBytes(Array(text.utf
 
 /// Writes bytes to a file descriptor, retrying short writes.
 func writeBytes(_ whole: [UInt8], to descriptor: Int32) {
-  var bytes = whole[...]
-  while !bytes.isEmpty {
-    let count = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+  whole.withUnsafeBufferPointer { writeBytes($0, to: descriptor) }
+}
+
+func writeBytes(_ whole: UnsafeBufferPointer<UInt8>, to descriptor: Int32) {
+  var written = 0
+  while written < whole.count, let base = whole.baseAddress {
+    let count = write(descriptor, base + written, whole.count - written)
     if count < 0 {
       if errno == EINTR { continue }
       return
     }
-    bytes = bytes.dropFirst(count)
+    written += count
   }
 }
 
