@@ -85,35 +85,38 @@ package struct SARIFReporter: Sendable {
     // Results render independently: on all cores, about a thousand at a time, written in order
     // (SARIF writes a third more bytes a finding than JSON, and its writer was what a run waited
     // for). A file's fingerprints come first, in order (each counts the same key before it).
+    // Each thread writes a run of files into one stream, handed to the output as it is.
     let (place, rules, artifacts) = (out.place, ruleIndex, artifactIndex)
+    let share = max(1, Piece.size / max(1, jobs))
     var start = 0
     while start < report.results.count {
       let batch = Array(report.results[start..<min(start + 256, report.results.count)])
       let fingerprints = Parallel.map(batch, jobs: jobs, Self.fingerprints)
-      var pieces: [Piece] = []
+      // Runs of at most `share` results, cut inside a file when it has more.
+      var runs: [[Piece]] = [[]]
+      var inRun = 0
       for (result, prints) in zip(batch, fingerprints) {
-        for lower in stride(from: 0, to: result.diagnostics.count, by: Piece.size) {
-          let range = lower..<min(lower + Piece.size, result.diagnostics.count)
-          pieces.append(Piece(result: result, range: range, fingerprints: prints[range]))
+        for lower in stride(from: 0, to: result.diagnostics.count, by: share) {
+          let range = lower..<min(lower + share, result.diagnostics.count)
+          if inRun > 0, inRun + range.count > share {
+            runs.append([])
+            inRun = 0
+          }
+          runs[runs.count - 1].append(Piece(result: result, range: range, fingerprints: prints[range]))
+          inRun += range.count
         }
       }
-      var first = 0
-      while first < pieces.count {
-        // Pieces up to 1,024 results: what is rendered ahead of the output is held (more cost
-        // page faults for buffers touched once).
-        var end = first + 1
-        var results = pieces[first].range.count
-        while end < pieces.count, results + pieces[end].range.count <= Piece.size {
-          results += pieces[end].range.count
-          end += 1
-        }
-        let rendered = Parallel.map(Array(pieces[first..<end]), jobs: jobs) { piece in
-          var part = JSONStream(elementsAt: place, capacity: piece.range.count * 1536)
-          write(piece, ruleIndex: rules, artifactIndex: artifacts[piece.result.path], into: &part)
+      // A run for each thread at a time: what is rendered ahead of the output is held (more
+      // cost page faults for buffers touched once).
+      for first in stride(from: 0, to: runs.count, by: max(1, jobs)) {
+        let rendered = Parallel.map(Array(runs[first..<min(first + max(1, jobs), runs.count)]), jobs: jobs) { run in
+          var part = JSONStream(elementsAt: place, capacity: run.reduce(0) { $0 + $1.range.count } * 1536)
+          for piece in run {
+            write(piece, ruleIndex: rules, artifactIndex: artifacts[piece.result.path], into: &part)
+          }
           return Rendered(stream: part)
         }
         for part in rendered { out.appendElements(part.stream) }
-        first = end
       }
       start += batch.count
     }
@@ -133,7 +136,7 @@ package struct SARIFReporter: Sendable {
 
   /// Some of a file's results, with their fingerprints.
   private struct Piece: Sendable {
-    /// At most this many results.
+    /// At most this many results rendered ahead of the output, shared among the threads.
     static let size = 1024
     let result: FileResult
     let range: Range<Int>
