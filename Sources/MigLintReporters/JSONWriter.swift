@@ -315,6 +315,8 @@ struct JSONStream {
   /// `written`; containers nest far less than 64 deep, deeper ones read as written).
   private var depth = 0
   private var written: UInt64 = 0
+  /// The lowest depth since ``record(_:)`` started.
+  private var lowestDepth = 0
   /// Where full chunks go; nil keeps everything in ``buffer``.
   private let output: ReportOutput?
 
@@ -340,6 +342,41 @@ struct JSONStream {
     output = nil
     depth = place.depth
     buffer = ByteBuffer(capacity: capacity)
+  }
+
+  /// What a fixed run of calls wrote from one state of a stream, to be written again from that
+  /// state: every result of a SARIF report opens the same objects and names the same members at
+  /// the same depth, and writing them call by call cost most of the report.
+  struct Recording: Sendable {
+    fileprivate let bytes: [UInt8]
+    fileprivate let depth: Int
+    /// The containers the calls left open that they did not open (levels up to the lowest they
+    /// reached): whether something was written in them is the stream's, and the calls'.
+    fileprivate let kept: UInt64
+    /// Whether something was written in each container, as the calls left them.
+    fileprivate let written: UInt64
+  }
+
+  /// Runs `calls` on this stream and returns what they wrote, taking it out of the stream (which
+  /// stays in the state they left it in, to record what comes next).
+  mutating func record(_ calls: (inout JSONStream) -> Void) -> Recording {
+    lowestDepth = depth
+    calls(&self)
+    let floor = min(lowestDepth, 64)
+    let kept: UInt64 = floor == 64 ? ~0 : (1 << UInt64(floor)) - 1
+    let below: UInt64 = floor == 0 ? 0 : (1 << UInt64(floor - 1)) - 1
+    let recording = Recording(bytes: buffer.bytes, depth: depth, kept: kept, written: written & ~below)
+    buffer.removeAll()
+    return recording
+  }
+
+  /// Writes what `recording` holds; this stream must be in the state it was recorded from, up
+  /// to the lowest container the recorded calls reached.
+  mutating func write(_ recording: Recording) {
+    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    recording.bytes.withUnsafeBufferPointer { buffer.append($0) }
+    depth = recording.depth
+    written = written & recording.kept | recording.written
   }
 
   /// The elements another stream wrote (``init(elementsAt:capacity:)``), as the next elements of
@@ -415,6 +452,7 @@ struct JSONStream {
   mutating func close(_ bracket: UInt8) {
     let wasWritten = isWritten
     depth -= 1
+    lowestDepth = min(lowestDepth, depth)
     if wasWritten { newline(depth) }
     buffer.append(bracket)
   }

@@ -87,6 +87,7 @@ package struct SARIFReporter: Sendable {
     // for). A file's fingerprints come first, in order (each counts the same key before it).
     // Each thread writes a run of files into one stream, handed to the output as it is.
     let (place, rules, artifacts) = (out.place, ruleIndex, artifactIndex)
+    let layout = ResultLayout(at: place)
     let share = max(1, Piece.size / max(1, jobs))
     var start = 0
     while start < report.results.count {
@@ -112,7 +113,7 @@ package struct SARIFReporter: Sendable {
         let rendered = Parallel.map(Array(runs[first..<min(first + max(1, jobs), runs.count)]), jobs: jobs) { run in
           var part = JSONStream(elementsAt: place, capacity: run.reduce(0) { $0 + $1.range.count } * 1536)
           for piece in run {
-            write(piece, ruleIndex: rules, artifactIndex: artifacts[piece.result.path], into: &part)
+            write(piece, layout, ruleIndex: rules, artifactIndex: artifacts[piece.result.path], into: &part)
           }
           return Rendered(stream: part)
         }
@@ -151,7 +152,61 @@ package struct SARIFReporter: Sendable {
     return prints
   }
 
-  private func write(_ piece: Piece, ruleIndex: [String: Int], artifactIndex: Int?, into out: inout JSONStream) {
+  /// What every result writes between its values, recorded once for the depth results are
+  /// written at (after the line break of their element).
+  private struct ResultLayout: Sendable {
+    let ruleID, ruleIndex, level, message, uri, artifactIndex, region: JSONStream.Recording
+    let startColumn, endLine, endColumn, byteOffset, byteLength, fingerprint, end: JSONStream.Recording
+
+    init(at place: JSONStream.Place) {
+      var out = JSONStream(elementsAt: place, capacity: 4096)
+      out.element()
+      _ = out.record { _ in }
+      ruleID = out.record {
+        $0.openObject(); $0.key("ruleId")
+      }
+      ruleIndex = out.record { $0.key("ruleIndex") }
+      level = out.record { $0.key("level") }
+      message = out.record {
+        $0.key("message"); $0.openObject(); $0.key("text")
+      }
+      uri = out.record { out in
+        out.closeObject()
+        out.key("locations")
+        out.openArray()
+        out.element()
+        out.openObject()
+        out.key("physicalLocation")
+        out.openObject()
+        out.key("artifactLocation")
+        out.openObject()
+        out.key("uri")
+      }
+      artifactIndex = out.record { $0.key("index") }
+      region = out.record {
+        $0.closeObject(); $0.key("region"); $0.openObject(); $0.key("startLine")
+      }
+      startColumn = out.record { $0.key("startColumn") }
+      endLine = out.record { $0.key("endLine") }
+      endColumn = out.record { $0.key("endColumn") }
+      byteOffset = out.record { $0.key("byteOffset") }
+      byteLength = out.record { $0.key("byteLength") }
+      fingerprint = out.record { out in
+        out.closeObject()
+        out.closeObject()
+        out.closeObject()
+        out.closeArray()
+        out.key("partialFingerprints")
+        out.openObject()
+        out.key("miglintFingerprint/v1")
+      }
+      end = out.record { $0.closeObject() }
+    }
+  }
+
+  private func write(
+    _ piece: Piece, _ layout: ResultLayout, ruleIndex: [String: Int], artifactIndex: Int?, into out: inout JSONStream
+  ) {
     let result = piece.result
     // The artifact's URI, once per file rather than per finding and fix.
     let uri = Self.uri(result.path)
@@ -159,7 +214,7 @@ package struct SARIFReporter: Sendable {
       let diagnostic = result.diagnostics[index]
       out.element()
       write(
-        diagnostic, uri: diagnostic.path == result.path ? uri : Self.uri(diagnostic.path),
+        diagnostic, layout, uri: diagnostic.path == result.path ? uri : Self.uri(diagnostic.path),
         fingerprint: fingerprint, ruleIndex: ruleIndex[diagnostic.ruleID], artifactIndex: artifactIndex, into: &out)
     }
   }
@@ -187,46 +242,44 @@ package struct SARIFReporter: Sendable {
     ])
   }
 
+  /// A result, its fixed parts written from `layout`.
   private func write(
-    _ diagnostic: Diagnostic, uri: String, fingerprint: UInt64, ruleIndex: Int?, artifactIndex: Int?,
-    into out: inout JSONStream
+    _ diagnostic: Diagnostic, _ layout: ResultLayout, uri: String, fingerprint: UInt64, ruleIndex: Int?,
+    artifactIndex: Int?, into out: inout JSONStream
   ) {
-    out.openObject()
-    out.member("ruleId", diagnostic.ruleID)
-    if let ruleIndex { out.member("ruleIndex", ruleIndex) }
-    out.member("level", level(diagnostic.severity))
-    out.key("message")
-    out.openObject()
-    out.key("text")
-    out.string(joining: diagnostic.messageAndHelpParts)
-    out.closeObject()
-    out.key("locations")
-    out.openArray()
-    out.element()
-    out.openObject()
-    out.key("physicalLocation")
-    out.openObject()
-    out.key("artifactLocation")
-    writeArtifact(uri, artifactIndex, into: &out)
-    out.key("region")
-    out.openObject()
-    out.member("startLine", diagnostic.start.line)
-    out.member("startColumn", diagnostic.start.column)
-    out.member("endLine", diagnostic.end.line)
-    out.member("endColumn", diagnostic.end.column)
-    out.member("byteOffset", diagnostic.start.fileOffset)
-    if diagnostic.end.fileOffset != diagnostic.start.fileOffset {
-      out.member("byteLength", diagnostic.end.fileOffset - diagnostic.start.fileOffset)
+    out.write(layout.ruleID)
+    out.string(diagnostic.ruleID)
+    if let ruleIndex {
+      out.write(layout.ruleIndex)
+      out.int(ruleIndex)
     }
-    out.closeObject()
-    out.closeObject()
-    out.closeObject()
-    out.closeArray()
-    out.key("partialFingerprints")
-    out.openObject()
-    out.key("miglintFingerprint/v1")
+    out.write(layout.level)
+    out.string(level(diagnostic.severity))
+    out.write(layout.message)
+    out.string(joining: diagnostic.messageAndHelpParts)
+    out.write(layout.uri)
+    out.string(uri)
+    if let artifactIndex {
+      out.write(layout.artifactIndex)
+      out.int(artifactIndex)
+    }
+    out.write(layout.region)
+    out.int(diagnostic.start.line)
+    out.write(layout.startColumn)
+    out.int(diagnostic.start.column)
+    out.write(layout.endLine)
+    out.int(diagnostic.end.line)
+    out.write(layout.endColumn)
+    out.int(diagnostic.end.column)
+    out.write(layout.byteOffset)
+    out.int(diagnostic.start.fileOffset)
+    if diagnostic.end.fileOffset != diagnostic.start.fileOffset {
+      out.write(layout.byteLength)
+      out.int(diagnostic.end.fileOffset - diagnostic.start.fileOffset)
+    }
+    out.write(layout.fingerprint)
     out.buffer.appendHexString(fingerprint)
-    out.closeObject()
+    out.write(layout.end)
     if !diagnostic.fixes.isEmpty {
       let bom = diagnostic.start.fileOffset - diagnostic.range.start
       out.key("fixes")

@@ -39,6 +39,62 @@ import Testing
     #expect(read == expected)
   }
 
+  /// Runs recorded once and written again give the bytes the calls give, for the first element
+  /// and the next, pretty and on one line, and leave the stream where the calls leave it.
+  @Test(arguments: [0, 2]) func recordedRunsWriteWhatTheirCallsWrite(indent: Int) throws {
+    func opening(_ out: inout JSONStream) {
+      out.openObject()
+      out.key("a")
+    }
+    func middle(_ out: inout JSONStream) {
+      out.key("b")
+      out.openArray()
+      out.element()
+      out.openObject()
+      out.key("c")
+    }
+    func closing(_ out: inout JSONStream) {
+      out.closeObject()
+      out.closeArray()
+      out.closeObject()
+    }
+    func start(_ out: inout JSONStream) {
+      out.openObject()
+      out.key("list")
+      out.openArray()
+    }
+    var direct = JSONStream(indent: indent)
+    var replayed = JSONStream(indent: indent)
+    start(&direct)
+    start(&replayed)
+    var recorder = JSONStream(elementsAt: replayed.place, capacity: 64)
+    recorder.element()
+    _ = recorder.record { _ in }
+    let runs = [recorder.record(opening), recorder.record(middle), recorder.record(closing)]
+    for value in 1...3 {
+      direct.element()
+      opening(&direct)
+      direct.int(value)
+      middle(&direct)
+      direct.string("x\(value)")
+      closing(&direct)
+      replayed.element()
+      replayed.write(runs[0])
+      replayed.int(value)
+      replayed.write(runs[1])
+      replayed.string("x\(value)")
+      replayed.write(runs[2])
+    }
+    direct.closeArray()
+    direct.closeObject()
+    replayed.closeArray()
+    replayed.closeObject()
+    #expect(
+      String(decoding: replayed.buffer.bytes, as: UTF8.self) == String(decoding: direct.buffer.bytes, as: UTF8.self))
+    let read = try JSONSerialization.jsonObject(with: Data(replayed.buffer.bytes)) as? [String: [[String: Any]]]
+    #expect(read?["list"]?.count == 3)
+  }
+
   func report(_ sql: String, path: String = "db/001 init.sql") throws -> Report {
     let source = try SourceFile(path: path, text: sql)
     let diagnostics = TestLint.lint(sql, path: path)
