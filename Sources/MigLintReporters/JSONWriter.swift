@@ -198,62 +198,72 @@ final class ByteBuffer {
     append(0x22)
   }
 
-  /// One JSON string of `parts` joined, without joining them first.
-  func appendJSONString(joining parts: [String]) {
+  /// One JSON string of `first`, `separator`, `second` and `end`, without joining them first (nor
+  /// making an array of them: a message and its help, a fix's title and safety).
+  func appendJSONString(_ first: String, _ separator: StaticString, _ second: String, _ end: StaticString = "") {
     append(0x22)
-    for part in parts { appendEscaped(part) }
+    appendEscaped(first)
+    appendEscaped(separator)
+    appendEscaped(second)
+    appendEscaped(end)
     append(0x22)
   }
 
+  private func appendEscaped(_ text: StaticString) { text.withUTF8Buffer { appendEscaped($0) } }
+
   /// The text of a JSON string, without its quotes.
   private func appendEscaped(_ text: String) {
+    // Read where it is: a copy made contiguous retained and released every string written.
+    if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) != nil { return }
     var text = text
+    text.withUTF8 { appendEscaped($0) }
+  }
+
+  private func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
     // Read once: a static's every read checks that it was made.
     let mayNeedEscape = Self.mayNeedEscape
-    text.withUTF8 { bytes in
-      guard let base = bytes.baseAddress else { return }
-      // Runs of bytes that need no escape are copied at once; a table tells them apart (a
-      // report writes tens of megabytes of messages).
-      var run = 0
-      var index = 0
-      while index < bytes.count {
-        // Eight plain ASCII bytes (none a quote, backslash or control character) at a time.
-        if index + 8 <= bytes.count,
-          !Self.someByteMayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-        {
-          index += 8
-          continue
-        }
-        let byte = bytes[index]
-        guard mayNeedEscape[Int(byte)] else {
-          index += 1
-          continue
-        }
-        guard
-          byte != 0xE2
-            || index + 2 < bytes.count && bytes[index + 1] == 0x80
-              && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
-        else {
-          index += 1
-          continue
-        }
-        if run < index { append(UnsafeBufferPointer(rebasing: bytes[run..<index])) }
-        switch byte {
-        case 0x22: append(0x5C, 0x22)
-        case 0x5C: append(0x5C, 0x5C)
-        case 0x0A: append(0x5C, 0x6E)
-        case 0x0D: append(0x5C, 0x72)
-        case 0x09: append(0x5C, 0x74)
-        case 0xE2:
-          appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
-          index += 2
-        default: appendUnicodeEscape(UInt32(byte))
-        }
-        index += 1
-        run = index
+    guard let base = bytes.baseAddress else { return }
+    // Runs of bytes that need no escape are copied at once; a table tells them apart (a
+    // report writes tens of megabytes of messages).
+    var run = 0
+    var index = 0
+    while index < bytes.count {
+      // Eight plain ASCII bytes (none a quote, backslash or control character) at a time.
+      if index + 8 <= bytes.count,
+        !Self.someByteMayNeedEscape(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+      {
+        index += 8
+        continue
       }
-      if run < bytes.count { append(UnsafeBufferPointer(rebasing: bytes[run...])) }
+      let byte = bytes[index]
+      guard mayNeedEscape[Int(byte)] else {
+        index += 1
+        continue
+      }
+      guard
+        byte != 0xE2
+          || index + 2 < bytes.count && bytes[index + 1] == 0x80
+            && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9)
+      else {
+        index += 1
+        continue
+      }
+      if run < index { append(UnsafeBufferPointer(rebasing: bytes[run..<index])) }
+      switch byte {
+      case 0x22: append(0x5C, 0x22)
+      case 0x5C: append(0x5C, 0x5C)
+      case 0x0A: append(0x5C, 0x6E)
+      case 0x0D: append(0x5C, 0x72)
+      case 0x09: append(0x5C, 0x74)
+      case 0xE2:
+        appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+        index += 2
+      default: appendUnicodeEscape(UInt32(byte))
+      }
+      index += 1
+      run = index
     }
+    if run < bytes.count { append(UnsafeBufferPointer(rebasing: bytes[run...])) }
   }
 
   /// Whether any of the eight bytes of `word` may need an escape: below 0x20, `"`, `\`, 0x7F,
@@ -487,8 +497,10 @@ struct JSONStream {
     }
   }
   func string(_ text: String?) { if let text { string(text) } else { null() } }
-  /// One string of `parts` joined.
-  func string(joining parts: [String]) { buffer.appendJSONString(joining: parts) }
+  /// One string of `first`, `separator`, `second` and `end` joined (``ByteBuffer/appendJSONString(_:_:_:_:)``).
+  func string(_ first: String, _ separator: StaticString, _ second: String, _ end: StaticString = "") {
+    buffer.appendJSONString(first, separator, second, end)
+  }
   func int(_ value: Int) { buffer.appendDecimal(value) }
   func null() { buffer.append("null") }
   /// A line break after the document.

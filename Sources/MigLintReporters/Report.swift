@@ -252,10 +252,11 @@ extension Diagnostic {
   }
 
   /// "Message. Help": one paragraph, for formats that show a single text.
-  var messageAndHelp: String { messageAndHelpParts.joined() }
+  var messageAndHelp: String { help.map { message + "\(Self.helpSeparator)" + $0 } ?? message }
 
-  /// The pieces of ``messageAndHelp``, for a writer that joins them as it writes.
-  var messageAndHelpParts: [String] { help.map { [message, ". ", $0] } ?? [message] }
+  /// What joins the message and the help in ``messageAndHelp`` (SARIF writes the same paragraph
+  /// without joining them first).
+  static let helpSeparator: StaticString = ". "
 }
 
 /// A path as a URI path: ASCII letters, digits and `-._~/` kept, every other byte `%XX`.

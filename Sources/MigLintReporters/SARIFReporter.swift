@@ -256,7 +256,11 @@ package struct SARIFReporter: Sendable {
     out.write(layout.level)
     out.string(level(diagnostic.severity))
     out.write(layout.message)
-    out.string(joining: diagnostic.messageAndHelpParts)
+    if let help = diagnostic.help {
+      out.string(diagnostic.message, Diagnostic.helpSeparator, help)
+    } else {
+      out.string(diagnostic.message)
+    }
     out.write(layout.uri)
     out.string(uri)
     if let artifactIndex {
@@ -290,7 +294,7 @@ package struct SARIFReporter: Sendable {
         out.key("description")
         out.openObject()
         out.key("text")
-        out.string(joining: [fix.title, " (", fix.safety.rawValue, ")"])
+        out.string(fix.title, " (", fix.safety.rawValue, ")")
         out.closeObject()
         out.key("artifactChanges")
         out.openArray()
