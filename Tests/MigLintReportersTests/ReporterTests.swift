@@ -159,6 +159,11 @@ import Testing
   @Test(arguments: [
     "DROP   TABLE\n\t a;\nDROP TABLE a;\n", "DROP\r\nTABLE a;\r\n", "DROP TABLE \"ünïcödé\";\n",
     "DROP TABLE \"a \u{301}b\";\n", "CREATE INDEX i ON t\r(c);\n  DROP\r\n\r\n TABLE\tz  ;",
+    // Long names, whitespace at each place of a word.
+    "DROP TABLE very_long_table_name_of_forty_bytes_or_so;\n",
+    "DROP TABLE a_b_c_d_e_f_g_h;\nDROP TABLE abcdefgh  \t ijklmnop\r\n.q;\nDROP TABLE a\n.bcdefghijklmnopq_rs;\n",
+    "DROP TABLE \"abcdefg é hijklmnopqrs\";\nDROP TABLE \"abcdefgh\r\nijklmnop\";\n",
+    "DROP TABLE \"abcdefghijk\rlmnopqrstu\";\n",
   ])
   func sarifFingerprintsFollowTheirDefinition(sql: String) throws {
     let report = try report(sql)
