@@ -157,6 +157,9 @@ package struct SARIFReporter: Sendable {
   private struct ResultLayout: Sendable {
     let ruleID, ruleIndex, level, message, uri, artifactIndex, region: JSONStream.Recording
     let startColumn, endLine, endColumn, byteOffset, byteLength, fingerprint, end: JSONStream.Recording
+    /// A result's fixes, and each fix's edits.
+    let fixes, fix, fixURI, fixArtifactIndex, edits, edit, editLength, editText, editEnd, fixEnd,
+      fixesEnd: JSONStream.Recording
 
     init(at place: JSONStream.Place) {
       var out = JSONStream(elementsAt: place, capacity: 4096)
@@ -201,6 +204,44 @@ package struct SARIFReporter: Sendable {
         out.key("miglintFingerprint/v1")
       }
       end = out.record { $0.closeObject() }
+      fixes = out.record {
+        $0.key("fixes"); $0.openArray()
+      }
+      out.element()
+      _ = out.record { _ in }
+      fix = out.record {
+        $0.openObject(); $0.key("description"); $0.openObject(); $0.key("text")
+      }
+      fixURI = out.record { out in
+        out.closeObject()
+        out.key("artifactChanges")
+        out.openArray()
+        out.element()
+        out.openObject()
+        out.key("artifactLocation")
+        out.openObject()
+        out.key("uri")
+      }
+      fixArtifactIndex = out.record { $0.key("index") }
+      edits = out.record {
+        $0.closeObject(); $0.key("replacements"); $0.openArray()
+      }
+      out.element()
+      _ = out.record { _ in }
+      edit = out.record {
+        $0.openObject(); $0.key("deletedRegion"); $0.openObject(); $0.key("byteOffset")
+      }
+      editLength = out.record { $0.key("byteLength") }
+      editText = out.record {
+        $0.closeObject(); $0.key("insertedContent"); $0.openObject(); $0.key("text")
+      }
+      editEnd = out.record {
+        $0.closeObject(); $0.closeObject()
+      }
+      fixEnd = out.record {
+        $0.closeArray(); $0.closeObject(); $0.closeArray(); $0.closeObject()
+      }
+      fixesEnd = out.record { $0.closeArray() }
     }
   }
 
@@ -286,52 +327,40 @@ package struct SARIFReporter: Sendable {
     out.write(layout.end)
     if !diagnostic.fixes.isEmpty {
       let bom = diagnostic.start.fileOffset - diagnostic.range.start
-      out.key("fixes")
-      out.openArray()
+      out.write(layout.fixes)
       for fix in diagnostic.fixes {
         out.element()
-        out.openObject()
-        out.key("description")
-        out.openObject()
-        out.key("text")
+        out.write(layout.fix)
         out.string(fix.title, " (", fix.safety.rawValue, ")")
-        out.closeObject()
-        out.key("artifactChanges")
-        out.openArray()
-        out.element()
-        out.openObject()
-        out.key("artifactLocation")
-        writeArtifact(uri, artifactIndex, into: &out)
-        out.key("replacements")
-        out.openArray()
+        out.write(layout.fixURI)
+        out.string(uri)
+        if let artifactIndex {
+          out.write(layout.fixArtifactIndex)
+          out.int(artifactIndex)
+        }
+        out.write(layout.edits)
         for edit in fix.edits {
           out.element()
-          out.openObject()
-          out.key("deletedRegion")
-          out.openObject()
-          out.member("byteOffset", edit.range.start + bom)
-          out.member("byteLength", edit.range.length)
-          out.closeObject()
-          out.key("insertedContent")
-          out.openObject()
-          out.member("text", edit.replacement)
-          out.closeObject()
-          out.closeObject()
+          out.write(layout.edit)
+          out.int(edit.range.start + bom)
+          out.write(layout.editLength)
+          out.int(edit.range.length)
+          out.write(layout.editText)
+          out.string(edit.replacement)
+          out.write(layout.editEnd)
         }
-        out.closeArray()
-        out.closeObject()
-        out.closeArray()
-        out.closeObject()
+        if fix.edits.isEmpty {
+          // Recorded after an edit: an empty array closes on its line.
+          out.closeArray()
+          out.closeObject()
+          out.closeArray()
+          out.closeObject()
+        } else {
+          out.write(layout.fixEnd)
+        }
       }
-      out.closeArray()
+      out.write(layout.fixesEnd)
     }
-    out.closeObject()
-  }
-
-  private func writeArtifact(_ uri: String, _ index: Int?, into out: inout JSONStream) {
-    out.openObject()
-    out.member("uri", uri)
-    if let index { out.member("index", index) }
     out.closeObject()
   }
 

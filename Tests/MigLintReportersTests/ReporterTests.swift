@@ -95,6 +95,37 @@ import Testing
     #expect(read?["list"]?.count == 3)
   }
 
+  /// A result's fixes as SARIF has them: each fix's edits in order, and a fix without edits
+  /// with an empty list.
+  @Test func sarifFixesListTheirEditsAndAnEmptyOneStaysEmpty() throws {
+    var report = try report("DROP TABLE a;\nDROP TABLE b;\n")
+    report.results[0].diagnostics[0].fixes = [
+      Fix(
+        title: "Two", safety: .safe,
+        edits: [
+          Edit(range: SourceRange(start: 0, end: 0), replacement: "x"),
+          Edit(range: SourceRange(start: 1, end: 3), replacement: "y\n"),
+        ]),
+      Fix(title: "None", safety: .unsafe, edits: []),
+    ]
+    let sarif = SARIFReporter().render(report)
+    #expect(sarif.contains("\"replacements\": []"))
+    let document = try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any]
+    let results = try #require((document?["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+    let fixes = try #require(results.first?["fixes"] as? [[String: Any]])
+    let described = fixes.map { ($0["description"] as? [String: Any])?["text"] as? String }
+    #expect(described == ["Two (safe)", "None (unsafe)"])
+    let edits = fixes.map { fix in
+      let change = (fix["artifactChanges"] as? [[String: Any]])?.first
+      return (change?["replacements"] as? [[String: Any]] ?? []).map { edit in
+        let region = edit["deletedRegion"] as? [String: Int]
+        let text = (edit["insertedContent"] as? [String: String])?["text"] ?? ""
+        return "\(region?["byteOffset"] ?? -1)+\(region?["byteLength"] ?? -1):\(text)"
+      }
+    }
+    #expect(edits == [["0+0:x", "1+2:y\n"], []])
+  }
+
   func report(_ sql: String, path: String = "db/001 init.sql") throws -> Report {
     let source = try SourceFile(path: path, text: sql)
     let diagnostics = TestLint.lint(sql, path: path)
