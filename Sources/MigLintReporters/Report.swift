@@ -1,6 +1,12 @@
 import MigLintCore
 import MigLintSyntax
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Everything a reporter prints: the results of one run.
 package struct Report: Sendable {
   static let toolName = "miglint"
@@ -72,13 +78,14 @@ package struct Report: Sendable {
   /// and the keys seen are kept end to end in another: a key an array cost two allocations a
   /// finding, more than the rest of the fingerprint.
   static func forEachFingerprintKey(_ result: FileResult, _ body: (Int, [UInt8]) -> Void) {
-    // The keys seen (without their occurrence): where each is in `seen`, how many times it
-    // came, and the next one with the same hash. By a 64-bit hash of their bytes (hashing the
-    // long keys themselves cost more than writing the findings); equal keys are told apart
-    // from colliding ones by comparison.
+    // The keys seen (without their occurrence): where each is in `seen`, its length, its hash and
+    // how many times it came, found by their 64-bit hash in a table of open addressing (hashing
+    // the long keys themselves, or the hashes again in a Dictionary, cost more than writing the
+    // findings); equal keys are told apart from colliding ones by comparison.
     var seen: [UInt8] = []
-    var entries: [(start: Int, count: Int, times: Int, next: Int?)] = []
-    var firstWithHash: [UInt64: Int] = [:]
+    var entries: [(start: Int, count: Int, hash: UInt64, times: Int)] = []
+    let mask = (1 << (Int.bitWidth - max(1, result.diagnostics.count).leadingZeroBitCount + 1)) - 1
+    var table = [Int](repeating: -1, count: mask + 1)
     let path = Array(result.path.utf8)
     var key: [UInt8] = []
     let text = result.source?.bytes
@@ -88,35 +95,44 @@ package struct Report: Sendable {
         return text[lower..<min(max(lower, diagnostic.range.end), text.count)]
       }
       key.removeAll(keepingCapacity: true)
-      key += diagnostic.ruleID.utf8
+      appendUTF8(diagnostic.ruleID, to: &key)
       key.append(0)
-      if diagnostic.path == result.path { key += path } else { key += diagnostic.path.utf8 }
+      if diagnostic.path == result.path { key += path } else { appendUTF8(diagnostic.path, to: &key) }
       key.append(0)
       appendCollapsingWhitespace(flagged ?? [], to: &key)
       let hash = wordHash(key)
+      var slot = Int(truncatingIfNeeded: hash) & mask
       var occurrence = 0
-      var candidate = firstWithHash[hash]
-      var last: Int?
-      while let entry = candidate {
-        if entries[entry].count == key.count,
-          seen[entries[entry].start..<entries[entry].start + key.count].elementsEqual(key)
+      while table[slot] >= 0 {
+        let entry = entries[table[slot]]
+        if entry.hash == hash, entry.count == key.count,
+          seen.withUnsafeBufferPointer({ seen in
+            key.withUnsafeBufferPointer { key in
+              guard let seen = seen.baseAddress, let key = key.baseAddress else { return entry.count == 0 }
+              return memcmp(seen + entry.start, key, entry.count) == 0
+            }
+          })
         {
-          occurrence = entries[entry].times
-          entries[entry].times += 1
+          occurrence = entry.times
+          entries[table[slot]].times += 1
           break
         }
-        last = entry
-        candidate = entries[entry].next
+        slot = (slot + 1) & mask
       }
-      if candidate == nil {
-        entries.append((seen.count, key.count, 1, nil))
+      if table[slot] < 0 {
+        table[slot] = entries.count
+        entries.append((seen.count, key.count, hash, 1))
         seen += key
-        if let last { entries[last].next = entries.count - 1 } else { firstWithHash[hash] = entries.count - 1 }
       }
       key.append(0)
       appendDecimal(occurrence, to: &key)
       body(index, key)
     }
+  }
+
+  /// A string's UTF-8 bytes appended at once, from where they are.
+  private static func appendUTF8(_ text: String, to out: inout [UInt8]) {
+    if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out += text.utf8 }
   }
 
   /// The decimal digits of a count, without making a String.
@@ -149,7 +165,8 @@ package struct Report: Sendable {
     // ASCII without `\r\n` has one Character per byte: collapsed byte by byte, in place, without
     // Characters (a report fingerprints every finding); anything else, by Character.
     let start = out.count
-    out.append(contentsOf: repeatElement(0, count: bytes.count))
+    // The bytes themselves as room to write in (collapsed, they are never longer).
+    bytes.withUnsafeBufferPointer { out.append(contentsOf: $0) }
     let written = out.withUnsafeMutableBufferPointer { target in
       bytes.withUnsafeBufferPointer { source -> Int? in
         var written = start

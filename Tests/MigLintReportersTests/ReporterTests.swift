@@ -195,6 +195,8 @@ import Testing
     "DROP TABLE a_b_c_d_e_f_g_h;\nDROP TABLE abcdefgh  \t ijklmnop\r\n.q;\nDROP TABLE a\n.bcdefghijklmnopq_rs;\n",
     "DROP TABLE \"abcdefg é hijklmnopqrs\";\nDROP TABLE \"abcdefgh\r\nijklmnop\";\n",
     "DROP TABLE \"abcdefghijk\rlmnopqrstu\";\n",
+    // Keys that come again and again: each occurrence counted.
+    String(repeating: "DROP TABLE a;\nDROP TABLE b;\nDROP  TABLE a;\n", count: 20),
   ])
   func sarifFingerprintsFollowTheirDefinition(sql: String) throws {
     let report = try report(sql)
