@@ -94,8 +94,9 @@ final class ByteBuffer {
   func append(_ text: StaticString) { text.withUTF8Buffer { append($0) } }
 
   /// `text`'s UTF-8 bytes as they are (the text report: JSON strings are escaped by
-  /// ``appendJSONString(_:)``).
+  /// ``appendJSONString(_:)``), read where they are.
   func appendUTF8(_ text: String) {
+    if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
     var text = text
     text.withUTF8 { append($0) }
   }
@@ -287,6 +288,11 @@ final class ByteBuffer {
 
   /// The decimal digits of `value`, without making a String.
   func appendDecimal(_ value: Int) {
+    // Most numbers of a report (lines, columns, indexes) have one or two digits.
+    if value >= 0, value < 100 {
+      if value < 10 { return append(0x30 + UInt8(truncatingIfNeeded: value)) }
+      return append(0x30 + UInt8(truncatingIfNeeded: value / 10), 0x30 + UInt8(truncatingIfNeeded: value % 10))
+    }
     if value < 0 { append(0x2D) }
     // Digits from the last, dividing by the constant 10 (a multiplication once compiled; a
     // division by a variable power of ten cost tens of cycles a digit).

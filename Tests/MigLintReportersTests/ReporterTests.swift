@@ -39,6 +39,20 @@ import Testing
     #expect(read == expected)
   }
 
+  /// Numbers of every length are written as Swift writes them, short ones and long, negative too.
+  @Test func numbersAreWrittenAsTheirDigits() {
+    let values = Array(-120...1_200) + [9_999, 10_000, 123_456_789, Int.max, Int.min + 1]
+    var out = JSONStream(indent: 0)
+    out.openArray()
+    for value in values {
+      out.element()
+      out.int(value)
+    }
+    out.closeArray()
+    #expect(
+      String(decoding: out.buffer.bytes, as: UTF8.self) == "[" + values.map(String.init).joined(separator: ",") + "]")
+  }
+
   /// Runs recorded once and written again give the bytes the calls give, for the first element
   /// and the next, pretty and on one line, and leave the stream where the calls leave it.
   @Test(arguments: [0, 2]) func recordedRunsWriteWhatTheirCallsWrite(indent: Int) throws {
