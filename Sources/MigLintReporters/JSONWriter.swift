@@ -388,7 +388,7 @@ struct JSONStream {
 
   /// Writes what `recording` holds; this stream must be in the state it was recorded from, up
   /// to the lowest container the recorded calls reached.
-  mutating func write(_ recording: Recording) {
+  @inline(__always) mutating func write(_ recording: Recording) {
     if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
     recording.bytes.withUnsafeBufferPointer { buffer.append($0) }
     depth = recording.depth

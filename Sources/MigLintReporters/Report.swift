@@ -89,15 +89,21 @@ package struct Report: Sendable {
     let path = Array(result.path.utf8)
     var key: [UInt8] = []
     let text = result.source?.bytes
-    for (index, diagnostic) in result.diagnostics.enumerated() {
+    // By index, fields read where they are: a loop over the diagnostics copied each one whole.
+    for index in result.diagnostics.indices {
+      let range = result.diagnostics[index].range
       let flagged = text.map { text in
-        let lower = min(max(0, diagnostic.range.start), text.count)
-        return text[lower..<min(max(lower, diagnostic.range.end), text.count)]
+        let lower = min(max(0, range.start), text.count)
+        return text[lower..<min(max(lower, range.end), text.count)]
       }
       key.removeAll(keepingCapacity: true)
-      appendUTF8(diagnostic.ruleID, to: &key)
+      appendUTF8(result.diagnostics[index].ruleID, to: &key)
       key.append(0)
-      if diagnostic.path == result.path { key += path } else { appendUTF8(diagnostic.path, to: &key) }
+      if result.diagnostics[index].path == result.path {
+        path.withUnsafeBufferPointer { key.append(contentsOf: $0) }
+      } else {
+        appendUTF8(result.diagnostics[index].path, to: &key)
+      }
       key.append(0)
       appendCollapsingWhitespace(flagged ?? [], to: &key)
       let hash = wordHash(key)
@@ -122,7 +128,7 @@ package struct Report: Sendable {
       if table[slot] < 0 {
         table[slot] = entries.count
         entries.append((seen.count, key.count, hash, 1))
-        seen += key
+        key.withUnsafeBufferPointer { seen.append(contentsOf: $0) }
       }
       key.append(0)
       appendDecimal(occurrence, to: &key)
