@@ -128,7 +128,10 @@ package enum FileSystem {
       if filled == size { break }
     }
     bytes.removeLast(bytes.count - filled)
-    if filled > size { bytes += try readToEnd(descriptor, path, limit: limit - filled) }
+    if filled > size {
+      guard filled <= limit else { throw WorkspaceError(path, "above the limit of \(limit) bytes: not read further") }
+      bytes += try readToEnd(descriptor, path, limit: limit - filled)
+    }
     return bytes
   }
 

@@ -61,6 +61,10 @@ import Testing
     }
     let status = try FileSystem.read("/proc/self/status")
     #expect(String(decoding: status, as: UTF8.self).contains("Pid:"))
+    // Past its reported size, a file is still held to the limit, from its first byte on.
+    for limit in [0, 1, 10] {
+      #expect(throws: WorkspaceError.self) { try FileSystem.read("/proc/self/status", limit: limit) }
+    }
   }
 
   @Test func atomicWritesKeepPermissionsAndLeaveNoTemporaryFile() throws {
