@@ -95,11 +95,7 @@ final class ByteBuffer {
 
   /// `text`'s UTF-8 bytes as they are (the text report: JSON strings are escaped by
   /// ``appendJSONString(_:)``), read where they are.
-  func appendUTF8(_ text: String) {
-    if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
-    var text = text
-    text.withUTF8 { append($0) }
-  }
+  func appendUTF8(_ text: String) { text.withUTF8Bytes { append($0) } }
 
   /// `count` copies of `byte`.
   func append(_ byte: UInt8, count: Int) {
@@ -213,12 +209,7 @@ final class ByteBuffer {
   private func appendEscaped(_ text: StaticString) { text.withUTF8Buffer { appendEscaped($0) } }
 
   /// The text of a JSON string, without its quotes.
-  private func appendEscaped(_ text: String) {
-    // Read where it is: a copy made contiguous retained and released every string written.
-    if text.utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) != nil { return }
-    var text = text
-    text.withUTF8 { appendEscaped($0) }
-  }
+  private func appendEscaped(_ text: String) { text.withUTF8Bytes { appendEscaped($0) } }
 
   private func appendEscaped(_ bytes: UnsafeBufferPointer<UInt8>) {
     // Read once: a static's every read checks that it was made.

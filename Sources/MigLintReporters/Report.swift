@@ -138,7 +138,7 @@ package struct Report: Sendable {
 
   /// A string's UTF-8 bytes appended at once, from where they are.
   private static func appendUTF8(_ text: String, to out: inout [UInt8]) {
-    if text.utf8.withContiguousStorageIfAvailable({ out.append(contentsOf: $0) }) == nil { out += text.utf8 }
+    text.withUTF8Bytes { out.append(contentsOf: $0) }
   }
 
   /// The decimal digits of a count, without making a String.

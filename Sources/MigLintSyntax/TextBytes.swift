@@ -119,3 +119,14 @@ package enum TextBytes {
     return result
   }
 }
+
+extension String {
+  /// `body` over the string's UTF-8 bytes where they are: `withUTF8` needs a mutable copy, which
+  /// retains and releases the string, and reporters and layouts do this for every name and
+  /// message of a run.
+  @inlinable package func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+    var copy = self
+    return copy.withUTF8(body)
+  }
+}

@@ -173,10 +173,7 @@ package enum Layouts {
   /// `body` over a name's UTF-8 bytes: layouts ask about every file's name, and walking a
   /// String's contiguous bytes costs a fraction of walking its UTF-8 view.
   static func withBytes<R>(_ name: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-    // Borrowed where they are (a copy to make them contiguous retained and released the name).
-    if let result = name.utf8.withContiguousStorageIfAvailable(body) { return result }
-    var name = name
-    return name.withUTF8(body)
+    name.withUTF8Bytes(body)
   }
 
   static func splitName(_ file: String) -> UpDownName? {
