@@ -163,6 +163,8 @@ package struct SARIFReporter: Sendable {
 
     init(at place: JSONStream.Place) {
       var out = JSONStream(elementsAt: place, capacity: 4096)
+      // Elements (a result, a fix, an edit) are started by `element()` where they are written,
+      // the first without a comma: what it writes here is left out of the runs.
       out.element()
       _ = out.record { _ in }
       ruleID = out.record {
