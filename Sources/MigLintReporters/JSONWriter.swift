@@ -380,7 +380,7 @@ struct JSONStream {
   /// Writes what `recording` holds; this stream must be in the state it was recorded from, up
   /// to the lowest container the recorded calls reached.
   @inline(__always) mutating func write(_ recording: Recording) {
-    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    handOverFullChunk()
     recording.bytes.withUnsafeBufferPointer { buffer.append($0) }
     depth = recording.depth
     written = written & recording.kept | recording.written
@@ -419,10 +419,15 @@ struct JSONStream {
     if depth > 0 { newline(depth, comma: comma) }
   }
 
+  /// A chunk's worth written goes to the output.
+  @inline(__always) private func handOverFullChunk() {
+    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+  }
+
   /// What starts every member and element: a full chunk handed to the output, and the innermost
   /// container marked written. Whether a comma goes before what comes next.
   private mutating func advance() -> Bool {
-    if buffer.count >= ReportOutput.chunkSize, let output { output.take(buffer) }
+    handOverFullChunk()
     guard depth > 0 else { return false }
     let comma = isWritten
     if depth <= 64 { written |= 1 << UInt64(depth - 1) }

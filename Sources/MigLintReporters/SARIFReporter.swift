@@ -162,6 +162,20 @@ package struct SARIFReporter: Sendable {
       fixesEnd: JSONStream.Recording
 
     init(at place: JSONStream.Place) {
+      // The first element of a list, after the object before it is closed; and the artifact
+      // location that names the file, in a result and in each fix.
+      func firstElement(of list: StaticString, _ out: inout JSONStream) {
+        out.closeObject()
+        out.key(list)
+        out.openArray()
+        out.element()
+        out.openObject()
+      }
+      func artifactLocation(_ out: inout JSONStream) {
+        out.key("artifactLocation")
+        out.openObject()
+        out.key("uri")
+      }
       var out = JSONStream(elementsAt: place, capacity: 4096)
       // Elements (a result, a fix, an edit) are started by `element()` where they are written,
       // the first without a comma: what it writes here is left out of the runs.
@@ -176,16 +190,10 @@ package struct SARIFReporter: Sendable {
         $0.key("message"); $0.openObject(); $0.key("text")
       }
       uri = out.record { out in
-        out.closeObject()
-        out.key("locations")
-        out.openArray()
-        out.element()
-        out.openObject()
+        firstElement(of: "locations", &out)
         out.key("physicalLocation")
         out.openObject()
-        out.key("artifactLocation")
-        out.openObject()
-        out.key("uri")
+        artifactLocation(&out)
       }
       artifactIndex = out.record { $0.key("index") }
       region = out.record {
@@ -215,14 +223,8 @@ package struct SARIFReporter: Sendable {
         $0.openObject(); $0.key("description"); $0.openObject(); $0.key("text")
       }
       fixURI = out.record { out in
-        out.closeObject()
-        out.key("artifactChanges")
-        out.openArray()
-        out.element()
-        out.openObject()
-        out.key("artifactLocation")
-        out.openObject()
-        out.key("uri")
+        firstElement(of: "artifactChanges", &out)
+        artifactLocation(&out)
       }
       fixArtifactIndex = out.record { $0.key("index") }
       edits = out.record {
@@ -304,12 +306,7 @@ package struct SARIFReporter: Sendable {
     } else {
       out.string(diagnostic.message)
     }
-    out.write(layout.uri)
-    out.string(uri)
-    if let artifactIndex {
-      out.write(layout.artifactIndex)
-      out.int(artifactIndex)
-    }
+    writeArtifact(uri, artifactIndex, after: layout.uri, index: layout.artifactIndex, into: &out)
     out.write(layout.region)
     out.int(diagnostic.start.line)
     out.write(layout.startColumn)
@@ -334,12 +331,7 @@ package struct SARIFReporter: Sendable {
         out.element()
         out.write(layout.fix)
         out.string(fix.title, " (", fix.safety.rawValue, ")")
-        out.write(layout.fixURI)
-        out.string(uri)
-        if let artifactIndex {
-          out.write(layout.fixArtifactIndex)
-          out.int(artifactIndex)
-        }
+        writeArtifact(uri, artifactIndex, after: layout.fixURI, index: layout.fixArtifactIndex, into: &out)
         out.write(layout.edits)
         for edit in fix.edits {
           out.element()
@@ -364,6 +356,20 @@ package struct SARIFReporter: Sendable {
       out.write(layout.fixesEnd)
     }
     out.closeObject()
+  }
+
+  /// An artifact location's URI and index (in a result and in each fix), after the run that
+  /// opens it.
+  private func writeArtifact(
+    _ uri: String, _ index: Int?, after opening: JSONStream.Recording, index name: JSONStream.Recording,
+    into out: inout JSONStream
+  ) {
+    out.write(opening)
+    out.string(uri)
+    if let index {
+      out.write(name)
+      out.int(index)
+    }
   }
 
   private func level(_ severity: Severity) -> String {
